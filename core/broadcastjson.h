@@ -1,0 +1,19 @@
+#pragma once
+
+#include "broadcastoptions.h"
+#include "targetresult.h"
+
+#include <QJsonObject>
+
+namespace herald {
+
+// The one JSON shape of a broadcast's results, shared by `herald send --json`, the listener's
+// answers and the history: {"ok", "policy", "summary": {...}, "targets": [...]}.
+class BroadcastJson
+{
+public:
+    static QJsonObject targetToJson(const TargetResult &result, bool withAttempts = true);
+    static QJsonObject toJson(const BroadcastSummary &summary, const QList<TargetResult> &results);
+};
+
+} // namespace herald

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+namespace herald {
+
+// One backend a broadcast reaches: a base URL (scheme, host, port, optional path prefix).
+struct Target
+{
+    QUrl baseUrl;
+    // Send HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1; opt-in per target.
+    bool http2 = false;
+
+    // Parses "http://host:port[/prefix]" or "host:port" (http assumed). Returns an invalid
+    // Target and sets *error when the text is not a usable base URL.
+    static Target parse(const QString &text, QString *error);
+    static QList<Target> parseList(const QString &commaOrSpaceSeparated, QString *error);
+
+    bool isValid() const { return baseUrl.isValid() && !baseUrl.host().isEmpty(); }
+    // Stable identity used for circuit breakers and metrics: scheme://host:port/prefix.
+    QString key() const;
+    // The URL for a request path (which may carry a query) under this target's prefix.
+    QUrl urlFor(const QByteArray &pathAndQuery) const;
+
+    bool operator==(const Target &other) const { return key() == other.key() && http2 == other.http2; }
+};
+
+} // namespace herald

@@ -1,0 +1,148 @@
+#include "targetsourcespec.h"
+
+#include <QJsonArray>
+
+namespace herald {
+
+bool TargetSourceSpec::parseDns(const QString &text, TargetSourceSpec *spec, QString *error)
+{
+    const int colon = text.lastIndexOf(QLatin1Char(':'));
+    const QString name = colon > 0 ? text.left(colon) : QString();
+    bool ok = false;
+    const int port = colon > 0 ? text.mid(colon + 1).toInt(&ok) : 0;
+    if (name.isEmpty() || !ok || port < 1 || port > 65535) {
+        if (error)
+            *error = QStringLiteral("'%1' is not NAME:PORT (e.g. varnish.default.svc.cluster.local:6081)").arg(text);
+        return false;
+    }
+    spec->kind = Kind::Dns;
+    spec->name = name;
+    spec->port = port;
+    return true;
+}
+
+bool TargetSourceSpec::parseSrv(const QString &text, TargetSourceSpec *spec, QString *error)
+{
+    const QString name = text.trimmed();
+    if (name.isEmpty() || name.contains(QLatin1Char(' ')) || name.contains(QLatin1Char(':'))) {
+        if (error)
+            *error = QStringLiteral("'%1' is not an SRV name like _http._tcp.varnish.default.svc.cluster.local").arg(text);
+        return false;
+    }
+    spec->kind = Kind::Srv;
+    spec->name = name;
+    return true;
+}
+
+bool TargetSourceSpec::fromJson(const QJsonObject &json, TargetSourceSpec *spec, QString *error)
+{
+    TargetSourceSpec result;
+    const int kinds = int(json.contains(QLatin1String("static"))) + int(json.contains(QLatin1String("dns")))
+                      + int(json.contains(QLatin1String("srv")));
+    if (kinds != 1) {
+        if (error)
+            *error = QStringLiteral("needs exactly one of \"static\", \"dns\" or \"srv\"");
+        return false;
+    }
+    if (json.contains(QLatin1String("static"))) {
+        const QJsonValue value = json.value(QLatin1String("static"));
+        if (!value.isArray()) {
+            if (error)
+                *error = QStringLiteral("\"static\" must be an array of URLs");
+            return false;
+        }
+        const QJsonArray array = value.toArray();
+        for (const QJsonValue &entry : array) {
+            QString targetError;
+            const Target target = Target::parse(entry.toString(), &targetError);
+            if (!entry.isString() || !target.isValid()) {
+                if (error)
+                    *error = QStringLiteral("\"static\": %1").arg(entry.isString() ? targetError : QStringLiteral("entries must be strings"));
+                return false;
+            }
+            result.targets.append(target);
+        }
+    } else if (json.contains(QLatin1String("dns"))) {
+        if (!parseDns(json.value(QLatin1String("dns")).toString(), &result, error)) {
+            if (error)
+                error->prepend(QLatin1String("\"dns\": "));
+            return false;
+        }
+    } else if (!parseSrv(json.value(QLatin1String("srv")).toString(), &result, error)) {
+        if (error)
+            error->prepend(QLatin1String("\"srv\": "));
+        return false;
+    }
+    if (json.contains(QLatin1String("nameserver"))) {
+        result.nameserver = QHostAddress(json.value(QLatin1String("nameserver")).toString());
+        if (result.nameserver.isNull()) {
+            if (error)
+                *error = QStringLiteral("\"nameserver\" must be an IP address");
+            return false;
+        }
+    }
+    if (json.contains(QLatin1String("scheme"))) {
+        result.scheme = json.value(QLatin1String("scheme")).toString();
+        if (result.scheme != QLatin1String("http") && result.scheme != QLatin1String("https")) {
+            if (error)
+                *error = QStringLiteral("\"scheme\" must be \"http\" or \"https\"");
+            return false;
+        }
+    }
+    result.pathPrefix = json.value(QLatin1String("pathPrefix")).toString();
+    if (json.contains(QLatin1String("refreshSeconds"))) {
+        const double seconds = json.value(QLatin1String("refreshSeconds")).toDouble(-1);
+        if (seconds < 0) {
+            if (error)
+                *error = QStringLiteral("\"refreshSeconds\" must be a number >= 0");
+            return false;
+        }
+        result.refreshIntervalMs = static_cast<int>(seconds * 1000);
+    }
+    *spec = result;
+    return true;
+}
+
+QJsonObject TargetSourceSpec::toJson() const
+{
+    QJsonObject json;
+    switch (kind) {
+    case Kind::Static: {
+        QJsonArray array;
+        for (const Target &target : targets)
+            array.append(target.baseUrl.toString());
+        json.insert(QLatin1String("static"), array);
+        return json;
+    }
+    case Kind::Dns:
+        json.insert(QLatin1String("dns"), QStringLiteral("%1:%2").arg(name).arg(port));
+        break;
+    case Kind::Srv:
+        json.insert(QLatin1String("srv"), name);
+        break;
+    }
+    if (!nameserver.isNull())
+        json.insert(QLatin1String("nameserver"), nameserver.toString());
+    if (scheme != QLatin1String("http"))
+        json.insert(QLatin1String("scheme"), scheme);
+    if (!pathPrefix.isEmpty())
+        json.insert(QLatin1String("pathPrefix"), pathPrefix);
+    if (refreshIntervalMs != 30000)
+        json.insert(QLatin1String("refreshSeconds"), refreshIntervalMs / 1000.0);
+    return json;
+}
+
+QString TargetSourceSpec::describe() const
+{
+    switch (kind) {
+    case Kind::Static:
+        return QStringLiteral("%1 static target(s)").arg(targets.size());
+    case Kind::Dns:
+        return QStringLiteral("DNS %1:%2").arg(name).arg(port);
+    case Kind::Srv:
+        return QStringLiteral("SRV %1").arg(name);
+    }
+    return {};
+}
+
+} // namespace herald

@@ -1,0 +1,472 @@
+// The broadcast engine against real HTTP servers on loopback.
+#include "broadcast.h"
+#include "broadcaster.h"
+#include "testbackend.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+using namespace herald;
+using herald::test::TestBackend;
+
+class TestBroadcaster : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::vector<std::unique_ptr<TestBackend>> m_backends;
+
+    QList<Target> startBackends(int count)
+    {
+        QList<Target> targets;
+        for (int i = 0; i < count; ++i) {
+            auto backend = std::make_unique<TestBackend>();
+            if (!backend->listen())
+                qFatal("cannot listen on loopback");
+            targets.append(Target::parse(backend->url(), nullptr));
+            m_backends.push_back(std::move(backend));
+        }
+        return targets;
+    }
+    TestBackend &backend(int i) { return *m_backends.at(i); }
+
+    static quint16 closedPort()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost);
+        return probe.serverPort(); // closed again when probe goes out of scope
+    }
+
+    static BroadcastOptions fastOptions()
+    {
+        BroadcastOptions options;
+        options.retry.baseDelayMs = 10;
+        options.retry.jitter = 0;
+        options.attemptTimeoutMs = 2000;
+        return options;
+    }
+
+    // Runs a broadcast to the end and returns its results and summary.
+    struct Run
+    {
+        QList<TargetResult> results;
+        BroadcastSummary summary;
+        int finishedSignals = 0;
+        int decidedSignals = 0;
+    };
+    static Run run(Broadcaster &broadcaster, const BroadcastRequest &request, const QList<Target> &targets,
+                   const BroadcastOptions &options)
+    {
+        Broadcast *broadcast = broadcaster.start(request, targets, options);
+        broadcast->setAutoDelete(false);
+        QSignalSpy finished(broadcast, &Broadcast::finished);
+        QSignalSpy decided(broadcast, &Broadcast::decided);
+        if (!broadcast->isFinished())
+            finished.wait(20000);
+        QCoreApplication::processEvents();
+        Run result{broadcast->results(), broadcast->summary(), int(finished.count()), int(decided.count())};
+        delete broadcast;
+        return result;
+    }
+
+private Q_SLOTS:
+    void cleanup() { m_backends.clear(); }
+
+    void everyMethodReachesEveryTarget_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("body");
+        for (const char *method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE", "BAN", "FOOBAR"})
+            QTest::newRow(method) << QByteArray(method) << QByteArray();
+        QTest::newRow("POST with body") << QByteArray("POST") << QByteArray("{\"id\":42}\n");
+        QByteArray binary;
+        for (int i = 0; i < 1024 * 1024; ++i)
+            binary.append(char(i * 7 % 256));
+        QTest::newRow("PUT 1 MiB binary") << QByteArray("PUT") << binary;
+        QTest::newRow("BAN with body") << QByteArray("BAN") << QByteArray("obj.http.x-url ~ ^/product");
+    }
+    void everyMethodReachesEveryTarget()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, body);
+        const QList<Target> targets = startBackends(3);
+        Broadcaster broadcaster;
+        BroadcastRequest request;
+        request.method = method;
+        request.pathAndQuery = "/product/42?lang=en&q=a%20b&x=%2F";
+        request.headers = {{"Host", "shop.example.com"}, {"X-Custom", "v1, v2"}, {"Content-Type", "application/json"}};
+        if (!body.isEmpty())
+            request.headers.append({"Content-Length", QByteArray::number(body.size())});
+        request.body = body;
+
+        const Run result = run(broadcaster, request, targets, fastOptions());
+        QCOMPARE(result.finishedSignals, 1);
+        QVERIFY(result.summary.policyMet);
+        QCOMPARE(result.summary.succeeded, 3);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(backend(i).requestCount(), 1);
+            const auto received = backend(i).requests().first();
+            QCOMPARE(received.method, method);
+            QCOMPARE(received.target, request.pathAndQuery);
+            QCOMPARE(received.header("Host"), QByteArray("shop.example.com"));
+            QCOMPARE(received.header("X-Custom"), QByteArray("v1, v2"));
+            QCOMPARE(received.body.size(), body.size());
+            QVERIFY(received.body == body);
+            QCOMPARE(result.results.at(i).status, 200);
+            QCOMPARE(result.results.at(i).outcome, TargetOutcome::Ok);
+            QCOMPARE(result.results.at(i).attempts.size(), 1);
+        }
+    }
+
+    void workStartsOnTheNextEventLoopTurn()
+    {
+        const QList<Target> targets = startBackends(1);
+        Broadcaster broadcaster;
+        Broadcast *broadcast = broadcaster.start({}, targets, fastOptions());
+        QSignalSpy updated(broadcast, &Broadcast::targetUpdated);
+        QSignalSpy finished(broadcast, &Broadcast::finished);
+        QCOMPARE(updated.count(), 0);
+        QCOMPARE(broadcast->result(0).state, TargetState::Pending);
+        QVERIFY(finished.wait(5000));
+        QVERIFY(updated.count() >= 2); // sending, then done
+    }
+
+    void hopByHopAndSensitiveHeadersAreDropped()
+    {
+        const QList<Target> targets = startBackends(1);
+        Broadcaster broadcaster;
+        broadcaster.headerPolicy().sensitiveHeaders = {"X-Secret"};
+        BroadcastRequest request;
+        request.method = "PURGE";
+        request.pathAndQuery = "/a";
+        request.clientAddress = QStringLiteral("192.0.2.7");
+        request.headers = {{"Host", "h"},           {"Connection", "keep-alive, X-Hop"},
+                           {"Keep-Alive", "5"},     {"TE", "trailers"},
+                           {"Upgrade", "websocket"}, {"Proxy-Authorization", "Basic x"},
+                           {"X-Hop", "1"},           {"X-Secret", "s"},
+                           {"X-Keep", "yes"},        {"X-Forwarded-For", "198.51.100.1"}};
+        run(broadcaster, request, targets, fastOptions());
+        const auto received = backend(0).requests().first();
+        for (const char *dropped : {"Keep-Alive", "TE", "Upgrade", "Proxy-Authorization", "X-Hop", "X-Secret"})
+            QVERIFY2(received.header(dropped).isEmpty(), dropped);
+        QCOMPARE(received.header("X-Keep"), QByteArray("yes"));
+        QCOMPARE(received.header("X-Forwarded-For"), QByteArray("198.51.100.1, 192.0.2.7"));
+        QCOMPARE(received.header("X-Forwarded-Proto"), QByteArray("http"));
+        QCOMPARE(received.header("Via"), QByteArray("1.1 herald-herald"));
+    }
+
+    void targetHostModeSendsEachTargetsOwnHost()
+    {
+        const QList<Target> targets = startBackends(2);
+        Broadcaster broadcaster;
+        broadcaster.headerPolicy().hostMode = HeaderPolicy::HostMode::TargetHost;
+        BroadcastRequest request;
+        request.headers = {{"Host", "shop.example.com"}};
+        run(broadcaster, request, targets, fastOptions());
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(backend(i).requests().first().header("Host"), QByteArray("127.0.0.1:") + QByteArray::number(backend(i).port()));
+    }
+
+    void retryAfter503KeepsTheBody()
+    {
+        const QList<Target> targets = startBackends(2);
+        backend(1).setStatuses({503, 200});
+        Broadcaster broadcaster;
+        BroadcastRequest request;
+        request.method = "POST";
+        request.body = "payload-that-must-survive-retries";
+        const Run result = run(broadcaster, request, targets, fastOptions());
+        QVERIFY(result.summary.policyMet);
+        QCOMPARE(backend(1).requestCount(), 2);
+        QCOMPARE(backend(1).requests().at(0).body, request.body);
+        QCOMPARE(backend(1).requests().at(1).body, request.body);
+        QCOMPARE(result.results.at(1).attempts.size(), 2);
+        QCOMPARE(result.results.at(1).attempts.at(0).status, 503);
+        QCOMPARE(result.results.at(1).outcome, TargetOutcome::Ok);
+    }
+
+    void retryRule_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QList<int>>("statuses");
+        QTest::addColumn<int>("expectedAttempts");
+        QTest::addColumn<int>("expectedOutcome");
+        QTest::newRow("404 not retried by default") << "5xx,429" << QList<int>{404, 200} << 1 << int(TargetOutcome::HttpError);
+        QTest::newRow("404 retried with >=400") << ">=400" << QList<int>{404, 200} << 2 << int(TargetOutcome::Ok);
+        QTest::newRow("429 retried") << "5xx,429" << QList<int>{429, 200} << 2 << int(TargetOutcome::Ok);
+        QTest::newRow("500 exhausts retries") << "5xx" << QList<int>{500} << 3 << int(TargetOutcome::HttpError);
+        QTest::newRow("none never retries") << "none" << QList<int>{500, 200} << 1 << int(TargetOutcome::HttpError);
+    }
+    void retryRule()
+    {
+        QFETCH(QString, rule);
+        QFETCH(QList<int>, statuses);
+        QFETCH(int, expectedAttempts);
+        QFETCH(int, expectedOutcome);
+        const QList<Target> targets = startBackends(1);
+        backend(0).setStatuses(statuses);
+        BroadcastOptions options = fastOptions();
+        QString error;
+        options.retry.retryStatuses = StatusRule::parse(rule, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        Broadcaster broadcaster;
+        const Run result = run(broadcaster, {}, targets, options);
+        QCOMPARE(result.results.first().attempts.size(), expectedAttempts);
+        QCOMPARE(int(result.results.first().outcome), expectedOutcome);
+        QCOMPARE(backend(0).requestCount(), expectedAttempts);
+    }
+
+    void stalledTargetDoesNotDelayTheOthers()
+    {
+        const QList<Target> targets = startBackends(3);
+        backend(1).setBehaviour(TestBackend::Behaviour::Stall);
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 0;
+        options.attemptTimeoutMs = 1500;
+        Broadcaster broadcaster;
+        Broadcast *broadcast = broadcaster.start({}, targets, options);
+        broadcast->setAutoDelete(false);
+        QList<int> doneOrder;
+        connect(broadcast, &Broadcast::targetUpdated, this, [&](int index) {
+            if (broadcast->result(index).isDone())
+                doneOrder.append(index);
+        });
+        QSignalSpy finished(broadcast, &Broadcast::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(doneOrder.size(), 3);
+        QCOMPARE(doneOrder.last(), 1); // the fast targets were reported before the stalled one timed out
+        QCOMPARE(broadcast->result(1).outcome, TargetOutcome::Timeout);
+        QVERIFY(broadcast->result(0).latencyMs < options.attemptTimeoutMs);
+        QVERIFY(broadcast->result(1).latencyMs >= options.attemptTimeoutMs);
+        QVERIFY(!broadcast->summary().policyMet);
+        delete broadcast;
+    }
+
+    void transportFaults_data()
+    {
+        QTest::addColumn<int>("behaviour");
+        QTest::addColumn<int>("expectedOutcome");
+        QTest::newRow("stalled body") << int(TestBackend::Behaviour::StallBody) << int(TargetOutcome::Timeout);
+        QTest::newRow("reset") << int(TestBackend::Behaviour::Reset) << int(TargetOutcome::Error);
+        QTest::newRow("reset mid body") << int(TestBackend::Behaviour::ResetMidBody) << int(TargetOutcome::Error);
+        QTest::newRow("garbage") << int(TestBackend::Behaviour::Garbage) << int(TargetOutcome::Error);
+    }
+    void transportFaults()
+    {
+        QFETCH(int, behaviour);
+        QFETCH(int, expectedOutcome);
+        const QList<Target> targets = startBackends(2);
+        backend(0).setBehaviour(TestBackend::Behaviour(behaviour));
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 1;
+        options.attemptTimeoutMs = 500;
+        Broadcaster broadcaster;
+        const Run result = run(broadcaster, {}, targets, options);
+        QCOMPARE(int(result.results.at(0).outcome), expectedOutcome);
+        QVERIFY(!result.results.at(0).error.isEmpty());
+        QCOMPARE(result.results.at(0).attempts.size(), 2);
+        QCOMPARE(result.results.at(1).outcome, TargetOutcome::Ok);
+    }
+
+    void refusedConnection()
+    {
+        const QList<Target> targets = {Target::parse(QStringLiteral("http://127.0.0.1:%1").arg(closedPort()), nullptr)};
+        BroadcastOptions options = fastOptions();
+        Broadcaster broadcaster;
+        const Run result = run(broadcaster, {}, targets, options);
+        QCOMPARE(result.results.first().outcome, TargetOutcome::Refused);
+        QCOMPARE(result.results.first().attempts.size(), options.retry.maxRetries + 1);
+        QVERIFY(!result.summary.policyMet);
+    }
+
+    void circuitOpensAndCloses()
+    {
+        const quint16 port = closedPort();
+        const QList<Target> targets = {Target::parse(QStringLiteral("http://127.0.0.1:%1").arg(port), nullptr)};
+        Broadcaster broadcaster;
+        broadcaster.circuitBreaker().failureThreshold = 2;
+        broadcaster.circuitBreaker().cooldownMs = 300;
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 0;
+        QCOMPARE(run(broadcaster, {}, targets, options).results.first().outcome, TargetOutcome::Refused);
+        QCOMPARE(run(broadcaster, {}, targets, options).results.first().outcome, TargetOutcome::Refused);
+        QCOMPARE(broadcaster.circuitBreaker().state(targets.first().key()), CircuitBreaker::State::Open);
+
+        // While open, the target is skipped without a connection, even once it is back.
+        TestBackend revived;
+        QVERIFY(revived.listen(QHostAddress::LocalHost, port));
+        const Run skipped = run(broadcaster, {}, targets, options);
+        QCOMPARE(skipped.results.first().outcome, TargetOutcome::CircuitOpen);
+        QCOMPARE(skipped.results.first().attempts.size(), 0);
+        QCOMPARE(revived.requestCount(), 0);
+
+        // After the cool-down a half-open probe goes through and its success closes the circuit.
+        QTest::qWait(broadcaster.circuitBreaker().cooldownMs + 50);
+        const Run probe = run(broadcaster, {}, targets, options);
+        QCOMPARE(probe.results.first().outcome, TargetOutcome::Ok);
+        QCOMPARE(revived.requestCount(), 1);
+        QCOMPARE(broadcaster.circuitBreaker().state(targets.first().key()), CircuitBreaker::State::Closed);
+    }
+
+    void halfOpenProbeFailureReopens()
+    {
+        const QList<Target> targets = {Target::parse(QStringLiteral("http://127.0.0.1:%1").arg(closedPort()), nullptr)};
+        Broadcaster broadcaster;
+        broadcaster.circuitBreaker().failureThreshold = 1;
+        broadcaster.circuitBreaker().cooldownMs = 200;
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 0;
+        run(broadcaster, {}, targets, options);
+        QCOMPARE(broadcaster.circuitBreaker().state(targets.first().key()), CircuitBreaker::State::Open);
+        QTest::qWait(250);
+        QCOMPARE(run(broadcaster, {}, targets, options).results.first().outcome, TargetOutcome::Refused);
+        QCOMPARE(broadcaster.circuitBreaker().state(targets.first().key()), CircuitBreaker::State::Open);
+        QCOMPARE(run(broadcaster, {}, targets, options).results.first().outcome, TargetOutcome::CircuitOpen);
+    }
+
+    void policies_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<int>("failing");
+        QTest::addColumn<bool>("met");
+        QTest::newRow("all, none failing") << "all" << 0 << true;
+        QTest::newRow("all, one failing") << "all" << 1 << false;
+        QTest::newRow("any, two failing") << "any" << 2 << true;
+        QTest::newRow("any, all failing") << "any" << 3 << false;
+        QTest::newRow("quorum=2, one failing") << "quorum=2" << 1 << true;
+        QTest::newRow("quorum=2, two failing") << "quorum=2" << 2 << false;
+        QTest::newRow("quorum=0.5, one failing") << "quorum=0.5" << 1 << true;
+        QTest::newRow("quorum=100%, one failing") << "quorum=100%" << 1 << false;
+        QTest::newRow("first, two failing") << "first" << 2 << true;
+        QTest::newRow("first, all failing") << "first" << 3 << false;
+        QTest::newRow("async, none failing") << "async" << 0 << true;
+    }
+    void policies()
+    {
+        QFETCH(QString, policy);
+        QFETCH(int, failing);
+        QFETCH(bool, met);
+        const QList<Target> targets = startBackends(3);
+        for (int i = 0; i < failing; ++i)
+            backend(i).setStatuses({500});
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 0;
+        QString error;
+        options.policy = OutcomePolicy::parse(policy, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        Broadcaster broadcaster;
+        const Run result = run(broadcaster, {}, targets, options);
+        QCOMPARE(result.summary.policyMet, met);
+        QCOMPARE(result.summary.failed, failing);
+        QCOMPARE(result.decidedSignals, 1);
+        QCOMPARE(result.finishedSignals, 1);
+    }
+
+    void firstIsDecidedByTheFirstSuccess()
+    {
+        const QList<Target> targets = startBackends(2);
+        backend(0).setBehaviour(TestBackend::Behaviour::Stall);
+        backend(1).setResponseBody("from the fast one");
+        BroadcastOptions options = fastOptions();
+        options.policy = OutcomePolicy::parse(QStringLiteral("first"), nullptr);
+        options.attemptTimeoutMs = 3000;
+        options.retry.maxRetries = 0;
+        Broadcaster broadcaster;
+        Broadcast *broadcast = broadcaster.start({}, targets, options);
+        QSignalSpy decided(broadcast, &Broadcast::decided);
+        QVERIFY(decided.wait(5000));
+        QVERIFY(!broadcast->isFinished());
+        QCOMPARE(broadcast->decidingIndex(), 1);
+        QCOMPARE(broadcast->result(1).responseBody, QByteArray("from the fast one"));
+        broadcast->cancel();
+    }
+
+    void emptyTargetSetIsNeverASuccess()
+    {
+        Broadcaster broadcaster;
+        const Run result = run(broadcaster, {}, {}, fastOptions());
+        QCOMPARE(result.finishedSignals, 1);
+        QVERIFY(!result.summary.policyMet);
+        QCOMPARE(result.summary.reason, QStringLiteral("no targets"));
+    }
+
+    void cancelStopsEverythingInFlight()
+    {
+        const QList<Target> targets = startBackends(2);
+        backend(0).setBehaviour(TestBackend::Behaviour::Stall);
+        backend(1).setBehaviour(TestBackend::Behaviour::Stall);
+        Broadcaster broadcaster;
+        Broadcast *broadcast = broadcaster.start({}, targets, fastOptions());
+        broadcast->setAutoDelete(false);
+        QSignalSpy finished(broadcast, &Broadcast::finished);
+        QTRY_COMPARE(backend(0).requestCount() + backend(1).requestCount(), 2);
+        broadcast->cancel();
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(broadcast->result(0).outcome, TargetOutcome::Cancelled);
+        QCOMPARE(broadcast->result(1).outcome, TargetOutcome::Cancelled);
+        broadcast->cancel();
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(broadcaster.limiter().inFlight(), 0);
+        delete broadcast;
+    }
+
+    void deadlineEndsTheBroadcast()
+    {
+        const QList<Target> targets = startBackends(2);
+        backend(0).setBehaviour(TestBackend::Behaviour::Stall);
+        BroadcastOptions options = fastOptions();
+        options.attemptTimeoutMs = 10000;
+        options.deadlineMs = 400;
+        Broadcaster broadcaster;
+        const Run result = run(broadcaster, {}, targets, options);
+        QCOMPARE(result.results.at(0).outcome, TargetOutcome::Timeout);
+        QVERIFY(result.results.at(0).error.contains(QLatin1String("deadline")));
+        QCOMPARE(result.results.at(1).outcome, TargetOutcome::Ok);
+        QVERIFY(result.summary.durationMs < 5000);
+    }
+
+    void perTargetConcurrencyIsLimited()
+    {
+        const QList<Target> targets = startBackends(1);
+        backend(0).setBehaviour(TestBackend::Behaviour::Stall);
+        Broadcaster broadcaster;
+        broadcaster.limiter().perKeyLimit = 2;
+        QList<Broadcast *> broadcasts;
+        for (int i = 0; i < 5; ++i)
+            broadcasts.append(broadcaster.start({}, targets, fastOptions()));
+        QTRY_COMPARE(backend(0).requestCount(), 2);
+        QCOMPARE(broadcaster.limiter().waiting(), 3);
+        for (Broadcast *broadcast : broadcasts)
+            broadcast->cancel();
+        QCOMPARE(broadcaster.limiter().waiting(), 0);
+        QCOMPARE(broadcaster.limiter().inFlight(), 0);
+    }
+
+    void responseBodyIsBounded()
+    {
+        const QList<Target> targets = startBackends(1);
+        backend(0).setResponseBody(QByteArray(100000, 'x'));
+        BroadcastOptions options = fastOptions();
+        options.bodyLimit = 1000;
+        Broadcaster broadcaster;
+        const Run result = run(broadcaster, {}, targets, options);
+        QCOMPARE(result.results.first().responseBody.size(), 1000);
+        QCOMPARE(result.results.first().responseBytes, 100000);
+    }
+
+    void keepAliveConnectionsAreReused()
+    {
+        const QList<Target> targets = startBackends(1);
+        Broadcaster broadcaster;
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(run(broadcaster, {}, targets, fastOptions()).summary.policyMet);
+        QCOMPARE(backend(0).requestCount(), 5);
+        QCOMPARE(backend(0).connectionCount(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBroadcaster)
+#include "tst_broadcaster.moc"

@@ -1,0 +1,191 @@
+// Parsing and arithmetic of the value types that configure a broadcast.
+#include "circuitbreaker.h"
+#include "outcomepolicy.h"
+#include "retrypolicy.h"
+#include "statusrule.h"
+#include "target.h"
+
+#include <QTest>
+
+using namespace herald;
+
+class TestPolicies : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void outcomePolicy_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<int>("total");
+        QTest::addColumn<int>("required");
+        QTest::newRow("all") << "all" << true << 5 << 5;
+        QTest::newRow("any") << "any" << true << 5 << 1;
+        QTest::newRow("first") << "first" << true << 5 << 1;
+        QTest::newRow("async") << "async" << true << 5 << 5;
+        QTest::newRow("quorum count") << "quorum=3" << true << 5 << 3;
+        QTest::newRow("quorum fraction") << "quorum=0.5" << true << 5 << 3;
+        QTest::newRow("quorum percent") << "quorum=60%" << true << 5 << 3;
+        QTest::newRow("quorum 100%") << "quorum=100%" << true << 4 << 4;
+        QTest::newRow("upper case") << "ALL" << true << 2 << 2;
+        QTest::newRow("quorum zero") << "quorum=0" << false << 0 << 0;
+        QTest::newRow("quorum over 1") << "quorum=1.5" << false << 0 << 0;
+        QTest::newRow("quorum empty") << "quorum=" << false << 0 << 0;
+        QTest::newRow("unknown") << "most" << false << 0 << 0;
+    }
+    void outcomePolicy()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, valid);
+        QFETCH(int, total);
+        QFETCH(int, required);
+        QString error;
+        const OutcomePolicy policy = OutcomePolicy::parse(text, &error);
+        QCOMPARE(error.isEmpty(), valid);
+        if (!valid) {
+            QVERIFY(error.contains(text));
+            return;
+        }
+        QCOMPARE(policy.required(total), required);
+        QVERIFY(policy.isMet(required, total));
+        QVERIFY(!policy.isMet(required - 1, total));
+        QVERIFY(!policy.isMet(0, 0)); // no targets is never a success
+        QCOMPARE(OutcomePolicy::parse(policy.toString(), nullptr).required(total), required);
+    }
+
+    void statusRule_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QList<int>>("matching");
+        QTest::addColumn<QList<int>>("notMatching");
+        QTest::newRow("default") << "5xx,429" << QList<int>{500, 503, 599, 429} << QList<int>{200, 404, 428, 430};
+        QTest::newRow("seed: >=400") << ">=400" << QList<int>{400, 404, 500} << QList<int>{200, 399};
+        QTest::newRow("range") << "500-504" << QList<int>{500, 504} << QList<int>{505, 499};
+        QTest::newRow("none") << "none" << QList<int>{} << QList<int>{500, 429};
+    }
+    void statusRule()
+    {
+        QFETCH(QString, text);
+        QFETCH(QList<int>, matching);
+        QFETCH(QList<int>, notMatching);
+        QString error;
+        const StatusRule rule = StatusRule::parse(text, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        for (int status : matching)
+            QVERIFY2(rule.matches(status), qPrintable(QString::number(status)));
+        for (int status : notMatching)
+            QVERIFY2(!rule.matches(status), qPrintable(QString::number(status)));
+    }
+
+    void statusRuleErrors_data()
+    {
+        QTest::addColumn<QString>("text");
+        for (const char *text : {"6xx", "abc", "600", "500-400", ">=", "5xx,foo"})
+            QTest::newRow(text) << QString::fromLatin1(text);
+    }
+    void statusRuleErrors()
+    {
+        QFETCH(QString, text);
+        QString error;
+        StatusRule::parse(text, &error);
+        QVERIFY(!error.isEmpty());
+    }
+
+    void backoffGrowsAndIsCapped()
+    {
+        RetryPolicy retry;
+        retry.baseDelayMs = 100;
+        retry.maxDelayMs = 1000;
+        retry.jitter = 0;
+        QCOMPARE(retry.delayMs(1), 100);
+        QCOMPARE(retry.delayMs(2), 200);
+        QCOMPARE(retry.delayMs(3), 400);
+        QCOMPARE(retry.delayMs(10), 1000);
+        retry.jitter = 0.5;
+        bool varied = false;
+        for (int i = 0; i < 50; ++i) {
+            const int delay = retry.delayMs(2);
+            QVERIFY(delay >= 100 && delay <= 300);
+            varied = varied || delay != 200;
+        }
+        QVERIFY(varied);
+    }
+
+    void circuitBreakerStates()
+    {
+        CircuitBreaker breaker;
+        breaker.failureThreshold = 3;
+        breaker.cooldownMs = 1000;
+        const QString key = QStringLiteral("http://a:80");
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(breaker.allow(key, 0));
+            breaker.recordFailure(key, 0);
+        }
+        QCOMPARE(breaker.state(key), CircuitBreaker::State::Closed);
+        breaker.recordFailure(key, 10);
+        QCOMPARE(breaker.state(key), CircuitBreaker::State::Open);
+        QVERIFY(!breaker.allow(key, 500));
+        QVERIFY(breaker.allow(key, 1010)); // the probe
+        QCOMPARE(breaker.state(key), CircuitBreaker::State::HalfOpen);
+        QVERIFY(!breaker.allow(key, 1020)); // only one probe at a time
+        breaker.recordSuccess(key);
+        QCOMPARE(breaker.state(key), CircuitBreaker::State::Closed);
+        QVERIFY(breaker.allow(key, 1030));
+        breaker.failureThreshold = 0;
+        for (int i = 0; i < 10; ++i)
+            breaker.recordFailure(key, 0);
+        QVERIFY(breaker.allow(key, 0));
+    }
+
+    void targets_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("url");
+        QTest::newRow("plain") << "http://10.0.0.1:6081" << "http://10.0.0.1:6081" << "http://10.0.0.1:6081/p?q=1";
+        QTest::newRow("no scheme") << "varnish:6081" << "http://varnish:6081" << "http://varnish:6081/p?q=1";
+        QTest::newRow("default port") << "http://h" << "http://h:80" << "http://h/p?q=1";
+        QTest::newRow("https") << "https://h" << "https://h:443" << "https://h/p?q=1";
+        QTest::newRow("prefix") << "http://h:1/api/" << "http://h:1/api" << "http://h:1/api/p?q=1";
+        QTest::newRow("ipv6") << "http://[::1]:8080" << "http://[::1]:8080" << "http://[::1]:8080/p?q=1";
+    }
+    void targets()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, key);
+        QFETCH(QString, url);
+        QString error;
+        const Target target = Target::parse(text, &error);
+        QVERIFY2(target.isValid(), qPrintable(error));
+        QCOMPARE(target.key(), key);
+        QCOMPARE(QString::fromLatin1(target.urlFor("/p?q=1").toEncoded()), url);
+    }
+
+    void targetErrors_data()
+    {
+        QTest::addColumn<QString>("text");
+        for (const char *text : {"", "ftp://h", "http://", "http://h/?q=1", "http://h:99999"})
+            QTest::newRow(text) << QString::fromLatin1(text);
+    }
+    void targetErrors()
+    {
+        QFETCH(QString, text);
+        QString error;
+        QVERIFY(!Target::parse(text, &error).isValid());
+        QVERIFY(!error.isEmpty());
+    }
+
+    void targetListSplitsOnCommasAndSpaces()
+    {
+        QString error;
+        const QList<Target> list = Target::parseList(QStringLiteral("a:1, http://b:2  c:3"), &error);
+        QCOMPARE(list.size(), 3);
+        QCOMPARE(list.at(2).key(), QStringLiteral("http://c:3"));
+        QVERIFY(Target::parseList(QStringLiteral("a:1, ftp://b"), &error).isEmpty());
+        QVERIFY(error.contains(QLatin1String("ftp")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPolicies)
+#include "tst_policies.moc"
