@@ -1,6 +1,8 @@
 #include "testbackend.h"
 
+#include <QPointer>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace herald::test {
 
@@ -123,7 +125,15 @@ bool TestBackend::parseOne(QTcpSocket *socket, QByteArray &buffer)
     buffer.remove(0, consumed);
     m_requests.append(request);
     Q_EMIT requestReceived();
-    answer(socket, request);
+    if (m_delayMs > 0) {
+        QPointer<QTcpSocket> guard(socket);
+        QTimer::singleShot(m_delayMs, this, [this, guard, request] {
+            if (guard)
+                answer(guard, request);
+        });
+    } else {
+        answer(socket, request);
+    }
     return true;
 }
 

@@ -39,6 +39,8 @@ public:
     void setStatuses(const QList<int> &statuses) { m_statuses = statuses; }
     void setBehaviour(Behaviour behaviour) { m_behaviour = behaviour; }
     void setResponseBody(const QByteArray &body) { m_body = body; }
+    // Answer this long after the request arrived (a slow but healthy backend).
+    void setDelayMs(int delayMs) { m_delayMs = delayMs; }
     void setResponseHeaders(const QList<QPair<QByteArray, QByteArray>> &headers) { m_extraHeaders = headers; }
 
     QList<RecordedRequest> requests() const { return m_requests; }
@@ -62,6 +64,7 @@ private:
     QList<QPair<QByteArray, QByteArray>> m_extraHeaders;
     QList<RecordedRequest> m_requests;
     int m_connections = 0;
+    int m_delayMs = 0;
 };
 
 } // namespace herald::test

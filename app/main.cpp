@@ -1,0 +1,66 @@
+// Entry point: picks the face from the first argument and runs it.
+#include "sendcommand.h"
+#include "servecommand.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#ifdef HERALD_GUI
+#include "guiapplication.h"
+#endif
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+const char *const usage = "Usage: herald [COMMAND] [OPTIONS]\n"
+                          "\n"
+                          "Broadcasts one HTTP request to every target (Varnish and nginx caches, webhook\n"
+                          "receivers, service pools) with per-target timeouts, retries and results.\n"
+                          "\n"
+                          "Commands:\n"
+                          "  send     broadcast one request from the command line and exit\n"
+                          "  serve    run the HTTP listener that broadcasts every request it receives\n"
+                          "  relay    replay requests from a Redis stream to local endpoints\n"
+                          "  (none)   open the desktop application (GUI builds only)\n"
+                          "\n"
+                          "Run 'herald COMMAND --help' for a command's options.\n";
+
+bool isHelp(const char *arg)
+{
+    return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0 || std::strcmp(arg, "help") == 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const char *command = argc > 1 ? argv[1] : "";
+    if (argc > 1 && isHelp(command)) {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    if (argc > 1 && std::strcmp(command, "--version") == 0) {
+        std::printf("herald %s\n", HERALD_VERSION);
+        return 0;
+    }
+    if (std::strcmp(command, "send") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("herald"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+        return herald::SendCommand::run(QCoreApplication::arguments().mid(1));
+    }
+    if (std::strcmp(command, "serve") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("herald"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+        return herald::ServeCommand::run(QCoreApplication::arguments().mid(1));
+    }
+#ifdef HERALD_GUI
+    if (argc == 1 || command[0] == '-')
+        return herald::GuiApplication::run(argc, argv);
+#endif
+    std::fprintf(stderr, "herald: unknown command '%s'\n\n%s", command, usage);
+    return 2;
+}

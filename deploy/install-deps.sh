@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Herald needs to build, test or run; only those missing.
+# Usage: deploy/install-deps.sh [build|test|run]   (test includes build)
+set -euo pipefail
+
+mode="${1:-test}"
+packages=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
+          libmicrohttpd-dev libhiredis-dev libgl-dev)
+if [[ "$mode" == test ]]; then
+    # Real servers the tests talk to, and clang for the fuzzing build.
+    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+if ((${#missing[@]})); then
+    echo "install-deps: installing ${missing[*]}"
+    if [[ $(id -u) -ne 0 ]]; then sudo=sudo; else sudo=; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "broadcastoptions.h"
+#include "headerpolicy.h"
+#include "targetsourcespec.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+namespace herald {
+
+// Everything `herald serve` is configured with, parsed once (ServeSettings) and then read only.
+struct ServeConfig
+{
+    QHostAddress listenAddress = QHostAddress::Any;
+    quint16 listenPort = 8080;
+    bool adminListenEnabled = false; // a separate port for probes, metrics and the admin API
+    QHostAddress adminAddress = QHostAddress::Any;
+    quint16 adminPort = 0;
+    QString probePrefix;             // probes and metrics at {prefix}/healthz etc. on the main port
+
+    TargetSourceSpec source;
+    bool sourceConfigured = false;
+    BroadcastOptions options;
+    HeaderPolicy headerPolicy;
+    int perTargetConcurrency = 6;
+    int totalConcurrency = 512;
+    int circuitThreshold = 5;
+    int circuitCooldownMs = 10000;
+    bool insecureTargets = false;
+
+    qint64 maxBodyBytes = 10 * 1024 * 1024;
+    int maxHeaderBytes = 64 * 1024;
+    int headerTimeoutMs = 10000;
+    int idleTimeoutMs = 60000;
+    int maxConnections = 1024;
+    int asyncQueueLimit = 1000;
+    int drainTimeoutMs = 30000;
+    QString tlsCertFile;
+    QString tlsKeyFile;
+
+    QByteArray adminToken;
+    QByteArray authToken;
+    QList<QPair<QHostAddress, int>> allowedClients; // CIDRs; empty allows everyone
+    QStringList corsOrigins;
+
+    QString logFormat = QStringLiteral("text");
+    QString logLevel = QStringLiteral("info");
+    QString configFile;
+    QString routesFile;
+    QString profileDirectory;
+};
+
+} // namespace herald

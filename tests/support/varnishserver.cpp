@@ -1,0 +1,77 @@
+#include "varnishserver.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+namespace herald::test {
+
+static const char *const varnishd = "/usr/sbin/varnishd";
+
+VarnishServer::~VarnishServer()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+bool VarnishServer::isInstalled()
+{
+    return QFile::exists(QLatin1String(varnishd));
+}
+
+bool VarnishServer::start(quint16 backendPort, QString *error)
+{
+    {
+        QTcpServer probe; // a free port for varnishd, released before it binds
+        probe.listen(QHostAddress::LocalHost);
+        m_port = probe.serverPort();
+    }
+    const QString vcl = m_dir.filePath(QStringLiteral("test.vcl"));
+    QFile file(vcl);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = file.errorString();
+        return false;
+    }
+    file.write(QStringLiteral("vcl 4.1;\n"
+                              "backend default { .host = \"127.0.0.1\"; .port = \"%1\"; }\n"
+                              "acl purgers { \"127.0.0.1\"; }\n"
+                              "sub vcl_recv {\n"
+                              "  if (req.method == \"PURGE\") {\n"
+                              "    if (client.ip !~ purgers) { return (synth(405, \"Not allowed\")); }\n"
+                              "    return (purge);\n"
+                              "  }\n"
+                              "}\n")
+                   .arg(backendPort)
+                   .toUtf8());
+    file.close();
+    // -j none: no privilege separation, so the work directory in /tmp stays usable as root.
+    m_process.start(QLatin1String(varnishd),
+                    {QStringLiteral("-F"), QStringLiteral("-j"), QStringLiteral("none"), QStringLiteral("-n"),
+                     m_dir.filePath(QStringLiteral("work")), QStringLiteral("-a"),
+                     QStringLiteral("127.0.0.1:%1").arg(m_port), QStringLiteral("-f"), vcl, QStringLiteral("-s"),
+                     QStringLiteral("malloc,16m"), QStringLiteral("-T"), QStringLiteral("none")});
+    if (!m_process.waitForStarted(5000)) {
+        *error = m_process.errorString();
+        return false;
+    }
+    // Ready once it accepts connections (VCL compilation takes a moment).
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        if (socket.waitForConnected(100))
+            return true;
+        if (m_process.state() == QProcess::NotRunning)
+            break;
+        QTest::qWait(100);
+    }
+    *error = QStringLiteral("varnishd did not start: ") + QString::fromLocal8Bit(m_process.readAll());
+    return false;
+}
+
+} // namespace herald::test

@@ -1,0 +1,211 @@
+// `herald send` tested black-box: the real binary, real loopback backends, exit codes and output.
+#include "heraldprocess.h"
+#include "testbackend.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using herald::test::HeraldProcess;
+using herald::test::TestBackend;
+
+class TestSendCommand : public QObject
+{
+    Q_OBJECT
+
+    std::vector<std::unique_ptr<TestBackend>> m_backends;
+
+    QStringList startBackends(int count)
+    {
+        QStringList urls;
+        for (int i = 0; i < count; ++i) {
+            auto backend = std::make_unique<TestBackend>();
+            if (!backend->listen())
+                qFatal("cannot listen");
+            urls.append(backend->url());
+            m_backends.push_back(std::move(backend));
+        }
+        return urls;
+    }
+    TestBackend &backend(int i) { return *m_backends.at(i); }
+
+private Q_SLOTS:
+    void cleanup() { m_backends.clear(); }
+
+    void helpDescribesEveryOption()
+    {
+        const auto top = HeraldProcess::run({QStringLiteral("--help")});
+        QCOMPARE(top.exitCode, 0);
+        QVERIFY(top.out.contains("send"));
+        QVERIFY(top.out.contains("serve"));
+        const auto send = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--help")});
+        QCOMPARE(send.exitCode, 0);
+        for (const char *option : {"--target", "--dns", "--srv", "--nameserver", "--profile", "--set", "--header",
+                                   "--data", "--retries", "--retry-on", "--timeout", "--deadline", "--policy",
+                                   "--host-mode", "--json", "--http2", "--insecure", "--concurrency"})
+            QVERIFY2(send.out.contains(option), option);
+    }
+
+    void purgeReachesEveryTarget()
+    {
+        const QStringList urls = startBackends(3);
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"),
+                                                QStringLiteral("/product/42?lang=en"), QStringLiteral("--target"),
+                                                urls.join(QLatin1Char(',')), QStringLiteral("-H"),
+                                                QStringLiteral("Host: shop.example.com")});
+        QCOMPARE(result.exitCode, 0);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(backend(i).requestCount(), 1);
+            QCOMPARE(backend(i).requests().first().method, QByteArray("PURGE"));
+            QCOMPARE(backend(i).requests().first().target, QByteArray("/product/42?lang=en"));
+            QCOMPARE(backend(i).requests().first().header("Host"), QByteArray("shop.example.com"));
+            QVERIFY(result.out.contains(urls.at(i).toUtf8()));
+        }
+        QVERIFY(result.out.contains("3/3 ok"));
+    }
+
+    void failedPolicyExitsOne()
+    {
+        const QStringList urls = startBackends(2);
+        backend(1).setStatuses({500});
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("BAN"), QStringLiteral("/"),
+                                                QStringLiteral("-t"), urls.at(0), QStringLiteral("-t"), urls.at(1),
+                                                QStringLiteral("--retries"), QStringLiteral("0")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.out.contains("http-error"));
+        QVERIFY(result.out.contains("not met"));
+        const auto any = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("BAN"), QStringLiteral("/"),
+                                             QStringLiteral("-t"), urls.join(QLatin1Char(',')),
+                                             QStringLiteral("--retries"), QStringLiteral("0"),
+                                             QStringLiteral("--policy"), QStringLiteral("any")});
+        QCOMPARE(any.exitCode, 0);
+    }
+
+    void jsonOutput()
+    {
+        const QStringList urls = startBackends(2);
+        backend(1).setStatuses({503, 200});
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("FOOBAR"), QStringLiteral("/x"),
+                                                QStringLiteral("-t"), urls.join(QLatin1Char(',')),
+                                                QStringLiteral("--json")});
+        QCOMPARE(result.exitCode, 0);
+        QJsonParseError error;
+        const QJsonObject json = QJsonDocument::fromJson(result.out, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(json.value(QLatin1String("ok")).toBool(), true);
+        QCOMPARE(json.value(QLatin1String("policy")).toString(), QStringLiteral("all"));
+        const QJsonArray targets = json.value(QLatin1String("targets")).toArray();
+        QCOMPARE(targets.size(), 2);
+        QCOMPARE(targets.at(1).toObject().value(QLatin1String("attempts")).toInt(), 2);
+        QCOMPARE(targets.at(1).toObject().value(QLatin1String("status")).toInt(), 200);
+        QCOMPARE(targets.at(0).toObject().value(QLatin1String("outcome")).toString(), QStringLiteral("ok"));
+    }
+
+    void bodyFromFile()
+    {
+        const QStringList urls = startBackends(2);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("body.bin"));
+        QByteArray body;
+        for (int i = 0; i < 300000; ++i)
+            body.append(char(i % 253));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(body);
+        file.close();
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("POST"), QStringLiteral("/hook"),
+                                                QStringLiteral("-t"), urls.join(QLatin1Char(',')),
+                                                QStringLiteral("--data"), QLatin1Char('@') + path});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(backend(0).requests().first().body == body);
+        QVERIFY(backend(1).requests().first().body == body);
+    }
+
+    void profileWithParameters()
+    {
+        const QStringList urls = startBackends(2);
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("purge-product.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QJsonObject profile{{QLatin1String("name"), QStringLiteral("purge-product")},
+                                  {QLatin1String("method"), QStringLiteral("PURGE")},
+                                  {QLatin1String("path"), QStringLiteral("/product/{id}?v=1")},
+                                  {QLatin1String("targets"), QJsonObject{{QLatin1String("static"), QJsonArray::fromStringList(urls)}}}};
+        file.write(QJsonDocument(profile).toJson());
+        file.close();
+        const QStringList base = {QStringLiteral("send"), QStringLiteral("--profile-dir"), dir.path(),
+                                  QStringLiteral("--profile"), QStringLiteral("purge-product")};
+        const auto result = HeraldProcess::run(base + QStringList{QStringLiteral("--set"), QStringLiteral("id=42")});
+        QVERIFY2(result.exitCode == 0, result.err.constData());
+        QCOMPARE(backend(0).requests().first().target, QByteArray("/product/42?v=1"));
+        QCOMPARE(backend(1).requests().first().method, QByteArray("PURGE"));
+
+        const auto missing = HeraldProcess::run(base);
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains("id"));
+    }
+
+    void dnsThroughTheSystemResolver()
+    {
+        startBackends(1);
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
+                                                QStringLiteral("--dns"),
+                                                QStringLiteral("localhost:%1").arg(backend(0).port()),
+                                                QStringLiteral("--policy"), QStringLiteral("any"),
+                                                QStringLiteral("--retries"), QStringLiteral("0")});
+        QVERIFY2(result.exitCode == 0, result.out + result.err);
+        QCOMPARE(backend(0).requestCount(), 1);
+        QVERIFY(result.out.contains("127.0.0.1"));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        const QString target = QStringLiteral("--target=http://127.0.0.1:9");
+        QTest::newRow("no targets") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/")} << "no targets";
+        QTest::newRow("no path") << QStringList{QStringLiteral("PURGE"), target} << "METHOD and PATH";
+        QTest::newRow("bad policy") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--policy=most")} << "--policy";
+        QTest::newRow("bad timeout") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--timeout=soon")} << "--timeout";
+        QTest::newRow("bad retries") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--retries=-1")} << "--retries";
+        QTest::newRow("bad target") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--target=ftp://x")} << "--target";
+        QTest::newRow("bad header") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("-H"), QStringLiteral("nocolon")} << "--header";
+        QTest::newRow("bad method") << QStringList{QStringLiteral("GE T"), QStringLiteral("/"), target} << "method";
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--frobnicate")} << "frobnicate";
+        QTest::newRow("set without profile") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--set=a=b")} << "--profile";
+        QTest::newRow("missing profile") << QStringList{QStringLiteral("--profile=nope"), QStringLiteral("--profile-dir=/nonexistent")} << "nope";
+        QTest::newRow("two sources") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--srv=_http._tcp.x")} << "only one";
+        QTest::newRow("bad dns") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--dns=nohostport")} << "--dns";
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const auto result = HeraldProcess::run(QStringList{QStringLiteral("send")} + arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(message.toUtf8()), result.err.constData());
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void unresolvableNameIsAFailureNotASuccess()
+    {
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
+                                                QStringLiteral("--dns"), QStringLiteral("no-such-host.invalid:80")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains("no-such-host.invalid"), result.err.constData());
+    }
+
+    void unknownCommandIsAUsageError()
+    {
+        const auto result = HeraldProcess::run({QStringLiteral("frobnicate")});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY(result.err.contains("unknown command"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSendCommand)
+#include "tst_sendcommand.moc"
