@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Herald's broadcast benchmark: herald serve against nginx `mirror` and nginx+lua
+(capture_multi) on the same nginx backends, in alternation (A B C A B C ...) within one run,
+with wrk as the load generator and the ceiling (wrk straight at one backend).
+
+Usage: bench/run.py [--quick] [--rounds N] [--duration S] [--targets 1,10,100]
+                    [--methods GET,PURGE] [--connections 1,32] [--herald PATH]
+Writes bench/results/<timestamp>.json and prints a table with Herald/mirror and Herald/lua ratios.
+All traffic stays on 127.0.0.0/8; every loop is bounded by --rounds and --duration.
+"""
+import argparse, json, os, platform, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND_BASE_PORT = 21000
+MIRROR_PORT, LUA_PORT, HERALD_PORT = 20801, 20802, 20803
+WRK_LUA = """
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+"""
+
+
+def wait_port(port, host="127.0.0.1", timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        with socket.socket() as s:
+            if s.connect_ex((host, port)) == 0:
+                return True
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {host}:{port}")
+
+
+def backend_addresses(n):
+    # Up to 10 targets: ports on 127.0.0.1. More: 127.0.0.x addresses on one port.
+    if n <= 10:
+        return [("127.0.0.1", BACKEND_BASE_PORT + i) for i in range(n)]
+    return [(f"127.0.0.{i + 1}", BACKEND_BASE_PORT) for i in range(n)]
+
+
+class Nginx:
+    def __init__(self, workdir, name, http_block, modules=()):
+        self.dir = Path(workdir) / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        loads = "".join(f"load_module /usr/lib/nginx/modules/{m};\n" for m in modules)
+        conf = f"""{loads}worker_processes {{workers}};
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {self.dir}/body; proxy_temp_path {self.dir}/proxy;
+  fastcgi_temp_path {self.dir}/fcgi; uwsgi_temp_path {self.dir}/uwsgi; scgi_temp_path {self.dir}/scgi;
+  keepalive_requests 1000000;
+{http_block}
+}}
+"""
+        self.conf_text = conf
+        self.proc = None
+
+    def start(self, workers=1):
+        conf = self.dir / "nginx.conf"
+        conf.write_text(self.conf_text.replace("{workers}", str(workers)))
+        self.proc = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def backends_conf(addrs, log_path):
+    # One server per address; every method gets 200 with a body; a buffered log counts deliveries.
+    servers = []
+    for host, port in addrs:
+        servers.append(f"  server {{ listen {host}:{port} reuseport; access_log {log_path} counted buffer=256k flush=1s;"
+                       f" location / {{ return 200 \"ok\\n\"; }} }}")
+    return "  log_format counted '.';\n" + "\n".join(servers)
+
+
+def upstreams(addrs):
+    return "\n".join(f"  upstream b{i} {{ server {h}:{p}; keepalive 64; }}" for i, (h, p) in enumerate(addrs))
+
+
+def proxied(i):
+    return (f"proxy_pass http://b{i}; proxy_http_version 1.1; proxy_set_header Connection \"\";"
+            f" proxy_method $request_method; proxy_pass_request_body on;")
+
+
+def mirror_conf(addrs):
+    mirrors = "".join(f" mirror /_m{i};" for i in range(1, len(addrs)))
+    internal = "\n".join(f"    location = /_m{i} {{ internal; rewrite ^ $request_uri break; {proxied(i)} }}"
+                         for i in range(1, len(addrs)))
+    return f"""{upstreams(addrs)}
+  server {{ listen 127.0.0.1:{MIRROR_PORT};
+    location / {{{mirrors} mirror_request_body on; {proxied(0)} }}
+{internal}
+  }}"""
+
+
+def lua_conf(addrs):
+    internal = "\n".join(f"    location /_b{i}/ {{ internal; rewrite ^/_b{i}(/.*)$ $1 break; {proxied(i)} }}"
+                         for i in range(len(addrs)))
+    return f"""{upstreams(addrs)}
+  server {{ listen 127.0.0.1:{LUA_PORT};
+    location / {{
+      content_by_lua_block {{
+        local reqs = {{}}
+        for i = 0, {len(addrs) - 1} do reqs[#reqs + 1] = {{"/_b" .. i .. ngx.var.request_uri, {{always_forward_body = true}}}} end
+        local resps = {{ngx.location.capture_multi(reqs)}}
+        for _, r in ipairs(resps) do if r.status >= 400 then ngx.status = 502 end end
+        ngx.say("ok")
+      }}
+    }}
+{internal}
+  }}"""
+
+
+def parse_wrk(text):
+    def duration_ms(value):
+        m = re.match(r"([\d.]+)(us|ms|s|m)", value)
+        number, unit = float(m.group(1)), m.group(2)
+        return number * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(r"Socket errors: (.*)", text)
+    return {"rps": rps, "p50_ms": duration_ms(lat["50"]), "p99_ms": duration_ms(lat["99"]),
+            "non2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1).strip() if socket_errors else ""}
+
+
+def run_wrk(port, method, connections, duration, script):
+    env = dict(os.environ, BENCH_METHOD=method)
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
+                          f"http://127.0.0.1:{port}/product/42?lang=en"],
+                         capture_output=True, text=True, env=env, timeout=duration + 30).stdout
+    return parse_wrk(out)
+
+
+def count_lines(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def proc_stats(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    rss_peak = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                rss_peak = int(line.split()[1]) // 1024
+    return cpu, rss_peak
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="N=10, PURGE, c=32, 2 rounds of 3 s (under a minute)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--targets", default="1,10,100")
+    parser.add_argument("--methods", default="GET,PURGE")
+    parser.add_argument("--connections", default="1,32")
+    parser.add_argument("--herald", default=str(ROOT / "build-release/app/herald"))
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.duration, args.targets, args.methods, args.connections = 2, 3, "10", "PURGE", "32"
+    for tool in ("nginx", "wrk"):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} is missing (bench/setup.sh installs it)")
+    if not Path(args.herald).exists():
+        sys.exit(f"bench: {args.herald} not found; build it with bench/setup.sh")
+    workers = os.cpu_count() or 2
+    work = tempfile.mkdtemp(prefix="herald-bench-")
+    script = Path(work) / "method.lua"
+    script.write_text(WRK_LUA)
+    results = []
+    try:
+        for n in [int(x) for x in args.targets.split(",")]:
+            addrs = backend_addresses(n)
+            log = Path(work) / f"backends-{n}.log"
+            backends = Nginx(work, f"backends-{n}", backends_conf(addrs, log))
+            backends.start(workers=1)
+            for h, p in addrs[:3]:
+                wait_port(p, h)
+            mirror = Nginx(work, f"mirror-{n}", mirror_conf(addrs))
+            lua = Nginx(work, f"lua-{n}", lua_conf(addrs), modules=("ndk_http_module.so", "ngx_http_lua_module.so"))
+            mirror.start(workers=1)
+            lua.start(workers=1)
+            env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{HERALD_PORT}", HERALD_POLICY="all",
+                       HERALD_TARGETS=",".join(f"http://{h}:{p}" for h, p in addrs), HERALD_LOG_LEVEL="warn",
+                       HERALD_CONCURRENCY="64")
+            herald = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for port in (MIRROR_PORT, LUA_PORT, HERALD_PORT):
+                wait_port(port)
+            contenders = {"herald": HERALD_PORT, "mirror": MIRROR_PORT, "lua": LUA_PORT, "ceiling": addrs[0][1]}
+            try:
+                for method in args.methods.split(","):
+                    for c in [int(x) for x in args.connections.split(",")]:
+                        samples = {name: [] for name in contenders}
+                        for rnd in range(args.rounds):
+                            for name, port in contenders.items():
+                                if name == "ceiling" and rnd > 0:
+                                    continue
+                                before_lines = count_lines(log)
+                                cpu_before, _ = proc_stats(herald.pid)
+                                wrk = run_wrk(port if name != "ceiling" else addrs[0][1], method, c, args.duration, str(script))
+                                time.sleep(1.2)  # the backends' access log flushes every second
+                                delivered = count_lines(log) - before_lines
+                                cpu_after, rss = proc_stats(herald.pid)
+                                sample = dict(wrk, delivered_per_s=delivered / args.duration)
+                                if name == "herald":
+                                    total = wrk["rps"] * args.duration
+                                    sample["cpu_us_per_broadcast"] = (cpu_after - cpu_before) / total * 1e6 if total else None
+                                    sample["rss_peak_mib"] = rss
+                                samples[name].append(sample)
+                                print(f"  N={n} {method} c={c} round {rnd + 1} {name}: {wrk['rps']:.0f}/s "
+                                      f"p99 {wrk['p99_ms']:.1f} ms, delivered {delivered / args.duration:.0f}/s", flush=True)
+                        row = {"targets": n, "method": method, "connections": c}
+                        for name, runs in samples.items():
+                            row[name] = {key: statistics.median([r[key] for r in runs if r.get(key) is not None])
+                                         for key in ("rps", "p50_ms", "p99_ms", "delivered_per_s", "cpu_us_per_broadcast", "rss_peak_mib")
+                                         if any(r.get(key) is not None for r in runs)}
+                            row[name]["non2xx"] = sum(r["non2xx"] for r in runs)
+                        row["herald_vs_mirror"] = row["herald"]["rps"] / row["mirror"]["rps"] if row["mirror"]["rps"] else None
+                        row["herald_vs_lua"] = row["herald"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
+                        results.append(row)
+                        print(f"N={n} {method} c={c}: herald {row['herald']['rps']:.0f}/s, mirror {row['mirror']['rps']:.0f}/s, "
+                              f"lua {row['lua']['rps']:.0f}/s; Herald/mirror {row['herald_vs_mirror']:.2f}, "
+                              f"Herald/lua {row['herald_vs_lua']:.2f}", flush=True)
+            finally:
+                herald.terminate()
+                try:
+                    herald.wait(15)
+                except subprocess.TimeoutExpired:
+                    herald.kill()
+                for server in (mirror, lua, backends):
+                    server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": platform.processor()}
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    out = ROOT / "bench/results" / f"{'quick-' if args.quick else ''}{stamp}.json"
+    out.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=2))
+    print(f"\nwritten {out}")
+    print("| N | method | c | Herald/s | mirror/s | lua/s | ceiling/s | Herald p99 | lua p99 | Herald/mirror | Herald/lua | Herald CPU µs/broadcast | Herald RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        h = r["herald"]
+        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {h['rps']:.0f} | {r['mirror']['rps']:.0f} | "
+              f"{r['lua']['rps']:.0f} | {r['ceiling']['rps']:.0f} | {h['p99_ms']:.1f} ms | {r['lua']['p99_ms']:.1f} ms | "
+              f"{r['herald_vs_mirror']:.2f} | {r['herald_vs_lua']:.2f} | {h.get('cpu_us_per_broadcast', 0):.0f} | {h.get('rss_peak_mib', 0)} |")
+
+
+if __name__ == "__main__":
+    main()
