@@ -118,6 +118,10 @@ struct HttpListener::Callbacks
             return;
         }
         auto *state = static_cast<ConnectionState *>(*socketContext);
+        // At the connection limit MHD stopped watching the listening socket; a client may already
+        // wait in the backlog, and no new edge will announce it: look again on the next turn.
+        if (listener->m_connections.size() >= listener->m_settings.maxConnections)
+            listener->scheduleRun();
         listener->m_connections.remove(state);
         delete state;
         *socketContext = nullptr;
@@ -270,7 +274,22 @@ bool HttpListener::startRequest(MHD_Connection *connection, RequestState *state,
                                ? ntohs(reinterpret_cast<const sockaddr_in6 *>(info->client_addr)->sin6_port)
                                : ntohs(reinterpret_cast<const sockaddr_in *>(info->client_addr)->sin_port);
     }
-    const bool hasLength = hasHeader(request.headers, "Content-Length");
+    // MHD is lenient where smuggling lives: names that are not tokens ("X-A : b") and repeated
+    // Content-Length headers must be refused here, before anything can be forwarded.
+    int lengths = 0;
+    for (const HttpHeader &header : std::as_const(request.headers)) {
+        if (!isHttpToken(header.first)) {
+            state->rejected = true;
+            return queue(connection, errorResponse(400, QStringLiteral("malformed header name '%1'").arg(QString::fromLatin1(header.first))));
+        }
+        if (header.first.compare("Content-Length", Qt::CaseInsensitive) == 0)
+            ++lengths;
+    }
+    if (lengths > 1) {
+        state->rejected = true;
+        return queue(connection, errorResponse(400, QStringLiteral("request has more than one Content-Length")));
+    }
+    const bool hasLength = lengths == 1;
     const bool hasEncoding = hasHeader(request.headers, "Transfer-Encoding");
     // Both framings at once is how requests are smuggled past proxies: refuse, never guess.
     if (hasLength && hasEncoding) {
