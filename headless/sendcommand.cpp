@@ -4,6 +4,8 @@
 #include "broadcaster.h"
 #include "broadcastjson.h"
 #include "duration.h"
+#include "historyentry.h"
+#include "historystore.h"
 #include "profile.h"
 #include "profilestore.h"
 #include "qnamtransport.h"
@@ -106,6 +108,10 @@ void SendCommand::addOptions(QCommandLineParser &parser)
         {QStringLiteral("http2"), QStringLiteral("Use HTTP/2 (h2c with prior knowledge for http://).")},
         {QStringLiteral("insecure"), QStringLiteral("Do not verify https targets' certificates.")},
         {QStringLiteral("json"), QStringLiteral("Print the results as JSON instead of a table.")},
+        {QStringLiteral("history"),
+         QStringLiteral("History database the broadcast is recorded in, shared with the GUI (default: %1).").arg(HistoryStore::defaultPath()),
+         QStringLiteral("FILE")},
+        {QStringLiteral("no-history"), QStringLiteral("Do not record this broadcast in the history.")},
     });
 }
 
@@ -256,6 +262,10 @@ QString SendCommand::makePlan(const QCommandLineParser &parser, Plan *plan)
     plan->options.http2 = parser.isSet(QStringLiteral("http2"));
     plan->insecure = parser.isSet(QStringLiteral("insecure"));
     plan->json = parser.isSet(QStringLiteral("json"));
+    if (!parser.isSet(QStringLiteral("no-history")))
+        plan->historyPath = parser.isSet(QStringLiteral("history")) ? parser.value(QStringLiteral("history")) : HistoryStore::defaultPath();
+    if (useProfile)
+        plan->profileName = profile.name;
     return {};
 }
 
@@ -288,6 +298,13 @@ int SendCommand::execute(const Plan &plan)
 
     const BroadcastSummary summary = broadcast->summary();
     const QList<TargetResult> results = broadcast->results();
+    if (!plan.historyPath.isEmpty()) {
+        // The history is a convenience: a broken database is reported, never fatal to the broadcast.
+        HistoryStore history(plan.historyPath);
+        QString error;
+        if (!history.open(&error) || !history.record(HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("send"), plan.profileName), &error))
+            printError(QStringLiteral("warning: not recorded in the history: %1").arg(error));
+    }
     if (plan.json) {
         std::fputs(QJsonDocument(BroadcastJson::toJson(summary, results)).toJson(QJsonDocument::Indented).constData(),
                    stdout);

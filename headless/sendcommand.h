@@ -31,6 +31,8 @@ private:
         int perTargetConcurrency = 6;
         bool insecure = false;
         bool json = false;
+        QString historyPath; // empty: do not record
+        QString profileName;
     };
 
     static void addOptions(QCommandLineParser &parser);

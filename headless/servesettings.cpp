@@ -315,6 +315,16 @@ QList<ServeSettings::Setting> buildTable()
             return QFile::exists(v) ? QString() : QStringLiteral("file '%1' does not exist").arg(v);
         },
         [](const C &c) { return c.tlsKeyFile; });
+    add(QStringLiteral("HERALD_TARGET_TLS_VERIFY"), {}, QStringLiteral("target-tls-verify"),
+        QStringLiteral("Verify https targets' certificates: true (default) or false for self-signed backends."),
+        [](C &c, const QString &v) {
+            const QString value = v.trimmed().toLower();
+            if (value != QLatin1String("true") && value != QLatin1String("false"))
+                return QStringLiteral("expected true or false");
+            c.insecureTargets = value == QLatin1String("false");
+            return QString();
+        },
+        [](const C &c) { return c.insecureTargets ? QStringLiteral("false") : QStringLiteral("true"); });
     add(QStringLiteral("HERALD_ADMIN_TOKEN"), {}, QStringLiteral("admin-token"),
         QStringLiteral("Bearer token for admin API writes; without it admin writes are off."),
         [](C &c, const QString &v) {

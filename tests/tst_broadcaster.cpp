@@ -1,7 +1,9 @@
 // The broadcast engine against real HTTP servers on loopback.
 #include "broadcast.h"
 #include "broadcaster.h"
+#include "qnamtransport.h"
 #include "testbackend.h"
+#include "testcertificate.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -455,6 +457,37 @@ private Q_SLOTS:
         const Run result = run(broadcaster, {}, targets, options);
         QCOMPARE(result.results.first().responseBody.size(), 1000);
         QCOMPARE(result.results.first().responseBytes, 100000);
+    }
+
+    void httpsTargets()
+    {
+        herald::test::TestCertificate certificate;
+        QString error;
+        QVERIFY2(certificate.create(&error), qPrintable(error));
+        TestBackend secure;
+        QVERIFY(secure.listenTls(certificate.certificateFile(), certificate.keyFile()));
+        const QList<Target> targets = {Target::parse(secure.url(), nullptr)};
+        QVERIFY(secure.url().startsWith(QLatin1String("https://")));
+        BroadcastRequest request;
+        request.method = "PURGE";
+        request.pathAndQuery = "/secure?x=1";
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 0;
+
+        Broadcaster verifying; // a self-signed certificate is refused by default
+        const Run refused = run(verifying, request, targets, options);
+        QCOMPARE(refused.results.first().outcome, TargetOutcome::Error);
+        QVERIFY(!refused.results.first().error.isEmpty());
+        QCOMPARE(secure.requestCount(), 0);
+
+        auto *transport = new QnamTransport;
+        transport->setVerifyPeer(false);
+        Broadcaster insecure(transport);
+        const Run accepted = run(insecure, request, targets, options);
+        QCOMPARE(accepted.results.first().outcome, TargetOutcome::Ok);
+        QCOMPARE(secure.requestCount(), 1);
+        QCOMPARE(secure.requests().first().target, QByteArray("/secure?x=1"));
+        QCOMPARE(secure.requests().first().method, QByteArray("PURGE"));
     }
 
     void keepAliveConnectionsAreReused()

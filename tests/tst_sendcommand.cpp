@@ -1,5 +1,6 @@
 // `herald send` tested black-box: the real binary, real loopback backends, exit codes and output.
 #include "heraldprocess.h"
+#include "historystore.h"
 #include "testbackend.h"
 
 #include <QJsonArray>
@@ -197,6 +198,39 @@ private Q_SLOTS:
                                                 QStringLiteral("--dns"), QStringLiteral("no-such-host.invalid:80")});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.err.contains("no-such-host.invalid"), result.err.constData());
+    }
+
+    void broadcastsAreRecordedInTheHistory()
+    {
+        const QStringList urls = startBackends(2);
+        backend(1).setStatuses({500});
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("history.sqlite"));
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/h?x=1"),
+                                                QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("--retries=0"),
+                                                QStringLiteral("--history"), path});
+        QCOMPARE(result.exitCode, 1);
+        herald::HistoryStore history(path);
+        QVERIFY(history.open(nullptr));
+        const QList<herald::HistoryEntry> entries = history.list();
+        QCOMPARE(entries.size(), 1);
+        const herald::HistoryEntry entry = history.entry(entries.first().id);
+        QCOMPARE(entry.request.method, QByteArray("PURGE"));
+        QCOMPARE(entry.request.pathAndQuery, QByteArray("/h?x=1"));
+        QCOMPARE(entry.origin, QStringLiteral("send"));
+        QCOMPARE(entry.results.size(), 2);
+        QCOMPARE(entry.results.at(1).status, 500);
+        QCOMPARE(entry.summary.policyMet, false);
+
+        // A corrupt database is reported, and the broadcast still happens and exits by its policy.
+        QFile corrupt(dir.filePath(QStringLiteral("corrupt.sqlite")));
+        QVERIFY(corrupt.open(QIODevice::WriteOnly));
+        corrupt.write(QByteArray(4096, 'Z'));
+        corrupt.close();
+        const auto withCorrupt = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
+                                                     QStringLiteral("-t"), urls.at(0), QStringLiteral("--history"), corrupt.fileName()});
+        QCOMPARE(withCorrupt.exitCode, 0);
+        QVERIFY(withCorrupt.err.contains("not recorded in the history"));
     }
 
     void unknownCommandIsAUsageError()

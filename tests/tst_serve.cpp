@@ -1,6 +1,7 @@
 // `herald serve` as a real process, configured by environment, talked to over loopback sockets.
 #include "serveprocess.h"
 #include "testbackend.h"
+#include "testcertificate.h"
 
 #include <QJsonArray>
 #include <QNetworkAccessManager>
@@ -354,6 +355,50 @@ private Q_SLOTS:
               + urls.at(2).toUtf8() + "\"]}}]}");
         QTRY_COMPARE_WITH_TIMEOUT(serve.send("PURGE", "/z", {{"Host", "a.example"}}).status == 200 && backend(2).requestCount() > 0, true, 10000);
         QVERIFY(serve.errorOutput().contains("keeping the last good ones"));
+    }
+
+    void tlsListenerAndCorsPreflight()
+    {
+        const QStringList urls = startBackends(1);
+        herald::test::TestCertificate certificate;
+        QString error;
+        QVERIFY2(certificate.create(&error), qPrintable(error));
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}, {"SERVER_TLS_CERT_FILE", certificate.certificateFile()},
+                                 {"SERVER_TLS_KEY_FILE", certificate.keyFile()},
+                                 {"SERVER_CORS_ALLOWED_ORIGINS", QStringLiteral("https://admin.example.com")}})));
+        QNetworkAccessManager client;
+        QNetworkRequest request(QUrl(QStringLiteral("https://127.0.0.1:%1/secure?q=1").arg(serve.port())));
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+        request.setSslConfiguration(ssl);
+        QNetworkReply *reply = client.sendCustomRequest(request, "PURGE");
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(backend(0).requests().first().target, QByteArray("/secure?q=1"));
+        QCOMPARE(backend(0).requests().first().header("X-Forwarded-Proto"), QByteArray("https"));
+        delete reply;
+
+        // A preflight from an allowed origin is answered here; from another origin it is broadcast.
+        QNetworkRequest preflight(QUrl(QStringLiteral("https://127.0.0.1:%1/api").arg(serve.port())));
+        preflight.setSslConfiguration(ssl);
+        preflight.setRawHeader("Origin", "https://admin.example.com");
+        preflight.setRawHeader("Access-Control-Request-Method", "PURGE");
+        reply = client.sendCustomRequest(preflight, "OPTIONS");
+        QSignalSpy answered(reply, &QNetworkReply::finished);
+        QVERIFY(answered.wait(10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 204);
+        QCOMPARE(reply->rawHeader("Access-Control-Allow-Origin"), QByteArray("https://admin.example.com"));
+        QCOMPARE(backend(0).requestCount(), 1);
+        delete reply;
+        preflight.setRawHeader("Origin", "https://elsewhere.example.com");
+        reply = client.sendCustomRequest(preflight, "OPTIONS");
+        QSignalSpy forwarded(reply, &QNetworkReply::finished);
+        QVERIFY(forwarded.wait(10000));
+        QCOMPARE(backend(0).requestCount(), 2);
+        QCOMPARE(backend(0).requests().last().method, QByteArray("OPTIONS"));
+        delete reply;
     }
 
     void loopsAreRefused()

@@ -1,6 +1,7 @@
 #include "heraldprocess.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 namespace herald::test {
 
@@ -15,6 +16,10 @@ HeraldProcess::Result HeraldProcess::run(const QStringList &arguments, const QPr
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("HERALD_TARGETS"));
+    // Keep the developer's own history and profiles out of the tests.
+    static QTemporaryDir home;
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
     env.insert(environment);
     process.setProcessEnvironment(env);
     QSignalSpy finished(&process, &QProcess::finished);

@@ -1,6 +1,9 @@
 #include "testbackend.h"
 
+#include <QFile>
 #include <QPointer>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -18,32 +21,56 @@ QByteArray RecordedRequest::header(const QByteArray &name) const
 TestBackend::TestBackend(QObject *parent)
     : QObject(parent)
 {
-    connect(&m_server, &QTcpServer::newConnection, this, &TestBackend::onNewConnection);
+}
+
+void TestBackend::adopt(std::unique_ptr<QTcpServer> server)
+{
+    m_server = std::move(server);
+    // A QSslServer announces a connection once its handshake is done.
+    connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this, &TestBackend::onNewConnection);
 }
 
 bool TestBackend::listen(const QHostAddress &address, quint16 port)
 {
-    return m_server.listen(address, port);
+    adopt(std::make_unique<QTcpServer>());
+    return m_server->listen(address, port);
+}
+
+bool TestBackend::listenTls(const QString &certificateFile, const QString &keyFile)
+{
+    QFile certificate(certificateFile);
+    QFile key(keyFile);
+    if (!certificate.open(QIODevice::ReadOnly) || !key.open(QIODevice::ReadOnly))
+        return false;
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificate(QSslCertificate(certificate.readAll(), QSsl::Pem));
+    configuration.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa, QSsl::Pem));
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(configuration);
+    adopt(std::move(server));
+    return m_server->listen(QHostAddress::LocalHost);
 }
 
 void TestBackend::close()
 {
-    m_server.close();
+    if (m_server)
+        m_server->close();
     for (auto it = m_buffers.begin(); it != m_buffers.end(); ++it)
         it.key()->abort();
 }
 
 QString TestBackend::url() const
 {
-    QString host = m_server.serverAddress().toString();
-    if (m_server.serverAddress().protocol() == QAbstractSocket::IPv6Protocol)
+    QString host = m_server->serverAddress().toString();
+    if (m_server->serverAddress().protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("http://%1:%2").arg(host).arg(port());
+    return QStringLiteral("%1://%2:%3").arg(qobject_cast<QSslServer *>(m_server.get()) ? QStringLiteral("https") : QStringLiteral("http"), host).arg(port());
 }
 
 void TestBackend::onNewConnection()
 {
-    while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         ++m_connections;
         socket->setParent(this);
         m_buffers.insert(socket, {});

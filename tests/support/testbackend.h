@@ -8,6 +8,8 @@
 #include <QPair>
 #include <QTcpServer>
 
+#include <memory>
+
 class QTcpSocket;
 
 namespace herald::test {
@@ -31,8 +33,10 @@ public:
 
     explicit TestBackend(QObject *parent = nullptr);
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    // HTTPS instead of HTTP, with a PEM certificate and key.
+    bool listenTls(const QString &certificateFile, const QString &keyFile);
     void close();
-    quint16 port() const { return m_server.serverPort(); }
+    quint16 port() const { return m_server ? m_server->serverPort() : 0; }
     QString url() const;
 
     // Statuses answered in turn; the last one repeats.
@@ -56,7 +60,9 @@ private:
     bool parseOne(QTcpSocket *socket, QByteArray &buffer);
     void answer(QTcpSocket *socket, const RecordedRequest &request);
 
-    QTcpServer m_server;
+    void adopt(std::unique_ptr<QTcpServer> server);
+
+    std::unique_ptr<QTcpServer> m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
     QList<int> m_statuses = {200};
     Behaviour m_behaviour = Behaviour::Answer;
