@@ -8,7 +8,7 @@ packages=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           libmicrohttpd-dev libhiredis-dev libgl-dev)
 if [[ "$mode" == test ]]; then
     # Real servers the tests talk to, and clang for the fuzzing build.
-    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth)
+    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth openssl)
 fi
 
 missing=()
