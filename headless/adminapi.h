@@ -26,6 +26,7 @@ public:
 
     // `path` is below the admin prefix: "targets", "refresh", "profiles/NAME/run".
     void handle(const HttpServerRequest &request, const QByteArray &path, Respond respond);
+    void setConfig(const ServeConfig &config) { m_config = config; }
 
 private:
     void listTargets(Respond &respond);

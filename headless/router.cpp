@@ -45,6 +45,12 @@ Router::Router(const ServeConfig &config, Broadcaster *broadcaster, TargetSource
 {
 }
 
+void Router::setConfig(const ServeConfig &config)
+{
+    m_config = config;
+    m_admin->setConfig(config);
+}
+
 HttpServerResponse Router::jsonResponse(int status, const QJsonObject &body)
 {
     HttpServerResponse response;

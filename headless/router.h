@@ -33,6 +33,8 @@ public:
     void handle(const HttpServerRequest &request, bool fromAdminPort, Respond respond);
 
     void setDraining(bool draining) { m_draining = draining; }
+    // A reloaded configuration (SIGHUP): policies, limits, tokens, CORS take effect for new requests.
+    void setConfig(const ServeConfig &config);
     bool isDraining() const { return m_draining; }
     // Broadcasts started and not finished, async ones included.
     int inFlight() const { return m_inFlight; }

@@ -10,6 +10,7 @@
 #include "routeset.h"
 #include "servesettings.h"
 #include "signalwatcher.h"
+#include "statictargetsource.h"
 #include "targetsource.h"
 
 #include <QCommandLineParser>
@@ -168,6 +169,33 @@ int ServeCommand::run(const QStringList &arguments)
         std::printf("herald serve: admin listening on port %u\n", adminListener.port());
     std::fflush(stdout);
 
+    // SIGHUP: read the file and environment again; what can change without a restart changes.
+    const auto reload = [&] {
+        ServeConfig fresh;
+        fresh.headerPolicy.instanceId = config.headerPolicy.instanceId;
+        const QString reloadError = ServeSettings::load(parser, environmentMap(), &fresh);
+        if (!reloadError.isEmpty()) {
+            qCWarning(lcServe).noquote() << "SIGHUP: configuration not reloaded, keeping the running one:" << reloadError;
+            return;
+        }
+        if (fresh.listenAddress != config.listenAddress || fresh.listenPort != config.listenPort
+            || fresh.adminListenEnabled != config.adminListenEnabled || fresh.tlsCertFile != config.tlsCertFile
+            || fresh.routesFile != config.routesFile || fresh.source.kind != config.source.kind
+            || fresh.source.name != config.source.name || fresh.source.port != config.source.port)
+            qCWarning(lcServe) << "SIGHUP: listener, TLS, routes file and DNS source changes need a restart; applying the rest";
+        broadcaster.headerPolicy() = fresh.headerPolicy;
+        broadcaster.limiter().perKeyLimit = fresh.perTargetConcurrency;
+        broadcaster.circuitBreaker().failureThreshold = fresh.circuitThreshold;
+        broadcaster.circuitBreaker().cooldownMs = fresh.circuitCooldownMs;
+        if (auto *staticSource = qobject_cast<StaticTargetSource *>(source);
+            staticSource && fresh.source.kind == TargetSourceSpec::Kind::Static && fresh.sourceConfigured)
+            staticSource->setTargets(fresh.source.targets);
+        else
+            source->refresh();
+        router.setConfig(fresh);
+        config = fresh;
+        qCInfo(lcServe).noquote() << "SIGHUP: configuration reloaded;" << source->description() << "policy" << config.options.policy.toString();
+    };
     SignalWatcher signalWatcher({SIGTERM, SIGINT, SIGHUP});
     bool draining = false;
     QTimer drainTimer;
@@ -182,8 +210,7 @@ int ServeCommand::run(const QStringList &arguments)
     };
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, [&](int number) {
         if (number == SIGHUP) {
-            qCInfo(lcServe) << "SIGHUP: restart the process to apply configuration changes; targets re-resolved now";
-            source->refresh();
+            reload();
             return;
         }
         if (draining) {

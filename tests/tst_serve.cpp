@@ -444,6 +444,37 @@ private Q_SLOTS:
         delete reply;
     }
 
+    void sighupReloadsTheConfigFile()
+    {
+        const QStringList urls = startBackends(2);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("herald.json"));
+        const auto write = [&](const QByteArray &content) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            file.write(content);
+        };
+        write("{\"targets\": \"" + urls.at(0).toUtf8() + "\", \"retries\": 1}");
+        ServeProcess serve;
+        QVERIFY2(serve.start(env({{"HERALD_CONFIG", path}})), serve.errorOutput().constData());
+        QCOMPARE(serve.send("PURGE", "/one").status, 200);
+        QCOMPARE(backend(0).requestCount(), 1);
+
+        write("{\"targets\": \"" + urls.at(1).toUtf8() + "\", \"policy\": \"any\"}");
+        ::kill(static_cast<pid_t>(serve.process().processId()), SIGHUP);
+        QTRY_VERIFY(serve.errorOutput().contains("configuration reloaded"));
+        QCOMPARE(serve.send("PURGE", "/two").status, 200);
+        QCOMPARE(backend(1).requestCount(), 1);
+        QCOMPARE(backend(0).requestCount(), 1);
+
+        write("{\"retries\": \"many\"}"); // broken: the running configuration stays
+        ::kill(static_cast<pid_t>(serve.process().processId()), SIGHUP);
+        QTRY_VERIFY(serve.errorOutput().contains("not reloaded"));
+        QVERIFY(serve.errorOutput().contains("retries"));
+        QCOMPARE(serve.send("PURGE", "/three").status, 200);
+        QCOMPARE(backend(1).requestCount(), 2);
+    }
+
     void invalidConfiguration_data()
     {
         QTest::addColumn<QString>("variable");
