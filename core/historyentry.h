@@ -26,3 +26,5 @@ struct HistoryEntry
 };
 
 } // namespace herald
+
+Q_DECLARE_METATYPE(herald::HistoryEntry)

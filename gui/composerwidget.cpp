@@ -1,0 +1,239 @@
+#include "composerwidget.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QTableWidget>
+
+namespace herald {
+
+namespace {
+
+enum SourceKind { StaticSource, DnsSource, SrvSource };
+
+const char *const sourcePlaceholders[] = {"http://10.0.0.5:6081, http://10.0.0.6:6081",
+                                          "varnish-headless.default.svc.cluster.local:6081",
+                                          "_http._tcp.varnish.default.svc.cluster.local"};
+
+} // namespace
+
+ComposerWidget::ComposerWidget(QWidget *parent)
+    : QWidget(parent)
+    , m_method(new QComboBox(this))
+    , m_path(new QLineEdit(QStringLiteral("/"), this))
+    , m_headers(new QTableWidget(0, 2, this))
+    , m_body(new QPlainTextEdit(this))
+    , m_sourceKind(new QComboBox(this))
+    , m_targets(new QLineEdit(this))
+    , m_retries(new QSpinBox(this))
+    , m_timeout(new QSpinBox(this))
+    , m_policy(new QComboBox(this))
+{
+    m_method->setObjectName(QStringLiteral("methodCombo"));
+    m_method->setEditable(true);
+    m_method->addItems({QStringLiteral("PURGE"), QStringLiteral("BAN"), QStringLiteral("GET"), QStringLiteral("HEAD"),
+                        QStringLiteral("POST"), QStringLiteral("PUT"), QStringLiteral("PATCH"), QStringLiteral("DELETE")});
+    m_method->setToolTip(tr("Any HTTP method token; type your own (e.g. REFRESH)"));
+    m_path->setObjectName(QStringLiteral("pathEdit"));
+    m_path->setToolTip(tr("Path and query, sent to every target unchanged; {name} marks a profile parameter"));
+
+    m_headers->setObjectName(QStringLiteral("headersTable"));
+    m_headers->setHorizontalHeaderLabels({tr("Header"), tr("Value")});
+    m_headers->horizontalHeader()->setStretchLastSection(true);
+    m_headers->verticalHeader()->hide();
+    m_headers->setMaximumHeight(110);
+    auto *addHeader = new QPushButton(tr("Add header"), this);
+    auto *removeHeader = new QPushButton(tr("Remove"), this);
+    connect(addHeader, &QPushButton::clicked, this, [this] { addHeaderRow(); });
+    connect(removeHeader, &QPushButton::clicked, this, [this] { m_headers->removeRow(m_headers->currentRow()); });
+
+    m_body->setObjectName(QStringLiteral("bodyEdit"));
+    m_body->setPlaceholderText(tr("Request body (optional)"));
+    m_body->setMaximumHeight(90);
+    auto *loadBody = new QPushButton(tr("Load file..."), this);
+    loadBody->setToolTip(tr("Use a file's bytes as the body"));
+    connect(loadBody, &QPushButton::clicked, this, &ComposerWidget::loadBodyFromFile);
+
+    m_sourceKind->setObjectName(QStringLiteral("sourceKindCombo"));
+    m_sourceKind->addItems({tr("Static list"), tr("DNS name:port"), tr("SRV name")});
+    m_sourceKind->setToolTip(tr("DNS: every A/AAAA record of a name (a Kubernetes headless service). SRV: records with their own ports."));
+    m_targets->setObjectName(QStringLiteral("targetsEdit"));
+    m_targets->setPlaceholderText(QString::fromLatin1(sourcePlaceholders[0]));
+    connect(m_sourceKind, &QComboBox::currentIndexChanged, this,
+            [this](int kind) { m_targets->setPlaceholderText(QString::fromLatin1(sourcePlaceholders[qBound(0, kind, 2)])); });
+
+    m_retries->setObjectName(QStringLiteral("retriesSpin"));
+    m_retries->setRange(0, 20);
+    m_retries->setValue(2);
+    m_retries->setToolTip(tr("Retries after the first attempt: connection errors, timeouts, 5xx and 429"));
+    m_timeout->setObjectName(QStringLiteral("timeoutSpin"));
+    m_timeout->setRange(50, 600000);
+    m_timeout->setSingleStep(500);
+    m_timeout->setValue(5000);
+    m_timeout->setSuffix(tr(" ms"));
+    m_timeout->setToolTip(tr("Per-attempt timeout"));
+    m_policy->setObjectName(QStringLiteral("policyCombo"));
+    m_policy->setEditable(true);
+    m_policy->addItems({QStringLiteral("all"), QStringLiteral("any"), QStringLiteral("first"), QStringLiteral("quorum=50%")});
+    m_policy->setToolTip(tr("When the broadcast counts as a success: all, any, first, quorum=N or quorum=P%"));
+
+    auto *form = new QFormLayout(this);
+    auto *requestLine = new QHBoxLayout;
+    requestLine->addWidget(m_method);
+    requestLine->addWidget(m_path, 1);
+    form->addRow(tr("Request"), requestLine);
+    auto *headerButtons = new QHBoxLayout;
+    headerButtons->addWidget(addHeader);
+    headerButtons->addWidget(removeHeader);
+    headerButtons->addStretch();
+    auto *headerBox = new QVBoxLayout;
+    headerBox->addWidget(m_headers);
+    headerBox->addLayout(headerButtons);
+    form->addRow(tr("Headers"), headerBox);
+    auto *bodyBox = new QHBoxLayout;
+    bodyBox->addWidget(m_body, 1);
+    bodyBox->addWidget(loadBody, 0, Qt::AlignTop);
+    form->addRow(tr("Body"), bodyBox);
+    auto *targetLine = new QHBoxLayout;
+    targetLine->addWidget(m_sourceKind);
+    targetLine->addWidget(m_targets, 1);
+    form->addRow(tr("Targets"), targetLine);
+    auto *settingsLine = new QHBoxLayout;
+    settingsLine->addWidget(m_retries);
+    settingsLine->addWidget(m_timeout);
+    settingsLine->addWidget(m_policy);
+    settingsLine->addStretch();
+    form->addRow(tr("Retries, timeout, policy"), settingsLine);
+
+    for (const QKeySequence &key : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *shortcut = new QShortcut(key, this);
+        shortcut->setContext(Qt::WindowShortcut);
+        connect(shortcut, &QShortcut::activated, this, &ComposerWidget::sendRequested);
+    }
+}
+
+void ComposerWidget::addHeaderRow(const QString &name, const QString &value)
+{
+    const int row = m_headers->rowCount();
+    m_headers->insertRow(row);
+    m_headers->setItem(row, 0, new QTableWidgetItem(name));
+    m_headers->setItem(row, 1, new QTableWidgetItem(value));
+}
+
+void ComposerWidget::loadBodyFromFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Body from file"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly))
+        m_body->setPlainText(QString::fromUtf8(file.readAll()));
+}
+
+QString ComposerWidget::toProfile(const QString &name, Profile *profile) const
+{
+    QJsonObject json{{QLatin1String("name"), name},
+                     {QLatin1String("method"), m_method->currentText().trimmed()},
+                     {QLatin1String("path"), m_path->text().trimmed()},
+                     {QLatin1String("retries"), m_retries->value()},
+                     {QLatin1String("timeout"), QStringLiteral("%1ms").arg(m_timeout->value())},
+                     {QLatin1String("policy"), m_policy->currentText().trimmed()}};
+    QJsonArray headers;
+    for (int row = 0; row < m_headers->rowCount(); ++row) {
+        const QString header = m_headers->item(row, 0) ? m_headers->item(row, 0)->text().trimmed() : QString();
+        if (!header.isEmpty())
+            headers.append(QJsonArray{header, m_headers->item(row, 1) ? m_headers->item(row, 1)->text() : QString()});
+    }
+    if (!headers.isEmpty())
+        json.insert(QLatin1String("headers"), headers);
+    if (!m_body->toPlainText().isEmpty())
+        json.insert(QLatin1String("body"), m_body->toPlainText());
+    const QString targets = m_targets->text().trimmed();
+    if (!targets.isEmpty()) {
+        QJsonObject source;
+        switch (m_sourceKind->currentIndex()) {
+        case DnsSource:
+            source.insert(QLatin1String("dns"), targets);
+            break;
+        case SrvSource:
+            source.insert(QLatin1String("srv"), targets);
+            break;
+        default:
+            source.insert(QLatin1String("static"),
+                          QJsonArray::fromStringList(targets.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)));
+        }
+        json.insert(QLatin1String("targets"), source);
+    }
+    QString error;
+    if (!Profile::fromJson(json, profile, &error))
+        return error;
+    return {};
+}
+
+void ComposerWidget::load(const Profile &profile)
+{
+    loadRequest({profile.method, profile.path.toUtf8(), profile.headers, profile.body, {}, "http"});
+    if (profile.hasTargets) {
+        const TargetSourceSpec &spec = profile.targets;
+        m_sourceKind->setCurrentIndex(spec.kind == TargetSourceSpec::Kind::Dns   ? DnsSource
+                                      : spec.kind == TargetSourceSpec::Kind::Srv ? SrvSource
+                                                                                 : StaticSource);
+        QStringList urls;
+        for (const Target &target : spec.targets)
+            urls.append(target.baseUrl.toString());
+        m_targets->setText(spec.kind == TargetSourceSpec::Kind::Dns   ? QStringLiteral("%1:%2").arg(spec.name).arg(spec.port)
+                           : spec.kind == TargetSourceSpec::Kind::Srv ? spec.name
+                                                                      : urls.join(QStringLiteral(", ")));
+    }
+    if (profile.retries >= 0)
+        m_retries->setValue(profile.retries);
+    if (profile.timeoutMs >= 0)
+        m_timeout->setValue(profile.timeoutMs);
+    if (!profile.policy.isEmpty())
+        m_policy->setCurrentText(profile.policy);
+}
+
+void ComposerWidget::loadRequest(const BroadcastRequest &request)
+{
+    m_method->setCurrentText(QString::fromLatin1(request.method));
+    m_path->setText(QString::fromUtf8(request.pathAndQuery));
+    m_headers->setRowCount(0);
+    for (const HttpHeader &header : request.headers)
+        addHeaderRow(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
+    m_body->setPlainText(QString::fromUtf8(request.body));
+}
+
+void ComposerWidget::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("composer/method"), m_method->currentText());
+    settings.setValue(QStringLiteral("composer/path"), m_path->text());
+    settings.setValue(QStringLiteral("composer/sourceKind"), m_sourceKind->currentIndex());
+    settings.setValue(QStringLiteral("composer/targets"), m_targets->text());
+    settings.setValue(QStringLiteral("composer/retries"), m_retries->value());
+    settings.setValue(QStringLiteral("composer/timeoutMs"), m_timeout->value());
+    settings.setValue(QStringLiteral("composer/policy"), m_policy->currentText());
+}
+
+void ComposerWidget::restoreSettings(const QSettings &settings)
+{
+    m_method->setCurrentText(settings.value(QStringLiteral("composer/method"), QStringLiteral("PURGE")).toString());
+    m_path->setText(settings.value(QStringLiteral("composer/path"), QStringLiteral("/")).toString());
+    m_sourceKind->setCurrentIndex(settings.value(QStringLiteral("composer/sourceKind"), 0).toInt());
+    m_targets->setText(settings.value(QStringLiteral("composer/targets")).toString());
+    m_retries->setValue(settings.value(QStringLiteral("composer/retries"), 2).toInt());
+    m_timeout->setValue(settings.value(QStringLiteral("composer/timeoutMs"), 5000).toInt());
+    m_policy->setCurrentText(settings.value(QStringLiteral("composer/policy"), QStringLiteral("all")).toString());
+}
+
+} // namespace herald

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "broadcastoptions.h"
+#include "broadcastrequest.h"
+#include "profile.h"
+#include "targetsourcespec.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QPlainTextEdit;
+class QSettings;
+class QSpinBox;
+class QTableWidget;
+
+namespace herald {
+
+// The request composer: method, path, headers, body, target source, retries, timeout, policy.
+// Everything it shows can be read back as a Profile, so profiles and ad-hoc requests are one thing.
+class ComposerWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ComposerWidget(QWidget *parent = nullptr);
+
+    // The composer's contents as a profile (unfilled: {parameters} stay). Returns "" or an error naming the field.
+    QString toProfile(const QString &name, Profile *profile) const;
+    void load(const Profile &profile);
+    void loadRequest(const BroadcastRequest &request);
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
+
+Q_SIGNALS:
+    void sendRequested();
+
+private:
+    void addHeaderRow(const QString &name = {}, const QString &value = {});
+    void loadBodyFromFile();
+
+    QComboBox *m_method;
+    QLineEdit *m_path;
+    QTableWidget *m_headers;
+    QPlainTextEdit *m_body;
+    QComboBox *m_sourceKind;
+    QLineEdit *m_targets;
+    QSpinBox *m_retries;
+    QSpinBox *m_timeout;
+    QComboBox *m_policy;
+};
+
+} // namespace herald

@@ -1,0 +1,60 @@
+#include "historymodel.h"
+
+#include "statusicons.h"
+
+namespace herald {
+
+void HistoryModel::setEntries(const QList<HistoryEntry> &entries)
+{
+    beginResetModel();
+    m_entries = entries;
+    endResetModel();
+}
+
+int HistoryModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_entries.size());
+}
+
+int HistoryModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant HistoryModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_entries.size())
+        return {};
+    const HistoryEntry &entry = m_entries.at(index.row());
+    if (role == Qt::DecorationRole && index.column() == OutcomeColumn)
+        return StatusIcons::byName(entry.summary.policyMet ? QStringLiteral("ok") : QStringLiteral("failed"));
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case TimeColumn:
+        return entry.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    case MethodColumn:
+        return QString::fromLatin1(entry.request.method);
+    case PathColumn:
+        return QString::fromUtf8(entry.request.pathAndQuery);
+    case ProfileColumn:
+        return entry.profile;
+    case TargetsColumn:
+        return QStringLiteral("%1/%2 ok").arg(entry.summary.succeeded).arg(entry.summary.total);
+    case OutcomeColumn:
+        return entry.outcomeText();
+    case DurationColumn:
+        return QStringLiteral("%1 ms").arg(entry.summary.durationMs);
+    }
+    return {};
+}
+
+QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const QStringList titles = {tr("Time"), tr("Method"), tr("Path"), tr("Profile"), tr("Targets"), tr("Outcome"), tr("Duration")};
+    return titles.value(section);
+}
+
+} // namespace herald

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "historyentry.h"
+
+#include <QAbstractTableModel>
+
+namespace herald {
+
+// The history list, newest first: time, method, path, profile, targets, outcome, duration.
+class HistoryModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { TimeColumn, MethodColumn, PathColumn, ProfileColumn, TargetsColumn, OutcomeColumn, DurationColumn, ColumnCount };
+
+    using QAbstractTableModel::QAbstractTableModel;
+    void setEntries(const QList<HistoryEntry> &entries);
+    HistoryEntry entry(int row) const { return m_entries.value(row); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    QList<HistoryEntry> m_entries;
+};
+
+} // namespace herald

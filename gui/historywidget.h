@@ -1,0 +1,45 @@
+#pragma once
+
+#include "historyentry.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QTableView;
+
+namespace herald {
+
+class HistoryModel;
+class HistoryWorker;
+class TargetTableModel;
+
+// The history view: past broadcasts newest first, filtered by text and outcome; selecting one
+// loads its per-target results, and it can be sent again.
+class HistoryWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    HistoryWidget(HistoryWorker *worker, QWidget *parent = nullptr);
+    HistoryModel *model() const { return m_model; }
+    TargetTableModel *resultsModel() const { return m_results; }
+
+public Q_SLOTS:
+    void refresh();
+
+Q_SIGNALS:
+    void rerunRequested(const herald::HistoryEntry &entry);
+
+private:
+    void onSelected(int row);
+
+    HistoryWorker *m_worker;
+    HistoryModel *m_model;
+    TargetTableModel *m_results;
+    QLineEdit *m_filter;
+    QComboBox *m_outcome;
+    QTableView *m_list;
+    HistoryEntry m_selected;
+};
+
+} // namespace herald

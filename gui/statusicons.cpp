@@ -1,0 +1,60 @@
+#include "statusicons.h"
+
+namespace herald {
+
+QIcon StatusIcons::byName(const QString &name)
+{
+    return QIcon(QStringLiteral(":/herald/icons/%1.svg").arg(name));
+}
+
+QIcon StatusIcons::icon(const TargetResult &result)
+{
+    switch (result.state) {
+    case TargetState::Pending:
+        return byName(QStringLiteral("pending"));
+    case TargetState::Sending:
+        return byName(QStringLiteral("sending"));
+    case TargetState::Retrying:
+        return byName(QStringLiteral("retrying"));
+    case TargetState::Done:
+        break;
+    }
+    switch (result.outcome) {
+    case TargetOutcome::Ok:
+        return byName(QStringLiteral("ok"));
+    case TargetOutcome::CircuitOpen:
+        return byName(QStringLiteral("circuit-open"));
+    case TargetOutcome::Cancelled:
+        return byName(QStringLiteral("cancelled"));
+    default:
+        return byName(QStringLiteral("failed"));
+    }
+}
+
+QString StatusIcons::text(const TargetResult &result, qint64 elapsedMs)
+{
+    switch (result.state) {
+    case TargetState::Pending:
+        return QStringLiteral("pending");
+    case TargetState::Sending:
+        return QStringLiteral("sending");
+    case TargetState::Retrying: {
+        const qint64 seconds = qMax<qint64>(0, (result.retryAtMs - elapsedMs + 999) / 1000);
+        return QStringLiteral("retrying in %1 s").arg(seconds);
+    }
+    case TargetState::Done:
+        break;
+    }
+    switch (result.outcome) {
+    case TargetOutcome::Ok:
+        return QStringLiteral("ok");
+    case TargetOutcome::CircuitOpen:
+        return QStringLiteral("circuit open");
+    case TargetOutcome::Cancelled:
+        return QStringLiteral("cancelled");
+    default:
+        return QStringLiteral("failed: %1").arg(targetOutcomeName(result.outcome));
+    }
+}
+
+} // namespace herald

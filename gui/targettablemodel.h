@@ -1,0 +1,48 @@
+#pragma once
+
+#include "targetresult.h"
+
+#include <QAbstractTableModel>
+#include <QPointer>
+#include <QTimer>
+
+#include <set>
+
+namespace herald {
+
+class Broadcast;
+
+// One row per target of the broadcast being watched. Follows the Broadcast's signals, but
+// batches changed rows and flushes them as contiguous dataChanged ranges at most every 75 ms,
+// so a 1,000-target broadcast never floods the view. Keeps its rows after the broadcast ends.
+class TargetTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { TargetColumn, StateColumn, CodeColumn, LatencyColumn, AttemptsColumn, ErrorColumn, ColumnCount };
+
+    explicit TargetTableModel(QObject *parent = nullptr);
+
+    void setBroadcast(Broadcast *broadcast);
+    // Shows finished results (from the history) without a live broadcast.
+    void setResults(const QList<TargetResult> &results);
+    const QList<TargetResult> &results() const { return m_results; }
+    TargetResult result(int row) const { return m_results.value(row); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    void markDirty(int row);
+    void flush();
+
+    QPointer<Broadcast> m_broadcast;
+    QList<TargetResult> m_results;
+    std::set<int> m_dirty;
+    QTimer m_flushTimer;
+    qint64 m_elapsedMs = 0;
+};
+
+} // namespace herald
