@@ -1,4 +1,5 @@
 // Entry point: picks the face from the first argument and runs it.
+#include "relaycommand.h"
 #include "sendcommand.h"
 #include "servecommand.h"
 
@@ -56,6 +57,11 @@ int main(int argc, char *argv[])
         QCoreApplication::setApplicationName(QStringLiteral("herald"));
         QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
         return herald::ServeCommand::run(QCoreApplication::arguments().mid(1));
+    }
+    if (std::strcmp(command, "relay") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("herald"));
+        return herald::RelayCommand::run(QCoreApplication::arguments().mid(1));
     }
 #ifdef HERALD_GUI
     if (argc == 1 || command[0] == '-')

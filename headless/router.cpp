@@ -8,9 +8,11 @@
 #include "healthprobe.h"
 #include "metrics.h"
 #include "resulttable.h"
+#include "relaypublisher.h"
 #include "routeset.h"
 #include "targetsource.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -119,6 +121,9 @@ HttpServerResponse Router::readiness() const
 {
     if (m_draining)
         return textResponse(503, QStringLiteral("draining"));
+    if (m_publisher && !m_config.sourceConfigured)
+        return m_publisher->isConnected() ? textResponse(200, QStringLiteral("ready: relay connected"))
+                                          : textResponse(503, QStringLiteral("the relay's Redis is unreachable"));
     if (m_routes && !m_config.sourceConfigured)
         return textResponse(200, QStringLiteral("ready: %1 routes").arg(m_routes->table().routes.size()));
     if (!m_source->isResolved() || m_source->targets().isEmpty()) {
@@ -206,6 +211,10 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
     if (m_draining)
         return reject(503, QStringLiteral("draining: this instance is shutting down"), QStringLiteral("draining"));
 
+    if (m_publisher) {
+        publish(request, std::move(respond));
+        return;
+    }
     BroadcastOptions options = m_config.options;
     TargetSource *source = m_source;
     if (m_routes) {
@@ -271,6 +280,30 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
         }
         respond(jsonResponse(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));
     });
+}
+
+void Router::publish(const BroadcastRequest &request, Respond respond)
+{
+    RelayEntry entry;
+    entry.request = request;
+    entry.origin = m_broadcaster->headerPolicy().instanceId;
+    entry.timeMs = QDateTime::currentMSecsSinceEpoch();
+    m_publisher->publish(entry, [this, respond](bool stored, const QByteArray &idOrError) {
+        if (!stored) {
+            m_metrics->countRejected(QStringLiteral("relay_unavailable"));
+            HttpServerResponse response = textResponse(503, QStringLiteral("not accepted: the relay's Redis did not store the request (%1)")
+                                                                 .arg(QString::fromUtf8(idOrError)));
+            response.headers.append(HttpHeader{"Retry-After", "1"});
+            respond(response);
+            return;
+        }
+        respond(jsonResponse(202, {{QLatin1String("accepted"), true}, {QLatin1String("id"), QString::fromLatin1(idOrError)}}));
+    });
+    if (m_config.relayAlsoBroadcast && !m_source->targets().isEmpty()) {
+        BroadcastOptions options = m_config.options;
+        options.policy.kind = OutcomePolicy::Kind::Async;
+        track(m_broadcaster->start(request, m_source->targets(), options));
+    }
 }
 
 void Router::track(Broadcast *broadcast)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httpmessage.h"
+#include "broadcastrequest.h"
 #include "serveconfig.h"
 
 #include <QObject>
@@ -14,6 +15,7 @@ class Broadcast;
 class Broadcaster;
 class HealthProbe;
 class Metrics;
+class RelayPublisher;
 class RouteSet;
 class TargetSource;
 
@@ -35,6 +37,8 @@ public:
     void setDraining(bool draining) { m_draining = draining; }
     // A reloaded configuration (SIGHUP): policies, limits, tokens, CORS take effect for new requests.
     void setConfig(const ServeConfig &config);
+    // Accepted requests go to the Redis stream first (herald relay); null: broadcast only.
+    void setPublisher(RelayPublisher *publisher) { m_publisher = publisher; }
     bool isDraining() const { return m_draining; }
     // Broadcasts started and not finished, async ones included.
     int inFlight() const { return m_inFlight; }
@@ -51,6 +55,7 @@ private:
     void handleBroadcast(const HttpServerRequest &request, Respond respond);
     bool isAllowedClient(const QHostAddress &address) const;
     bool answerCorsPreflight(const HttpServerRequest &request, Respond &respond);
+    void publish(const BroadcastRequest &request, Respond respond);
     void track(Broadcast *broadcast);
     HttpServerResponse readiness() const;
     void logAccess(Broadcast *broadcast);
@@ -60,6 +65,7 @@ private:
     TargetSource *m_source;
     Metrics *m_metrics;
     RouteSet *m_routes;
+    RelayPublisher *m_publisher = nullptr;
     HealthProbe *m_health;
     AdminApi *m_admin;
     int m_inFlight = 0;

@@ -6,6 +6,7 @@
 #include "metrics.h"
 #include "pendingrequest.h"
 #include "qnamtransport.h"
+#include "relaypublisher.h"
 #include "router.h"
 #include "routeset.h"
 #include "servesettings.h"
@@ -103,7 +104,7 @@ int ServeCommand::run(const QStringList &arguments)
         std::fputs(qPrintable(ServeSettings::printConfig(config)), stdout);
         return 0;
     }
-    if (!config.sourceConfigured && config.routesFile.isEmpty()) {
+    if (!config.sourceConfigured && config.routesFile.isEmpty() && config.relayUrl.isEmpty()) {
         std::fprintf(stderr, "herald serve: invalid configuration: no targets: set HERALD_TARGETS, HERALD_DNS_NAME "
                              "(with HERALD_DNS_PORT), HERALD_SRV or HERALD_ROUTES\n");
         return 2;
@@ -141,6 +142,15 @@ int ServeCommand::run(const QStringList &arguments)
         }
     }
     Router router(config, &broadcaster, source, &metrics, routes.get());
+    std::unique_ptr<RelayPublisher> publisher;
+    if (!config.relayUrl.isEmpty()) {
+        RedisAddress address;
+        QString relayError;
+        RedisAddress::parse(config.relayUrl, &address, &relayError);
+        publisher = std::make_unique<RelayPublisher>(address, config.relayStream, config.relayMaxLength);
+        publisher->open();
+        router.setPublisher(publisher.get());
+    }
 
     HttpListener listener;
     QString listenError;

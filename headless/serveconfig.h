@@ -50,6 +50,10 @@ struct ServeConfig
     QString logLevel = QStringLiteral("info");
     QString configFile;
     QString routesFile;
+    QString relayUrl;              // redis://...: accepted requests go to the stream
+    QByteArray relayStream = "herald";
+    qint64 relayMaxLength = 1000000;
+    bool relayAlsoBroadcast = false; // and to this instance's own targets too
     QString profileDirectory;
 };
 

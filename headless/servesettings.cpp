@@ -1,6 +1,7 @@
 #include "servesettings.h"
 
 #include "duration.h"
+#include "redisaddress.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -397,6 +398,49 @@ QList<ServeSettings::Setting> buildTable()
             return QFile::exists(v) ? QString() : QStringLiteral("file '%1' does not exist").arg(v);
         },
         [](const C &c) { return c.routesFile; });
+    add(QStringLiteral("HERALD_RELAY_URL"), {}, QStringLiteral("relay-url"),
+        QStringLiteral("Publish every accepted request to this Redis (redis://[user:password@]host:port/db) for `herald relay` agents; answers 202 once stored."),
+        [](C &c, const QString &v) {
+            RedisAddress address;
+            QString error;
+            if (!RedisAddress::parse(v, &address, &error))
+                return error;
+            c.relayUrl = v;
+            return QString();
+        },
+        [](const C &c) {
+            RedisAddress address;
+            QString error;
+            return c.relayUrl.isEmpty() || !RedisAddress::parse(c.relayUrl, &address, &error) ? QString() : address.masked();
+        });
+    add(QStringLiteral("HERALD_RELAY_STREAM"), {QStringLiteral("HUB_TOPIC")}, QStringLiteral("relay-stream"),
+        QStringLiteral("Redis stream name (default herald)."),
+        [](C &c, const QString &v) {
+            if (v.trimmed().isEmpty() || v.contains(QLatin1Char(' ')))
+                return QStringLiteral("expected a stream name without spaces");
+            c.relayStream = v.trimmed().toUtf8();
+            return QString();
+        },
+        [](const C &c) { return QString::fromUtf8(c.relayStream); });
+    add(QStringLiteral("HERALD_RELAY_MAXLEN"), {}, QStringLiteral("relay-maxlen"),
+        QStringLiteral("Entries the stream keeps (XADD MAXLEN ~; default 1000000; 0 keeps all)."),
+        [](C &c, const QString &v) {
+            int length = 0;
+            const QString error = parseCountInto(v, 0, &length);
+            c.relayMaxLength = length;
+            return error;
+        },
+        [](const C &c) { return QString::number(c.relayMaxLength); });
+    add(QStringLiteral("HERALD_RELAY_BROADCAST"), {}, QStringLiteral("relay-broadcast"),
+        QStringLiteral("With HERALD_RELAY_URL, also broadcast directly to this instance's targets: true or false (default)."),
+        [](C &c, const QString &v) {
+            const QString value = v.trimmed().toLower();
+            if (value != QLatin1String("true") && value != QLatin1String("false"))
+                return QStringLiteral("expected true or false");
+            c.relayAlsoBroadcast = value == QLatin1String("true");
+            return QString();
+        },
+        [](const C &c) { return c.relayAlsoBroadcast ? QStringLiteral("true") : QStringLiteral("false"); });
     add(QStringLiteral("HERALD_PROFILE_DIR"), {}, QStringLiteral("profile-dir"),
         QStringLiteral("Directory of saved profiles for the admin API (default: the user's config location)."),
         [](C &c, const QString &v) {

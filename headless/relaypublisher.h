@@ -1,0 +1,37 @@
+#pragma once
+
+#include "redisaddress.h"
+#include "relayentry.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace herald {
+
+class RedisClient;
+
+// Appends accepted requests to the Redis stream (XADD with MAXLEN ~ retention) and reports the
+// entry id only once Redis has stored it: an accepted request is a durable one.
+class RelayPublisher : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(bool stored, const QByteArray &idOrError)>;
+
+    RelayPublisher(const RedisAddress &address, const QByteArray &stream, qint64 maxLength, QObject *parent = nullptr);
+    void open();
+    bool isConnected() const;
+    void publish(const RelayEntry &entry, Done done);
+    quint64 published() const { return m_published; }
+    quint64 failed() const { return m_failed; }
+
+private:
+    RedisClient *m_client;
+    QByteArray m_stream;
+    qint64 m_maxLength;
+    quint64 m_published = 0;
+    quint64 m_failed = 0;
+};
+
+} // namespace herald

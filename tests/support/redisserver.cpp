@@ -1,0 +1,65 @@
+#include "redisserver.h"
+
+#include <QFile>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+namespace herald::test {
+
+RedisServer::~RedisServer()
+{
+    stop();
+}
+
+bool RedisServer::isInstalled()
+{
+    return QFile::exists(QStringLiteral("/usr/bin/redis-server"));
+}
+
+bool RedisServer::start(QString *error)
+{
+    if (m_port == 0) {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost);
+        m_port = probe.serverPort();
+    }
+    m_process.start(QStringLiteral("/usr/bin/redis-server"),
+                    {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                     QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--appendonly"), QStringLiteral("yes"),
+                     QStringLiteral("--appendfsync"), QStringLiteral("always"), QStringLiteral("--save"), QString(),
+                     QStringLiteral("--daemonize"), QStringLiteral("no")});
+    if (!m_process.waitForStarted(5000)) {
+        *error = m_process.errorString();
+        return false;
+    }
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (cli({QStringLiteral("PING")}).trimmed() == "PONG")
+            return true;
+        if (m_process.state() == QProcess::NotRunning)
+            break;
+        QTest::qWait(50);
+    }
+    *error = QStringLiteral("redis-server did not answer: ") + QString::fromLocal8Bit(m_process.readAll());
+    return false;
+}
+
+void RedisServer::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000))
+        m_process.kill();
+    m_process.waitForFinished(2000);
+}
+
+QByteArray RedisServer::cli(const QStringList &arguments) const
+{
+    QProcess cli;
+    cli.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-p"), QString::number(m_port)} + arguments);
+    cli.waitForFinished(5000);
+    return cli.readAllStandardOutput();
+}
+
+} // namespace herald::test

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArrayList>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace herald::test {
+
+// A real redis-server from Debian on a free loopback port, with its data (AOF) in a temporary
+// directory; it can be stopped and started again on the same port and data.
+class RedisServer
+{
+public:
+    ~RedisServer();
+    static bool isInstalled();
+    bool start(QString *error);
+    void stop();
+    quint16 port() const { return m_port; }
+    QString url() const { return QStringLiteral("redis://127.0.0.1:%1/0").arg(m_port); }
+    // Runs redis-cli with `arguments` and returns its output (for checks such as XLEN).
+    QByteArray cli(const QStringList &arguments) const;
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+} // namespace herald::test

@@ -1,0 +1,260 @@
+// The relay against a real redis-server: herald serve publishes, herald relay agents replay.
+#include "redisserver.h"
+#include "serveprocess.h"
+#include "testbackend.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+#include <memory>
+
+using namespace herald::test;
+
+namespace {
+
+// A `herald relay` child process.
+class Agent
+{
+public:
+    bool start(const QString &redisUrl, const QString &endpoint, const QString &name, const QStringList &extra = {})
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HERALD_INSTANCE_ID"), QStringLiteral("agent-") + name);
+        m_process.setProcessEnvironment(env);
+        m_process.start(QStringLiteral(HERALD_BINARY),
+                        QStringList{QStringLiteral("relay"), QStringLiteral("--redis"), redisUrl, QStringLiteral("--endpoint"), endpoint,
+                                    QStringLiteral("--name"), name}
+                            + extra);
+        if (!m_process.waitForStarted(5000))
+            return false;
+        QByteArray out;
+        for (int i = 0; i < 100 && !out.contains("replaying stream"); ++i) {
+            m_process.waitForReadyRead(100);
+            out += m_process.readAllStandardOutput();
+        }
+        return out.contains("replaying stream");
+    }
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        ::kill(static_cast<pid_t>(m_process.processId()), SIGTERM);
+        if (!m_process.waitForFinished(10000))
+            m_process.kill();
+    }
+    QByteArray errors() { return m_process.readAllStandardError(); }
+    ~Agent() { stop(); }
+
+private:
+    QProcess m_process;
+};
+
+// The publisher connects to Redis after the listener starts; /readyz says when it has.
+bool waitReady(ServeProcess &serve)
+{
+    for (int i = 0; i < 100; ++i) {
+        if (serve.send("GET", "/readyz").status == 200)
+            return true;
+        QTest::qWait(50);
+    }
+    return false;
+}
+
+QProcessEnvironment env(std::initializer_list<std::pair<const char *, QString>> values)
+{
+    QProcessEnvironment environment;
+    for (const auto &value : values)
+        environment.insert(QString::fromLatin1(value.first), value.second);
+    return environment;
+}
+
+} // namespace
+
+class TestRelay : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<RedisServer> m_redis;
+
+private Q_SLOTS:
+    void init()
+    {
+        if (!RedisServer::isInstalled()) {
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))
+                QFAIL("redis-server is not installed (deploy/install-deps.sh test installs it)");
+            QSKIP("redis-server is not installed");
+        }
+        m_redis = std::make_unique<RedisServer>();
+        QString error;
+        QVERIFY2(m_redis->start(&error), qPrintable(error));
+    }
+    void cleanup() { m_redis.reset(); }
+
+    void everyAgentReceivesEveryRequest()
+    {
+        TestBackend backends[3];
+        Agent agents[3];
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(backends[i].listen());
+            QVERIFY(agents[i].start(m_redis->url(), backends[i].url(), QStringLiteral("agent%1").arg(i)));
+        }
+        QTest::qWait(300); // the agents' consumer groups start at the stream's end
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}, {"HERALD_INSTANCE_ID", QStringLiteral("publisher")}})));
+        QVERIFY(waitReady(serve));
+        const HttpReply reply = serve.send("PURGE", "/product/42?lang=en", {{"Host", "shop.example.com"}}, "body-bytes");
+        QCOMPARE(reply.status, 202);
+        QVERIFY(!QJsonDocument::fromJson(reply.body).object().value(QLatin1String("id")).toString().isEmpty());
+        for (auto &backend : backends) {
+            QTRY_COMPARE(backend.requestCount(), 1);
+            QCOMPARE(backend.requests().first().method, QByteArray("PURGE"));
+            QCOMPARE(backend.requests().first().target, QByteArray("/product/42?lang=en"));
+            QCOMPARE(backend.requests().first().header("Host"), QByteArray("shop.example.com"));
+            QCOMPARE(backend.requests().first().body, QByteArray("body-bytes"));
+        }
+    }
+
+    void stoppedAgentCatchesUpInOrderExactlyOnce()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        {
+            Agent agent;
+            QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("catchup")));
+            QTest::qWait(300);
+        } // stopped: its group remembers where it was
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        for (int i = 0; i < 200; ++i)
+            QCOMPARE(serve.send("PURGE", "/n/" + QByteArray::number(i)).status, 202);
+        QCOMPARE(backend.requestCount(), 0);
+        Agent agent;
+        QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("catchup")));
+        QTRY_COMPARE_WITH_TIMEOUT(backend.requestCount(), 200, 30000);
+        QTest::qWait(300);
+        QCOMPARE(backend.requestCount(), 200); // each once
+        for (int i = 0; i < 200; ++i)
+            QCOMPARE(backend.requests().at(i).target, "/n/" + QByteArray::number(i));
+    }
+
+    void redisRestartWithAofLosesNothing()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        backend.setBehaviour(TestBackend::Behaviour::Stall); // nothing is delivered before the restart
+        Agent agent;
+        QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("aof"), {QStringLiteral("--retry-deadline"), QStringLiteral("30s")}));
+        QTest::qWait(300);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(serve.send("PURGE", "/aof/" + QByteArray::number(i)).status, 202);
+        m_redis->stop();
+        QCOMPARE(serve.send("PURGE", "/while-down").status, 503); // never claims a request it did not store
+        QString error;
+        QVERIFY2(m_redis->start(&error), qPrintable(error));
+        backend.setBehaviour(TestBackend::Behaviour::Answer);
+        // Delivered paths, each counted once (a stalled first attempt may be retried).
+        const auto delivered = [&backend] {
+            QStringList paths;
+            for (const auto &request : backend.requests()) {
+                if (!paths.contains(QString::fromLatin1(request.target)))
+                    paths.append(QString::fromLatin1(request.target));
+            }
+            return paths;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(delivered().size(), 20, 60000);
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(delivered().at(i), QStringLiteral("/aof/%1").arg(i)); // all of them, in order
+        QTest::qWait(300);
+        QVERIFY(!delivered().contains(QStringLiteral("/while-down")));
+    }
+
+    void publisherAnswers503WhileRedisIsDown()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/up").status, 202);
+        m_redis->stop();
+        const HttpReply down = serve.send("PURGE", "/down");
+        QCOMPARE(down.status, 503);
+        QVERIFY(down.body.contains("Redis"));
+        QCOMPARE(serve.send("GET", "/readyz").status, 503);
+        QString error;
+        QVERIFY(m_redis->start(&error));
+        QTRY_COMPARE_WITH_TIMEOUT(serve.send("GET", "/readyz").status, 200, 15000); // reconnected by itself
+        QCOMPARE(serve.send("PURGE", "/again").status, 202);
+        QCOMPARE(m_redis->cli({QStringLiteral("XLEN"), QStringLiteral("herald")}).trimmed(), QByteArray("2"));
+    }
+
+    void endpointDownPastTheDeadlineIsRecordedAndTheAgentMovesOn()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        const QString url = backend.url();
+        backend.setStatuses({503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503,
+                             503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 200});
+        Agent agent;
+        QVERIFY(agent.start(m_redis->url(), url, QStringLiteral("deadline"), {QStringLiteral("--retry-deadline"), QStringLiteral("1s")}));
+        QTest::qWait(300);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/doomed").status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(m_redis->cli({QStringLiteral("XLEN"), QStringLiteral("herald:failed:deadline")}).trimmed(), QByteArray("1"), 15000);
+        backend.setStatuses({200});
+        const int before = backend.requestCount();
+        QCOMPARE(serve.send("PURGE", "/next").status, 202);
+        QTRY_COMPARE(backend.requests().last().target, QByteArray("/next")); // not stuck
+        QVERIFY(backend.requestCount() > before);
+    }
+
+    void ownRequestsAreNotReplayed()
+    {
+        TestBackend mine;
+        TestBackend other;
+        QVERIFY(mine.listen());
+        QVERIFY(other.listen());
+        Agent sameInstance;
+        Agent otherInstance;
+        // The agent beside the publisher carries the publisher's instance id.
+        QVERIFY(sameInstance.start(m_redis->url(), mine.url(), QStringLiteral("beside"), {QStringLiteral("--instance-id"), QStringLiteral("edge-1")}));
+        QVERIFY(otherInstance.start(m_redis->url(), other.url(), QStringLiteral("elsewhere")));
+        QTest::qWait(300);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}, {"HERALD_INSTANCE_ID", QStringLiteral("edge-1")}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/loop").status, 202);
+        QTRY_COMPARE(other.requestCount(), 1);
+        QTest::qWait(500);
+        QCOMPARE(mine.requestCount(), 0);
+    }
+
+    void relayConfigurationErrors()
+    {
+        QProcess relay;
+        relay.start(QStringLiteral(HERALD_BINARY), {QStringLiteral("relay"), QStringLiteral("--redis"), QStringLiteral("http://x"),
+                                                    QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:1")});
+        QVERIFY(relay.waitForFinished(5000));
+        QCOMPARE(relay.exitCode(), 2);
+        QVERIFY(relay.readAllStandardError().contains("HERALD_RELAY_URL"));
+        QProcess masked;
+        masked.start(QStringLiteral(HERALD_BINARY), {QStringLiteral("relay"), QStringLiteral("--redis"), QStringLiteral("redis://u:secret@127.0.0.1:6379/2"),
+                                                     QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--print-config")});
+        QVERIFY(masked.waitForFinished(5000));
+        const QByteArray out = masked.readAllStandardOutput();
+        QVERIFY(!out.contains("secret"));
+        QVERIFY(out.contains("redis://u:****@127.0.0.1:6379/2"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRelay)
+#include "tst_relay.moc"
