@@ -249,6 +249,7 @@ def main():
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": platform.processor()}
     stamp = time.strftime("%Y%m%dT%H%M%S")
     out = ROOT / "bench/results" / f"{'quick-' if args.quick else ''}{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=2))
     print(f"\nwritten {out}")
     print("| N | method | c | Herald/s | mirror/s | lua/s | ceiling/s | Herald p99 | lua p99 | Herald/mirror | Herald/lua | Herald CPU µs/broadcast | Herald RSS MiB |")
