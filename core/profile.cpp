@@ -8,50 +8,274 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+#include <algorithm>
 #include <cmath>
 
 namespace herald {
 
 namespace {
 
-const QRegularExpression &parameterPattern()
+constexpr int maxNameLength = 100;
+constexpr int maxRetries = 100;
+
+// "{{" is the only escape. Treating "}}" as one too would corrupt JSON bodies ({"a":{"b":1}}).
+const QRegularExpression &placeholderPattern()
 {
-    static const QRegularExpression pattern(QStringLiteral("\\{\\{|\\}\\}|\\{([A-Za-z_][A-Za-z0-9_-]*)\\}"));
+    static const QRegularExpression pattern(QStringLiteral("\\{\\{|\\{([A-Za-z_][A-Za-z0-9_-]*)\\}"));
     return pattern;
 }
 
-void collectParameters(const QString &text, QStringList *names)
+// Binary bodies and header values are never templates: decoding them to text would damage them.
+bool isUtf8(const QByteArray &bytes)
 {
-    auto it = parameterPattern().globalMatch(text);
+    return QString::fromUtf8(bytes).toUtf8() == bytes;
+}
+
+// RFC 9110 forbids control characters in field values except horizontal tab.
+bool hasControlCharacter(const QByteArray &value)
+{
+    return std::any_of(value.cbegin(), value.cend(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return (byte < 0x20 && byte != '\t') || byte == 0x7f;
+    });
+}
+
+QStringList placeholdersIn(const QString &text)
+{
+    QStringList names;
+    auto it = placeholderPattern().globalMatch(text);
     while (it.hasNext()) {
         const QString name = it.next().captured(1);
-        if (!name.isEmpty() && !names->contains(name))
+        if (!name.isEmpty() && !names.contains(name))
+            names.append(name);
+    }
+    return names;
+}
+
+void appendNew(QStringList *names, const QStringList &more)
+{
+    for (const QString &name : more) {
+        if (!names->contains(name))
             names->append(name);
     }
 }
 
-// Replaces placeholders in `text`; `encode` percent-encodes the values (for the path).
-QString substitute(const QString &text, const QHash<QString, QString> &values, bool encode)
+QString substitute(const QString &text, const QHash<QString, QString> &values, bool percentEncode)
 {
     QString out;
     qsizetype last = 0;
-    auto it = parameterPattern().globalMatch(text);
+    auto it = placeholderPattern().globalMatch(text);
     while (it.hasNext()) {
         const QRegularExpressionMatch match = it.next();
-        out += text.mid(last, match.capturedStart() - last);
-        const QString token = match.captured(0);
-        if (token == QLatin1String("{{"))
+        out.append(QStringView(text).mid(last, match.capturedStart() - last));
+        if (match.captured(1).isEmpty()) {
             out += QLatin1Char('{');
-        else if (token == QLatin1String("}}"))
-            out += QLatin1Char('}');
-        else {
+        } else {
             const QString value = values.value(match.captured(1));
-            out += encode ? QString::fromLatin1(QUrl::toPercentEncoding(value)) : value;
+            out += percentEncode ? QString::fromLatin1(QUrl::toPercentEncoding(value)) : value;
         }
         last = match.capturedEnd();
     }
-    return out + text.mid(last);
+    out.append(QStringView(text).mid(last));
+    return out;
 }
+
+QStringList pathSegments(const QString &path)
+{
+    const qsizetype query = path.indexOf(QLatin1Char('?'));
+    return (query < 0 ? path : path.left(query)).split(QLatin1Char('/'));
+}
+
+QString joinBraced(const QStringList &names)
+{
+    QStringList braced;
+    for (const QString &name : names)
+        braced.append(QLatin1Char('{') + name + QLatin1Char('}'));
+    return braced.join(QStringLiteral(", "));
+}
+
+// Field readers: each validates one JSON field into the profile or says what is wrong with it.
+using FieldReader = bool (*)(const QJsonValue &value, Profile *profile, QString *problem);
+
+bool fail(QString *problem, const QString &text)
+{
+    *problem = text;
+    return false;
+}
+
+bool readString(const QJsonValue &value, QString *out, QString *problem)
+{
+    if (!value.isString())
+        return fail(problem, QStringLiteral("must be a string"));
+    *out = value.toString();
+    return true;
+}
+
+bool readName(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!readString(value, &profile->name, problem))
+        return false;
+    if (!Profile::isValidName(profile->name))
+        return fail(problem, QStringLiteral("'%1' is not a profile name: 1 to %2 letters, digits, '.', '_' or '-'")
+                                 .arg(profile->name)
+                                 .arg(maxNameLength));
+    return true;
+}
+
+bool readDescription(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    return readString(value, &profile->description, problem);
+}
+
+bool readMethod(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    QString method;
+    if (!readString(value, &method, problem))
+        return false;
+    profile->method = method.toLatin1();
+    if (!isHttpToken(profile->method))
+        return fail(problem, QStringLiteral("'%1' is not an HTTP method token such as GET or PURGE").arg(method));
+    return true;
+}
+
+bool readPath(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!readString(value, &profile->path, problem))
+        return false;
+    const QString &path = profile->path;
+    if (!path.startsWith(QLatin1Char('/')))
+        return fail(problem, QStringLiteral("'%1' must start with /").arg(path));
+    const bool unsafe = std::any_of(path.cbegin(), path.cend(), [](QChar c) {
+        return c.unicode() <= 0x20 || c.unicode() == 0x7f || c.isSpace();
+    });
+    if (unsafe)
+        return fail(problem, QStringLiteral("must not contain spaces or control characters (write %20)"));
+    if (path.contains(QLatin1Char('#')))
+        return fail(problem, QStringLiteral("must not contain '#': a fragment is never sent (write %23)"));
+    return true;
+}
+
+bool readHeaders(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!value.isArray())
+        return fail(problem, QStringLiteral("must be an array of [\"Name\", \"value\"] pairs"));
+    const QJsonArray entries = value.toArray();
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        const QJsonArray pair = entries.at(i).toArray();
+        const QString entry = QStringLiteral("entry %1: ").arg(i + 1);
+        if (!entries.at(i).isArray() || pair.size() != 2 || !pair.at(0).isString() || !pair.at(1).isString())
+            return fail(problem, entry + QStringLiteral("must be [\"Name\", \"value\"] (two strings)"));
+        const QByteArray name = pair.at(0).toString().toLatin1();
+        const QByteArray headerValue = pair.at(1).toString().toUtf8();
+        if (!isHttpToken(name))
+            return fail(problem, entry + QStringLiteral("'%1' is not a header name").arg(pair.at(0).toString()));
+        if (hasControlCharacter(headerValue))
+            return fail(problem, entry + QStringLiteral("the value of %1 must not contain CR, LF or other control characters")
+                                             .arg(pair.at(0).toString()));
+        profile->headers.append({name, headerValue});
+    }
+    return true;
+}
+
+bool readBody(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    QString body;
+    if (!readString(value, &body, problem))
+        return false;
+    profile->body = body.toUtf8();
+    return true;
+}
+
+bool readBodyBase64(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    QString text;
+    if (!readString(value, &text, problem))
+        return false;
+    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return fail(problem, QStringLiteral("is not valid base64"));
+    profile->body = *decoded;
+    return true;
+}
+
+bool readTargets(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!value.isObject())
+        return fail(problem, QStringLiteral("must be an object: {\"static\": [URL...]}, {\"dns\": \"name:port\"} or {\"srv\": \"name\"}"));
+    if (!TargetSourceSpec::fromJson(value.toObject(), &profile->targets, problem))
+        return false;
+    profile->hasTargets = true;
+    return true;
+}
+
+bool readRetries(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    const double retries = value.toDouble(-1);
+    if (!value.isDouble() || retries < 0 || retries != std::floor(retries))
+        return fail(problem, QStringLiteral("must be a whole number >= 0"));
+    if (retries > maxRetries)
+        return fail(problem, QStringLiteral("must be at most %1").arg(maxRetries));
+    profile->retries = static_cast<int>(retries);
+    return true;
+}
+
+bool readTimeout(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!value.isString() && !value.isDouble())
+        return fail(problem, QStringLiteral("must be a duration such as \"2s\" or \"500ms\", or a number of seconds"));
+    // A number is seconds; three decimals keep whole milliseconds and avoid exponent notation.
+    const QString text = value.isDouble() ? QString::number(value.toDouble(), 'f', 3) : value.toString();
+    int ms = 0;
+    if (!parseDuration(text, &ms, problem))
+        return false;
+    if (ms <= 0)
+        return fail(problem, QStringLiteral("must be more than 0"));
+    profile->timeoutMs = ms;
+    return true;
+}
+
+bool readPolicy(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!readString(value, &profile->policy, problem))
+        return false;
+    problem->clear();
+    OutcomePolicy::parse(profile->policy, problem);
+    return problem->isEmpty();
+}
+
+bool readRetryOn(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!readString(value, &profile->retryOn, problem))
+        return false;
+    // Empty means "the face's default" inside Profile, so it cannot also mean "never".
+    if (profile->retryOn.trimmed().isEmpty())
+        return fail(problem, QStringLiteral("must not be empty; write \"none\" to retry on no status"));
+    problem->clear();
+    StatusRule::parse(profile->retryOn, problem);
+    return problem->isEmpty();
+}
+
+struct Field
+{
+    QLatin1String key;
+    FieldReader read;
+};
+
+// Also the order in which errors are found, and the list shown for an unknown field.
+const Field fields[] = {
+    {QLatin1String("name"), readName},
+    {QLatin1String("description"), readDescription},
+    {QLatin1String("method"), readMethod},
+    {QLatin1String("path"), readPath},
+    {QLatin1String("headers"), readHeaders},
+    {QLatin1String("body"), readBody},
+    {QLatin1String("bodyBase64"), readBodyBase64},
+    {QLatin1String("targets"), readTargets},
+    {QLatin1String("retries"), readRetries},
+    {QLatin1String("timeout"), readTimeout},
+    {QLatin1String("policy"), readPolicy},
+    {QLatin1String("retryOn"), readRetryOn},
+};
 
 bool fieldError(QString *error, const QString &field, const QString &problem)
 {
@@ -65,91 +289,28 @@ bool fieldError(QString *error, const QString &field, const QString &problem)
 bool Profile::isValidName(const QString &name)
 {
     static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]+$"));
-    return pattern.match(name).hasMatch() && name != QLatin1String(".") && name != QLatin1String("..");
+    return name.size() <= maxNameLength && pattern.match(name).hasMatch() && name != QLatin1String(".")
+           && name != QLatin1String("..");
 }
 
 bool Profile::fromJson(const QJsonObject &json, Profile *profile, QString *error)
 {
-    static const QStringList known = {QStringLiteral("name"),    QStringLiteral("description"), QStringLiteral("method"),
-                                      QStringLiteral("path"),    QStringLiteral("headers"),     QStringLiteral("body"),
-                                      QStringLiteral("bodyBase64"), QStringLiteral("targets"),  QStringLiteral("retries"),
-                                      QStringLiteral("timeout"), QStringLiteral("policy"),      QStringLiteral("retryOn")};
+    QStringList known;
+    for (const Field &field : fields)
+        known.append(field.key);
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key()))
             return fieldError(error, it.key(), QStringLiteral("unknown field (known: %1)").arg(known.join(QStringLiteral(", "))));
     }
-    Profile result;
-    result.name = json.value(QLatin1String("name")).toString();
-    if (!isValidName(result.name))
-        return fieldError(error, QStringLiteral("name"), QStringLiteral("must be letters, digits, '.', '_' or '-'"));
-    result.description = json.value(QLatin1String("description")).toString();
-    if (json.contains(QLatin1String("method"))) {
-        result.method = json.value(QLatin1String("method")).toString().toLatin1();
-        if (!isHttpToken(result.method))
-            return fieldError(error, QStringLiteral("method"), QStringLiteral("must be an HTTP method token such as PURGE"));
-    }
-    if (json.contains(QLatin1String("path"))) {
-        result.path = json.value(QLatin1String("path")).toString();
-        if (!result.path.startsWith(QLatin1Char('/')) || result.path.contains(QLatin1Char(' ')))
-            return fieldError(error, QStringLiteral("path"), QStringLiteral("must start with / and contain no spaces"));
-    }
-    if (json.contains(QLatin1String("headers"))) {
-        const QJsonValue headers = json.value(QLatin1String("headers"));
-        if (!headers.isArray())
-            return fieldError(error, QStringLiteral("headers"), QStringLiteral("must be an array of [name, value] pairs"));
-        for (const QJsonValue &entry : headers.toArray()) {
-            const QJsonArray pair = entry.toArray();
-            const QByteArray name = pair.at(0).toString().toLatin1();
-            const QByteArray value = pair.at(1).toString().toUtf8();
-            if (pair.size() != 2 || !isHttpToken(name) || value.contains('\r') || value.contains('\n'))
-                return fieldError(error, QStringLiteral("headers"), QStringLiteral("each entry must be [\"Name\", \"value\"] without CR or LF"));
-            result.headers.append({name, value});
-        }
-    }
+    if (!json.contains(QLatin1String("name")))
+        return fieldError(error, QStringLiteral("name"), QStringLiteral("is required"));
     if (json.contains(QLatin1String("body")) && json.contains(QLatin1String("bodyBase64")))
         return fieldError(error, QStringLiteral("body"), QStringLiteral("give either body or bodyBase64, not both"));
-    result.body = json.value(QLatin1String("body")).toString().toUtf8();
-    if (json.contains(QLatin1String("bodyBase64"))) {
-        const auto decoded = QByteArray::fromBase64Encoding(json.value(QLatin1String("bodyBase64")).toString().toLatin1(),
-                                                            QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            return fieldError(error, QStringLiteral("bodyBase64"), QStringLiteral("is not valid base64"));
-        result.body = *decoded;
-    }
-    if (json.contains(QLatin1String("targets"))) {
+    Profile result;
+    for (const Field &field : fields) {
         QString problem;
-        if (!json.value(QLatin1String("targets")).isObject()
-            || !TargetSourceSpec::fromJson(json.value(QLatin1String("targets")).toObject(), &result.targets, &problem))
-            return fieldError(error, QStringLiteral("targets"), problem.isEmpty() ? QStringLiteral("must be an object") : problem);
-        result.hasTargets = true;
-    }
-    if (json.contains(QLatin1String("retries"))) {
-        const QJsonValue value = json.value(QLatin1String("retries"));
-        const double retries = value.toDouble(-1);
-        if (!value.isDouble() || retries < 0 || retries != std::floor(retries) || retries > 100)
-            return fieldError(error, QStringLiteral("retries"), QStringLiteral("must be a whole number >= 0"));
-        result.retries = static_cast<int>(retries);
-    }
-    if (json.contains(QLatin1String("timeout"))) {
-        const QJsonValue value = json.value(QLatin1String("timeout"));
-        const QString text = value.isDouble() ? QString::number(value.toDouble()) : value.toString();
-        QString problem;
-        if (!parseDuration(text, &result.timeoutMs, &problem) || result.timeoutMs <= 0)
-            return fieldError(error, QStringLiteral("timeout"), problem.isEmpty() ? QStringLiteral("must be more than 0") : problem);
-    }
-    if (json.contains(QLatin1String("policy"))) {
-        result.policy = json.value(QLatin1String("policy")).toString();
-        QString problem;
-        OutcomePolicy::parse(result.policy, &problem);
-        if (!problem.isEmpty())
-            return fieldError(error, QStringLiteral("policy"), problem);
-    }
-    if (json.contains(QLatin1String("retryOn"))) {
-        result.retryOn = json.value(QLatin1String("retryOn")).toString();
-        QString problem;
-        StatusRule::parse(result.retryOn, &problem);
-        if (!problem.isEmpty())
-            return fieldError(error, QStringLiteral("retryOn"), problem);
+        if (json.contains(field.key) && !field.read(json.value(field.key), &result, &problem))
+            return fieldError(error, field.key, problem);
     }
     *profile = result;
     return true;
@@ -169,9 +330,8 @@ QJsonObject Profile::toJson() const
         json.insert(QLatin1String("headers"), array);
     }
     if (!body.isEmpty()) {
-        const QString text = QString::fromUtf8(body);
-        if (text.toUtf8() == body)
-            json.insert(QLatin1String("body"), text);
+        if (isUtf8(body))
+            json.insert(QLatin1String("body"), QString::fromUtf8(body));
         else
             json.insert(QLatin1String("bodyBase64"), QString::fromLatin1(body.toBase64()));
     }
@@ -190,44 +350,77 @@ QJsonObject Profile::toJson() const
 
 QStringList Profile::parameters() const
 {
-    QStringList names;
-    collectParameters(path, &names);
-    for (const HttpHeader &header : headers)
-        collectParameters(QString::fromUtf8(header.second), &names);
-    collectParameters(QString::fromUtf8(body), &names);
+    QStringList names = placeholdersIn(path);
+    for (const HttpHeader &header : headers) {
+        if (isUtf8(header.second))
+            appendNew(&names, placeholdersIn(QString::fromUtf8(header.second)));
+    }
+    if (isUtf8(body))
+        appendNew(&names, placeholdersIn(QString::fromUtf8(body)));
     return names;
 }
 
 bool Profile::fill(const QHash<QString, QString> &values, Profile *filled, QString *error) const
 {
     const QStringList names = parameters();
-    for (const QString &name : names) {
-        if (!values.contains(name)) {
-            if (error)
-                *error = QStringLiteral("profile '%1' needs a value for {%2} (--set %2=VALUE)").arg(this->name, name);
-            return false;
-        }
+    QStringList missing;
+    for (const QString &parameter : names) {
+        if (!values.contains(parameter))
+            missing.append(parameter);
     }
+    if (!missing.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("profile '%1' needs a value for %2").arg(name, joinBraced(missing));
+        return false;
+    }
+    QStringList unknown;
     for (auto it = values.cbegin(); it != values.cend(); ++it) {
-        if (!names.contains(it.key())) {
-            if (error)
-                *error = QStringLiteral("profile '%1' has no parameter {%2} (it has: %3)")
-                             .arg(this->name, it.key(), names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", ")));
-            return false;
-        }
+        if (!names.contains(it.key()))
+            unknown.append(it.key());
     }
+    unknown.sort();
+    if (!unknown.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("profile '%1' has no parameter %2 (it has: %3)")
+                         .arg(name, joinBraced(unknown), names.isEmpty() ? QStringLiteral("none") : joinBraced(names));
+        return false;
+    }
+
     Profile result = *this;
     result.path = substitute(path, values, true);
-    for (HttpHeader &header : result.headers) {
-        header.second = substitute(QString::fromUtf8(header.second), values, false).toUtf8();
-        if (header.second.contains('\r') || header.second.contains('\n')) {
+    // Values are percent-encoded, so segments line up one to one with the template's.
+    const QStringList before = pathSegments(path);
+    const QStringList after = pathSegments(result.path);
+    for (qsizetype i = 0; i < after.size(); ++i) {
+        const bool dotSegment = after.at(i) == QLatin1String(".") || after.at(i) == QLatin1String("..");
+        if (dotSegment && before.value(i) != after.at(i)) {
             if (error)
-                *error = QStringLiteral("header '%1' would contain CR or LF").arg(QString::fromLatin1(header.first));
+                *error = QStringLiteral("profile '%1': the values would put a '%2' segment into the path %3")
+                             .arg(name, after.at(i), path);
             return false;
         }
     }
-    // A binary body (not UTF-8) holds no parameters and must pass through untouched.
-    if (!body.isEmpty() && QString::fromUtf8(body).toUtf8() == body)
+    for (HttpHeader &header : result.headers) {
+        if (!isUtf8(header.second))
+            continue;
+        const QString templateValue = QString::fromUtf8(header.second);
+        header.second = substitute(templateValue, values, false).toUtf8();
+        if (hasControlCharacter(header.second)) {
+            QString culprit;
+            for (const QString &parameter : placeholdersIn(templateValue)) {
+                if (culprit.isEmpty() && hasControlCharacter(values.value(parameter).toUtf8()))
+                    culprit = parameter;
+            }
+            if (error)
+                *error = QStringLiteral("profile '%1': %2 CR, LF or another control character into header %3")
+                             .arg(name,
+                                  culprit.isEmpty() ? QStringLiteral("the values would put")
+                                                    : QStringLiteral("the value for {%1} would put").arg(culprit),
+                                  QString::fromLatin1(header.first));
+            return false;
+        }
+    }
+    if (isUtf8(body))
         result.body = substitute(QString::fromUtf8(body), values, false).toUtf8();
     *filled = result;
     return true;
