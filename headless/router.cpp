@@ -243,6 +243,13 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
         return reject(503, QStringLiteral("no targets to broadcast to (%1)").arg(error.isEmpty() ? source->description() : error),
                       QStringLiteral("no_targets"));
     }
+    // Overload: say so at once rather than queue without bound and time everyone out.
+    if (m_inFlight >= m_config.maxInFlight) {
+        m_metrics->countRejected(QStringLiteral("overloaded"));
+        HttpServerResponse response = textResponse(503, QStringLiteral("overloaded: %1 broadcasts in flight").arg(m_inFlight));
+        response.headers.append(HttpHeader{"Retry-After", "1"});
+        return respond(response);
+    }
     const bool async = options.policy.kind == OutcomePolicy::Kind::Async;
     if (async && m_asyncInFlight >= m_config.asyncQueueLimit) {
         m_metrics->countRejected(QStringLiteral("async_queue_full"));

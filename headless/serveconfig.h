@@ -37,6 +37,7 @@ struct ServeConfig
     int idleTimeoutMs = 60000;
     int maxConnections = 1024;
     int asyncQueueLimit = 1000;
+    int maxInFlight = 2000; // broadcasts under way; beyond it, 503 with Retry-After instead of queueing without bound
     int drainTimeoutMs = 30000;
     QString tlsCertFile;
     QString tlsKeyFile;

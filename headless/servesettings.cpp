@@ -298,6 +298,10 @@ QList<ServeSettings::Setting> buildTable()
         QStringLiteral("Async broadcasts in flight at once; more get 503 with Retry-After (default 1000)."),
         [](C &c, const QString &v) { return parseCountInto(v, 1, &c.asyncQueueLimit); },
         [](const C &c) { return QString::number(c.asyncQueueLimit); });
+    add(QStringLiteral("HERALD_MAX_INFLIGHT"), {}, QStringLiteral("max-inflight"),
+        QStringLiteral("Broadcasts under way at once; more get 503 with Retry-After instead of piling up (default 2000)."),
+        [](C &c, const QString &v) { return parseCountInto(v, 1, &c.maxInFlight); },
+        [](const C &c) { return QString::number(c.maxInFlight); });
     add(QStringLiteral("HERALD_DRAIN_TIMEOUT"), {}, QStringLiteral("drain-timeout"),
         QStringLiteral("On SIGTERM, how long in-flight broadcasts may take to finish (default 30s)."),
         [](C &c, const QString &v) { return parseDurationInto(v, &c.drainTimeoutMs); },

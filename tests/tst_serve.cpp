@@ -101,6 +101,9 @@ private Q_SLOTS:
         }
         ServeProcess serve;
         QVERIFY2(serve.start(environment), serve.errorOutput().constData());
+        // DNS targets resolve after the listener starts; Kubernetes waits for /readyz, so do we.
+        QTRY_COMPARE(serve.send("GET", "/readyz", {}, {},
+                                seed == QLatin1String("k8sreq-duplicator") ? serve.adminPort() : 0).status, 200);
         const HttpReply reply = serve.send("PURGE", "/product/42?lang=en", {{"Host", "shop.example.com"}, {"X-Secret", "s"}});
         QVERIFY2(reply.status == 200, reply.body + reply.error.toUtf8() + serve.errorOutput());
         for (size_t i = 0; i < m_backends.size(); ++i) {
@@ -399,6 +402,30 @@ private Q_SLOTS:
         QCOMPARE(backend(0).requestCount(), 2);
         QCOMPARE(backend(0).requests().last().method, QByteArray("OPTIONS"));
         delete reply;
+    }
+
+    void overloadIsShedWithRetryAfter()
+    {
+        const QStringList urls = startBackends(1);
+        backend(0).setDelayMs(1500);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}, {"HERALD_MAX_INFLIGHT", QStringLiteral("2")}})));
+        QNetworkAccessManager client;
+        QList<QNetworkReply *> slow;
+        for (int i = 0; i < 2; ++i)
+            slow.append(client.sendCustomRequest(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/slow").arg(serve.port()))), "PURGE"));
+        QTRY_COMPARE(backend(0).requestCount(), 2);
+        const HttpReply shed = serve.send("PURGE", "/third");
+        QCOMPARE(shed.status, 503);
+        QCOMPARE(shed.header("Retry-After"), QByteArray("1"));
+        QCOMPARE(backend(0).requestCount(), 2);
+        for (QNetworkReply *reply : slow) {
+            QSignalSpy finished(reply, &QNetworkReply::finished);
+            QVERIFY(reply->isFinished() || finished.wait(10000));
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+            delete reply;
+        }
+        QCOMPARE(serve.send("PURGE", "/after").status, 200);
     }
 
     void loopsAreRefused()
