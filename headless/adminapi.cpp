@@ -169,6 +169,8 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
         options.attemptTimeoutMs = profile.timeoutMs;
     if (!profile.policy.isEmpty())
         options.policy = OutcomePolicy::parse(profile.policy, nullptr);
+    if (!profile.retryOn.isEmpty())
+        options.retry.retryStatuses = StatusRule::parse(profile.retryOn, nullptr);
     if (options.policy.kind == OutcomePolicy::Kind::Async || options.policy.kind == OutcomePolicy::Kind::First)
         options.policy.kind = OutcomePolicy::Kind::All; // an admin run reports every target
     // Profiles with a static list use it; others go to this instance's targets.

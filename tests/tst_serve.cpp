@@ -292,6 +292,37 @@ private Q_SLOTS:
         QCOMPARE(serve.send("PUT", "/_herald/targets", {{"Authorization", "Bearer " + token}}, "[\"ftp://x\"]").status, 400);
     }
 
+    void adminRunsASavedProfileAndRefreshes()
+    {
+        const QStringList urls = startBackends(2);
+        QTemporaryDir profiles;
+        QFile file(profiles.filePath(QStringLiteral("purge-product.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"name\": \"purge-product\", \"method\": \"PURGE\", \"path\": \"/product/{id}\", \"retries\": 0}");
+        file.close();
+        const QByteArray token = "admin-token-0123456789abcdef";
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))}, {"HERALD_ADMIN_TOKEN", QString::fromLatin1(token)},
+                                 {"HERALD_PROFILE_DIR", profiles.path()}})));
+        const QList<QPair<QByteArray, QByteArray>> auth = {{"Authorization", "Bearer " + token}};
+        const HttpReply run = serve.send("POST", "/_herald/profiles/purge-product/run?id=7", auth);
+        QCOMPARE(run.status, 200);
+        QCOMPARE(json(run).value(QLatin1String("targets")).toArray().size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(backend(i).requests().first().method, QByteArray("PURGE"));
+            QCOMPARE(backend(i).requests().first().target, QByteArray("/product/7"));
+        }
+        QCOMPARE(serve.send("POST", "/_herald/profiles/purge-product/run", auth).status, 400); // {id} missing
+        QCOMPARE(serve.send("POST", "/_herald/profiles/nope/run?id=1", auth).status, 404);
+        QCOMPARE(serve.send("POST", "/_herald/profiles/purge-product/run?id=1").status, 401);
+        QCOMPARE(serve.send("POST", "/_herald/refresh", auth).status, 202);
+        const HttpReply listed = serve.send("GET", "/_herald/targets", auth);
+        QCOMPARE(listed.status, 200);
+        const QJsonObject first = json(listed).value(QLatin1String("targets")).toArray().first().toObject();
+        QCOMPARE(first.value(QLatin1String("circuit")).toString(), QStringLiteral("closed"));
+        QCOMPARE(first.value(QLatin1String("last")).toObject().value(QLatin1String("status")).toInt(), 200);
+    }
+
     void broadcastAccessControl()
     {
         const QStringList urls = startBackends(1);
