@@ -2,6 +2,7 @@
 
 #include "broadcast.h"
 #include "broadcaster.h"
+#include "relaypublisher.h"
 #include "targetsource.h"
 
 namespace herald {
@@ -116,6 +117,16 @@ QByteArray Metrics::render() const
     out += "herald_dns_refreshes_total " + QByteArray::number(m_dnsRefreshes) + '\n';
     out += "# HELP herald_dns_errors_total Target resolutions that failed.\n# TYPE herald_dns_errors_total counter\n";
     out += "herald_dns_errors_total " + QByteArray::number(m_dnsErrors) + '\n';
+    if (m_publisher) {
+        out += "# HELP herald_relay_published_total Requests stored in the relay stream.\n"
+               "# TYPE herald_relay_published_total counter\n";
+        out += "herald_relay_published_total " + QByteArray::number(m_publisher->published()) + '\n';
+        out += "# HELP herald_relay_publish_failures_total Requests refused because Redis did not store them.\n"
+               "# TYPE herald_relay_publish_failures_total counter\n";
+        out += "herald_relay_publish_failures_total " + QByteArray::number(m_publisher->failed()) + '\n';
+        out += "# HELP herald_relay_connected Whether the relay's Redis connection is up.\n# TYPE herald_relay_connected gauge\n";
+        out += QByteArray("herald_relay_connected ") + (m_publisher->isConnected() ? "1" : "0") + '\n';
+    }
     out += "# HELP herald_broadcast_duration_seconds Time from start to the last target's result.\n";
     m_broadcastDuration.render(out, "herald_broadcast_duration_seconds");
     out += "# HELP herald_attempt_latency_seconds Latency of each attempt to a target.\n";

@@ -10,6 +10,7 @@ namespace herald {
 
 class Broadcast;
 class Broadcaster;
+class RelayPublisher;
 class TargetSource;
 
 // Counters and histograms of `herald serve`, rendered in the Prometheus text format.
@@ -21,6 +22,7 @@ public:
     Metrics(Broadcaster *broadcaster, QObject *parent = nullptr);
 
     void watchSource(TargetSource *source);
+    void watchPublisher(const RelayPublisher *publisher) { m_publisher = publisher; }
     void countRejected(const QString &reason);
     void countAsyncDropped() { countRejected(QStringLiteral("async_queue_full")); }
     QByteArray render() const;
@@ -41,6 +43,7 @@ private:
     static QString methodLabel(const QByteArray &method);
 
     Broadcaster *m_broadcaster;
+    const RelayPublisher *m_publisher = nullptr;
     QHash<QString, quint64> m_broadcasts;      // "method\noutcome"
     QHash<QString, quint64> m_targetRequests;  // "target\ncode"
     QHash<QString, quint64> m_rejected;

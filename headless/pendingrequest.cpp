@@ -1,13 +1,11 @@
 #include "pendingrequest.h"
 
-#include "httplistener.h"
-
 namespace herald {
 
-PendingRequest::PendingRequest(HttpListener *listener, void *state, HttpServerRequest request)
+PendingRequest::PendingRequest(HttpListener *listener, HttpListener::Exchange *exchange, HttpServerRequest request)
     : QObject(listener)
     , m_listener(listener)
-    , m_state(state)
+    , m_exchange(exchange)
     , m_request(std::move(request))
 {
 }
@@ -17,12 +15,12 @@ void PendingRequest::respond(const HttpServerResponse &response)
     if (m_answered || m_abandoned)
         return;
     m_answered = true;
-    m_listener->deliver(m_state, response);
+    if (m_exchange)
+        m_listener->deliver(m_exchange, response);
 }
 
 void PendingRequest::markAbandoned()
 {
-    m_state = nullptr;
     if (m_answered || m_abandoned)
         return;
     m_abandoned = true;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 
@@ -21,8 +22,8 @@ struct ParsedRequestHead
 
     const char *start = nullptr; // the method's first byte: where the head begins
     size_t size = 0;             // bytes from there up to and including the blank line
-    const char *target = nullptr;
-    size_t targetSize = 0;       // as the URI log callback saw it, before MHD cut the query off
+    const char *targetAt = nullptr; // where the request-target began (MHD has cut it up since)
+    QByteArray target;              // a copy taken by the URI log callback, before that
     const char *version = nullptr;
     QList<Field> fields;
 };

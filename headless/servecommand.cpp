@@ -150,6 +150,7 @@ int ServeCommand::run(const QStringList &arguments)
         publisher = std::make_unique<RelayPublisher>(address, config.relayStream, config.relayMaxLength);
         publisher->open();
         router.setPublisher(publisher.get());
+        metrics.watchPublisher(publisher.get());
     }
 
     HttpListener listener;
@@ -214,10 +215,15 @@ int ServeCommand::run(const QStringList &arguments)
         qCWarning(lcServe) << "drain timeout reached with" << router.inFlight() << "broadcasts still in flight";
         QCoreApplication::exit(0);
     });
-    const auto finishDrain = [&] {
-        // Give resumed connections a moment to flush their answers before the process ends.
-        QTimer::singleShot(200, [] { QCoreApplication::exit(0); });
-    };
+    // Done when every broadcast is answered and every answer has left: stopAccepting() closes
+    // idle connections and marks answers still in flight "Connection: close".
+    QTimer flushed;
+    flushed.setInterval(20);
+    QObject::connect(&flushed, &QTimer::timeout, [&] {
+        if (listener.openConnections() == 0)
+            QCoreApplication::exit(0);
+    });
+    const auto finishDrain = [&] { flushed.start(); };
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, [&](int number) {
         if (number == SIGHUP) {
             reload();
@@ -231,6 +237,7 @@ int ServeCommand::run(const QStringList &arguments)
         draining = true;
         qCInfo(lcServe) << "draining:" << router.inFlight() << "broadcasts in flight, timeout" << config.drainTimeoutMs << "ms";
         router.setDraining(true);
+        // The admin port keeps answering, so probes see /readyz turn 503 rather than a refused connection.
         listener.stopAccepting();
         drainTimer.start(config.drainTimeoutMs);
         if (router.inFlight() == 0)

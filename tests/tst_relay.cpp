@@ -19,6 +19,7 @@ namespace {
 class Agent
 {
 public:
+    quint16 adminPort() const { return m_adminPort; }
     bool start(const QString &redisUrl, const QString &endpoint, const QString &name, const QStringList &extra = {})
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -35,6 +36,9 @@ public:
             m_process.waitForReadyRead(100);
             out += m_process.readAllStandardOutput();
         }
+        const int at = out.indexOf("admin listening on port ");
+        if (at >= 0)
+            m_adminPort = static_cast<quint16>(out.mid(at + 24, out.indexOf('\n', at) - at - 24).toUInt());
         return out.contains("replaying stream");
     }
     void stop()
@@ -50,6 +54,7 @@ public:
 
 private:
     QProcess m_process;
+    quint16 m_adminPort = 0;
 };
 
 // The publisher connects to Redis after the listener starts; /readyz says when it has.
@@ -236,6 +241,54 @@ private Q_SLOTS:
         QTRY_COMPARE(other.requestCount(), 1);
         QTest::qWait(500);
         QCOMPARE(mine.requestCount(), 0);
+    }
+
+    void agentHealthAndMetrics()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        Agent agent;
+        QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("observed"),
+                            {QStringLiteral("--admin-listen"), QStringLiteral("127.0.0.1:0")}));
+        QVERIFY(agent.adminPort() != 0);
+        QTest::qWait(300);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/observed").status, 202);
+        QTRY_COMPARE(backend.requestCount(), 1);
+        QCOMPARE(serve.send("GET", "/healthz", {}, {}, agent.adminPort()).status, 200);
+        QTRY_VERIFY(serve.send("GET", "/metrics", {}, {}, agent.adminPort()).body.contains("herald_relay_replayed_total 1\n"));
+        QVERIFY(serve.send("GET", "/metrics", {}, {}, agent.adminPort()).body.contains("herald_relay_lag 0\n"));
+        QVERIFY(serve.send("GET", "/metrics").body.contains("herald_relay_published_total 1\n"));
+        m_redis->stop();
+        QTRY_COMPARE(serve.send("GET", "/healthz", {}, {}, agent.adminPort()).status, 503);
+    }
+
+    void passwordIsSentAndMasked()
+    {
+        m_redis.reset();
+        m_redis = std::make_unique<RedisServer>();
+        m_redis->setPassword(QStringLiteral("s3cret-pw"));
+        QString error;
+        QVERIFY2(m_redis->start(&error), qPrintable(error));
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        Agent agent;
+        QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("authed")));
+        QTest::qWait(300);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/authed").status, 202);
+        QTRY_COMPARE(backend.requestCount(), 1);
+        QVERIFY(!serve.errorOutput().contains("s3cret-pw"));
+        ServeProcess wrong;
+        QString url = m_redis->url();
+        QVERIFY(wrong.start(env({{"HERALD_RELAY_URL", url.replace(QLatin1String("s3cret-pw"), QLatin1String("nope"))}})));
+        QCOMPARE(wrong.send("PURGE", "/refused").status, 503);
+        QTest::qWait(300);
+        QVERIFY(!wrong.errorOutput().contains("nope@"));
     }
 
     void relayConfigurationErrors()

@@ -24,8 +24,11 @@ bool RedisServer::start(QString *error)
         probe.listen(QHostAddress::LocalHost);
         m_port = probe.serverPort();
     }
+    QStringList extra;
+    if (!m_password.isEmpty())
+        extra = {QStringLiteral("--requirepass"), m_password};
     m_process.start(QStringLiteral("/usr/bin/redis-server"),
-                    {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                    extra + QStringList{QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
                      QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--appendonly"), QStringLiteral("yes"),
                      QStringLiteral("--appendfsync"), QStringLiteral("always"), QStringLiteral("--save"), QString(),
                      QStringLiteral("--daemonize"), QStringLiteral("no")});
@@ -57,7 +60,10 @@ void RedisServer::stop()
 QByteArray RedisServer::cli(const QStringList &arguments) const
 {
     QProcess cli;
-    cli.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-p"), QString::number(m_port)} + arguments);
+    QStringList options = {QStringLiteral("-p"), QString::number(m_port)};
+    if (!m_password.isEmpty())
+        options += {QStringLiteral("--no-auth-warning"), QStringLiteral("-a"), m_password};
+    cli.start(QStringLiteral("redis-cli"), options + arguments);
     cli.waitForFinished(5000);
     return cli.readAllStandardOutput();
 }

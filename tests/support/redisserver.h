@@ -14,9 +14,15 @@ public:
     ~RedisServer();
     static bool isInstalled();
     bool start(QString *error);
+    // Requires AUTH with this password from the next start on.
+    void setPassword(const QString &password) { m_password = password; }
     void stop();
     quint16 port() const { return m_port; }
-    QString url() const { return QStringLiteral("redis://127.0.0.1:%1/0").arg(m_port); }
+    QString url() const
+    {
+        return m_password.isEmpty() ? QStringLiteral("redis://127.0.0.1:%1/0").arg(m_port)
+                                    : QStringLiteral("redis://:%1@127.0.0.1:%2/0").arg(m_password).arg(m_port);
+    }
     // Runs redis-cli with `arguments` and returns its output (for checks such as XLEN).
     QByteArray cli(const QStringList &arguments) const;
 
@@ -24,6 +30,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     quint16 m_port = 0;
+    QString m_password;
 };
 
 } // namespace herald::test
