@@ -3,20 +3,39 @@
 #include "targetlistbuilder.h"
 
 #include <QDnsLookup>
+#include <QFutureWatcher>
 #include <QHostInfo>
 #include <QLoggingCategory>
+#include <QPromise>
+#include <QThreadPool>
 
 #include <algorithm>
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcDns, "herald.dns")
 
 namespace herald {
 
+namespace {
+
+// IPv4 before IPv6, each in numeric order, so the target order never depends on the resolver.
+bool addressLess(const QHostAddress &a, const QHostAddress &b)
+{
+    const bool aIsV4 = a.protocol() == QAbstractSocket::IPv4Protocol;
+    const bool bIsV4 = b.protocol() == QAbstractSocket::IPv4Protocol;
+    if (aIsV4 != bIsV4)
+        return aIsV4;
+    const Q_IPV6ADDR x = a.toIPv6Address();
+    const Q_IPV6ADDR y = b.toIPv6Address();
+    return std::lexicographical_compare(x.c, x.c + 16, y.c, y.c + 16);
+}
+
+} // namespace
+
 DnsTargetSource::DnsTargetSource(const TargetSourceSpec &spec, QObject *parent)
     : TargetSource(parent)
     , m_spec(spec)
 {
-    m_timer.setSingleShot(false);
     connect(&m_timer, &QTimer::timeout, this, &DnsTargetSource::refresh);
     if (m_spec.refreshIntervalMs > 0)
         m_timer.start(m_spec.refreshIntervalMs);
@@ -29,7 +48,7 @@ QString DnsTargetSource::description() const
 
 void DnsTargetSource::refresh()
 {
-    // One lookup at a time; a refresh asked for meanwhile runs right after it.
+    // One lookup at a time; refreshes asked for meanwhile run once, right after it.
     if (m_lookupRunning) {
         m_refreshQueued = true;
         return;
@@ -43,59 +62,119 @@ void DnsTargetSource::refresh()
 
 void DnsTargetSource::lookupWithSystemResolver()
 {
-    QHostInfo::lookupHost(m_spec.name, this, [this](const QHostInfo &info) {
-        QStringList addresses;
-        for (const QHostAddress &address : info.addresses())
-            addresses.append(address.toString());
-        onAddresses(addresses, info.error() == QHostInfo::NoError ? QString() : info.errorString());
+    // Not QHostInfo::lookupHost(): it answers from Qt's process-wide 60 s cache, which would hide
+    // a changed record set (and repeat a failure) for a minute whatever the refresh interval.
+    // fromName() always asks getaddrinfo(), so it runs on a pool thread.
+    auto promise = std::make_shared<QPromise<QHostInfo>>();
+    auto *watcher = new QFutureWatcher<QHostInfo>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        if (watcher->future().resultCount() > 0)
+            onHostInfo(watcher->result());
+        else
+            finishLookup({}, QStringLiteral("the lookup was abandoned"));
     });
+    watcher->setFuture(promise->future());
+    QThreadPool::globalInstance()->start([promise, name = m_spec.name] {
+        promise->start();
+        promise->addResult(QHostInfo::fromName(name));
+        promise->finish();
+    });
+}
+
+void DnsTargetSource::onHostInfo(const QHostInfo &info)
+{
+    switch (info.error()) {
+    case QHostInfo::NoError:
+        finishLookup(info.addresses(), QString());
+        break;
+    case QHostInfo::HostNotFound:
+        finishLookup({}, QString());
+        break;
+    case QHostInfo::UnknownError:
+        finishLookup({}, info.errorString());
+        break;
+    }
 }
 
 void DnsTargetSource::lookupWithNameserver()
 {
-    m_pendingLookups = 2;
-    m_collected.clear();
-    m_collectedError.clear();
+    m_pendingQueries = 2;
+    m_answeredQueries = 0;
+    m_found.clear();
+    m_queryErrors.clear();
     for (const QDnsLookup::Type type : {QDnsLookup::A, QDnsLookup::AAAA}) {
         auto *lookup = new QDnsLookup(type, m_spec.name, m_spec.nameserver, this);
-        connect(lookup, &QDnsLookup::finished, this, [this, lookup] {
-            lookup->deleteLater();
-            if (lookup->error() == QDnsLookup::NoError) {
-                for (const QDnsHostAddressRecord &record : lookup->hostAddressRecords())
-                    m_collected.append(record.value().toString());
-            } else if (lookup->error() != QDnsLookup::NotFoundError) {
-                m_collectedError = lookup->errorString();
-            } else if (m_collectedError.isEmpty()) {
-                m_collectedError = QStringLiteral("not found");
-            }
-            if (--m_pendingLookups == 0)
-                onAddresses(m_collected, m_collected.isEmpty() ? m_collectedError : QString());
-        });
+        connect(lookup, &QDnsLookup::finished, this, [this, lookup] { onRecordLookupFinished(lookup); });
         lookup->lookup();
     }
 }
 
-void DnsTargetSource::onAddresses(const QStringList &found, const QString &error)
+void DnsTargetSource::onRecordLookupFinished(QDnsLookup *lookup)
+{
+    lookup->deleteLater();
+    switch (lookup->error()) {
+    case QDnsLookup::NoError:
+        ++m_answeredQueries;
+        for (const QDnsHostAddressRecord &record : lookup->hostAddressRecords())
+            m_found.append(record.value());
+        break;
+    case QDnsLookup::NotFoundError: // NXDOMAIN
+        ++m_answeredQueries;
+        break;
+    case QDnsLookup::InvalidReplyError:
+        // Qt 6.4 says this both for an answer without records of the type (an IPv4-only name's
+        // AAAA query) and for no answer at all, so it is only "nothing of this type" here.
+        break;
+    default:
+        m_queryErrors.append(QStringLiteral("%1 query: %2")
+                                 .arg(lookup->type() == QDnsLookup::A ? QStringLiteral("A") : QStringLiteral("AAAA"),
+                                      lookup->errorString()));
+        break;
+    }
+    if (--m_pendingQueries > 0)
+        return;
+    if (!m_queryErrors.isEmpty()) {
+        m_queryErrors.sort(); // A before AAAA, whichever answered first
+        finishLookup({}, m_queryErrors.join(QLatin1String("; ")));
+    }
+    else if (m_found.isEmpty() && m_answeredQueries == 0)
+        finishLookup({}, QString(), m_spec.nameserver.toString());
+    else
+        finishLookup(m_found, QString());
+}
+
+void DnsTargetSource::finishLookup(const QList<QHostAddress> &found, const QString &error, const QString &silentServer)
 {
     m_lookupRunning = false;
-    QStringList addresses = found;
-    std::sort(addresses.begin(), addresses.end());
-    if (addresses.isEmpty()) {
-        m_lastError = error.isEmpty() ? QStringLiteral("%1 has no A or AAAA records").arg(m_spec.name)
-                                      : QStringLiteral("%1: %2").arg(m_spec.name, error);
-        qCWarning(lcDns).noquote() << "lookup failed, keeping" << m_targets.size() << "targets:" << m_lastError;
-        Q_EMIT errorOccurred(m_lastError);
-    } else {
+    QList<QHostAddress> addresses = found;
+    std::sort(addresses.begin(), addresses.end(), addressLess);
+    QList<QPair<QString, int>> endpoints;
+    for (const QHostAddress &address : std::as_const(addresses))
+        endpoints.append({address.toString(), m_spec.port});
+    const QList<Target> targets = TargetListBuilder::build(m_spec, endpoints);
+
+    if (!error.isEmpty())
+        m_lastError = QStringLiteral("DNS lookup of %1 failed: %2").arg(m_spec.name, error);
+    else if (addresses.isEmpty() && !silentServer.isEmpty())
+        m_lastError = QStringLiteral("%1 has no A or AAAA records, or %2 did not answer").arg(m_spec.name, silentServer);
+    else if (addresses.isEmpty())
+        m_lastError = QStringLiteral("%1 has no A or AAAA records").arg(m_spec.name);
+    else if (targets.isEmpty())
+        m_lastError = QStringLiteral("%1 resolved, but %2://ADDRESS:%3%4 is not a valid target")
+                          .arg(m_spec.name, m_spec.scheme)
+                          .arg(m_spec.port)
+                          .arg(m_spec.pathPrefix);
+    else
         m_lastError.clear();
-        QList<QPair<QString, int>> endpoints;
-        for (const QString &address : addresses)
-            endpoints.append({address, m_spec.port});
-        const QList<Target> targets = TargetListBuilder::build(m_spec, endpoints);
-        if (targets != m_targets) {
-            qCInfo(lcDns).noquote() << m_spec.name << "now has" << targets.size() << "targets";
-            m_targets = targets;
-            Q_EMIT targetsChanged();
-        }
+
+    if (!m_lastError.isEmpty()) {
+        qCWarning(lcDns).noquote() << m_lastError << "- keeping" << m_targets.size() << "targets";
+        Q_EMIT errorOccurred(m_lastError);
+    } else if (targets != m_targets) {
+        qCInfo(lcDns).noquote() << m_spec.name << "now has" << targets.size() << "targets";
+        m_targets = targets;
+        Q_EMIT targetsChanged();
     }
     Q_EMIT refreshed();
     if (m_refreshQueued) {

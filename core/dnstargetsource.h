@@ -3,15 +3,17 @@
 #include "targetsource.h"
 #include "targetsourcespec.h"
 
+#include <QHostAddress>
 #include <QTimer>
 
 class QDnsLookup;
+class QHostInfo;
 
 namespace herald {
 
 // Every A and AAAA record of a name, each on the configured port: a Kubernetes headless
-// service's pods. Uses the system resolver (QHostInfo: /etc/hosts and search domains work) unless
-// a nameserver is given (QDnsLookup). Re-resolves on an interval; a failed lookup keeps the last set.
+// service's pods. Asks the system resolver (/etc/hosts and search domains work) unless the spec
+// names a nameserver. Re-resolves on an interval; a failed lookup keeps the last good set.
 class DnsTargetSource : public TargetSource
 {
     Q_OBJECT
@@ -27,17 +29,22 @@ public Q_SLOTS:
 
 private:
     void lookupWithSystemResolver();
+    void onHostInfo(const QHostInfo &info);
     void lookupWithNameserver();
-    void onAddresses(const QStringList &addresses, const QString &error);
+    void onRecordLookupFinished(QDnsLookup *lookup);
+    // silentServer: the nameserver, when neither query got a clear answer from it.
+    void finishLookup(const QList<QHostAddress> &addresses, const QString &error, const QString &silentServer = {});
 
     TargetSourceSpec m_spec;
     QList<Target> m_targets;
     QTimer m_timer;
-    int m_pendingLookups = 0;
-    QStringList m_collected;
-    QString m_collectedError;
     bool m_lookupRunning = false;
     bool m_refreshQueued = false;
+    // The A and AAAA queries of one nameserver lookup, gathered until both have answered.
+    int m_pendingQueries = 0;
+    int m_answeredQueries = 0;
+    QList<QHostAddress> m_found;
+    QStringList m_queryErrors;
 };
 
 } // namespace herald

@@ -11,6 +11,21 @@ Q_DECLARE_LOGGING_CATEGORY(lcDns)
 
 namespace herald {
 
+namespace {
+
+bool recordLess(const QDnsServiceRecord &a, const QDnsServiceRecord &b)
+{
+    if (a.priority() != b.priority())
+        return a.priority() < b.priority();
+    if (a.weight() != b.weight())
+        return a.weight() > b.weight();
+    if (a.target() != b.target())
+        return a.target() < b.target();
+    return a.port() < b.port();
+}
+
+} // namespace
+
 SrvTargetSource::SrvTargetSource(const TargetSourceSpec &spec, QObject *parent)
     : TargetSource(parent)
     , m_spec(spec)
@@ -27,52 +42,67 @@ QString SrvTargetSource::description() const
 
 void SrvTargetSource::refresh()
 {
+    // One lookup at a time; refreshes asked for meanwhile run once, right after it.
     if (m_lookupRunning) {
         m_refreshQueued = true;
         return;
     }
     m_lookupRunning = true;
-    auto *lookup = m_spec.nameserver.isNull() ? new QDnsLookup(QDnsLookup::SRV, m_spec.name, this)
-                                              : new QDnsLookup(QDnsLookup::SRV, m_spec.name, m_spec.nameserver, this);
-    connect(lookup, &QDnsLookup::finished, this, [this, lookup] {
-        lookup->deleteLater();
-        m_lookupRunning = false;
-        QList<QDnsServiceRecord> records = lookup->serviceRecords();
-        std::sort(records.begin(), records.end(), [](const QDnsServiceRecord &a, const QDnsServiceRecord &b) {
-            if (a.priority() != b.priority())
-                return a.priority() < b.priority();
-            if (a.weight() != b.weight())
-                return a.weight() > b.weight();
-            return a.target() < b.target() || (a.target() == b.target() && a.port() < b.port());
-        });
-        if (lookup->error() != QDnsLookup::NoError || records.isEmpty()) {
-            m_lastError = lookup->error() == QDnsLookup::NoError || lookup->error() == QDnsLookup::NotFoundError
-                              ? QStringLiteral("%1 has no SRV records").arg(m_spec.name)
-                              : QStringLiteral("%1: %2").arg(m_spec.name, lookup->errorString());
-            qCWarning(lcDns).noquote() << "SRV lookup failed, keeping" << m_targets.size() << "targets:" << m_lastError;
-            Q_EMIT errorOccurred(m_lastError);
-        } else {
-            m_lastError.clear();
-            QList<QPair<QString, int>> endpoints;
-            for (const QDnsServiceRecord &record : std::as_const(records)) {
-                QString host = record.target();
-                if (host.endsWith(QLatin1Char('.')))
-                    host.chop(1);
-                endpoints.append({host, record.port()});
-            }
-            const QList<Target> targets = TargetListBuilder::build(m_spec, endpoints);
-            if (targets != m_targets) {
-                m_targets = targets;
-                Q_EMIT targetsChanged();
-            }
-        }
-        Q_EMIT refreshed();
-        if (m_refreshQueued) {
-            m_refreshQueued = false;
-            refresh();
-        }
-    });
+    auto *lookup = m_spec.nameserver.isNull()
+                       ? new QDnsLookup(QDnsLookup::SRV, m_spec.name, this)
+                       : new QDnsLookup(QDnsLookup::SRV, m_spec.name, m_spec.nameserver, this);
+    connect(lookup, &QDnsLookup::finished, this, [this, lookup] { onLookupFinished(lookup); });
     lookup->lookup();
+}
+
+void SrvTargetSource::onLookupFinished(QDnsLookup *lookup)
+{
+    lookup->deleteLater();
+    m_lookupRunning = false;
+    QList<QDnsServiceRecord> records = lookup->serviceRecords();
+    std::sort(records.begin(), records.end(), recordLess);
+    QList<QPair<QString, int>> endpoints;
+    for (const QDnsServiceRecord &record : std::as_const(records)) {
+        QString host = record.target();
+        if (host.endsWith(QLatin1Char('.')))
+            host.chop(1);
+        if (!host.isEmpty()) // "." means "no service here" (RFC 2782)
+            endpoints.append({host, record.port()});
+    }
+    const QList<Target> targets = TargetListBuilder::build(m_spec, endpoints);
+
+    switch (lookup->error()) {
+    case QDnsLookup::NoError:
+    case QDnsLookup::NotFoundError: // NXDOMAIN
+        m_lastError = endpoints.isEmpty() ? QStringLiteral("%1 has no SRV records").arg(m_spec.name) : QString();
+        break;
+    case QDnsLookup::InvalidReplyError:
+        // Qt 6.4 says this both for an answer without SRV records and for no answer at all.
+        m_lastError = QStringLiteral("%1 has no SRV records, or %2 did not answer")
+                          .arg(m_spec.name, m_spec.nameserver.isNull() ? QStringLiteral("the nameserver")
+                                                                       : m_spec.nameserver.toString());
+        break;
+    default:
+        m_lastError = QStringLiteral("SRV lookup of %1 failed: %2").arg(m_spec.name, lookup->errorString());
+        break;
+    }
+    if (m_lastError.isEmpty() && targets.isEmpty())
+        m_lastError = QStringLiteral("%1 resolved, but %2://HOST:PORT%3 is not a valid target")
+                          .arg(m_spec.name, m_spec.scheme, m_spec.pathPrefix);
+
+    if (!m_lastError.isEmpty()) {
+        qCWarning(lcDns).noquote() << m_lastError << "- keeping" << m_targets.size() << "targets";
+        Q_EMIT errorOccurred(m_lastError);
+    } else if (targets != m_targets) {
+        qCInfo(lcDns).noquote() << m_spec.name << "now has" << targets.size() << "targets";
+        m_targets = targets;
+        Q_EMIT targetsChanged();
+    }
+    Q_EMIT refreshed();
+    if (m_refreshQueued) {
+        m_refreshQueued = false;
+        refresh();
+    }
 }
 
 } // namespace herald

@@ -5,10 +5,13 @@
 
 #include <QTimer>
 
+class QDnsLookup;
+
 namespace herald {
 
-// The SRV records of a name (_http._tcp.service...), each target with its own port; sorted by
-// priority, then weight. Same refresh and failure rules as DnsTargetSource.
+// The SRV records of a name (_http._tcp.service...), each target on its own port, ordered by
+// priority, then weight (heaviest first), then name. Same refresh and failure rules as
+// DnsTargetSource; asks the system's nameservers unless the spec names one.
 class SrvTargetSource : public TargetSource
 {
     Q_OBJECT
@@ -23,6 +26,8 @@ public Q_SLOTS:
     void refresh() override;
 
 private:
+    void onLookupFinished(QDnsLookup *lookup);
+
     TargetSourceSpec m_spec;
     QList<Target> m_targets;
     QTimer m_timer;

@@ -1,30 +1,38 @@
 #include "targetsourcespec.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
+
+#include <cmath>
 
 namespace herald {
 
+namespace {
+const int maxRefreshSeconds = 86400;
+} // namespace
+
 bool TargetSourceSpec::parseDns(const QString &text, TargetSourceSpec *spec, QString *error)
 {
-    const int colon = text.lastIndexOf(QLatin1Char(':'));
-    const QString name = colon > 0 ? text.left(colon) : QString();
-    bool ok = false;
-    const int port = colon > 0 ? text.mid(colon + 1).toInt(&ok) : 0;
-    if (name.isEmpty() || !ok || port < 1 || port > 65535) {
+    // A host name (or IPv4 address), a colon and a port: no scheme, path, spaces or sign.
+    static const QRegularExpression pattern(QStringLiteral("^([^\\s/:@?#\\[\\]]+):(\\d{1,5})$"));
+    const QRegularExpressionMatch match = pattern.match(text.trimmed());
+    const int port = match.hasMatch() ? match.captured(2).toInt() : 0;
+    if (port < 1 || port > 65535) {
         if (error)
             *error = QStringLiteral("'%1' is not NAME:PORT (e.g. varnish.default.svc.cluster.local:6081)").arg(text);
         return false;
     }
     spec->kind = Kind::Dns;
-    spec->name = name;
+    spec->name = match.captured(1);
     spec->port = port;
     return true;
 }
 
 bool TargetSourceSpec::parseSrv(const QString &text, TargetSourceSpec *spec, QString *error)
 {
+    static const QRegularExpression pattern(QStringLiteral("^[^\\s/:@?#\\[\\]]+$"));
     const QString name = text.trimmed();
-    if (name.isEmpty() || name.contains(QLatin1Char(' ')) || name.contains(QLatin1Char(':'))) {
+    if (!pattern.match(name).hasMatch()) {
         if (error)
             *error = QStringLiteral("'%1' is not an SRV name like _http._tcp.varnish.default.svc.cluster.local").arg(text);
         return false;
@@ -63,11 +71,20 @@ bool TargetSourceSpec::fromJson(const QJsonObject &json, TargetSourceSpec *spec,
             result.targets.append(target);
         }
     } else if (json.contains(QLatin1String("dns"))) {
+        if (!json.value(QLatin1String("dns")).isString()) {
+            if (error)
+                *error = QStringLiteral("\"dns\" must be a string: \"name:port\"");
+            return false;
+        }
         if (!parseDns(json.value(QLatin1String("dns")).toString(), &result, error)) {
             if (error)
                 error->prepend(QLatin1String("\"dns\": "));
             return false;
         }
+    } else if (!json.value(QLatin1String("srv")).isString()) {
+        if (error)
+            *error = QStringLiteral("\"srv\" must be a string: \"_http._tcp.name\"");
+        return false;
     } else if (!parseSrv(json.value(QLatin1String("srv")).toString(), &result, error)) {
         if (error)
             error->prepend(QLatin1String("\"srv\": "));
@@ -89,15 +106,28 @@ bool TargetSourceSpec::fromJson(const QJsonObject &json, TargetSourceSpec *spec,
             return false;
         }
     }
-    result.pathPrefix = json.value(QLatin1String("pathPrefix")).toString();
-    if (json.contains(QLatin1String("refreshSeconds"))) {
-        const double seconds = json.value(QLatin1String("refreshSeconds")).toDouble(-1);
-        if (seconds < 0) {
+    if (json.contains(QLatin1String("pathPrefix"))) {
+        // Appended to scheme://address:port, so anything but a plain path would make every
+        // resolved target invalid.
+        static const QRegularExpression path(QStringLiteral("^(/[^\\s?#]*)?$"));
+        const QJsonValue value = json.value(QLatin1String("pathPrefix"));
+        if (!value.isString() || !path.match(value.toString()).hasMatch()) {
             if (error)
-                *error = QStringLiteral("\"refreshSeconds\" must be a number >= 0");
+                *error = QStringLiteral("\"pathPrefix\" must be a path starting with / (no spaces, query or fragment)");
             return false;
         }
-        result.refreshIntervalMs = static_cast<int>(seconds * 1000);
+        result.pathPrefix = value.toString();
+    }
+    if (json.contains(QLatin1String("refreshSeconds"))) {
+        const QJsonValue value = json.value(QLatin1String("refreshSeconds"));
+        const double seconds = value.toDouble(-1);
+        if (!value.isDouble() || seconds < 0 || seconds > maxRefreshSeconds) {
+            if (error)
+                *error = QStringLiteral("\"refreshSeconds\" must be a number from 0 to %1").arg(maxRefreshSeconds);
+            return false;
+        }
+        // Rounded up, so a small positive interval never turns refreshing off.
+        result.refreshIntervalMs = static_cast<int>(std::ceil(seconds * 1000));
     }
     *spec = result;
     return true;
