@@ -1,11 +1,13 @@
 #include "relaycommand.h"
 
 #include "duration.h"
+#include "healthprobe.h"
 #include "httplistener.h"
 #include "logsetup.h"
 #include "pendingrequest.h"
 #include "relayagent.h"
 #include "signalwatcher.h"
+#include "statictargetsource.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -114,6 +116,8 @@ int RelayCommand::run(const QStringList &arguments)
     std::signal(SIGPIPE, SIG_IGN);
 
     RelayAgent agent(settings);
+    StaticTargetSource endpointSource(settings.endpoints);
+    HealthProbe endpointHealth(&endpointSource, 2000);
     HttpListener admin;
     const QString adminAddress = setting(parser, QStringLiteral("admin-listen"), QStringLiteral("HERALD_ADMIN_LISTEN"));
     if (!adminAddress.isEmpty()) {
@@ -123,10 +127,20 @@ int RelayCommand::run(const QStringList &arguments)
         listen.address = colon > 0 ? QHostAddress(adminAddress.left(colon)) : QHostAddress(QHostAddress::Any);
         if (!admin.listen(listen, &error))
             return fail(QStringLiteral("--admin-listen (HERALD_ADMIN_LISTEN): %1").arg(error));
-        QObject::connect(&admin, &HttpListener::requestReceived, &agent, [&agent](PendingRequest *pending) {
+        QObject::connect(&admin, &HttpListener::requestReceived, &agent, [&agent, &endpointHealth](PendingRequest *pending) {
             const QByteArray path = pending->request().pathAndQuery;
-            if (path == "/healthz")
-                pending->respond(agent.isConnected() ? text(200, "ok: connected to Redis\n") : text(503, "Redis unreachable\n"));
+            if (path == "/healthz") {
+                if (!agent.isConnected()) {
+                    pending->respond(text(503, "Redis unreachable\n"));
+                    return;
+                }
+                // Connected to Redis: healthy when at least one endpoint answers below 500.
+                QPointer<PendingRequest> guard(pending);
+                endpointHealth.check([guard](const HttpServerResponse &response) {
+                    if (guard)
+                        guard->respond(response);
+                });
+            }
             else if (path == "/metrics")
                 pending->respond(text(200, "herald_relay_replayed_total " + QByteArray::number(agent.replayed())
                                                + "\nherald_relay_failed_total " + QByteArray::number(agent.failed())

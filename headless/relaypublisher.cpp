@@ -2,15 +2,18 @@
 
 #include "redisclient.h"
 
+#include <QDateTime>
 #include <QPointer>
 
 namespace herald {
 
-RelayPublisher::RelayPublisher(const RedisAddress &address, const QByteArray &stream, qint64 maxLength, QObject *parent)
+RelayPublisher::RelayPublisher(const RedisAddress &address, const QByteArray &stream, qint64 maxLength, int maxAgeMs,
+                               QObject *parent)
     : QObject(parent)
     , m_client(new RedisClient(address, this))
     , m_stream(stream)
     , m_maxLength(maxLength)
+    , m_maxAgeMs(maxAgeMs)
 {
 }
 
@@ -27,7 +30,9 @@ bool RelayPublisher::isConnected() const
 void RelayPublisher::publish(const RelayEntry &entry, Done done)
 {
     QList<QByteArray> command = {"XADD", m_stream};
-    if (m_maxLength > 0)
+    if (m_maxAgeMs > 0) // stream ids start with their time in milliseconds
+        command += {"MINID", "~", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - m_maxAgeMs)};
+    else if (m_maxLength > 0)
         command += {"MAXLEN", "~", QByteArray::number(m_maxLength)};
     command.append("*");
     command += entry.toFields();

@@ -19,7 +19,9 @@ class RelayPublisher : public QObject
 public:
     using Done = std::function<void(bool stored, const QByteArray &idOrError)>;
 
-    RelayPublisher(const RedisAddress &address, const QByteArray &stream, qint64 maxLength, QObject *parent = nullptr);
+    // Retention: entries older than maxAgeMs (when > 0), else beyond maxLength (when > 0), are trimmed.
+    RelayPublisher(const RedisAddress &address, const QByteArray &stream, qint64 maxLength, int maxAgeMs = 0,
+                   QObject *parent = nullptr);
     void open();
     bool isConnected() const;
     void publish(const RelayEntry &entry, Done done);
@@ -30,6 +32,7 @@ private:
     RedisClient *m_client;
     QByteArray m_stream;
     qint64 m_maxLength;
+    int m_maxAgeMs;
     quint64 m_published = 0;
     quint64 m_failed = 0;
 };

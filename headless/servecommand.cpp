@@ -147,7 +147,7 @@ int ServeCommand::run(const QStringList &arguments)
         RedisAddress address;
         QString relayError;
         RedisAddress::parse(config.relayUrl, &address, &relayError);
-        publisher = std::make_unique<RelayPublisher>(address, config.relayStream, config.relayMaxLength);
+        publisher = std::make_unique<RelayPublisher>(address, config.relayStream, config.relayMaxLength, config.relayMaxAgeMs);
         publisher->open();
         router.setPublisher(publisher.get());
         metrics.watchPublisher(publisher.get());

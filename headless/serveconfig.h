@@ -54,6 +54,7 @@ struct ServeConfig
     QString relayUrl;              // redis://...: accepted requests go to the stream
     QByteArray relayStream = "herald";
     qint64 relayMaxLength = 1000000;
+    int relayMaxAgeMs = 0; // > 0: retention by age (XADD MINID) instead of by length
     bool relayAlsoBroadcast = false; // and to this instance's own targets too
     QString profileDirectory;
 };

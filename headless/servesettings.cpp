@@ -435,6 +435,10 @@ QList<ServeSettings::Setting> buildTable()
             return error;
         },
         [](const C &c) { return QString::number(c.relayMaxLength); });
+    add(QStringLiteral("HERALD_RELAY_MAX_AGE"), {}, QStringLiteral("relay-max-age"),
+        QStringLiteral("Keep stream entries this long instead of by count (XADD MINID ~), e.g. 24h; 0 uses HERALD_RELAY_MAXLEN."),
+        [](C &c, const QString &v) { return parseDurationInto(v, &c.relayMaxAgeMs); },
+        [](const C &c) { return formatDuration(c.relayMaxAgeMs); });
     add(QStringLiteral("HERALD_RELAY_BROADCAST"), {}, QStringLiteral("relay-broadcast"),
         QStringLiteral("With HERALD_RELAY_URL, also broadcast directly to this instance's targets: true or false (default)."),
         [](C &c, const QString &v) {

@@ -261,6 +261,8 @@ private Q_SLOTS:
         QTRY_VERIFY(serve.send("GET", "/metrics", {}, {}, agent.adminPort()).body.contains("herald_relay_replayed_total 1\n"));
         QVERIFY(serve.send("GET", "/metrics", {}, {}, agent.adminPort()).body.contains("herald_relay_lag 0\n"));
         QVERIFY(serve.send("GET", "/metrics").body.contains("herald_relay_published_total 1\n"));
+        backend.close(); // the endpoint goes away: unhealthy although Redis is up
+        QTRY_COMPARE_WITH_TIMEOUT(serve.send("GET", "/healthz", {}, {}, agent.adminPort()).status, 503, 10000);
         m_redis->stop();
         QTRY_COMPARE(serve.send("GET", "/healthz", {}, {}, agent.adminPort()).status, 503);
     }
@@ -289,6 +291,31 @@ private Q_SLOTS:
         QCOMPARE(wrong.send("PURGE", "/refused").status, 503);
         QTest::qWait(300);
         QVERIFY(!wrong.errorOutput().contains("nope@"));
+    }
+
+    void retentionByLengthAndByAge_data()
+    {
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("by length") << "HERALD_RELAY_MAXLEN" << "5";
+        QTest::newRow("by age") << "HERALD_RELAY_MAX_AGE" << "1ms";
+    }
+    void retentionByLengthAndByAge()
+    {
+        QFETCH(QString, variable);
+        QFETCH(QString, value);
+        // Old entries, written straight to the stream with ids far in the past.
+        for (int i = 1; i <= 300; ++i)
+            m_redis->cli({QStringLiteral("XADD"), QStringLiteral("herald"), QStringLiteral("%1-0").arg(i), QStringLiteral("method"),
+                          QStringLiteral("PURGE"), QStringLiteral("path"), QStringLiteral("/old")});
+        ServeProcess serve;
+        QProcessEnvironment environment = env({{"HERALD_RELAY_URL", m_redis->url()}});
+        environment.insert(variable, value);
+        QVERIFY(serve.start(environment));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/new").status, 202);
+        // "~" trims whole macro nodes (100 entries each by default): far fewer than 301 remain.
+        QVERIFY(m_redis->cli({QStringLiteral("XLEN"), QStringLiteral("herald")}).trimmed().toInt() < 200);
     }
 
     void relayConfigurationErrors()
