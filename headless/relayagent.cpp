@@ -3,10 +3,12 @@
 #include "broadcast.h"
 #include "broadcaster.h"
 #include "redisclient.h"
+#include "targetsource.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QTimer>
 
 Q_DECLARE_LOGGING_CATEGORY(lcRelay)
 
@@ -17,6 +19,7 @@ RelayAgent::RelayAgent(const Settings &settings, QObject *parent)
     , m_settings(settings)
     , m_redis(new RedisClient(settings.redis, this))
     , m_broadcaster(new Broadcaster(nullptr, this))
+    , m_endpoints(TargetSource::create(settings.endpoints, this))
 {
     m_broadcaster->headerPolicy().instanceId = settings.instanceId;
     // The agent keeps retrying until its deadline; a breaker would turn that into skipped entries.
@@ -35,6 +38,7 @@ bool RelayAgent::isConnected() const
 
 void RelayAgent::start()
 {
+    m_endpoints->refresh();
     m_redis->open();
 }
 
@@ -118,6 +122,21 @@ void RelayAgent::processNext()
         read(m_drainingPending);
         return;
     }
+    // Endpoints from DNS may not be resolved yet: wait (up to the retry deadline) rather than fail.
+    if (m_endpoints->targets().isEmpty() && m_queue.head().origin != m_settings.instanceId) {
+        if (!m_waitingForEndpoints.isValid())
+            m_waitingForEndpoints.start();
+        if (m_waitingForEndpoints.elapsed() < m_settings.retryDeadlineMs) {
+            m_busy = true;
+            m_endpoints->refresh();
+            QTimer::singleShot(500, this, [this] {
+                m_busy = false;
+                processNext();
+            });
+            return;
+        }
+    }
+    m_waitingForEndpoints.invalidate();
     const RelayEntry entry = m_queue.dequeue();
     if (entry.origin == m_settings.instanceId) {
         ++m_skipped;
@@ -131,7 +150,8 @@ void RelayAgent::processNext()
     options.retry.maxDelayMs = 5000;
     options.attemptTimeoutMs = m_settings.attemptTimeoutMs;
     options.deadlineMs = m_settings.retryDeadlineMs;
-    Broadcast *broadcast = m_broadcaster->start(entry.request, m_settings.endpoints, options);
+    // Still no endpoints after the deadline: "no targets", recorded as failed, never lost silently.
+    Broadcast *broadcast = m_broadcaster->start(entry.request, m_endpoints->targets(), options);
     connect(broadcast, &Broadcast::finished, this, [this, broadcast, entry] {
         m_busy = false;
         const BroadcastSummary summary = broadcast->summary();

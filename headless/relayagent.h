@@ -3,7 +3,9 @@
 #include "redisaddress.h"
 #include "relayentry.h"
 #include "target.h"
+#include "targetsourcespec.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QQueue>
 
@@ -11,6 +13,7 @@ namespace herald {
 
 class Broadcaster;
 class RedisClient;
+class TargetSource;
 struct RedisReply;
 
 // Reads the stream through its own consumer group and replays each request, in order and one
@@ -27,7 +30,7 @@ public:
         QByteArray stream = "herald";
         QByteArray name;          // the consumer group: one per agent
         QByteArray instanceId;    // requests published by this instance are not replayed
-        QList<Target> endpoints;
+        TargetSourceSpec endpoints; // a static list, or DNS / SRV names re-resolved as pods come and go
         int retryDeadlineMs = 60000;
         int attemptTimeoutMs = 5000;
         bool fromBeginning = false; // a new group starts at the stream's start instead of its end
@@ -35,6 +38,7 @@ public:
 
     RelayAgent(const Settings &settings, QObject *parent = nullptr);
     void start();
+    TargetSource *endpoints() const { return m_endpoints; }
 
     bool isConnected() const;
     quint64 replayed() const { return m_replayed; }
@@ -57,6 +61,7 @@ private:
     Settings m_settings;
     RedisClient *m_redis;
     Broadcaster *m_broadcaster;
+    TargetSource *m_endpoints;
     QQueue<RelayEntry> m_queue;
     bool m_busy = false;
     bool m_reading = false;
@@ -65,6 +70,7 @@ private:
     quint64 m_failed = 0;
     quint64 m_skipped = 0;
     qint64 m_lag = -1;
+    QElapsedTimer m_waitingForEndpoints;
     quint64 m_generation = 0; // bumped on every (re)connection, so stale replies are ignored
 };
 

@@ -7,7 +7,6 @@
 #include "pendingrequest.h"
 #include "relayagent.h"
 #include "signalwatcher.h"
-#include "statictargetsource.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -58,6 +57,8 @@ int RelayCommand::run(const QStringList &arguments)
     parser.addOptions({
         {QStringLiteral("redis"), QStringLiteral("Redis URL, redis://[user:password@]host:port/db [HERALD_RELAY_URL]."), QStringLiteral("URL")},
         {QStringLiteral("endpoint"), QStringLiteral("Local endpoint URL; repeat or separate by commas [HERALD_RELAY_ENDPOINT, or AGENT_ENDPOINT]."), QStringLiteral("URL")},
+        {QStringLiteral("endpoint-dns"), QStringLiteral("Replay to every A/AAAA record of NAME on PORT, re-resolved every 30 s [HERALD_RELAY_ENDPOINT_DNS]."), QStringLiteral("NAME:PORT")},
+        {QStringLiteral("endpoint-srv"), QStringLiteral("Replay to the SRV records of NAME [HERALD_RELAY_ENDPOINT_SRV]."), QStringLiteral("NAME")},
         {QStringLiteral("stream"), QStringLiteral("Stream name (default herald) [HERALD_RELAY_STREAM, or HUB_TOPIC]."), QStringLiteral("NAME")},
         {QStringLiteral("name"), QStringLiteral("This agent's consumer group (default: the host name) [HERALD_RELAY_NAME]."), QStringLiteral("NAME")},
         {QStringLiteral("retry-deadline"), QStringLiteral("How long one request is retried before it is recorded as failed (default 60s) [HERALD_RELAY_RETRY_DEADLINE, or AGENT_RETRY_DELAY]."), QStringLiteral("DURATION")},
@@ -81,13 +82,24 @@ int RelayCommand::run(const QStringList &arguments)
         return fail(QStringLiteral("--redis (HERALD_RELAY_URL) is required"));
     if (!RedisAddress::parse(url, &settings.redis, &error))
         return fail(QStringLiteral("--redis (HERALD_RELAY_URL): %1").arg(error));
-    QStringList endpoints = parser.values(QStringLiteral("endpoint"));
-    if (endpoints.isEmpty())
-        endpoints.append(setting(parser, QStringLiteral("endpoint"), QStringLiteral("HERALD_RELAY_ENDPOINT"), QStringLiteral("AGENT_ENDPOINT")));
-    for (const QString &value : endpoints)
-        settings.endpoints += Target::parseList(value, &error);
-    if (settings.endpoints.isEmpty())
-        return fail(QStringLiteral("--endpoint (HERALD_RELAY_ENDPOINT or AGENT_ENDPOINT): %1").arg(error.isEmpty() ? QStringLiteral("required") : error));
+    const QString dns = setting(parser, QStringLiteral("endpoint-dns"), QStringLiteral("HERALD_RELAY_ENDPOINT_DNS"));
+    const QString srv = setting(parser, QStringLiteral("endpoint-srv"), QStringLiteral("HERALD_RELAY_ENDPOINT_SRV"));
+    if (!dns.isEmpty()) {
+        if (!TargetSourceSpec::parseDns(dns, &settings.endpoints, &error))
+            return fail(QStringLiteral("--endpoint-dns (HERALD_RELAY_ENDPOINT_DNS): %1").arg(error));
+    } else if (!srv.isEmpty()) {
+        if (!TargetSourceSpec::parseSrv(srv, &settings.endpoints, &error))
+            return fail(QStringLiteral("--endpoint-srv (HERALD_RELAY_ENDPOINT_SRV): %1").arg(error));
+    } else {
+        QStringList endpoints = parser.values(QStringLiteral("endpoint"));
+        if (endpoints.isEmpty())
+            endpoints.append(setting(parser, QStringLiteral("endpoint"), QStringLiteral("HERALD_RELAY_ENDPOINT"), QStringLiteral("AGENT_ENDPOINT")));
+        for (const QString &value : endpoints)
+            settings.endpoints.targets += Target::parseList(value, &error);
+        if (settings.endpoints.targets.isEmpty())
+            return fail(QStringLiteral("--endpoint (HERALD_RELAY_ENDPOINT or AGENT_ENDPOINT), --endpoint-dns or --endpoint-srv: %1")
+                            .arg(error.isEmpty() ? QStringLiteral("one is required") : error));
+    }
     const QString stream = setting(parser, QStringLiteral("stream"), QStringLiteral("HERALD_RELAY_STREAM"), QStringLiteral("HUB_TOPIC"));
     if (!stream.isEmpty())
         settings.stream = stream.toUtf8();
@@ -104,8 +116,10 @@ int RelayCommand::run(const QStringList &arguments)
     settings.fromBeginning = parser.isSet(QStringLiteral("from-beginning"));
     if (parser.isSet(QStringLiteral("print-config"))) {
         QStringList urls;
-        for (const Target &target : settings.endpoints)
+        for (const Target &target : settings.endpoints.targets)
             urls.append(target.baseUrl.toString());
+        if (urls.isEmpty())
+            urls.append(settings.endpoints.describe());
         std::printf("HERALD_RELAY_URL=%s\nHERALD_RELAY_ENDPOINT=%s\nHERALD_RELAY_STREAM=%s\nHERALD_RELAY_NAME=%s\n"
                     "HERALD_RELAY_RETRY_DEADLINE=%s\nHERALD_INSTANCE_ID=%s\n",
                     qPrintable(settings.redis.masked()), qPrintable(urls.join(QLatin1Char(','))), settings.stream.constData(),
@@ -116,8 +130,7 @@ int RelayCommand::run(const QStringList &arguments)
     std::signal(SIGPIPE, SIG_IGN);
 
     RelayAgent agent(settings);
-    StaticTargetSource endpointSource(settings.endpoints);
-    HealthProbe endpointHealth(&endpointSource, 2000);
+    HealthProbe endpointHealth(agent.endpoints(), 2000);
     HttpListener admin;
     const QString adminAddress = setting(parser, QStringLiteral("admin-listen"), QStringLiteral("HERALD_ADMIN_LISTEN"));
     if (!adminAddress.isEmpty()) {
@@ -152,8 +165,8 @@ int RelayCommand::run(const QStringList &arguments)
         });
         std::printf("herald relay: admin listening on port %u\n", admin.port());
     }
-    std::printf("herald relay: replaying stream %s to %lld endpoint(s) as %s\n", settings.stream.constData(),
-                static_cast<long long>(settings.endpoints.size()), settings.name.constData());
+    std::printf("herald relay: replaying stream %s to %s as %s\n", settings.stream.constData(),
+                qPrintable(settings.endpoints.describe()), settings.name.constData());
     std::fflush(stdout);
     agent.start();
     SignalWatcher signalWatcher({SIGTERM, SIGINT});

@@ -25,10 +25,10 @@ public:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HERALD_INSTANCE_ID"), QStringLiteral("agent-") + name);
         m_process.setProcessEnvironment(env);
-        m_process.start(QStringLiteral(HERALD_BINARY),
-                        QStringList{QStringLiteral("relay"), QStringLiteral("--redis"), redisUrl, QStringLiteral("--endpoint"), endpoint,
-                                    QStringLiteral("--name"), name}
-                            + extra);
+        QStringList arguments = {QStringLiteral("relay"), QStringLiteral("--redis"), redisUrl, QStringLiteral("--name"), name};
+        if (!endpoint.isEmpty())
+            arguments += {QStringLiteral("--endpoint"), endpoint};
+        m_process.start(QStringLiteral(HERALD_BINARY), arguments + extra);
         if (!m_process.waitForStarted(5000))
             return false;
         QByteArray out;
@@ -316,6 +316,36 @@ private Q_SLOTS:
         QCOMPARE(serve.send("PURGE", "/new").status, 202);
         // "~" trims whole macro nodes (100 entries each by default): far fewer than 301 remain.
         QVERIFY(m_redis->cli({QStringLiteral("XLEN"), QStringLiteral("herald")}).trimmed().toInt() < 200);
+    }
+
+    void publisherCanAlsoBroadcastDirectly()
+    {
+        TestBackend local;
+        QVERIFY(local.listen());
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}, {"HERALD_TARGETS", local.url()},
+                                 {"HERALD_RELAY_BROADCAST", QStringLiteral("true")}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/both").status, 202);
+        QTRY_COMPARE(local.requestCount(), 1);
+        QCOMPARE(m_redis->cli({QStringLiteral("XLEN"), QStringLiteral("herald")}).trimmed(), QByteArray("1"));
+    }
+
+    void agentReplaysToEveryAddressOfAName()
+    {
+        // The system resolver's "localhost" stands in for a headless service here.
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        Agent agent;
+        QVERIFY(agent.start(m_redis->url(), QString(), QStringLiteral("bydns"),
+                            {QStringLiteral("--endpoint-dns"), QStringLiteral("localhost:%1").arg(backend.port())}));
+        QTest::qWait(300);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/dns").status, 202);
+        QTRY_COMPARE(backend.requestCount(), 1);
+        QCOMPARE(backend.requests().first().target, QByteArray("/dns"));
     }
 
     void relayConfigurationErrors()
