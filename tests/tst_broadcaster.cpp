@@ -490,6 +490,17 @@ private Q_SLOTS:
         QCOMPARE(secure.requests().first().method, QByteArray("PURGE"));
     }
 
+    void backendClosingKeepAliveBetweenRequests()
+    {
+        const QList<Target> targets = startBackends(1);
+        backend(0).setBehaviour(TestBackend::Behaviour::CloseAfterAnswer);
+        Broadcaster broadcaster;
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(run(broadcaster, {}, targets, fastOptions()).summary.policyMet);
+        QCOMPARE(backend(0).requestCount(), 3);
+        QCOMPARE(backend(0).connectionCount(), 3); // a fresh connection each time, no failed attempt
+    }
+
     void keepAliveConnectionsAreReused()
     {
         const QList<Target> targets = startBackends(1);
