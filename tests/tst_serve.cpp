@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -457,6 +458,48 @@ private Q_SLOTS:
             delete reply;
         }
         QCOMPARE(serve.send("PURGE", "/after").status, 200);
+    }
+
+    void hostileRequestsAreRefusedAndNothingIsBroadcast_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("status"); // 0: closed without an answer
+        const QByteArray post = "POST / HTTP/1.1\r\nHost: h\r\n";
+        QTest::newRow("request line without spaces") << QByteArray("PURGE\r\n\r\n") << 0;
+        QTest::newRow("space in target") << QByteArray("PURGE /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
+        QTest::newRow("CR in target") << QByteArray("PURGE /a\rX-Injected: 1 HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
+        QTest::newRow("bare CR in a value") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-A: a\rX-Injected: 1\r\n\r\n") << 400;
+        QTest::newRow("folded value") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-A: a\r\n X-Injected: 1\r\n\r\n") << 400;
+        QTest::newRow("space before colon") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-A : b\r\n\r\n") << 400;
+        QTest::newRow("CL and TE") << post + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" << 400;
+        QTest::newRow("bad chunk size") << post + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n" << 400;
+        QByteArray manyHeaders = "PURGE / HTTP/1.1\r\nHost: h\r\n";
+        for (int i = 0; i < 10000; ++i)
+            manyHeaders += "X-" + QByteArray::number(i) + ": v\r\n";
+        QTest::newRow("10,000 headers") << manyHeaders + "\r\n" << 431;
+        QTest::newRow("1 MiB header") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-Big: ") + QByteArray(1024 * 1024, 'b') + "\r\n\r\n" << 431;
+    }
+    void hostileRequestsAreRefusedAndNothingIsBroadcast()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, status);
+        const QStringList urls = startBackends(1);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}})));
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, serve.port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(bytes);
+        QByteArray answer;
+        QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+        for (int i = 0; i < 100 && closed.isEmpty() && !answer.contains("\r\n\r\n"); ++i) {
+            socket.waitForReadyRead(100);
+            answer += socket.readAll();
+        }
+        QCOMPARE(answer.startsWith("HTTP/1.1 ") ? answer.mid(9, 3).toInt() : 0, status);
+        QCOMPARE(serve.send("PURGE", "/after").status, 200); // still serving
+        QCOMPARE(backend(0).requestCount(), 1);               // only the good one was broadcast
+        QCOMPARE(backend(0).requests().first().target, QByteArray("/after"));
     }
 
     void loopsAreRefused()
