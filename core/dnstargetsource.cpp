@@ -5,14 +5,11 @@
 #include <QDnsLookup>
 #include <QFutureWatcher>
 #include <QHostInfo>
-#include <QLoggingCategory>
 #include <QPromise>
 #include <QThreadPool>
 
 #include <algorithm>
 #include <memory>
-
-Q_LOGGING_CATEGORY(lcDns, "herald.dns")
 
 namespace herald {
 
@@ -33,12 +30,8 @@ bool addressLess(const QHostAddress &a, const QHostAddress &b)
 } // namespace
 
 DnsTargetSource::DnsTargetSource(const TargetSourceSpec &spec, QObject *parent)
-    : TargetSource(parent)
-    , m_spec(spec)
+    : ResolvingTargetSource(spec, parent)
 {
-    connect(&m_timer, &QTimer::timeout, this, &DnsTargetSource::refresh);
-    if (m_spec.refreshIntervalMs > 0)
-        m_timer.start(m_spec.refreshIntervalMs);
 }
 
 QString DnsTargetSource::description() const
@@ -46,14 +39,8 @@ QString DnsTargetSource::description() const
     return QStringLiteral("DNS %1:%2").arg(m_spec.name).arg(m_spec.port);
 }
 
-void DnsTargetSource::refresh()
+void DnsTargetSource::startLookup()
 {
-    // One lookup at a time; refreshes asked for meanwhile run once, right after it.
-    if (m_lookupRunning) {
-        m_refreshQueued = true;
-        return;
-    }
-    m_lookupRunning = true;
     if (m_spec.nameserver.isNull())
         lookupWithSystemResolver();
     else
@@ -72,7 +59,7 @@ void DnsTargetSource::lookupWithSystemResolver()
         if (watcher->future().resultCount() > 0)
             onHostInfo(watcher->result());
         else
-            finishLookup({}, QStringLiteral("the lookup was abandoned"));
+            finishAddressLookup({}, QStringLiteral("the lookup was abandoned"));
     });
     watcher->setFuture(promise->future());
     QThreadPool::globalInstance()->start([promise, name = m_spec.name] {
@@ -86,13 +73,13 @@ void DnsTargetSource::onHostInfo(const QHostInfo &info)
 {
     switch (info.error()) {
     case QHostInfo::NoError:
-        finishLookup(info.addresses(), QString());
+        finishAddressLookup(info.addresses(), QString());
         break;
     case QHostInfo::HostNotFound:
-        finishLookup({}, QString());
+        finishAddressLookup({}, QString());
         break;
     case QHostInfo::UnknownError:
-        finishLookup({}, info.errorString());
+        finishAddressLookup({}, info.errorString());
         break;
     }
 }
@@ -136,17 +123,16 @@ void DnsTargetSource::onRecordLookupFinished(QDnsLookup *lookup)
         return;
     if (!m_queryErrors.isEmpty()) {
         m_queryErrors.sort(); // A before AAAA, whichever answered first
-        finishLookup({}, m_queryErrors.join(QLatin1String("; ")));
+        finishAddressLookup({}, m_queryErrors.join(QLatin1String("; ")));
     }
     else if (m_found.isEmpty() && m_answeredQueries == 0)
-        finishLookup({}, QString(), m_spec.nameserver.toString());
+        finishAddressLookup({}, QString(), m_spec.nameserver.toString());
     else
-        finishLookup(m_found, QString());
+        finishAddressLookup(m_found, QString());
 }
 
-void DnsTargetSource::finishLookup(const QList<QHostAddress> &found, const QString &error, const QString &silentServer)
+void DnsTargetSource::finishAddressLookup(const QList<QHostAddress> &found, const QString &error, const QString &silentServer)
 {
-    m_lookupRunning = false;
     QList<QHostAddress> addresses = found;
     std::sort(addresses.begin(), addresses.end(), addressLess);
     QList<QPair<QString, int>> endpoints;
@@ -154,33 +140,19 @@ void DnsTargetSource::finishLookup(const QList<QHostAddress> &found, const QStri
         endpoints.append({address.toString(), m_spec.port});
     const QList<Target> targets = TargetListBuilder::build(m_spec, endpoints);
 
+    QString problem;
     if (!error.isEmpty())
-        m_lastError = QStringLiteral("DNS lookup of %1 failed: %2").arg(m_spec.name, error);
+        problem = QStringLiteral("DNS lookup of %1 failed: %2").arg(m_spec.name, error);
     else if (addresses.isEmpty() && !silentServer.isEmpty())
-        m_lastError = QStringLiteral("%1 has no A or AAAA records, or %2 did not answer").arg(m_spec.name, silentServer);
+        problem = QStringLiteral("%1 has no A or AAAA records, or %2 did not answer").arg(m_spec.name, silentServer);
     else if (addresses.isEmpty())
-        m_lastError = QStringLiteral("%1 has no A or AAAA records").arg(m_spec.name);
+        problem = QStringLiteral("%1 has no A or AAAA records").arg(m_spec.name);
     else if (targets.isEmpty())
-        m_lastError = QStringLiteral("%1 resolved, but %2://ADDRESS:%3%4 is not a valid target")
-                          .arg(m_spec.name, m_spec.scheme)
-                          .arg(m_spec.port)
-                          .arg(m_spec.pathPrefix);
-    else
-        m_lastError.clear();
-
-    if (!m_lastError.isEmpty()) {
-        qCWarning(lcDns).noquote() << m_lastError << "- keeping" << m_targets.size() << "targets";
-        Q_EMIT errorOccurred(m_lastError);
-    } else if (targets != m_targets) {
-        qCInfo(lcDns).noquote() << m_spec.name << "now has" << targets.size() << "targets";
-        m_targets = targets;
-        Q_EMIT targetsChanged();
-    }
-    Q_EMIT refreshed();
-    if (m_refreshQueued) {
-        m_refreshQueued = false;
-        refresh();
-    }
+        problem = QStringLiteral("%1 resolved, but %2://ADDRESS:%3%4 is not a valid target")
+                      .arg(m_spec.name, m_spec.scheme)
+                      .arg(m_spec.port)
+                      .arg(m_spec.pathPrefix);
+    finishLookup(targets, problem);
 }
 
 } // namespace herald

@@ -1,10 +1,8 @@
 #pragma once
 
-#include "targetsource.h"
-#include "targetsourcespec.h"
+#include "resolvingtargetsource.h"
 
 #include <QHostAddress>
-#include <QTimer>
 
 class QDnsLookup;
 class QHostInfo;
@@ -14,32 +12,23 @@ namespace herald {
 // Every A and AAAA record of a name, each on the configured port: a Kubernetes headless
 // service's pods. Asks the system resolver (/etc/hosts and search domains work) unless the spec
 // names a nameserver. Re-resolves on an interval; a failed lookup keeps the last good set.
-class DnsTargetSource : public TargetSource
+class DnsTargetSource : public ResolvingTargetSource
 {
     Q_OBJECT
 public:
     explicit DnsTargetSource(const TargetSourceSpec &spec, QObject *parent = nullptr);
 
-    QList<Target> targets() const override { return m_targets; }
-    bool isResolved() const override { return !m_targets.isEmpty(); }
     QString description() const override;
 
-public Q_SLOTS:
-    void refresh() override;
-
 private:
+    void startLookup() override;
     void lookupWithSystemResolver();
     void onHostInfo(const QHostInfo &info);
     void lookupWithNameserver();
     void onRecordLookupFinished(QDnsLookup *lookup);
     // silentServer: the nameserver, when neither query got a clear answer from it.
-    void finishLookup(const QList<QHostAddress> &addresses, const QString &error, const QString &silentServer = {});
+    void finishAddressLookup(const QList<QHostAddress> &addresses, const QString &error, const QString &silentServer = {});
 
-    TargetSourceSpec m_spec;
-    QList<Target> m_targets;
-    QTimer m_timer;
-    bool m_lookupRunning = false;
-    bool m_refreshQueued = false;
     // The A and AAAA queries of one nameserver lookup, gathered until both have answered.
     int m_pendingQueries = 0;
     int m_answeredQueries = 0;

@@ -3,11 +3,8 @@
 #include "targetlistbuilder.h"
 
 #include <QDnsLookup>
-#include <QLoggingCategory>
 
 #include <algorithm>
-
-Q_DECLARE_LOGGING_CATEGORY(lcDns)
 
 namespace herald {
 
@@ -27,12 +24,8 @@ bool recordLess(const QDnsServiceRecord &a, const QDnsServiceRecord &b)
 } // namespace
 
 SrvTargetSource::SrvTargetSource(const TargetSourceSpec &spec, QObject *parent)
-    : TargetSource(parent)
-    , m_spec(spec)
+    : ResolvingTargetSource(spec, parent)
 {
-    connect(&m_timer, &QTimer::timeout, this, &SrvTargetSource::refresh);
-    if (m_spec.refreshIntervalMs > 0)
-        m_timer.start(m_spec.refreshIntervalMs);
 }
 
 QString SrvTargetSource::description() const
@@ -40,14 +33,8 @@ QString SrvTargetSource::description() const
     return QStringLiteral("SRV %1").arg(m_spec.name);
 }
 
-void SrvTargetSource::refresh()
+void SrvTargetSource::startLookup()
 {
-    // One lookup at a time; refreshes asked for meanwhile run once, right after it.
-    if (m_lookupRunning) {
-        m_refreshQueued = true;
-        return;
-    }
-    m_lookupRunning = true;
     auto *lookup = m_spec.nameserver.isNull()
                        ? new QDnsLookup(QDnsLookup::SRV, m_spec.name, this)
                        : new QDnsLookup(QDnsLookup::SRV, m_spec.name, m_spec.nameserver, this);
@@ -58,7 +45,6 @@ void SrvTargetSource::refresh()
 void SrvTargetSource::onLookupFinished(QDnsLookup *lookup)
 {
     lookup->deleteLater();
-    m_lookupRunning = false;
     QList<QDnsServiceRecord> records = lookup->serviceRecords();
     std::sort(records.begin(), records.end(), recordLess);
     QList<QPair<QString, int>> endpoints;
@@ -71,38 +57,27 @@ void SrvTargetSource::onLookupFinished(QDnsLookup *lookup)
     }
     const QList<Target> targets = TargetListBuilder::build(m_spec, endpoints);
 
+    QString problem;
     switch (lookup->error()) {
     case QDnsLookup::NoError:
     case QDnsLookup::NotFoundError: // NXDOMAIN
-        m_lastError = endpoints.isEmpty() ? QStringLiteral("%1 has no SRV records").arg(m_spec.name) : QString();
+        problem = endpoints.isEmpty() ? QStringLiteral("%1 has no SRV records").arg(m_spec.name) : QString();
         break;
     case QDnsLookup::InvalidReplyError:
         // Qt 6.4 says this both for an answer without SRV records and for no answer at all.
-        m_lastError = QStringLiteral("%1 has no SRV records, or %2 did not answer")
-                          .arg(m_spec.name, m_spec.nameserver.isNull() ? QStringLiteral("the nameserver")
-                                                                       : m_spec.nameserver.toString());
+        problem = QStringLiteral("%1 has no SRV records, or %2 did not answer")
+                      .arg(m_spec.name, m_spec.nameserver.isNull() ? QStringLiteral("the nameserver")
+                                                                   : m_spec.nameserver.toString());
         break;
     default:
-        m_lastError = QStringLiteral("SRV lookup of %1 failed: %2").arg(m_spec.name, lookup->errorString());
+        problem = QStringLiteral("SRV lookup of %1 failed: %2").arg(m_spec.name, lookup->errorString());
         break;
     }
-    if (m_lastError.isEmpty() && targets.isEmpty())
-        m_lastError = QStringLiteral("%1 resolved, but %2://HOST:PORT%3 is not a valid target")
-                          .arg(m_spec.name, m_spec.scheme, m_spec.pathPrefix);
+    if (problem.isEmpty() && targets.isEmpty())
+        problem = QStringLiteral("%1 resolved, but %2://HOST:PORT%3 is not a valid target")
+                      .arg(m_spec.name, m_spec.scheme, m_spec.pathPrefix);
 
-    if (!m_lastError.isEmpty()) {
-        qCWarning(lcDns).noquote() << m_lastError << "- keeping" << m_targets.size() << "targets";
-        Q_EMIT errorOccurred(m_lastError);
-    } else if (targets != m_targets) {
-        qCInfo(lcDns).noquote() << m_spec.name << "now has" << targets.size() << "targets";
-        m_targets = targets;
-        Q_EMIT targetsChanged();
-    }
-    Q_EMIT refreshed();
-    if (m_refreshQueued) {
-        m_refreshQueued = false;
-        refresh();
-    }
+    finishLookup(targets, problem);
 }
 
 } // namespace herald
