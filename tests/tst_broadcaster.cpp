@@ -1,4 +1,5 @@
 // The broadcast engine against real HTTP servers on loopback.
+#include "backendpool.h"
 #include "broadcast.h"
 #include "broadcaster.h"
 #include "qnamtransport.h"
@@ -19,21 +20,10 @@ class TestBroadcaster : public QObject
     Q_OBJECT
 
 private:
-    std::vector<std::unique_ptr<TestBackend>> m_backends;
+    herald::test::BackendPool m_backends;
 
-    QList<Target> startBackends(int count)
-    {
-        QList<Target> targets;
-        for (int i = 0; i < count; ++i) {
-            auto backend = std::make_unique<TestBackend>();
-            if (!backend->listen())
-                qFatal("cannot listen on loopback");
-            targets.append(Target::parse(backend->url(), nullptr));
-            m_backends.push_back(std::move(backend));
-        }
-        return targets;
-    }
-    TestBackend &backend(int i) { return *m_backends.at(i); }
+    QList<Target> startBackends(int count) { return Target::parseList(m_backends.start(count).join(QLatin1Char(',')), nullptr); }
+    TestBackend &backend(int i) { return m_backends.at(i); }
 
     static quint16 closedPort()
     {

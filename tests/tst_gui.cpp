@@ -1,4 +1,5 @@
 // The desktop window driven like an operator would: real widgets, real loopback backends.
+#include "backendpool.h"
 #include "broadcaster.h"
 #include "composerwidget.h"
 #include "historymodel.h"
@@ -33,25 +34,15 @@ class TestGui : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    std::vector<std::unique_ptr<TestBackend>> m_backends;
+    herald::test::BackendPool m_backends;
     std::unique_ptr<Broadcaster> m_broadcaster;
     std::unique_ptr<MainWindow> m_window;
 
     QString historyPath() const { return m_dir.filePath(QStringLiteral("history.sqlite")); }
     QString profileDir() const { return m_dir.filePath(QStringLiteral("profiles")); }
 
-    QStringList startBackends(int count)
-    {
-        QStringList urls;
-        for (int i = 0; i < count; ++i) {
-            m_backends.push_back(std::make_unique<TestBackend>());
-            if (!m_backends.back()->listen())
-                qFatal("cannot listen");
-            urls.append(m_backends.back()->url());
-        }
-        return urls;
-    }
-    TestBackend &backend(int i) { return *m_backends.at(i); }
+    QStringList startBackends(int count) { return m_backends.start(count); }
+    TestBackend &backend(int i) { return m_backends.at(i); }
 
     void openWindow()
     {

@@ -1,4 +1,5 @@
 // `herald send` tested black-box: the real binary, real loopback backends, exit codes and output.
+#include "backendpool.h"
 #include "heraldprocess.h"
 #include "historystore.h"
 #include "testbackend.h"
@@ -18,21 +19,10 @@ class TestSendCommand : public QObject
 {
     Q_OBJECT
 
-    std::vector<std::unique_ptr<TestBackend>> m_backends;
+    herald::test::BackendPool m_backends;
 
-    QStringList startBackends(int count)
-    {
-        QStringList urls;
-        for (int i = 0; i < count; ++i) {
-            auto backend = std::make_unique<TestBackend>();
-            if (!backend->listen())
-                qFatal("cannot listen");
-            urls.append(backend->url());
-            m_backends.push_back(std::move(backend));
-        }
-        return urls;
-    }
-    TestBackend &backend(int i) { return *m_backends.at(i); }
+    QStringList startBackends(int count) { return m_backends.start(count); }
+    TestBackend &backend(int i) { return m_backends.at(i); }
 
 private Q_SLOTS:
     void cleanup() { m_backends.clear(); }

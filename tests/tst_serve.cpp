@@ -1,4 +1,5 @@
 // `herald serve` as a real process, configured by environment, talked to over loopback sockets.
+#include "backendpool.h"
 #include "serveprocess.h"
 #include "testbackend.h"
 #include "testcertificate.h"
@@ -42,28 +43,11 @@ class TestServe : public QObject
 {
     Q_OBJECT
 
-    std::vector<std::unique_ptr<TestBackend>> m_backends;
+    herald::test::BackendPool m_backends;
 
-    QStringList startBackends(int count)
-    {
-        QStringList urls;
-        for (int i = 0; i < count; ++i) {
-            auto backend = std::make_unique<TestBackend>();
-            if (!backend->listen())
-                qFatal("cannot listen");
-            urls.append(backend->url());
-            m_backends.push_back(std::move(backend));
-        }
-        return urls;
-    }
-    TestBackend &backend(int i) { return *m_backends.at(i); }
-    int totalRequests() const
-    {
-        int total = 0;
-        for (const auto &backend : m_backends)
-            total += backend->requestCount();
-        return total;
-    }
+    QStringList startBackends(int count) { return m_backends.start(count); }
+    TestBackend &backend(int i) { return m_backends.at(i); }
+    int totalRequests() const { return m_backends.totalRequests(); }
 
 private Q_SLOTS:
     void cleanup() { m_backends.clear(); }
@@ -81,7 +65,7 @@ private Q_SLOTS:
         QProcessEnvironment environment;
         if (seed == QLatin1String("broadcaster")) {
             // One name, a port: the Kubernetes headless-service setup. localhost resolves to 127.0.0.1.
-            m_backends.pop_back();
+            m_backends.removeLast();
             environment = env({{"BACKEND_HOST", QStringLiteral("localhost")},
                                {"BACKEND_PORT", QString::number(backend(0).port())},
                                {"RETRIES", QStringLiteral("1")},
@@ -107,9 +91,9 @@ private Q_SLOTS:
                                 seed == QLatin1String("k8sreq-duplicator") ? serve.adminPort() : 0).status, 200);
         const HttpReply reply = serve.send("PURGE", "/product/42?lang=en", {{"Host", "shop.example.com"}, {"X-Secret", "s"}});
         QVERIFY2(reply.status == 200, reply.body + reply.error.toUtf8() + serve.errorOutput());
-        for (size_t i = 0; i < m_backends.size(); ++i) {
-            QCOMPARE(backend(int(i)).requestCount(), 1);
-            const auto received = backend(int(i)).requests().first();
+        for (int i = 0; i < m_backends.count(); ++i) {
+            QCOMPARE(backend(i).requestCount(), 1);
+            const auto received = backend(i).requests().first();
             QCOMPARE(received.method, QByteArray("PURGE"));
             QCOMPARE(received.target, QByteArray("/product/42?lang=en"));
             QCOMPARE(received.header("Host"), QByteArray("shop.example.com"));

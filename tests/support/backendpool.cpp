@@ -1,0 +1,26 @@
+#include "backendpool.h"
+
+namespace herald::test {
+
+QStringList BackendPool::start(int count)
+{
+    QStringList urls;
+    for (int i = 0; i < count; ++i) {
+        auto backend = std::make_unique<TestBackend>();
+        if (!backend->listen())
+            qFatal("cannot listen on loopback");
+        urls.append(backend->url());
+        m_backends.push_back(std::move(backend));
+    }
+    return urls;
+}
+
+int BackendPool::totalRequests() const
+{
+    int total = 0;
+    for (const auto &backend : m_backends)
+        total += backend->requestCount();
+    return total;
+}
+
+} // namespace herald::test
