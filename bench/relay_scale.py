@@ -5,10 +5,12 @@ memory per group and per connection and the read throughput. Loopback only; boun
 
 Usage: bench/relay_scale.py [--agents 2000] [--entries 200]
 """
-import argparse, json, os, re, socket, subprocess, tempfile, time
+import argparse, sys, json, os, re, socket, subprocess, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchnet import free_port  # noqa: E402
 
 
 def cmd(*args):
@@ -60,9 +62,7 @@ def main():
     p.add_argument("--entries", type=int, default=200)
     args = p.parse_args()
     work = tempfile.mkdtemp(prefix="herald-relay-scale-")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", work, "--save", "",
                               "--maxclients", str(args.agents + 100)], stdout=subprocess.DEVNULL)
     try:

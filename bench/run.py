@@ -12,21 +12,13 @@ import argparse, json, os, platform, re, shutil, signal, socket, statistics, sub
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchnet import free_port, wait_port  # noqa: E402
 BACKEND_BASE_PORT = 21000
 MIRROR_PORT, LUA_PORT, HERALD_PORT = 20801, 20802, 20803
 WRK_LUA = """
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 """
-
-
-def wait_port(port, host="127.0.0.1", timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        with socket.socket() as s:
-            if s.connect_ex((host, port)) == 0:
-                return True
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listening on {host}:{port}")
 
 
 def backend_addresses(n):

@@ -7,26 +7,12 @@ the start, whether every request was answered (no wrk socket errors or timeouts)
 Usage: bench/soak.py [--minutes 10] [--backends 4] [--connections 16] [--herald build-release/app/herald]
 Loopback only; the kill/restart loop and the load are bounded by --minutes.
 """
-import argparse, json, os, random, re, signal, socket, subprocess, tempfile, time
+import argparse, sys, json, os, random, re, signal, socket, subprocess, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=10):
-    end = time.time() + timeout
-    while time.time() < end:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.05)
-    return False
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchnet import free_port, wait_port  # noqa: E402
 
 
 class Backend:
