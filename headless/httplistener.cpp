@@ -136,6 +136,13 @@ struct HttpListener::Callbacks
             owner->readingHead = true;
             owner->requestLineSeen = false;
             owner->headDeadlineMs = nowMs() + listener->m_settings.idleTimeoutMs + listener->m_settings.headerTimeoutMs;
+            // Draining: a connection that has just finished its answer is between requests, like
+            // those stopAccepting() cut, and must not wait for the idle timeout either.
+            if (listener->m_quiesced && !owner->cut) {
+                owner->cut = true;
+                ::shutdown(owner->fd, SHUT_RDWR);
+                listener->scheduleRun();
+            }
         }
         auto *exchange = static_cast<Exchange *>(*context);
         *context = nullptr;
