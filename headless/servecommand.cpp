@@ -5,7 +5,6 @@
 #include "logsetup.h"
 #include "metrics.h"
 #include "pendingrequest.h"
-#include "qnamtransport.h"
 #include "relaypublisher.h"
 #include "router.h"
 #include "routeset.h"
@@ -13,6 +12,7 @@
 #include "signalwatcher.h"
 #include "statictargetsource.h"
 #include "targetsource.h"
+#include "transportfactory.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -113,9 +113,7 @@ int ServeCommand::run(const QStringList &arguments)
     // A client that goes away must not kill the process through SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
 
-    auto *transport = new QnamTransport;
-    transport->setVerifyPeer(!config.insecureTargets);
-    Broadcaster broadcaster(transport);
+    Broadcaster broadcaster(createTransport(config.transport, !config.insecureTargets));
     broadcaster.headerPolicy() = config.headerPolicy;
     broadcaster.limiter().perKeyLimit = config.perTargetConcurrency;
     broadcaster.limiter().totalLimit = config.totalConcurrency;

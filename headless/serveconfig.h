@@ -3,6 +3,7 @@
 #include "broadcastoptions.h"
 #include "headerpolicy.h"
 #include "targetsourcespec.h"
+#include "transportfactory.h"
 
 #include <QHostAddress>
 #include <QList>
@@ -30,6 +31,7 @@ struct ServeConfig
     int circuitThreshold = 5;
     int circuitCooldownMs = 10000;
     bool insecureTargets = false;
+    TransportKind transport = TransportKind::Curl;
 
     qint64 maxBodyBytes = 10 * 1024 * 1024;
     int maxHeaderBytes = 64 * 1024;

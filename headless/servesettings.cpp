@@ -265,6 +265,12 @@ QList<ServeSettings::Setting> buildTable()
         QStringLiteral("Requests in flight per target (default 6)."),
         [](C &c, const QString &v) { return parseCountInto(v, 1, &c.perTargetConcurrency); },
         [](const C &c) { return QString::number(c.perTargetConcurrency); });
+    add(QStringLiteral("HERALD_TRANSPORT"), {}, QStringLiteral("transport"),
+        QStringLiteral("HTTP client for the targets: curl (libcurl, default) or qnam (QNetworkAccessManager)."),
+        [](C &c, const QString &v) {
+            return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("expected curl or qnam");
+        },
+        [](const C &c) { return transportKindName(c.transport); });
     add(QStringLiteral("HERALD_CIRCUIT_THRESHOLD"), {}, QStringLiteral("circuit-threshold"),
         QStringLiteral("Consecutive failures that open a target's circuit (default 5; 0 turns the breaker off)."),
         [](C &c, const QString &v) { return parseCountInto(v, 0, &c.circuitThreshold); },

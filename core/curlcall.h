@@ -1,0 +1,46 @@
+#pragma once
+
+#include "transport.h"
+
+#include <QPointer>
+
+struct curl_slist;
+typedef void CURL;
+
+namespace herald {
+
+class CurlTransport;
+
+// One transfer on a CurlTransport's multi handle, seen through the TransportCall interface:
+// the request's options on a pooled easy handle, the status line and headers as they come,
+// the body kept up to bodyLimit and counted beyond it.
+class CurlCall : public TransportCall
+{
+    Q_OBJECT
+public:
+    CurlCall(CurlTransport *transport, const TransportRequest &request, QObject *parent);
+    ~CurlCall() override;
+    void abort() override;
+
+private:
+    friend class CurlTransport;
+    static size_t onHeaderLine(char *data, size_t size, size_t count, void *call);
+    static size_t onBodyChunk(char *data, size_t size, size_t count, void *call);
+
+    // Sets every option on `easy`, which the transport has just taken from its pool.
+    void configure(CURL *easy, bool verifyPeer);
+    void readStatusLine(const QByteArray &line);
+    // Called by the transport once curl is done with the transfer; emits finished().
+    void complete(int curlCode);
+    void detach();
+
+    QPointer<CurlTransport> m_transport;
+    CURL *m_easy = nullptr;
+    curl_slist *m_headerList = nullptr;
+    TransportRequest m_request; // owns the URL and body bytes curl points into
+    QByteArray m_url;
+    TransportResponse m_response;
+    char m_errorText[256] = {};
+};
+
+} // namespace herald

@@ -1,0 +1,36 @@
+#include "transportfactory.h"
+
+#include "curltransport.h"
+#include "qnamtransport.h"
+
+namespace herald {
+
+bool parseTransportKind(const QString &text, TransportKind *kind)
+{
+    if (text == QLatin1String("qnam"))
+        *kind = TransportKind::Qnam;
+    else if (text == QLatin1String("curl"))
+        *kind = TransportKind::Curl;
+    else
+        return false;
+    return true;
+}
+
+QString transportKindName(TransportKind kind)
+{
+    return kind == TransportKind::Curl ? QStringLiteral("curl") : QStringLiteral("qnam");
+}
+
+Transport *createTransport(TransportKind kind, bool verifyPeer)
+{
+    if (kind == TransportKind::Curl) {
+        auto *transport = new CurlTransport;
+        transport->setVerifyPeer(verifyPeer);
+        return transport;
+    }
+    auto *transport = new QnamTransport;
+    transport->setVerifyPeer(verifyPeer);
+    return transport;
+}
+
+} // namespace herald

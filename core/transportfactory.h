@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+
+namespace herald {
+
+class Transport;
+
+// The two HTTP clients behind core/transport.h. QNAM is the default for the GUI and
+// `herald send`; libcurl's multi interface costs a fraction of QNAM's CPU per request and is
+// the listener's default (docs/performance.md has the measurements).
+enum class TransportKind { Qnam, Curl };
+
+// Accepts "qnam" and "curl"; returns false for anything else.
+bool parseTransportKind(const QString &text, TransportKind *kind);
+QString transportKindName(TransportKind kind);
+// A new transport without a parent; peers' TLS certificates are checked unless verifyPeer is false.
+Transport *createTransport(TransportKind kind, bool verifyPeer = true);
+
+} // namespace herald
