@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchnet import free_port, wait_port  # noqa: E402
 BACKEND_BASE_PORT = 21000
-MIRROR_PORT, LUA_PORT, HERALD_PORT = 20801, 20802, 20803
+MIRROR_PORT, LUA_PORT, HERALD_PORT, HERALD_QNAM_PORT = 20801, 20802, 20803, 20804
 WRK_LUA = """
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 """
@@ -162,6 +162,8 @@ def main():
     parser.add_argument("--methods", default="GET,PURGE")
     parser.add_argument("--connections", default="1,32")
     parser.add_argument("--herald", default=str(ROOT / "build-release/app/herald"))
+    parser.add_argument("--no-qnam", action="store_true",
+                        help="leave out herald-qnam (herald serve with HERALD_TRANSPORT=qnam)")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.duration, args.targets, args.methods, args.connections = 2, 3, "10", "PURGE", "32"
@@ -187,13 +189,20 @@ def main():
             lua = Nginx(work, f"lua-{n}", lua_conf(addrs), modules=("ndk_http_module.so", "ngx_http_lua_module.so"))
             mirror.start(workers=1)
             lua.start(workers=1)
-            env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{HERALD_PORT}", HERALD_POLICY="all",
-                       HERALD_TARGETS=",".join(f"http://{h}:{p}" for h, p in addrs), HERALD_LOG_LEVEL="warn",
-                       HERALD_CONCURRENCY="64")
-            herald = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            for port in (MIRROR_PORT, LUA_PORT, HERALD_PORT):
+            heralds = {"herald": (HERALD_PORT, "curl")}
+            if not args.no_qnam:
+                heralds["herald-qnam"] = (HERALD_QNAM_PORT, "qnam")
+            processes = {}
+            for name, (port, transport) in heralds.items():
+                env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{port}", HERALD_POLICY="all",
+                           HERALD_TARGETS=",".join(f"http://{h}:{p}" for h, p in addrs), HERALD_LOG_LEVEL="warn",
+                           HERALD_CONCURRENCY="64", HERALD_TRANSPORT=transport)
+                processes[name] = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL,
+                                                   stderr=subprocess.PIPE)
+            for port in [MIRROR_PORT, LUA_PORT] + [port for port, _ in heralds.values()]:
                 wait_port(port)
-            contenders = {"herald": HERALD_PORT, "mirror": MIRROR_PORT, "lua": LUA_PORT, "ceiling": addrs[0][1]}
+            contenders = {name: port for name, (port, _) in heralds.items()}
+            contenders.update({"mirror": MIRROR_PORT, "lua": LUA_PORT, "ceiling": addrs[0][1]})
             try:
                 for method in args.methods.split(","):
                     for c in [int(x) for x in args.connections.split(",")]:
@@ -203,13 +212,14 @@ def main():
                                 if name == "ceiling" and rnd > 0:
                                     continue
                                 before_lines = count_lines(log)
-                                cpu_before, _ = proc_stats(herald.pid)
+                                herald = processes.get(name)
+                                cpu_before = proc_stats(herald.pid)[0] if herald else 0
                                 wrk = run_wrk(port if name != "ceiling" else addrs[0][1], method, c, args.duration, str(script))
                                 time.sleep(1.2)  # the backends' access log flushes every second
                                 delivered = count_lines(log) - before_lines
-                                cpu_after, rss = proc_stats(herald.pid)
                                 sample = dict(wrk, delivered_per_s=delivered / args.duration)
-                                if name == "herald":
+                                if herald:
+                                    cpu_after, rss = proc_stats(herald.pid)
                                     total = wrk["rps"] * args.duration
                                     sample["cpu_us_per_broadcast"] = (cpu_after - cpu_before) / total * 1e6 if total else None
                                     sample["rss_peak_mib"] = rss
@@ -225,15 +235,18 @@ def main():
                         row["herald_vs_mirror"] = row["herald"]["rps"] / row["mirror"]["rps"] if row["mirror"]["rps"] else None
                         row["herald_vs_lua"] = row["herald"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
                         results.append(row)
+                        if "herald-qnam" in row:
+                            row["qnam_vs_lua"] = row["herald-qnam"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
                         print(f"N={n} {method} c={c}: herald {row['herald']['rps']:.0f}/s, mirror {row['mirror']['rps']:.0f}/s, "
                               f"lua {row['lua']['rps']:.0f}/s; Herald/mirror {row['herald_vs_mirror']:.2f}, "
                               f"Herald/lua {row['herald_vs_lua']:.2f}", flush=True)
             finally:
-                herald.terminate()
-                try:
-                    herald.wait(15)
-                except subprocess.TimeoutExpired:
-                    herald.kill()
+                for herald in processes.values():
+                    herald.terminate()
+                    try:
+                        herald.wait(15)
+                    except subprocess.TimeoutExpired:
+                        herald.kill()
                 for server in (mirror, lua, backends):
                     server.stop()
     finally:
@@ -244,13 +257,18 @@ def main():
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=2))
     print(f"\nwritten {out}")
-    print("| N | method | c | Herald/s | mirror/s | lua/s | ceiling/s | Herald p99 | lua p99 | Herald/mirror | Herald/lua | Herald CPU µs/broadcast | Herald RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| N | method | c | Herald/s | Herald-qnam/s | mirror/s | lua/s | ceiling/s | Herald p50 / p99 | lua p50 / p99 "
+          "| Herald/mirror | Herald/lua | Herald CPU µs/broadcast (qnam) | Herald RSS MiB | delivered/s Herald / lua |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         h = r["herald"]
-        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {h['rps']:.0f} | {r['mirror']['rps']:.0f} | "
-              f"{r['lua']['rps']:.0f} | {r['ceiling']['rps']:.0f} | {h['p99_ms']:.1f} ms | {r['lua']['p99_ms']:.1f} ms | "
-              f"{r['herald_vs_mirror']:.2f} | {r['herald_vs_lua']:.2f} | {h.get('cpu_us_per_broadcast', 0):.0f} | {h.get('rss_peak_mib', 0)} |")
+        q = r.get("herald-qnam", {})
+        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {h['rps']:.0f} | {q.get('rps', 0):.0f} | "
+              f"{r['mirror']['rps']:.0f} | {r['lua']['rps']:.0f} | {r['ceiling']['rps']:.0f} | "
+              f"{h['p50_ms']:.1f} / {h['p99_ms']:.1f} ms | {r['lua']['p50_ms']:.1f} / {r['lua']['p99_ms']:.1f} ms | "
+              f"{r['herald_vs_mirror']:.2f} | {r['herald_vs_lua']:.2f} | {h.get('cpu_us_per_broadcast', 0):.0f} "
+              f"({q.get('cpu_us_per_broadcast', 0):.0f}) | {h.get('rss_peak_mib', 0)} | "
+              f"{h['delivered_per_s']:.0f} / {r['lua']['delivered_per_s']:.0f} |")
 
 
 if __name__ == "__main__":

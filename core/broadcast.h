@@ -31,6 +31,8 @@ public:
     const BroadcastOptions &options() const { return m_options; }
     int targetCount() const { return static_cast<int>(m_targets.size()); }
     const TargetResult &result(int index) const { return m_targets[index].result; }
+    // The target's identity (Target::key()), computed once when the broadcast was made.
+    const QString &targetKey(int index) const { return m_targets[index].key; }
     QList<TargetResult> results() const;
     BroadcastSummary summary() const;
     bool isDecided() const { return m_decided; }

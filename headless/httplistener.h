@@ -32,7 +32,7 @@ public:
         QHostAddress address = QHostAddress::Any;
         quint16 port = 8080;
         qint64 maxBodyBytes = 10 * 1024 * 1024;
-        int maxHeaderBytes = 64 * 1024;
+        int maxHeaderBytes = 32 * 1024;
         int headerTimeoutMs = 10000;
         int idleTimeoutMs = 60000;
         int maxConnections = 1024;

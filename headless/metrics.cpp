@@ -72,7 +72,7 @@ void Metrics::onBroadcastFinished(Broadcast *broadcast)
     m_broadcastDuration.observe(summary.durationMs / 1000.0);
     for (int i = 0; i < broadcast->targetCount(); ++i) {
         const TargetResult &result = broadcast->result(i);
-        const QString key = result.target.key();
+        const QString &key = broadcast->targetKey(i);
         m_knownTargets.insert(key, 0);
         const QString code = result.status > 0 ? QString::number(result.status) : targetOutcomeName(result.outcome);
         ++m_targetRequests[key + QLatin1Char('\n') + code];

@@ -285,7 +285,11 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
             respond(response);
             return;
         }
-        respond(jsonResponse(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));
+        HttpServerResponse response;
+        response.status = summary.policyMet ? 200 : 502;
+        response.headers = {{"Content-Type", "application/json"}};
+        response.body = BroadcastJson::toCompactJson(summary, broadcast->results()) + '\n';
+        respond(response);
     });
 }
 

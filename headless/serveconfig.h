@@ -34,7 +34,7 @@ struct ServeConfig
     TransportKind transport = TransportKind::Curl;
 
     qint64 maxBodyBytes = 10 * 1024 * 1024;
-    int maxHeaderBytes = 64 * 1024;
+    int maxHeaderBytes = 32 * 1024; // as Varnish's http_req_size: a larger head would not reach it anyway
     int headerTimeoutMs = 10000;
     int idleTimeoutMs = 60000;
     int maxConnections = 1024;

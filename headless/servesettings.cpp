@@ -284,7 +284,7 @@ QList<ServeSettings::Setting> buildTable()
         [](C &c, const QString &v) { return parseBytesInto(v, &c.maxBodyBytes); },
         [](const C &c) { return QString::number(c.maxBodyBytes); });
     add(QStringLiteral("HERALD_MAX_HEADER_BYTES"), {}, QStringLiteral("max-header-bytes"),
-        QStringLiteral("Largest request head (request line and headers); larger gets 431 (default 64KiB)."),
+        QStringLiteral("Largest request head (request line and headers); larger gets 431 (default 32KiB)."),
         [](C &c, const QString &v) {
             qint64 bytes = 0;
             const QString error = parseBytesInto(v, &bytes);

@@ -1,10 +1,12 @@
 // Parsing and arithmetic of the value types that configure a broadcast.
+#include "broadcastjson.h"
 #include "circuitbreaker.h"
 #include "outcomepolicy.h"
 #include "retrypolicy.h"
 #include "statusrule.h"
 #include "target.h"
 
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace herald;
@@ -14,6 +16,47 @@ class TestPolicies : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // The listener's hand-written JSON must be exactly what QJsonDocument writes for the same
+    // results: retries with an attempt log, errors that need escaping, non-ASCII, no status.
+    void compactJsonMatchesQJsonDocument()
+    {
+        TargetResult ok;
+        ok.target = Target::parse(QStringLiteral("http://127.0.0.1:8081/prefix"), nullptr);
+        ok.outcome = TargetOutcome::Ok;
+        ok.state = TargetState::Done;
+        ok.status = 200;
+        ok.latencyMs = 3;
+        ok.attempts = {AttemptRecord{1, 0, 3, 200, {}}};
+        TargetResult failed;
+        failed.target = Target::parse(QStringLiteral("https://[::1]:8443"), nullptr);
+        failed.outcome = TargetOutcome::HttpError;
+        failed.state = TargetState::Done;
+        failed.status = 503;
+        failed.latencyMs = 12;
+        failed.error = QStringLiteral("HTTP 503 \"busy\" \\ back\nslash\t\x01 caf\u00e9 \u2713");
+        failed.attempts = {AttemptRecord{1, 0, 5, 503, QStringLiteral("HTTP 503")},
+                           AttemptRecord{2, 20, 12, 0, QStringLiteral("reset by \"peer\"")}};
+        TargetResult pending;
+        pending.target = Target::parse(QStringLiteral("backend:80"), nullptr);
+        BroadcastSummary summary;
+        summary.total = 3;
+        summary.succeeded = 1;
+        summary.failed = 1;
+        summary.pending = 1;
+        summary.durationMs = 1234567890123;
+        summary.policy = OutcomePolicy::parse(QStringLiteral("quorum=2"), nullptr);
+        summary.reason = QStringLiteral("1 of 3 targets failed; policy quorum=2 needs 2 to succeed");
+        const QList<TargetResult> results = {ok, failed, pending};
+        QCOMPARE(BroadcastJson::toCompactJson(summary, results),
+                 QJsonDocument(BroadcastJson::toJson(summary, results)).toJson(QJsonDocument::Compact));
+        summary.reason.clear();
+        summary.policyMet = true;
+        QCOMPARE(BroadcastJson::toCompactJson(summary, {ok}),
+                 QJsonDocument(BroadcastJson::toJson(summary, {ok})).toJson(QJsonDocument::Compact));
+        QCOMPARE(BroadcastJson::toCompactJson(summary, {}),
+                 QJsonDocument(BroadcastJson::toJson(summary, {})).toJson(QJsonDocument::Compact));
+    }
+
     void outcomePolicy_data()
     {
         QTest::addColumn<QString>("text");
