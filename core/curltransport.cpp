@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,8 +46,15 @@ CurlTransport::CurlTransport(QObject *parent)
     curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlTransport::onTimerChange);
     curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
     // curl's default cache (4 per running transfer) would close keep-alive connections
-    // between bursts and reconnect on the next broadcast.
-    setMaxIdleConnections(4096);
+    // between bursts and reconnect on the next broadcast; a full cache also costs a scan of
+    // every connection per new one (5,000 targets took 2.5 times as long per target as 1,000).
+    // Half the descriptor limit keeps a large fleet's connections and leaves the rest to
+    // the listener.
+    rlimit limit {};
+    long idle = 4096;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        idle = qBound(64L, long(limit.rlim_cur / 2), 65536L);
+    setMaxIdleConnections(int(idle));
 }
 
 CurlTransport::~CurlTransport()

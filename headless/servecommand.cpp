@@ -22,6 +22,8 @@
 #include <QProcessEnvironment>
 #include <QTimer>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <memory>
 #include <cstdio>
@@ -31,6 +33,20 @@ Q_DECLARE_LOGGING_CATEGORY(lcServe)
 namespace herald {
 
 namespace {
+
+// A broadcast to thousands of targets keeps a connection to each of them: the default soft
+// limit of 1024 descriptors would turn the rest into errors. Raise it to the hard limit, as
+// nginx's worker_rlimit_nofile and Go's runtime do.
+void raiseFileLimit()
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    const rlim_t previous = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0)
+        qCInfo(lcServe) << "file descriptor limit raised from" << previous << "to" << limit.rlim_cur;
+}
 
 QHash<QString, QString> environmentMap()
 {
@@ -112,6 +128,7 @@ int ServeCommand::run(const QStringList &arguments)
     LogSetup::install(config.logFormat, config.logLevel);
     // A client that goes away must not kill the process through SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
+    raiseFileLimit();
 
     Broadcaster broadcaster(createTransport(config.transport, !config.insecureTargets));
     broadcaster.headerPolicy() = config.headerPolicy;
