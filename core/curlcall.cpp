@@ -1,5 +1,6 @@
 #include "curlcall.h"
 
+#include "curlmulti.h"
 #include "curltransport.h"
 
 #include <curl/curl.h>
@@ -67,9 +68,22 @@ CurlCall::~CurlCall()
 
 void CurlCall::abort()
 {
-    if (m_transport && m_easy)
-        m_transport->stop(this);
+    if (m_multi && m_easy)
+        m_multi->remove(this);
+    m_multi = nullptr;
+    releaseHandle();
+}
+
+void CurlCall::releaseHandle()
+{
+    CURL *easy = m_easy;
     detach();
+    if (!easy)
+        return;
+    if (m_transport)
+        m_transport->releaseHandle(easy);
+    else
+        curl_easy_cleanup(easy);
 }
 
 void CurlCall::detach()
@@ -127,22 +141,24 @@ size_t CurlCall::onHeaderLine(char *data, size_t size, size_t count, void *self)
 {
     auto *call = static_cast<CurlCall *>(self);
     const size_t length = size * count;
-    const QByteArray line = QByteArray(data, qsizetype(length)).trimmed();
+    // A view until the parts are known: one allocation per name and per value, no more.
+    const QByteArrayView line = QByteArrayView(data, qsizetype(length)).trimmed();
     if (line.startsWith("HTTP/")) {
         call->readStatusLine(line);
-    } else if (const int colon = line.indexOf(':'); colon > 0) {
-        call->m_response.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+    } else if (const qsizetype colon = line.indexOf(':'); colon > 0) {
+        call->m_response.headers.append(
+            {line.first(colon).trimmed().toByteArray(), line.sliced(colon + 1).trimmed().toByteArray()});
     }
     return length;
 }
 
-void CurlCall::readStatusLine(const QByteArray &line)
+void CurlCall::readStatusLine(QByteArrayView line)
 {
     // A new status line starts a new answer: an interim 1xx is replaced by the final one.
     m_response.headers.clear();
-    const int firstSpace = line.indexOf(' ');
-    const int secondSpace = firstSpace < 0 ? -1 : line.indexOf(' ', firstSpace + 1);
-    m_response.reason = secondSpace < 0 ? QByteArray() : line.mid(secondSpace + 1);
+    const qsizetype firstSpace = line.indexOf(' ');
+    const qsizetype secondSpace = firstSpace < 0 ? -1 : line.indexOf(' ', firstSpace + 1);
+    m_response.reason = secondSpace < 0 ? QByteArray() : line.sliced(secondSpace + 1).toByteArray();
 }
 
 size_t CurlCall::onBodyChunk(char *data, size_t size, size_t count, void *self)
@@ -162,10 +178,9 @@ void CurlCall::complete(int curlCode)
     const auto code = CURLcode(curlCode);
     long status = 0;
     curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
-    CURL *easy = m_easy;
-    detach();
+    m_multi = nullptr;
     // Back to the pool before finished(): a slot may start the next attempt with it.
-    m_transport->releaseHandle(easy);
+    releaseHandle();
     if (code == CURLE_OK && status > 0) {
         m_response.status = int(status);
     } else {

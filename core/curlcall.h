@@ -9,9 +9,10 @@ typedef void CURL;
 
 namespace herald {
 
+class CurlMulti;
 class CurlTransport;
 
-// One transfer on a CurlTransport's multi handle, seen through the TransportCall interface:
+// One transfer on one of a CurlTransport's multi handles, seen through the TransportCall interface:
 // the request's options on a pooled easy handle, the status line and headers as they come,
 // the body kept up to bodyLimit and counted beyond it.
 class CurlCall : public TransportCall
@@ -23,18 +24,22 @@ public:
     void abort() override;
 
 private:
+    friend class CurlMulti;
     friend class CurlTransport;
     static size_t onHeaderLine(char *data, size_t size, size_t count, void *call);
     static size_t onBodyChunk(char *data, size_t size, size_t count, void *call);
 
     // Sets every option on `easy`, which the transport has just taken from its pool.
     void configure(CURL *easy, bool verifyPeer);
-    void readStatusLine(const QByteArray &line);
-    // Called by the transport once curl is done with the transfer; emits finished().
+    void readStatusLine(QByteArrayView line);
+    // Called once curl is done with the transfer; emits finished().
     void complete(int curlCode);
+    // Gives the easy handle back to the pool (or frees it when the transport is gone).
+    void releaseHandle();
     void detach();
 
     QPointer<CurlTransport> m_transport;
+    QPointer<CurlMulti> m_multi; // set while the transfer is on it
     CURL *m_easy = nullptr;
     curl_slist *m_headerList = nullptr;
     TransportRequest m_request; // owns the URL and body bytes curl points into

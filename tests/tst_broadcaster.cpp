@@ -3,9 +3,10 @@
 #include "backendpool.h"
 #include "broadcast.h"
 #include "broadcaster.h"
-#include "transportfactory.h"
+#include "curltransport.h"
 #include "testbackend.h"
 #include "testcertificate.h"
+#include "transportfactory.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -549,6 +550,30 @@ private Q_SLOTS:
             QVERIFY(run(broadcaster, {}, targets, fastOptions()).summary.policyMet);
         QCOMPARE(backend(0).requestCount(), 3);
         QCOMPARE(backend(0).connectionCount(), 3); // a fresh connection each time, no failed attempt
+    }
+
+    // More backends than one curl multi handle serves (CurlTransport::kHostsPerMulti): every
+    // one is reached, twice, over one kept-alive connection each.
+    void manyBackendsEachKeepTheirConnection()
+    {
+        const int count = 300;
+        const QList<Target> targets = startBackends(count);
+        Transport *transport = newTransport();
+        Broadcaster broadcaster(transport);
+        BroadcastOptions options = fastOptions();
+        options.attemptTimeoutMs = 10000;
+        for (int round = 0; round < 2; ++round) {
+            const Run result = run(broadcaster, {}, targets, options);
+            QCOMPARE(result.summary.succeeded, count);
+        }
+        for (int i = 0; i < count; ++i) {
+            QCOMPARE(backend(i).requestCount(), 2);
+            QCOMPARE(backend(i).connectionCount(), 1);
+        }
+        if (auto *curl = qobject_cast<CurlTransport *>(transport)) {
+            QCOMPARE(curl->multiCount(), (count + CurlTransport::kHostsPerMulti - 1) / CurlTransport::kHostsPerMulti);
+            QCOMPARE(curl->activeCalls(), 0);
+        }
     }
 
     void keepAliveConnectionsAreReused()
