@@ -162,6 +162,8 @@ def main():
     parser.add_argument("--methods", default="GET,PURGE")
     parser.add_argument("--connections", default="1,32")
     parser.add_argument("--herald", default=str(ROOT / "build-release/app/herald"))
+    parser.add_argument("--concurrency", type=int, default=64,
+                        help="HERALD_CONCURRENCY, requests in flight per target (nginx's upstreams keep 64 idle)")
     parser.add_argument("--no-qnam", action="store_true",
                         help="leave out herald-qnam (herald serve with HERALD_TRANSPORT=qnam)")
     args = parser.parse_args()
@@ -196,7 +198,7 @@ def main():
             for name, (port, transport) in heralds.items():
                 env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{port}", HERALD_POLICY="all",
                            HERALD_TARGETS=",".join(f"http://{h}:{p}" for h, p in addrs), HERALD_LOG_LEVEL="warn",
-                           HERALD_CONCURRENCY="64", HERALD_TRANSPORT=transport)
+                           HERALD_CONCURRENCY=str(args.concurrency), HERALD_TRANSPORT=transport)
                 processes[name] = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL,
                                                    stderr=subprocess.PIPE)
             for port in [MIRROR_PORT, LUA_PORT] + [port for port, _ in heralds.values()]:

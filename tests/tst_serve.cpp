@@ -129,21 +129,30 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("transport"); // empty: the default (curl)
         for (const char *method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE", "BAN", "REFRESH", "FOOBAR"})
-            QTest::newRow(method) << QByteArray(method) << QByteArray();
+            QTest::newRow(method) << QByteArray(method) << QByteArray() << QString();
         QByteArray binary;
         for (int i = 0; i < 200000; ++i)
             binary.append(char(i % 251));
-        QTest::newRow("POST binary body") << QByteArray("POST") << binary;
-        QTest::newRow("BAN with body") << QByteArray("BAN") << QByteArray("req.url ~ /product");
+        QTest::newRow("POST binary body") << QByteArray("POST") << binary << QString();
+        QTest::newRow("BAN with body") << QByteArray("BAN") << QByteArray("req.url ~ /product") << QString();
+        QTest::newRow("PURGE over qnam") << QByteArray("PURGE") << QByteArray() << QStringLiteral("qnam");
+        QTest::newRow("HEAD over qnam") << QByteArray("HEAD") << QByteArray() << QStringLiteral("qnam");
+        QTest::newRow("POST binary body over qnam") << QByteArray("POST") << binary << QStringLiteral("qnam");
+        QTest::newRow("PURGE over curl, named") << QByteArray("PURGE") << QByteArray() << QStringLiteral("curl");
     }
     void everyMethodReachesEveryBackend()
     {
         QFETCH(QByteArray, method);
         QFETCH(QByteArray, body);
+        QFETCH(QString, transport);
         const QStringList urls = startBackends(3);
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))}})));
+        QProcessEnvironment settings = env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))}});
+        if (!transport.isEmpty())
+            settings.insert(QStringLiteral("HERALD_TRANSPORT"), transport);
+        QVERIFY(serve.start(settings));
         const HttpReply reply = serve.send(method, "/a%20b/c?x=1&y=%2F", {{"X-Custom", "v"}, {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}, body);
         QVERIFY2(reply.status == 200, reply.body + reply.error.toUtf8());
         for (int i = 0; i < 3; ++i) {
@@ -574,6 +583,7 @@ private Q_SLOTS:
         QTest::newRow("log format") << "LOG_FORMAT" << "xml" << "LOG_FORMAT";
         QTest::newRow("short admin token") << "HERALD_ADMIN_TOKEN" << "short" << "HERALD_ADMIN_TOKEN";
         QTest::newRow("cidr") << "HERALD_ALLOWED_CLIENTS" << "10.0.0.0/99" << "HERALD_ALLOWED_CLIENTS";
+        QTest::newRow("transport") << "HERALD_TRANSPORT" << "wget" << "HERALD_TRANSPORT";
     }
     void invalidConfiguration()
     {
