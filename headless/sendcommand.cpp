@@ -8,7 +8,6 @@
 #include "historystore.h"
 #include "profile.h"
 #include "profilestore.h"
-#include "qnamtransport.h"
 #include "resulttable.h"
 #include "targetsource.h"
 
@@ -107,6 +106,10 @@ void SendCommand::addOptions(QCommandLineParser &parser)
         {QStringLiteral("concurrency"), QStringLiteral("Requests in flight per target (default 6)."), QStringLiteral("N")},
         {QStringLiteral("http2"), QStringLiteral("Use HTTP/2 (h2c with prior knowledge for http://).")},
         {QStringLiteral("insecure"), QStringLiteral("Do not verify https targets' certificates.")},
+        {QStringLiteral("transport"),
+         QStringLiteral("HTTP client: qnam (QNetworkAccessManager, default) or curl (libcurl: sends the path exactly as "
+                        "given, dot segments included, and adds no headers of its own)."),
+         QStringLiteral("NAME")},
         {QStringLiteral("json"), QStringLiteral("Print the results as JSON instead of a table.")},
         {QStringLiteral("history"),
          QStringLiteral("History database the broadcast is recorded in, shared with the GUI (default: %1).").arg(HistoryStore::defaultPath()),
@@ -261,6 +264,9 @@ QString SendCommand::makePlan(const QCommandLineParser &parser, Plan *plan)
         return error;
     plan->options.http2 = parser.isSet(QStringLiteral("http2"));
     plan->insecure = parser.isSet(QStringLiteral("insecure"));
+    if (parser.isSet(QStringLiteral("transport"))
+        && !parseTransportKind(parser.value(QStringLiteral("transport")), &plan->transport))
+        return QStringLiteral("--transport: '%1' is not qnam or curl").arg(parser.value(QStringLiteral("transport")));
     plan->json = parser.isSet(QStringLiteral("json"));
     if (!parser.isSet(QStringLiteral("no-history")))
         plan->historyPath = parser.isSet(QStringLiteral("history")) ? parser.value(QStringLiteral("history")) : HistoryStore::defaultPath();
@@ -286,9 +292,7 @@ int SendCommand::execute(const Plan &plan)
         return PolicyNotMet;
     }
 
-    auto *transport = new QnamTransport;
-    transport->setVerifyPeer(!plan.insecure);
-    Broadcaster broadcaster(transport);
+    Broadcaster broadcaster(createTransport(plan.transport, !plan.insecure));
     broadcaster.headerPolicy() = plan.headerPolicy;
     broadcaster.limiter().perKeyLimit = plan.perTargetConcurrency;
     Broadcast *broadcast = broadcaster.start(plan.request, source->targets(), plan.options);

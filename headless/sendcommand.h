@@ -4,6 +4,7 @@
 #include "broadcastrequest.h"
 #include "headerpolicy.h"
 #include "targetsourcespec.h"
+#include "transportfactory.h"
 
 #include <QStringList>
 
@@ -30,6 +31,7 @@ private:
         HeaderPolicy headerPolicy;
         int perTargetConcurrency = 6;
         bool insecure = false;
+        TransportKind transport = TransportKind::Qnam;
         bool json = false;
         QString historyPath; // empty: do not record
         QString profileName;

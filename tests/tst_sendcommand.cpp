@@ -59,6 +59,22 @@ private Q_SLOTS:
         QVERIFY(result.out.contains("3/3 ok"));
     }
 
+    // --transport curl sends the path byte for byte (QNAM rewrites dot segments) and adds no
+    // headers of its own.
+    void curlTransportSendsThePathAsGiven()
+    {
+        const QStringList urls = startBackends(2);
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"),
+                                                QStringLiteral("/a/./b/../c?x=1"), QStringLiteral("--transport=curl"),
+                                                QStringLiteral("--target"), urls.join(QLatin1Char(',')), QStringLiteral("--no-history")});
+        QCOMPARE(result.exitCode, 0);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(backend(i).requestCount(), 1);
+            QCOMPARE(backend(i).requests().first().target, QByteArray("/a/./b/../c?x=1"));
+            QCOMPARE(backend(i).requests().first().header("User-Agent"), QByteArray());
+        }
+    }
+
     void failedPolicyExitsOne()
     {
         const QStringList urls = startBackends(2);
@@ -170,6 +186,7 @@ private Q_SLOTS:
         QTest::newRow("set without profile") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--set=a=b")} << "--profile";
         QTest::newRow("missing profile") << QStringList{QStringLiteral("--profile=nope"), QStringLiteral("--profile-dir=/nonexistent")} << "nope";
         QTest::newRow("two sources") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--srv=_http._tcp.x")} << "only one";
+        QTest::newRow("bad transport") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--transport=wget")} << "--transport";
         QTest::newRow("bad dns") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--dns=nohostport")} << "--dns";
     }
     void usageErrors()
