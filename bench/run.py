@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchnet import free_port, wait_port  # noqa: E402
 BACKEND_BASE_PORT = 21000
-MIRROR_PORT, LUA_PORT, HERALD_PORT, HERALD_QNAM_PORT = 20801, 20802, 20803, 20804
+MIRROR_PORT, LUA_PORT, HERALD_PORT, HERALD_QNAM_PORT, HERALD_THREADS_PORT = 20801, 20802, 20803, 20804, 20805
 WRK_LUA = """
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 """
@@ -164,6 +164,8 @@ def main():
     parser.add_argument("--herald", default=str(ROOT / "build-release/app/herald"))
     parser.add_argument("--concurrency", type=int, default=64,
                         help="HERALD_CONCURRENCY, requests in flight per target (nginx's upstreams keep 64 idle)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="also run herald-tN: curl with HERALD_TRANSPORT_THREADS=N (0: leave it out)")
     parser.add_argument("--no-qnam", action="store_true",
                         help="leave out herald-qnam (herald serve with HERALD_TRANSPORT=qnam)")
     args = parser.parse_args()
@@ -191,19 +193,22 @@ def main():
             lua = Nginx(work, f"lua-{n}", lua_conf(addrs), modules=("ndk_http_module.so", "ngx_http_lua_module.so"))
             mirror.start(workers=1)
             lua.start(workers=1)
-            heralds = {"herald": (HERALD_PORT, "curl")}
+            heralds = {"herald": (HERALD_PORT, "curl", 0)}
             if not args.no_qnam:
-                heralds["herald-qnam"] = (HERALD_QNAM_PORT, "qnam")
+                heralds["herald-qnam"] = (HERALD_QNAM_PORT, "qnam", 0)
+            if args.threads:
+                heralds[f"herald-t{args.threads}"] = (HERALD_THREADS_PORT, "curl", args.threads)
             processes = {}
-            for name, (port, transport) in heralds.items():
+            for name, (port, transport, threads) in heralds.items():
                 env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{port}", HERALD_POLICY="all",
                            HERALD_TARGETS=",".join(f"http://{h}:{p}" for h, p in addrs), HERALD_LOG_LEVEL="warn",
-                           HERALD_CONCURRENCY=str(args.concurrency), HERALD_TRANSPORT=transport)
+                           HERALD_CONCURRENCY=str(args.concurrency), HERALD_TRANSPORT=transport,
+                           HERALD_TRANSPORT_THREADS=str(threads))
                 processes[name] = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL,
                                                    stderr=subprocess.PIPE)
-            for port in [MIRROR_PORT, LUA_PORT] + [port for port, _ in heralds.values()]:
+            for port in [MIRROR_PORT, LUA_PORT] + [entry[0] for entry in heralds.values()]:
                 wait_port(port)
-            contenders = {name: port for name, (port, _) in heralds.items()}
+            contenders = {name: entry[0] for name, entry in heralds.items()}
             contenders.update({"mirror": MIRROR_PORT, "lua": LUA_PORT, "ceiling": addrs[0][1]})
             try:
                 for method in args.methods.split(","):
@@ -237,11 +242,16 @@ def main():
                         row["herald_vs_mirror"] = row["herald"]["rps"] / row["mirror"]["rps"] if row["mirror"]["rps"] else None
                         row["herald_vs_lua"] = row["herald"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
                         results.append(row)
+                        for name in list(row):
+                            if name.startswith("herald-t") and row["lua"]["rps"]:
+                                row[name.replace("-", "_") + "_vs_lua"] = row[name]["rps"] / row["lua"]["rps"]
                         if "herald-qnam" in row:
                             row["qnam_vs_lua"] = row["herald-qnam"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
                         print(f"N={n} {method} c={c}: herald {row['herald']['rps']:.0f}/s, mirror {row['mirror']['rps']:.0f}/s, "
                               f"lua {row['lua']['rps']:.0f}/s; Herald/mirror {row['herald_vs_mirror']:.2f}, "
-                              f"Herald/lua {row['herald_vs_lua']:.2f}", flush=True)
+                              f"Herald/lua {row['herald_vs_lua']:.2f}"
+                              + "".join(f"; {k[:-7].replace('_', '-')}/lua {v:.2f}" for k, v in row.items() if k.startswith("herald_t"))
+                              , flush=True)
             finally:
                 for herald in processes.values():
                     herald.terminate()
@@ -259,13 +269,15 @@ def main():
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=2))
     print(f"\nwritten {out}")
-    print("| N | method | c | Herald/s | Herald-qnam/s | mirror/s | lua/s | ceiling/s | Herald p50 / p99 | lua p50 / p99 "
+    threads_name = f"herald-t{args.threads}" if args.threads else None
+    print(f"| N | method | c | Herald/s | Herald-qnam/s | {'Herald-t%d/s | ' % args.threads if threads_name else ''}mirror/s | lua/s | ceiling/s | Herald p50 / p99 | lua p50 / p99 "
           "| Herald/mirror | Herald/lua | Herald CPU µs/broadcast (qnam) | Herald RSS MiB | delivered/s Herald / lua |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---" * (16 if threads_name else 15) + "|")
     for r in results:
         h = r["herald"]
         q = r.get("herald-qnam", {})
-        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {h['rps']:.0f} | {q.get('rps', 0):.0f} | "
+        t = f"{r[threads_name]['rps']:.0f} | " if threads_name else ""
+        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {h['rps']:.0f} | {q.get('rps', 0):.0f} | {t}"
               f"{r['mirror']['rps']:.0f} | {r['lua']['rps']:.0f} | {r['ceiling']['rps']:.0f} | "
               f"{h['p50_ms']:.1f} / {h['p99_ms']:.1f} ms | {r['lua']['p50_ms']:.1f} / {r['lua']['p99_ms']:.1f} ms | "
               f"{r['herald_vs_mirror']:.2f} | {r['herald_vs_lua']:.2f} | {h.get('cpu_us_per_broadcast', 0):.0f} "

@@ -2,6 +2,7 @@
 
 #include "curltransport.h"
 #include "qnamtransport.h"
+#include "threadedtransport.h"
 
 namespace herald {
 
@@ -21,8 +22,10 @@ QString transportKindName(TransportKind kind)
     return kind == TransportKind::Curl ? QStringLiteral("curl") : QStringLiteral("qnam");
 }
 
-Transport *createTransport(TransportKind kind, bool verifyPeer)
+Transport *createTransport(TransportKind kind, bool verifyPeer, int threads)
 {
+    if (threads > 0)
+        return new ThreadedTransport(threads, [kind, verifyPeer] { return createTransport(kind, verifyPeer); });
     if (kind == TransportKind::Curl) {
         auto *transport = new CurlTransport;
         transport->setVerifyPeer(verifyPeer);

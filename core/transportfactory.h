@@ -15,6 +15,8 @@ enum class TransportKind { Qnam, Curl };
 bool parseTransportKind(const QString &text, TransportKind *kind);
 QString transportKindName(TransportKind kind);
 // A new transport without a parent; peers' TLS certificates are checked unless verifyPeer is false.
-Transport *createTransport(TransportKind kind, bool verifyPeer = true);
+// With threads > 0 the HTTP work runs in that many worker threads, each with its own transport
+// (ThreadedTransport); with 0 it runs in the caller's thread.
+Transport *createTransport(TransportKind kind, bool verifyPeer = true, int threads = 0);
 
 } // namespace herald

@@ -130,7 +130,7 @@ int ServeCommand::run(const QStringList &arguments)
     std::signal(SIGPIPE, SIG_IGN);
     raiseFileLimit();
 
-    Broadcaster broadcaster(createTransport(config.transport, !config.insecureTargets));
+    Broadcaster broadcaster(createTransport(config.transport, !config.insecureTargets, config.transportThreads));
     broadcaster.headerPolicy() = config.headerPolicy;
     broadcaster.limiter().perKeyLimit = config.perTargetConcurrency;
     broadcaster.limiter().totalLimit = config.totalConcurrency;

@@ -32,6 +32,7 @@ struct ServeConfig
     int circuitCooldownMs = 10000;
     bool insecureTargets = false;
     TransportKind transport = TransportKind::Curl;
+    int transportThreads = 0; // > 0: the HTTP work runs in that many worker threads
 
     qint64 maxBodyBytes = 10 * 1024 * 1024;
     int maxHeaderBytes = 32 * 1024; // as Varnish's http_req_size: a larger head would not reach it anyway

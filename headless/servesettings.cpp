@@ -271,6 +271,16 @@ QList<ServeSettings::Setting> buildTable()
             return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("expected curl or qnam");
         },
         [](const C &c) { return transportKindName(c.transport); });
+    add(QStringLiteral("HERALD_TRANSPORT_THREADS"), {}, QStringLiteral("transport-threads"),
+        QStringLiteral("Worker threads for the HTTP work to the targets, each with its own connections "
+                       "(default 0: the listener's thread does it)."),
+        [](C &c, const QString &v) {
+            const QString error = parseCountInto(v, 0, &c.transportThreads);
+            if (error.isEmpty() && c.transportThreads > 64)
+                return QStringLiteral("expected at most 64");
+            return error;
+        },
+        [](const C &c) { return QString::number(c.transportThreads); });
     add(QStringLiteral("HERALD_CIRCUIT_THRESHOLD"), {}, QStringLiteral("circuit-threshold"),
         QStringLiteral("Consecutive failures that open a target's circuit (default 5; 0 turns the breaker off)."),
         [](C &c, const QString &v) { return parseCountInto(v, 0, &c.circuitThreshold); },

@@ -141,6 +141,9 @@ private Q_SLOTS:
         QTest::newRow("HEAD over qnam") << QByteArray("HEAD") << QByteArray() << QStringLiteral("qnam");
         QTest::newRow("POST binary body over qnam") << QByteArray("POST") << binary << QStringLiteral("qnam");
         QTest::newRow("PURGE over curl, named") << QByteArray("PURGE") << QByteArray() << QStringLiteral("curl");
+        // transport/threads: HERALD_TRANSPORT_THREADS as well
+        QTest::newRow("PURGE over curl in 2 threads") << QByteArray("PURGE") << QByteArray() << QStringLiteral("curl/2");
+        QTest::newRow("POST binary body over curl in 2 threads") << QByteArray("POST") << binary << QStringLiteral("curl/2");
     }
     void everyMethodReachesEveryBackend()
     {
@@ -150,8 +153,12 @@ private Q_SLOTS:
         const QStringList urls = startBackends(3);
         ServeProcess serve;
         QProcessEnvironment settings = env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))}});
-        if (!transport.isEmpty())
-            settings.insert(QStringLiteral("HERALD_TRANSPORT"), transport);
+        if (!transport.isEmpty()) {
+            const QStringList parts = transport.split(QLatin1Char('/'));
+            settings.insert(QStringLiteral("HERALD_TRANSPORT"), parts.first());
+            if (parts.size() > 1)
+                settings.insert(QStringLiteral("HERALD_TRANSPORT_THREADS"), parts.at(1));
+        }
         QVERIFY(serve.start(settings));
         const HttpReply reply = serve.send(method, "/a%20b/c?x=1&y=%2F", {{"X-Custom", "v"}, {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}, body);
         QVERIFY2(reply.status == 200, reply.body + reply.error.toUtf8());
@@ -584,6 +591,7 @@ private Q_SLOTS:
         QTest::newRow("short admin token") << "HERALD_ADMIN_TOKEN" << "short" << "HERALD_ADMIN_TOKEN";
         QTest::newRow("cidr") << "HERALD_ALLOWED_CLIENTS" << "10.0.0.0/99" << "HERALD_ALLOWED_CLIENTS";
         QTest::newRow("transport") << "HERALD_TRANSPORT" << "wget" << "HERALD_TRANSPORT";
+        QTest::newRow("transport threads") << "HERALD_TRANSPORT_THREADS" << "100" << "HERALD_TRANSPORT_THREADS";
     }
     void invalidConfiguration()
     {
