@@ -68,6 +68,7 @@ CurlCall::~CurlCall()
 
 void CurlCall::abort()
 {
+    m_ended = true;
     if (m_multi && m_easy)
         m_multi->remove(this);
     m_multi = nullptr;
@@ -175,9 +176,13 @@ size_t CurlCall::onBodyChunk(char *data, size_t size, size_t count, void *self)
 
 void CurlCall::complete(int curlCode)
 {
+    if (m_ended)
+        return;
+    m_ended = true;
     const auto code = CURLcode(curlCode);
     long status = 0;
-    curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
+    if (m_easy)
+        curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
     m_multi = nullptr;
     // Back to the pool before finished(): a slot may start the next attempt with it.
     releaseHandle();

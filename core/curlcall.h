@@ -46,6 +46,7 @@ private:
     QByteArray m_url;
     TransportResponse m_response;
     char m_errorText[256] = {};
+    bool m_ended = false; // finished() emitted or aborted: nothing more happens
 };
 
 } // namespace herald

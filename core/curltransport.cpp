@@ -78,14 +78,9 @@ CurlMulti *CurlTransport::multiFor(const QUrl &url)
 
 void CurlTransport::failLater(CurlCall *call)
 {
-    // finished() must come after send() has returned, when the caller has connected to it.
-    QMetaObject::invokeMethod(
-        call,
-        [call] {
-            if (call->m_easy)
-                call->complete(CURLE_FAILED_INIT);
-        },
-        Qt::QueuedConnection);
+    // finished() must come after send() has returned, when the caller has connected to it;
+    // complete() does nothing if the call was aborted in between.
+    QMetaObject::invokeMethod(call, [call] { call->complete(CURLE_FAILED_INIT); }, Qt::QueuedConnection);
 }
 
 CURL *CurlTransport::takeHandle()
