@@ -5,6 +5,7 @@ with wrk as the load generator and the ceiling (wrk straight at one backend).
 
 Usage: bench/run.py [--quick] [--rounds N] [--duration S] [--targets 1,10,100]
                     [--methods GET,PURGE] [--connections 1,32] [--herald PATH]
+                    [--concurrency N] [--threads N] [--no-qnam]
 Writes bench/results/<timestamp>.json and prints a table with Herald/mirror and Herald/lua ratios.
 All traffic stays on 127.0.0.0/8; every loop is bounded by --rounds and --duration.
 """
@@ -204,8 +205,10 @@ def main():
                            HERALD_TARGETS=",".join(f"http://{h}:{p}" for h, p in addrs), HERALD_LOG_LEVEL="warn",
                            HERALD_CONCURRENCY=str(args.concurrency), HERALD_TRANSPORT=transport,
                            HERALD_TRANSPORT_THREADS=str(threads))
-                processes[name] = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL,
-                                                   stderr=subprocess.PIPE)
+                # A file, not a pipe nobody reads: a burst of warnings must not block herald.
+                with open(Path(work) / f"{name}-{n}.log", "wb") as log_file:
+                    processes[name] = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL,
+                                                       stderr=log_file)
             for port in [MIRROR_PORT, LUA_PORT] + [entry[0] for entry in heralds.values()]:
                 wait_port(port)
             contenders = {name: entry[0] for name, entry in heralds.items()}

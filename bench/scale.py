@@ -103,8 +103,9 @@ def main():
                     config.write_text(json.dumps({
                         "listen": f"127.0.0.1:{port}", "policy": "all", "transport": transport, "log-level": "warn",
                         "targets": ",".join(f"http://{a}:{BACKEND_PORT}" for a in addrs), "deadline": "120s"}))
-                    herald = subprocess.Popen([args.herald, "serve", "--config", str(config)],
-                                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                    with open(Path(work) / f"herald-{size}-{transport}.log", "wb") as log_file:
+                        herald = subprocess.Popen([args.herald, "serve", "--config", str(config)],
+                                                  stdout=subprocess.DEVNULL, stderr=log_file)
                     try:
                         wait_port(port)
                         rss_idle, _, fds_idle = proc_sample(herald.pid)
