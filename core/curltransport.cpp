@@ -16,8 +16,6 @@ namespace herald {
 
 // Enough for every connection of a large broadcast to come back to the pool.
 static constexpr size_t kMaxPooledHandles = 1024;
-// Hosts remembered before the assignment starts over (pods that come and go, for weeks).
-static constexpr int kMaxRememberedHosts = 65536;
 
 CurlTransport::CurlTransport(QObject *parent)
     : Transport(parent)
@@ -63,17 +61,10 @@ TransportCall *CurlTransport::send(const TransportRequest &request, QObject *par
 
 CurlMulti *CurlTransport::multiFor(const QUrl &url)
 {
-    const QString host = url.host() + QLatin1Char(':') + QString::number(url.port(0));
-    auto it = m_multiOfHost.constFind(host);
-    if (it == m_multiOfHost.constEnd()) {
-        if (m_multiOfHost.size() >= kMaxRememberedHosts)
-            m_multiOfHost.clear(); // connections on the old assignment idle out
-        const int index = int(m_multiOfHost.size() / kHostsPerMulti);
-        if (size_t(index) >= m_multis.size())
-            m_multis.push_back(std::make_unique<CurlMulti>(m_maxIdleConnections));
-        it = m_multiOfHost.insert(host, index);
-    }
-    return m_multis[size_t(*it)].get();
+    const size_t index = size_t(m_hosts.ordinalOf(url) / kHostsPerMulti);
+    while (index >= m_multis.size())
+        m_multis.push_back(std::make_unique<CurlMulti>(m_maxIdleConnections));
+    return m_multis[index].get();
 }
 
 void CurlTransport::failLater(CurlCall *call)

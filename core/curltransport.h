@@ -1,8 +1,7 @@
 #pragma once
 
+#include "hostordinals.h"
 #include "transport.h"
-
-#include <QHash>
 
 #include <memory>
 #include <vector>
@@ -46,7 +45,7 @@ private:
     void failLater(CurlCall *call);
 
     std::vector<std::unique_ptr<CurlMulti>> m_multis;
-    QHash<QString, int> m_multiOfHost; // "host:port" -> index in m_multis, in order of first use
+    HostOrdinals m_hosts; // backend n goes to m_multis[n / kHostsPerMulti]
     std::vector<CURL *> m_idleHandles; // reset and reused: easy_init allocates several KiB
     long m_maxIdleConnections = 4096;
     bool m_verifyPeer = true;

@@ -50,15 +50,7 @@ TransportCall *ThreadedTransport::send(const TransportRequest &request, QObject 
 
 int ThreadedTransport::workerFor(const QUrl &url)
 {
-    const QString host = url.host() + QLatin1Char(':') + QString::number(url.port(0));
-    auto it = m_workerOfHost.constFind(host);
-    if (it != m_workerOfHost.constEnd())
-        return *it;
-    if (m_workerOfHost.size() >= 65536)
-        m_workerOfHost.clear(); // pods that came and went; connections on the old assignment idle out
-    const int index = int(m_workerOfHost.size() % qsizetype(m_workers.size()));
-    m_workerOfHost.insert(host, index);
-    return index;
+    return int(m_hosts.ordinalOf(url) % int(m_workers.size()));
 }
 
 void ThreadedTransport::deliver(quint64 id, const TransportResponse &response)

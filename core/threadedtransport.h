@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hostordinals.h"
 #include "transport.h"
 
 #include <QHash>
@@ -44,7 +45,7 @@ private:
     std::vector<Worker> m_workers;
     QHash<quint64, RemoteCall *> m_pending;
     quint64 m_nextId = 1;
-    QHash<QString, int> m_workerOfHost; // "host:port" -> index in m_workers
+    HostOrdinals m_hosts; // backend n goes to m_workers[n % size]
 };
 
 } // namespace herald

@@ -55,10 +55,15 @@ void Router::setConfig(const ServeConfig &config)
 
 HttpServerResponse Router::jsonResponse(int status, const QJsonObject &body)
 {
+    return jsonResponse(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+HttpServerResponse Router::jsonResponse(int status, const QByteArray &compactJson)
+{
     HttpServerResponse response;
     response.status = status;
     response.headers = {{"Content-Type", "application/json"}};
-    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact) + '\n';
+    response.body = compactJson + '\n';
     return response;
 }
 
@@ -285,11 +290,7 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
             respond(response);
             return;
         }
-        HttpServerResponse response;
-        response.status = summary.policyMet ? 200 : 502;
-        response.headers = {{"Content-Type", "application/json"}};
-        response.body = BroadcastJson::toCompactJson(summary, broadcast->results()) + '\n';
-        respond(response);
+        respond(jsonResponse(summary.policyMet ? 200 : 502, BroadcastJson::toCompactJson(summary, broadcast->results())));
     });
 }
 

@@ -44,6 +44,8 @@ public:
     int inFlight() const { return m_inFlight; }
 
     static HttpServerResponse jsonResponse(int status, const QJsonObject &body);
+    // The same answer from a document already written as compact JSON.
+    static HttpServerResponse jsonResponse(int status, const QByteArray &compactJson);
     static HttpServerResponse textResponse(int status, const QString &text);
 
 Q_SIGNALS:
