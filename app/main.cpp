@@ -1,7 +1,7 @@
 // Entry point: picks the face from the first argument and runs it.
-#include "relaycommand.h"
-#include "sendcommand.h"
-#include "servecommand.h"
+#include "relay/relaycommand.h"
+#include "send/sendcommand.h"
+#include "serve/servecommand.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "broadcastoptions.h"
-#include "broadcastrequest.h"
-#include "profile.h"
-#include "targetsourcespec.h"
+#include "broadcast/broadcastoptions.h"
+#include "broadcast/broadcastrequest.h"
+#include "store/profile.h"
+#include "targets/targetsourcespec.h"
 
 #include <QWidget>
 

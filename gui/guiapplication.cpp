@@ -1,9 +1,9 @@
 #include "guiapplication.h"
 
-#include "broadcaster.h"
-#include "historystore.h"
+#include "broadcast/broadcaster.h"
+#include "store/historystore.h"
 #include "mainwindow.h"
-#include "profilestore.h"
+#include "store/profilestore.h"
 
 #include <QApplication>
 #include <QIcon>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "historyentry.h"
+#include "store/historyentry.h"
 
 #include <QAbstractTableModel>
 

@@ -1,6 +1,6 @@
 #include "historyworker.h"
 
-#include "historystore.h"
+#include "store/historystore.h"
 
 namespace herald {
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "broadcast.h"
-#include "broadcastoptions.h"
-#include "broadcastrequest.h"
-#include "target.h"
+#include "broadcast/broadcast.h"
+#include "broadcast/broadcastoptions.h"
+#include "broadcast/broadcastrequest.h"
+#include "targets/target.h"
 
 #include <QMainWindow>
 #include <QPointer>

@@ -1,6 +1,6 @@
 #include "profilelistmodel.h"
 
-#include "profilestore.h"
+#include "store/profilestore.h"
 
 namespace herald {
 

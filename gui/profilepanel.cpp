@@ -1,7 +1,7 @@
 #include "profilepanel.h"
 
 #include "profilelistmodel.h"
-#include "profilestore.h"
+#include "store/profilestore.h"
 
 #include <QFileDialog>
 #include <QFormLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "profile.h"
+#include "store/profile.h"
 
 #include <QHash>
 #include <QWidget>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "targetresult.h"
+#include "broadcast/targetresult.h"
 
 #include <QIcon>
 #include <QString>

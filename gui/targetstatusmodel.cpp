@@ -1,6 +1,6 @@
 #include "targetstatusmodel.h"
 
-#include "broadcaster.h"
+#include "broadcast/broadcaster.h"
 #include "statusicons.h"
 
 namespace herald {

@@ -1,6 +1,6 @@
 #include "targettablemodel.h"
 
-#include "broadcast.h"
+#include "broadcast/broadcast.h"
 #include "statusicons.h"
 
 namespace herald {

@@ -1,12 +1,12 @@
 // The broadcast engine against real HTTP servers on loopback. Every case runs once per
 // transport (ctest runs it with HERALD_TEST_TRANSPORT=qnam, =curl and =curl-threads): all pass one suite.
 #include "backendpool.h"
-#include "broadcast.h"
-#include "broadcaster.h"
-#include "curltransport.h"
+#include "broadcast/broadcast.h"
+#include "broadcast/broadcaster.h"
+#include "transport/curltransport.h"
 #include "testbackend.h"
 #include "testcertificate.h"
-#include "transportfactory.h"
+#include "transport/transportfactory.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

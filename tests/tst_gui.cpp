@@ -1,12 +1,12 @@
 // The desktop window driven like an operator would: real widgets, real loopback backends.
 #include "backendpool.h"
-#include "broadcaster.h"
+#include "broadcast/broadcaster.h"
 #include "composerwidget.h"
 #include "historymodel.h"
 #include "historywidget.h"
 #include "mainwindow.h"
 #include "profilepanel.h"
-#include "profilestore.h"
+#include "store/profilestore.h"
 #include "targettablemodel.h"
 #include "testbackend.h"
 

@@ -1,9 +1,9 @@
 // The GUI's models checked by QAbstractItemModelTester while real broadcasts change them.
-#include "broadcast.h"
-#include "broadcaster.h"
+#include "broadcast/broadcast.h"
+#include "broadcast/broadcaster.h"
 #include "historymodel.h"
 #include "profilelistmodel.h"
-#include "profilestore.h"
+#include "store/profilestore.h"
 #include "targetstatusmodel.h"
 #include "targettablemodel.h"
 #include "testbackend.h"

@@ -1,5 +1,5 @@
 // What each target receives in its headers, decided without any network.
-#include "headerpolicy.h"
+#include "policy/headerpolicy.h"
 
 #include <QTest>
 

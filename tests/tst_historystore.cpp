@@ -1,5 +1,5 @@
 // The SQLite history: what is recorded comes back, filters, retention, and damaged files.
-#include "historystore.h"
+#include "store/historystore.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
 // The libmicrohttpd listener on its own, spoken to with raw bytes over real loopback sockets:
 // byte-exact requests, framing, limits and hostile input, answers given later, clients that
 // leave, keep-alive, pipelining, draining and TLS.
-#include "httplistener.h"
-#include "pendingrequest.h"
+#include "http/httplistener.h"
+#include "http/pendingrequest.h"
 #include "rawhttpclient.h"
 #include "testcertificate.h"
 

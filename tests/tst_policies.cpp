@@ -1,10 +1,10 @@
 // Parsing and arithmetic of the value types that configure a broadcast.
-#include "broadcastjson.h"
-#include "circuitbreaker.h"
-#include "outcomepolicy.h"
-#include "retrypolicy.h"
-#include "statusrule.h"
-#include "target.h"
+#include "broadcast/broadcastjson.h"
+#include "policy/circuitbreaker.h"
+#include "policy/outcomepolicy.h"
+#include "policy/retrypolicy.h"
+#include "policy/statusrule.h"
+#include "targets/target.h"
 
 #include <QJsonDocument>
 #include <QTest>

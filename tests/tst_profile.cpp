@@ -1,8 +1,8 @@
 // Profiles: durations, validation that names the field, parameters and filling, JSON round-trip,
 // and the file store (atomic writes, import/export, errors that name the file).
-#include "duration.h"
-#include "profile.h"
-#include "profilestore.h"
+#include "util/duration.h"
+#include "store/profile.h"
+#include "store/profilestore.h"
 
 #include <QDir>
 #include <QFile>

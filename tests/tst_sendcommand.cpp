@@ -1,7 +1,7 @@
 // `herald send` tested black-box: the real binary, real loopback backends, exit codes and output.
 #include "backendpool.h"
 #include "heraldprocess.h"
-#include "historystore.h"
+#include "store/historystore.h"
 #include "testbackend.h"
 
 #include <QJsonArray>

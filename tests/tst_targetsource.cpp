@@ -1,13 +1,13 @@
 // Target sources against a real DNS server (dnsmasq on loopback) and the system resolver, and
 // the parsing of their configuration.
-#include "broadcast.h"
-#include "broadcaster.h"
+#include "broadcast/broadcast.h"
+#include "broadcast/broadcaster.h"
 #include "dnsmasqserver.h"
-#include "dnstargetsource.h"
-#include "srvtargetsource.h"
-#include "statictargetsource.h"
-#include "targetsource.h"
-#include "targetsourcespec.h"
+#include "targets/dnstargetsource.h"
+#include "targets/srvtargetsource.h"
+#include "targets/statictargetsource.h"
+#include "targets/targetsource.h"
+#include "targets/targetsourcespec.h"
 #include "testbackend.h"
 
 #include <QJsonDocument>

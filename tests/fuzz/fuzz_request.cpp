@@ -1,15 +1,15 @@
 // libFuzzer target over Herald's own request path: validation, header policy, target URLs, the
 // relay's entry parsing and the JSON inputs (profiles, routes). The bytes are read as
 // "METHOD\nPATH\nName: value\n...\n\nBODY". Invariants that must hold for any input abort when broken.
-#include "broadcastrequest.h"
-#include "duration.h"
-#include "headerpolicy.h"
-#include "outcomepolicy.h"
-#include "profile.h"
-#include "relayentry.h"
-#include "routetable.h"
-#include "statusrule.h"
-#include "target.h"
+#include "broadcast/broadcastrequest.h"
+#include "util/duration.h"
+#include "policy/headerpolicy.h"
+#include "policy/outcomepolicy.h"
+#include "store/profile.h"
+#include "relay/relayentry.h"
+#include "serve/routetable.h"
+#include "policy/statusrule.h"
+#include "targets/target.h"
 
 #include <QJsonDocument>
 

@@ -1,0 +1,303 @@
+#include "broadcast/broadcast.h"
+
+#include "broadcast/broadcaster.h"
+#include "transport/transport.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcBroadcast, "herald.core")
+
+namespace herald {
+
+static TargetOutcome outcomeForError(TransportError error)
+{
+    switch (error) {
+    case TransportError::Timeout:
+        return TargetOutcome::Timeout;
+    case TransportError::Refused:
+        return TargetOutcome::Refused;
+    case TransportError::HostNotFound:
+        return TargetOutcome::Dns;
+    default:
+        return TargetOutcome::Error;
+    }
+}
+
+Broadcast::Broadcast(Broadcaster *owner, const BroadcastRequest &request, const QList<Target> &targets,
+                     const BroadcastOptions &options)
+    : QObject(owner)
+    , m_owner(owner)
+    , m_request(request)
+    , m_options(options)
+{
+    m_targets.resize(targets.size());
+    for (int i = 0; i < targets.size(); ++i) {
+        m_targets[i].result.target = targets.at(i);
+        m_targets[i].key = targets.at(i).key();
+    }
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, &Broadcast::onDeadline);
+    // Work begins on the next event-loop turn so that callers can connect first.
+    QMetaObject::invokeMethod(this, &Broadcast::begin, Qt::QueuedConnection);
+}
+
+Broadcast::~Broadcast()
+{
+    for (int i = 0; i < targetCount(); ++i)
+        stopTarget(i);
+}
+
+QList<TargetResult> Broadcast::results() const
+{
+    QList<TargetResult> list;
+    list.reserve(targetCount());
+    for (const TargetRun &run : m_targets)
+        list.append(run.result);
+    return list;
+}
+
+BroadcastSummary Broadcast::summary() const
+{
+    BroadcastSummary summary;
+    summary.total = targetCount();
+    summary.succeeded = m_succeeded;
+    summary.failed = m_done - m_succeeded;
+    summary.pending = summary.total - m_done;
+    summary.durationMs = elapsedMs();
+    summary.finished = m_finished;
+    summary.policy = m_options.policy;
+    summary.policyMet = m_options.policy.isMet(m_succeeded, summary.total);
+    if (summary.total == 0)
+        summary.reason = QStringLiteral("no targets");
+    else if (!summary.policyMet && m_finished)
+        summary.reason = QStringLiteral("%1 of %2 targets failed; policy %3 needs %4 to succeed")
+                             .arg(summary.failed)
+                             .arg(summary.total)
+                             .arg(m_options.policy.toString())
+                             .arg(m_options.policy.required(summary.total));
+    return summary;
+}
+
+void Broadcast::begin()
+{
+    if (m_finished)
+        return;
+    m_clock.start();
+    if (m_targets.empty()) {
+        qCInfo(lcBroadcast) << "broadcast" << m_request.method << m_request.pathAndQuery << "has no targets";
+        maybeDecide();
+        maybeFinish();
+        return;
+    }
+    if (m_options.deadlineMs > 0)
+        m_deadline.start(m_options.deadlineMs);
+    if (m_options.policy.kind == OutcomePolicy::Kind::Async) {
+        m_decided = true;
+        Q_EMIT decided();
+    }
+    for (int i = 0; i < targetCount(); ++i) {
+        TargetRun &run = m_targets[i];
+        if (!m_owner->circuitBreaker().allow(run.key, m_owner->nowMs())) {
+            finishTarget(i, TargetOutcome::CircuitOpen,
+                         QStringLiteral("circuit open after %1 consecutive failures")
+                             .arg(m_owner->circuitBreaker().consecutiveFailures(run.key)));
+            continue;
+        }
+        requestAttempt(i);
+        if (m_finished)
+            return;
+    }
+}
+
+void Broadcast::requestAttempt(int index)
+{
+    TargetRun &run = m_targets[index];
+    run.waitingForSlot = true;
+    run.ticket = m_owner->limiter().acquire(run.key, [this, index] { launchAttempt(index); });
+}
+
+void Broadcast::launchAttempt(int index)
+{
+    TargetRun &run = m_targets[index];
+    run.waitingForSlot = false;
+    run.holdsSlot = true;
+    run.attemptStartedMs = elapsedMs();
+    run.result.state = TargetState::Sending;
+
+    TransportRequest request;
+    request.method = m_request.method;
+    request.url = run.result.target.urlFor(m_request.pathAndQuery);
+    request.headers = m_owner->headerPolicy().outgoingHeaders(m_request, run.result.target);
+    request.body = m_request.body;
+    request.sendBody = !m_request.body.isEmpty() || hasHeader(m_request.headers, "Content-Length")
+                       || hasHeader(m_request.headers, "Transfer-Encoding");
+    request.timeoutMs = m_options.attemptTimeoutMs;
+    request.http2 = m_options.http2 || run.result.target.http2;
+    request.bodyLimit = m_options.bodyLimit;
+
+    run.call = m_owner->transport()->send(request, this);
+    connect(run.call, &TransportCall::finished, this,
+            [this, index](const TransportResponse &response) { onAttemptFinished(index, response); });
+    Q_EMIT targetUpdated(index);
+}
+
+void Broadcast::onAttemptFinished(int index, const TransportResponse &response)
+{
+    TargetRun &run = m_targets[index];
+    run.call->deleteLater();
+    run.call = nullptr;
+    if (run.holdsSlot) {
+        run.holdsSlot = false;
+        m_owner->limiter().release(run.key);
+    }
+
+    TargetResult &result = run.result;
+    AttemptRecord attempt;
+    attempt.number = result.attempts.size() + 1;
+    attempt.startedMs = run.attemptStartedMs;
+    attempt.latencyMs = elapsedMs() - run.attemptStartedMs;
+    attempt.status = response.status;
+    attempt.error = response.errorString;
+    result.attempts.append(attempt);
+    result.latencyMs = attempt.latencyMs;
+    result.status = response.status;
+    result.reason = response.reason;
+    result.responseHeaders = response.headers;
+    result.responseBody = response.body;
+    result.responseBytes = response.bodyBytes;
+
+    const RetryPolicy &retry = m_options.retry;
+    const bool retriesLeft = result.attempts.size() <= retry.maxRetries;
+    if (response.error == TransportError::None) {
+        if (response.status >= 100 && response.status < 400) {
+            finishTarget(index, TargetOutcome::Ok, {});
+            return;
+        }
+        const QString error = QStringLiteral("HTTP %1 %2").arg(response.status).arg(QString::fromLatin1(response.reason));
+        if (retriesLeft && retry.shouldRetryStatus(response.status)) {
+            result.error = error;
+            scheduleRetry(index);
+        } else {
+            finishTarget(index, TargetOutcome::HttpError, error.trimmed());
+        }
+        return;
+    }
+    if (retriesLeft && retry.retryOnConnectionError) {
+        result.error = response.errorString;
+        scheduleRetry(index);
+        return;
+    }
+    finishTarget(index, outcomeForError(response.error), response.errorString);
+}
+
+void Broadcast::scheduleRetry(int index)
+{
+    TargetRun &run = m_targets[index];
+    const int delay = m_options.retry.delayMs(run.result.attempts.size());
+    run.result.state = TargetState::Retrying;
+    run.result.retryAtMs = elapsedMs() + delay;
+    if (!run.retryTimer) {
+        run.retryTimer = new QTimer(this);
+        run.retryTimer->setSingleShot(true);
+        connect(run.retryTimer, &QTimer::timeout, this, [this, index] { requestAttempt(index); });
+    }
+    run.retryTimer->start(delay);
+    Q_EMIT targetUpdated(index);
+}
+
+void Broadcast::stopTarget(int index)
+{
+    TargetRun &run = m_targets[index];
+    if (run.retryTimer)
+        run.retryTimer->stop();
+    if (run.waitingForSlot) {
+        m_owner->limiter().cancel(run.ticket);
+        run.waitingForSlot = false;
+    }
+    if (run.call) {
+        run.call->abort();
+        run.call->deleteLater();
+        run.call = nullptr;
+    }
+    if (run.holdsSlot) {
+        run.holdsSlot = false;
+        m_owner->limiter().release(run.key);
+    }
+}
+
+void Broadcast::finishTarget(int index, TargetOutcome outcome, const QString &error)
+{
+    TargetRun &run = m_targets[index];
+    if (run.result.isDone())
+        return;
+    stopTarget(index);
+    run.result.state = TargetState::Done;
+    run.result.outcome = outcome;
+    run.result.error = error;
+    run.result.retryAtMs = 0;
+    ++m_done;
+    CircuitBreaker &breaker = m_owner->circuitBreaker();
+    switch (outcome) {
+    case TargetOutcome::Ok:
+        ++m_succeeded;
+        breaker.recordSuccess(run.key);
+        break;
+    case TargetOutcome::CircuitOpen:
+        break;
+    case TargetOutcome::Cancelled:
+        breaker.releaseProbe(run.key);
+        break;
+    default:
+        breaker.recordFailure(run.key, m_owner->nowMs());
+        break;
+    }
+    Q_EMIT targetUpdated(index);
+    if (outcome == TargetOutcome::Ok && m_decidingIndex < 0)
+        m_decidingIndex = index;
+    maybeDecide();
+    maybeFinish();
+}
+
+void Broadcast::onDeadline()
+{
+    const QString error = QStringLiteral("broadcast deadline of %1 ms reached").arg(m_options.deadlineMs);
+    for (int i = 0; i < targetCount() && !m_finished; ++i)
+        finishTarget(i, TargetOutcome::Timeout, error);
+}
+
+void Broadcast::cancel()
+{
+    if (m_finished)
+        return;
+    if (!m_clock.isValid())
+        m_clock.start();
+    for (int i = 0; i < targetCount() && !m_finished; ++i)
+        finishTarget(i, TargetOutcome::Cancelled, QStringLiteral("cancelled"));
+    maybeDecide();
+    maybeFinish();
+}
+
+void Broadcast::maybeDecide()
+{
+    if (m_decided)
+        return;
+    const bool firstWon = m_options.policy.kind == OutcomePolicy::Kind::First && m_decidingIndex >= 0;
+    if (!firstWon && m_done < targetCount())
+        return;
+    m_decided = true;
+    Q_EMIT decided();
+}
+
+void Broadcast::maybeFinish()
+{
+    if (m_finished || m_done < targetCount())
+        return;
+    m_finished = true;
+    m_deadline.stop();
+    m_owner->onBroadcastFinished(this);
+    Q_EMIT finished();
+    if (m_autoDelete)
+        deleteLater();
+}
+
+} // namespace herald

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "broadcast/broadcastoptions.h"
+#include "broadcast/broadcastrequest.h"
+#include "policy/concurrencylimiter.h"
+#include "broadcast/targetresult.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <vector>
+
+namespace herald {
+
+class Broadcaster;
+class TransportCall;
+struct TransportResponse;
+
+// One broadcast under way (the job). Emits targetUpdated() on each state change of a target,
+// decided() once the policy's verdict is known (at once for async, at the first success for
+// first, else at the end) and finished() exactly once when every target is done.
+class Broadcast : public QObject
+{
+    Q_OBJECT
+public:
+    ~Broadcast() override;
+
+    const BroadcastRequest &request() const { return m_request; }
+    const BroadcastOptions &options() const { return m_options; }
+    int targetCount() const { return static_cast<int>(m_targets.size()); }
+    const TargetResult &result(int index) const { return m_targets[index].result; }
+    // The target's identity (Target::key()), computed once when the broadcast was made.
+    const QString &targetKey(int index) const { return m_targets[index].key; }
+    QList<TargetResult> results() const;
+    BroadcastSummary summary() const;
+    bool isDecided() const { return m_decided; }
+    bool isFinished() const { return m_finished; }
+    // The target whose answer decided a `first` broadcast, or -1.
+    int decidingIndex() const { return m_decidingIndex; }
+    qint64 elapsedMs() const { return m_clock.isValid() ? m_clock.elapsed() : 0; }
+
+    void setAutoDelete(bool autoDelete) { m_autoDelete = autoDelete; }
+    // Stops every attempt in flight; targets not done end as cancelled.
+    void cancel();
+
+Q_SIGNALS:
+    void targetUpdated(int index);
+    void decided();
+    void finished();
+
+private:
+    friend class Broadcaster;
+    Broadcast(Broadcaster *owner, const BroadcastRequest &request, const QList<Target> &targets,
+              const BroadcastOptions &options);
+
+    struct TargetRun
+    {
+        TargetResult result;
+        QString key;
+        TransportCall *call = nullptr;
+        QTimer *retryTimer = nullptr;
+        ConcurrencyLimiter::Ticket ticket = 0;
+        bool waitingForSlot = false;
+        bool holdsSlot = false;
+        qint64 attemptStartedMs = 0;
+    };
+
+    void begin();
+    void requestAttempt(int index);
+    void launchAttempt(int index);
+    void onAttemptFinished(int index, const TransportResponse &response);
+    void scheduleRetry(int index);
+    void finishTarget(int index, TargetOutcome outcome, const QString &error);
+    void stopTarget(int index);
+    void onDeadline();
+    void maybeDecide();
+    void maybeFinish();
+
+    Broadcaster *m_owner;
+    BroadcastRequest m_request;
+    BroadcastOptions m_options;
+    std::vector<TargetRun> m_targets;
+    QElapsedTimer m_clock;
+    QTimer m_deadline;
+    int m_done = 0;
+    int m_succeeded = 0;
+    int m_decidingIndex = -1;
+    bool m_decided = false;
+    bool m_finished = false;
+    bool m_autoDelete = true;
+};
+
+} // namespace herald

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "broadcast/broadcastoptions.h"
+#include "broadcast/broadcastrequest.h"
+#include "policy/circuitbreaker.h"
+#include "policy/concurrencylimiter.h"
+#include "policy/headerpolicy.h"
+#include "targets/target.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+namespace herald {
+
+class Broadcast;
+class Transport;
+
+// Starts broadcasts and holds what they share: the transport (and so its keep-alive
+// connections), the header policy, per-target circuit breakers and concurrency limits.
+class Broadcaster : public QObject
+{
+    Q_OBJECT
+public:
+    // Takes ownership of `transport`; a QnamTransport is made when it is null.
+    explicit Broadcaster(Transport *transport = nullptr, QObject *parent = nullptr);
+    ~Broadcaster() override;
+
+    // Returns at once; the work starts on the next event-loop turn. The Broadcast is a child of
+    // this Broadcaster and deletes itself after finished() unless setAutoDelete(false).
+    Broadcast *start(const BroadcastRequest &request, const QList<Target> &targets,
+                     const BroadcastOptions &options = {});
+
+    HeaderPolicy &headerPolicy() { return m_headerPolicy; }
+    CircuitBreaker &circuitBreaker() { return m_breaker; }
+    ConcurrencyLimiter &limiter() { return m_limiter; }
+    Transport *transport() const { return m_transport; }
+    // Monotonic milliseconds used for circuit cool-downs.
+    qint64 nowMs() const { return m_clock.elapsed(); }
+    int activeBroadcasts() const { return m_active; }
+
+Q_SIGNALS:
+    void broadcastStarted(herald::Broadcast *broadcast);
+    void broadcastFinished(herald::Broadcast *broadcast);
+
+private:
+    friend class Broadcast;
+    void onBroadcastFinished(Broadcast *broadcast);
+
+    Transport *m_transport;
+    HeaderPolicy m_headerPolicy;
+    CircuitBreaker m_breaker;
+    ConcurrencyLimiter m_limiter;
+    QElapsedTimer m_clock;
+    int m_active = 0;
+};
+
+} // namespace herald

@@ -1,0 +1,181 @@
+#include "broadcast/broadcastjson.h"
+
+#include <QJsonArray>
+
+#include <cstdio>
+
+namespace herald {
+
+namespace {
+
+void appendString(QByteArray &out, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    out += '"';
+    for (const char c : utf8) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+                out += escaped;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+// Keys are written in QJsonObject's (sorted) order, so both forms are byte for byte the same.
+void appendKey(QByteArray &out, const char *key, bool first = false)
+{
+    if (!first)
+        out += ',';
+    out += '"';
+    out += key;
+    out += "\":";
+}
+
+void appendTarget(QByteArray &out, const TargetResult &result)
+{
+    out += '{';
+    bool first = true;
+    if (result.attempts.size() > 1) {
+        appendKey(out, "attemptLog", true);
+        first = false;
+        out += '[';
+        for (qsizetype i = 0; i < result.attempts.size(); ++i) {
+            const AttemptRecord &attempt = result.attempts.at(i);
+            out += i == 0 ? "{" : ",{";
+            bool firstField = true;
+            if (!attempt.error.isEmpty()) {
+                appendKey(out, "error", true);
+                appendString(out, attempt.error);
+                firstField = false;
+            }
+            appendKey(out, "latencyMs", firstField);
+            out += QByteArray::number(attempt.latencyMs);
+            appendKey(out, "startedMs");
+            out += QByteArray::number(attempt.startedMs);
+            if (attempt.status > 0) {
+                appendKey(out, "status");
+                out += QByteArray::number(attempt.status);
+            }
+            out += '}';
+        }
+        out += ']';
+    }
+    appendKey(out, "attempts", first);
+    out += QByteArray::number(result.attempts.size());
+    if (!result.error.isEmpty()) {
+        appendKey(out, "error");
+        appendString(out, result.error);
+    }
+    appendKey(out, "latencyMs");
+    out += QByteArray::number(result.latencyMs);
+    appendKey(out, "outcome");
+    appendString(out, targetOutcomeName(result.outcome));
+    appendKey(out, "state");
+    appendString(out, targetStateName(result.state));
+    if (result.status > 0) {
+        appendKey(out, "status");
+        out += QByteArray::number(result.status);
+    }
+    appendKey(out, "target");
+    appendString(out, result.target.baseUrl.toString());
+    out += '}';
+}
+
+} // namespace
+
+QJsonObject BroadcastJson::targetToJson(const TargetResult &result, bool withAttempts)
+{
+    QJsonObject json;
+    json.insert(QLatin1String("target"), result.target.baseUrl.toString());
+    json.insert(QLatin1String("outcome"), targetOutcomeName(result.outcome));
+    json.insert(QLatin1String("state"), targetStateName(result.state));
+    if (result.status > 0)
+        json.insert(QLatin1String("status"), result.status);
+    json.insert(QLatin1String("latencyMs"), result.latencyMs);
+    json.insert(QLatin1String("attempts"), result.attempts.size());
+    if (!result.error.isEmpty())
+        json.insert(QLatin1String("error"), result.error);
+    if (withAttempts && result.attempts.size() > 1) {
+        QJsonArray attempts;
+        for (const AttemptRecord &attempt : result.attempts) {
+            QJsonObject entry{{QLatin1String("startedMs"), attempt.startedMs},
+                              {QLatin1String("latencyMs"), attempt.latencyMs}};
+            if (attempt.status > 0)
+                entry.insert(QLatin1String("status"), attempt.status);
+            if (!attempt.error.isEmpty())
+                entry.insert(QLatin1String("error"), attempt.error);
+            attempts.append(entry);
+        }
+        json.insert(QLatin1String("attemptLog"), attempts);
+    }
+    return json;
+}
+
+QJsonObject BroadcastJson::toJson(const BroadcastSummary &summary, const QList<TargetResult> &results)
+{
+    QJsonArray targets;
+    for (const TargetResult &result : results)
+        targets.append(targetToJson(result));
+    QJsonObject counts{{QLatin1String("total"), summary.total},
+                       {QLatin1String("succeeded"), summary.succeeded},
+                       {QLatin1String("failed"), summary.failed},
+                       {QLatin1String("pending"), summary.pending},
+                       {QLatin1String("durationMs"), summary.durationMs}};
+    QJsonObject json{{QLatin1String("ok"), summary.policyMet},
+                     {QLatin1String("policy"), summary.policy.toString()},
+                     {QLatin1String("summary"), counts},
+                     {QLatin1String("targets"), targets}};
+    if (!summary.reason.isEmpty())
+        json.insert(QLatin1String("reason"), summary.reason);
+    return json;
+}
+
+QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results)
+{
+    QByteArray out;
+    out.reserve(160 + 160 * results.size());
+    appendKey(out.append('{'), "ok", true);
+    out += summary.policyMet ? "true" : "false";
+    appendKey(out, "policy");
+    appendString(out, summary.policy.toString());
+    if (!summary.reason.isEmpty()) {
+        appendKey(out, "reason");
+        appendString(out, summary.reason);
+    }
+    appendKey(out, "summary");
+    appendKey(out.append('{'), "durationMs", true);
+    out += QByteArray::number(summary.durationMs);
+    appendKey(out, "failed");
+    out += QByteArray::number(summary.failed);
+    appendKey(out, "pending");
+    out += QByteArray::number(summary.pending);
+    appendKey(out, "succeeded");
+    out += QByteArray::number(summary.succeeded);
+    appendKey(out, "total");
+    out += QByteArray::number(summary.total);
+    out += '}';
+    appendKey(out, "targets");
+    out += '[';
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        appendTarget(out, results.at(i));
+    }
+    out += "]}";
+    return out;
+}
+
+} // namespace herald

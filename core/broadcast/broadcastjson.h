@@ -1,0 +1,23 @@
+#pragma once
+
+#include "broadcast/broadcastoptions.h"
+#include "broadcast/targetresult.h"
+
+#include <QJsonObject>
+
+namespace herald {
+
+// The one JSON shape of a broadcast's results, shared by `herald send --json`, the listener's
+// answers and the history: {"ok", "policy", "summary": {...}, "targets": [...]}.
+class BroadcastJson
+{
+public:
+    static QJsonObject targetToJson(const TargetResult &result, bool withAttempts = true);
+    static QJsonObject toJson(const BroadcastSummary &summary, const QList<TargetResult> &results);
+    // The same document as QJsonDocument(toJson(...)).toJson(Compact), keys in the same order,
+    // written straight into bytes: the listener answers every broadcast with it, and building
+    // QJsonObjects cost a sixth of the CPU per broadcast (docs/performance.md).
+    static QByteArray toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results);
+};
+
+} // namespace herald

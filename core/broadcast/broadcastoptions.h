@@ -1,0 +1,33 @@
+#pragma once
+
+#include "policy/outcomepolicy.h"
+#include "policy/retrypolicy.h"
+
+namespace herald {
+
+// Per-broadcast settings: how each target is tried and how the results combine.
+struct BroadcastOptions
+{
+    RetryPolicy retry;
+    OutcomePolicy policy;
+    int attemptTimeoutMs = 5000;
+    int deadlineMs = 30000;     // whole broadcast; unfinished targets then time out
+    int bodyLimit = 4096;       // response body bytes kept per target
+    bool http2 = false;         // h2c with prior knowledge to every target
+};
+
+// The verdict of a broadcast, read by value.
+struct BroadcastSummary
+{
+    int total = 0;
+    int succeeded = 0;
+    int failed = 0;
+    int pending = 0;
+    qint64 durationMs = 0;
+    bool policyMet = false;
+    bool finished = false;
+    OutcomePolicy policy;
+    QString reason; // why the policy is not met, e.g. "no targets" or "2 of 3 targets failed"
+};
+
+} // namespace herald

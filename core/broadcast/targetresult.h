@@ -1,0 +1,47 @@
+#pragma once
+
+#include "util/httpheaders.h"
+#include "targets/target.h"
+
+#include <QList>
+#include <QString>
+
+namespace herald {
+
+enum class TargetState { Pending, Sending, Retrying, Done };
+enum class TargetOutcome { None, Ok, HttpError, Timeout, Refused, Dns, Error, CircuitOpen, Cancelled };
+
+QString targetStateName(TargetState state);
+// Names used in JSON, tables and metrics: ok, http-error, timeout, refused, dns, error, circuit-open, cancelled.
+QString targetOutcomeName(TargetOutcome outcome);
+
+struct AttemptRecord
+{
+    int number = 0;         // 1 for the first attempt
+    qint64 startedMs = 0;   // since the broadcast began
+    qint64 latencyMs = 0;
+    int status = 0;         // 0 when no HTTP answer came
+    QString error;          // empty on an HTTP answer
+};
+
+// What happened to one target of a broadcast; a copyable snapshot.
+struct TargetResult
+{
+    Target target;
+    TargetState state = TargetState::Pending;
+    TargetOutcome outcome = TargetOutcome::None;
+    int status = 0;
+    qint64 latencyMs = 0;   // of the last attempt
+    qint64 retryAtMs = 0;   // when Retrying: when the next attempt starts, since the broadcast began
+    QString error;
+    QList<AttemptRecord> attempts;
+    QByteArray reason;
+    HttpHeaders responseHeaders;
+    QByteArray responseBody; // the first bytes, bounded by BroadcastOptions::bodyLimit
+    qint64 responseBytes = 0;
+
+    bool succeeded() const { return outcome == TargetOutcome::Ok; }
+    bool isDone() const { return state == TargetState::Done; }
+};
+
+} // namespace herald

@@ -1,0 +1,111 @@
+#include "policy/headerpolicy.h"
+
+namespace herald {
+
+QByteArrayList HeaderPolicy::defaultSensitiveHeaders()
+{
+    // Credentials meant for Herald itself must not travel on to every backend.
+    return {"Proxy-Authorization", "Cookie"};
+}
+
+bool HeaderPolicy::isHopByHop(const QByteArray &name)
+{
+    static const QByteArrayList hopByHop = {"Connection", "Keep-Alive", "TE", "Trailer",
+                                            "Transfer-Encoding", "Upgrade"};
+    if (name.size() >= 6 && qstrnicmp(name.constData(), "Proxy-", 6) == 0)
+        return true;
+    for (const QByteArray &hop : hopByHop) {
+        if (name.compare(hop, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+QByteArray HeaderPolicy::viaToken() const
+{
+    return "herald-" + instanceId;
+}
+
+bool HeaderPolicy::isLoop(const BroadcastRequest &request) const
+{
+    const QByteArray token = viaToken();
+    for (const HttpHeader &header : request.headers) {
+        if (header.first.compare("Via", Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &hop : header.second.split(',')) {
+            const QByteArrayList parts = hop.trimmed().split(' ');
+            if (parts.size() >= 2 && parts.at(1) == token)
+                return true;
+        }
+    }
+    return false;
+}
+
+HttpHeaders HeaderPolicy::outgoingHeaders(const BroadcastRequest &request, const Target &target) const
+{
+    // Headers named in Connection are hop-by-hop for this hop too (RFC 9110 7.6.1).
+    QByteArrayList connectionNamed;
+    for (const HttpHeader &header : request.headers) {
+        if (header.first.compare("Connection", Qt::CaseInsensitive) == 0) {
+            for (const QByteArray &name : header.second.split(','))
+                connectionNamed.append(name.trimmed());
+        }
+    }
+    const auto listed = [](const QByteArrayList &list, const QByteArray &name) {
+        for (const QByteArray &entry : list) {
+            if (entry.compare(name, Qt::CaseInsensitive) == 0)
+                return true;
+        }
+        return false;
+    };
+
+    HttpHeaders out;
+    out.reserve(request.headers.size() + 3);
+    QByteArray via;
+    QByteArray forwardedFor;
+    bool hasForwardedProto = false;
+    for (const HttpHeader &header : request.headers) {
+        const QByteArray &name = header.first;
+        if (isHopByHop(name) || listed(connectionNamed, name) || listed(sensitiveHeaders, name))
+            continue;
+        // The transport frames the body itself; a stale length or an Expect would break it.
+        if (name.compare("Content-Length", Qt::CaseInsensitive) == 0
+            || name.compare("Expect", Qt::CaseInsensitive) == 0)
+            continue;
+        if (name.compare("Host", Qt::CaseInsensitive) == 0) {
+            if (hostMode == HostMode::TargetHost)
+                continue;
+        } else if (name.compare("Via", Qt::CaseInsensitive) == 0) {
+            via = via.isEmpty() ? header.second : via + ", " + header.second;
+            continue;
+        } else if (name.compare("X-Forwarded-For", Qt::CaseInsensitive) == 0) {
+            forwardedFor = forwardedFor.isEmpty() ? header.second : forwardedFor + ", " + header.second;
+            continue;
+        } else if (name.compare("X-Forwarded-Proto", Qt::CaseInsensitive) == 0) {
+            hasForwardedProto = true;
+        }
+        out.append(header);
+    }
+    if (hostMode == HostMode::TargetHost || !hasHeader(out, "Host")) {
+        const QUrl &url = target.baseUrl;
+        QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
+        if (host.contains(':'))
+            host = '[' + host + ']';
+        if (url.port() != -1)
+            host += ':' + QByteArray::number(url.port());
+        out.prepend({"Host", host});
+    }
+    if (!request.clientAddress.isEmpty()) {
+        const QByteArray client = request.clientAddress.toLatin1();
+        out.append({"X-Forwarded-For", forwardedFor.isEmpty() ? client : forwardedFor + ", " + client});
+        if (!hasForwardedProto)
+            out.append({"X-Forwarded-Proto", request.clientScheme});
+    } else if (!forwardedFor.isEmpty()) {
+        out.append({"X-Forwarded-For", forwardedFor});
+    }
+    const QByteArray hop = "1.1 " + viaToken();
+    out.append({"Via", via.isEmpty() ? hop : via + ", " + hop});
+    return out;
+}
+
+} // namespace herald

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "store/historyentry.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+namespace herald {
+
+// The broadcast history in an embedded SQLite database (Qt Sql, QSQLITE). Synchronous and
+// single-threaded: the GUI drives it from a worker thread; `herald send` uses it directly.
+// A corrupt or locked file is reported by open() and the caller carries on without history.
+class HistoryStore
+{
+public:
+    explicit HistoryStore(const QString &path = defaultPath());
+    ~HistoryStore();
+    HistoryStore(const HistoryStore &) = delete;
+    HistoryStore &operator=(const HistoryStore &) = delete;
+
+    static QString defaultPath();
+
+    bool open(QString *error);
+    bool isOpen() const;
+    QString path() const { return m_path; }
+
+    // Stores the entry with its per-target results; returns the new id or 0.
+    qint64 record(const HistoryEntry &entry, QString *error);
+    // Newest first. `text` matches method, path or profile; `outcome` is "", "met", "not met" or "no targets".
+    QList<HistoryEntry> list(const QString &text = {}, const QString &outcome = {}, int limit = 500, QString *error = nullptr) const;
+    // One entry with its per-target results; id 0 when not found.
+    HistoryEntry entry(qint64 id, QString *error = nullptr) const;
+    // Keeps at most `maxEntries` (0: no limit) no older than `maxAgeDays` (0: no limit); returns entries removed.
+    int applyRetention(int maxEntries, int maxAgeDays, QString *error = nullptr);
+    int count() const;
+
+private:
+    bool exec(const QString &statement, QString *error);
+
+    QString m_path;
+    QString m_connectionName;
+};
+
+} // namespace herald

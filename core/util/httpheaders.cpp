@@ -1,0 +1,56 @@
+#include "util/httpheaders.h"
+
+namespace herald {
+
+QByteArray headerValue(const HttpHeaders &headers, const QByteArray &name)
+{
+    for (const HttpHeader &header : headers) {
+        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+            return header.second;
+    }
+    return {};
+}
+
+bool hasHeader(const HttpHeaders &headers, const QByteArray &name)
+{
+    for (const HttpHeader &header : headers) {
+        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+void removeHeader(HttpHeaders &headers, const QByteArray &name)
+{
+    headers.removeIf([&](const HttpHeader &header) {
+        return header.first.compare(name, Qt::CaseInsensitive) == 0;
+    });
+}
+
+bool isHttpToken(const QByteArray &text)
+{
+    if (text.isEmpty())
+        return false;
+    static const QByteArray extra("!#$%&'*+-.^_`|~");
+    for (const char c : text) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && !extra.contains(c))
+            return false;
+    }
+    return true;
+}
+
+bool parseHeaderLine(const QByteArray &line, HttpHeader *header)
+{
+    const int colon = line.indexOf(':');
+    if (colon <= 0)
+        return false;
+    const QByteArray name = line.left(colon).trimmed();
+    const QByteArray value = line.mid(colon + 1).trimmed();
+    if (!isHttpToken(name) || value.contains('\r') || value.contains('\n'))
+        return false;
+    *header = {name, value};
+    return true;
+}
+
+} // namespace herald

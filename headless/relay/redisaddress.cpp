@@ -1,0 +1,40 @@
+#include "relay/redisaddress.h"
+
+#include <QUrl>
+
+namespace herald {
+
+bool RedisAddress::parse(const QString &text, RedisAddress *address, QString *error)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.scheme() != QLatin1String("redis") || url.host().isEmpty()) {
+        *error = QStringLiteral("'%1' is not a URL like redis://[user:password@]host:port/db").arg(QUrl(text).toDisplayString(QUrl::RemovePassword));
+        return false;
+    }
+    RedisAddress result;
+    result.host = url.host();
+    result.port = url.port(6379);
+    result.user = url.userName();
+    result.password = url.password();
+    const QString path = url.path().mid(1);
+    if (!path.isEmpty()) {
+        bool ok = false;
+        result.database = path.toInt(&ok);
+        if (!ok || result.database < 0) {
+            *error = QStringLiteral("'%1' is not a database number").arg(path);
+            return false;
+        }
+    }
+    *address = result;
+    return true;
+}
+
+QString RedisAddress::masked() const
+{
+    QString credentials;
+    if (!password.isEmpty())
+        credentials = (user.isEmpty() ? QString() : user) + QStringLiteral(":****@");
+    return QStringLiteral("redis://%1%2:%3/%4").arg(credentials, host).arg(port).arg(database);
+}
+
+} // namespace herald

@@ -1,0 +1,187 @@
+#include "serve/adminapi.h"
+
+#include "serve/bearertoken.h"
+#include "broadcast/broadcast.h"
+#include "broadcast/broadcaster.h"
+#include "broadcast/broadcastjson.h"
+#include "store/profile.h"
+#include "store/profilestore.h"
+#include "serve/router.h"
+#include "targets/statictargetsource.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrlQuery>
+
+namespace herald {
+
+AdminApi::AdminApi(const ServeConfig &config, Broadcaster *broadcaster, TargetSource *source, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_broadcaster(broadcaster)
+    , m_source(source)
+{
+    connect(broadcaster, &Broadcaster::broadcastFinished, this, &AdminApi::remember);
+}
+
+void AdminApi::remember(Broadcast *broadcast)
+{
+    for (int i = 0; i < broadcast->targetCount(); ++i) {
+        TargetResult result = broadcast->result(i);
+        result.responseBody.clear();
+        result.responseHeaders.clear();
+        m_lastResults.insert(result.target.key(), result);
+    }
+}
+
+void AdminApi::handle(const HttpServerRequest &request, const QByteArray &path, Respond respond)
+{
+    const bool write = request.method != "GET" && request.method != "HEAD";
+    if (m_config.adminToken.isEmpty() && write) {
+        respond(Router::textResponse(403, QStringLiteral("admin writes are disabled: set HERALD_ADMIN_TOKEN to enable them")));
+        return;
+    }
+    if (!m_config.adminToken.isEmpty() && !BearerToken::matches(request.headers, m_config.adminToken)) {
+        HttpServerResponse response = Router::textResponse(401, QStringLiteral("a valid admin bearer token is required"));
+        response.headers.append(HttpHeader{"WWW-Authenticate", "Bearer"});
+        respond(response);
+        return;
+    }
+    if (path == "targets") {
+        if (!write)
+            return listTargets(respond);
+        return changeTargets(request, respond);
+    }
+    if (path == "refresh" && request.method == "POST") {
+        m_source->refresh();
+        respond(Router::jsonResponse(202, {{QLatin1String("refreshing"), m_source->description()}}));
+        return;
+    }
+    if (path.startsWith("profiles/") && path.endsWith("/run") && request.method == "POST") {
+        const QString name = QString::fromUtf8(path.mid(9, path.size() - 9 - 4));
+        runProfile(request, name, std::move(respond));
+        return;
+    }
+    respond(Router::textResponse(404, QStringLiteral("unknown admin endpoint '%1 %2'; see docs/serve.md")
+                                          .arg(QString::fromLatin1(request.method), QString::fromUtf8(path))));
+}
+
+void AdminApi::listTargets(Respond &respond)
+{
+    QJsonArray list;
+    for (const Target &target : m_source->targets()) {
+        const QString key = target.key();
+        QJsonObject entry{{QLatin1String("target"), target.baseUrl.toString()},
+                          {QLatin1String("circuit"), CircuitBreaker::stateName(m_broadcaster->circuitBreaker().state(key))}};
+        const auto last = m_lastResults.constFind(key);
+        if (last != m_lastResults.cend())
+            entry.insert(QLatin1String("last"), BroadcastJson::targetToJson(*last, false));
+        list.append(entry);
+    }
+    respond(Router::jsonResponse(200, {{QLatin1String("source"), m_source->description()},
+                                       {QLatin1String("resolved"), m_source->isResolved()},
+                                       {QLatin1String("error"), m_source->lastError()},
+                                       {QLatin1String("targets"), list}}));
+}
+
+void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
+{
+    auto *staticSource = qobject_cast<StaticTargetSource *>(m_source);
+    if (!staticSource) {
+        respond(Router::textResponse(409, QStringLiteral("targets come from %1; only a static list can be changed at run time")
+                                              .arg(m_source->description())));
+        return;
+    }
+    QList<Target> current = staticSource->targets();
+    if (request.method == "DELETE") {
+        const QString url = QUrlQuery(QUrl::fromEncoded(request.pathAndQuery).query()).queryItemValue(QStringLiteral("target"), QUrl::FullyDecoded);
+        QString error;
+        const Target target = Target::parse(url, &error);
+        if (!target.isValid() || !current.contains(target)) {
+            respond(Router::textResponse(404, QStringLiteral("no target '%1' (give ?target=URL)").arg(url)));
+            return;
+        }
+        current.removeAll(target);
+        staticSource->setTargets(current);
+        listTargets(respond);
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    QJsonArray array = document.isArray() ? document.array() : document.object().value(QLatin1String("targets")).toArray();
+    if (array.isEmpty()) {
+        respond(Router::textResponse(400, QStringLiteral("expected a JSON array of target URLs, or {\"targets\": [...]}")));
+        return;
+    }
+    QList<Target> given;
+    for (const QJsonValue &value : array) {
+        QString error;
+        const Target target = Target::parse(value.toString(), &error);
+        if (!target.isValid()) {
+            respond(Router::textResponse(400, QStringLiteral("bad target: %1").arg(error)));
+            return;
+        }
+        given.append(target);
+    }
+    if (request.method == "PUT") {
+        current = given;
+    } else if (request.method == "POST") {
+        for (const Target &target : given) {
+            if (!current.contains(target))
+                current.append(target);
+        }
+    } else {
+        respond(Router::textResponse(405, QStringLiteral("use GET, PUT (replace), POST (add) or DELETE ?target=URL")));
+        return;
+    }
+    staticSource->setTargets(current);
+    listTargets(respond);
+}
+
+void AdminApi::runProfile(const HttpServerRequest &request, const QString &name, Respond respond)
+{
+    const ProfileStore store(m_config.profileDirectory.isEmpty() ? ProfileStore::defaultDirectory() : m_config.profileDirectory);
+    Profile stored;
+    QString error;
+    if (!store.load(name, &stored, &error)) {
+        respond(Router::textResponse(404, error));
+        return;
+    }
+    QHash<QString, QString> values;
+    const QUrlQuery query(QUrl::fromEncoded(request.pathAndQuery).query());
+    for (const auto &item : query.queryItems(QUrl::FullyDecoded))
+        values.insert(item.first, item.second);
+    Profile profile;
+    if (!stored.fill(values, &profile, &error)) {
+        respond(Router::textResponse(400, error));
+        return;
+    }
+    BroadcastRequest broadcastRequest;
+    broadcastRequest.method = profile.method;
+    broadcastRequest.pathAndQuery = profile.path.toUtf8();
+    broadcastRequest.headers = profile.headers;
+    broadcastRequest.body = profile.body;
+    BroadcastOptions options = m_config.options;
+    if (profile.retries >= 0)
+        options.retry.maxRetries = profile.retries;
+    if (profile.timeoutMs >= 0)
+        options.attemptTimeoutMs = profile.timeoutMs;
+    if (!profile.policy.isEmpty())
+        options.policy = OutcomePolicy::parse(profile.policy, nullptr);
+    if (!profile.retryOn.isEmpty())
+        options.retry.retryStatuses = StatusRule::parse(profile.retryOn, nullptr);
+    if (options.policy.kind == OutcomePolicy::Kind::Async || options.policy.kind == OutcomePolicy::Kind::First)
+        options.policy.kind = OutcomePolicy::Kind::All; // an admin run reports every target
+    // Profiles with a static list use it; others go to this instance's targets.
+    const QList<Target> targets = profile.hasTargets && profile.targets.kind == TargetSourceSpec::Kind::Static
+                                      ? profile.targets.targets
+                                      : m_source->targets();
+    Broadcast *broadcast = m_broadcaster->start(broadcastRequest, targets, options);
+    connect(broadcast, &Broadcast::finished, this, [broadcast, respond] {
+        const BroadcastSummary summary = broadcast->summary();
+        respond(Router::jsonResponse(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));
+    });
+}
+
+} // namespace herald

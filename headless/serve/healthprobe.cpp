@@ -1,0 +1,73 @@
+#include "serve/healthprobe.h"
+
+#include "broadcast/broadcast.h"
+#include "broadcast/broadcaster.h"
+#include "targets/targetsource.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace herald {
+
+HealthProbe::HealthProbe(TargetSource *source, int timeoutMs, QObject *parent)
+    : QObject(parent)
+    , m_source(source)
+    , m_broadcaster(new Broadcaster(nullptr, this))
+    , m_timeoutMs(timeoutMs)
+{
+    m_broadcaster->circuitBreaker().failureThreshold = 0;
+}
+
+void HealthProbe::check(Respond respond)
+{
+    if (m_lastAge.isValid() && m_lastAge.elapsed() < 1000) {
+        respond(m_last);
+        return;
+    }
+    m_waiting.append(std::move(respond));
+    if (m_waiting.size() > 1)
+        return;
+    const QList<Target> targets = m_source->targets();
+    if (targets.isEmpty()) {
+        onProbeFinished(0, 0, m_source->lastError().isEmpty() ? QStringLiteral("no targets") : m_source->lastError());
+        return;
+    }
+    BroadcastRequest request;
+    request.method = "HEAD";
+    BroadcastOptions options;
+    options.retry.maxRetries = 0;
+    options.attemptTimeoutMs = m_timeoutMs;
+    options.deadlineMs = m_timeoutMs + 1000;
+    options.policy.kind = OutcomePolicy::Kind::Any;
+    Broadcast *probe = m_broadcaster->start(request, targets, options);
+    connect(probe, &Broadcast::finished, this, [this, probe] {
+        int healthy = 0;
+        QStringList failures;
+        for (const TargetResult &result : probe->results()) {
+            if (result.status >= 100 && result.status < 500)
+                ++healthy;
+            else
+                failures.append(QStringLiteral("%1: %2").arg(result.target.key(),
+                                                              result.error.isEmpty() ? targetOutcomeName(result.outcome) : result.error));
+        }
+        onProbeFinished(healthy, probe->targetCount(), failures.join(QStringLiteral("; ")));
+    });
+}
+
+void HealthProbe::onProbeFinished(int healthy, int total, const QString &detail)
+{
+    QJsonObject body{{QLatin1String("healthy"), healthy}, {QLatin1String("targets"), total}};
+    if (!detail.isEmpty())
+        body.insert(QLatin1String("detail"), detail);
+    m_last = {};
+    m_last.status = healthy > 0 ? 200 : 503;
+    m_last.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
+    m_last.body = QJsonDocument(body).toJson(QJsonDocument::Compact) + '\n';
+    m_lastAge.start();
+    const QList<Respond> waiting = std::exchange(m_waiting, {});
+    for (const Respond &respond : waiting)
+        respond(m_last);
+}
+
+} // namespace herald

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "broadcast/broadcastoptions.h"
+#include "policy/headerpolicy.h"
+#include "targets/targetsourcespec.h"
+#include "transport/transportfactory.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+namespace herald {
+
+// Everything `herald serve` is configured with, parsed once (ServeSettings) and then read only.
+struct ServeConfig
+{
+    QHostAddress listenAddress = QHostAddress::Any;
+    quint16 listenPort = 8080;
+    bool adminListenEnabled = false; // a separate port for probes, metrics and the admin API
+    QHostAddress adminAddress = QHostAddress::Any;
+    quint16 adminPort = 0;
+    QString probePrefix;             // probes and metrics at {prefix}/healthz etc. on the main port
+
+    TargetSourceSpec source;
+    bool sourceConfigured = false;
+    BroadcastOptions options;
+    HeaderPolicy headerPolicy;
+    int perTargetConcurrency = 6;
+    int totalConcurrency = 512;
+    int circuitThreshold = 5;
+    int circuitCooldownMs = 10000;
+    bool insecureTargets = false;
+    TransportKind transport = TransportKind::Curl;
+    int transportThreads = 0; // > 0: the HTTP work runs in that many worker threads
+
+    qint64 maxBodyBytes = 10 * 1024 * 1024;
+    int maxHeaderBytes = 32 * 1024; // as Varnish's http_req_size: a larger head would not reach it anyway
+    int headerTimeoutMs = 10000;
+    int idleTimeoutMs = 60000;
+    int maxConnections = 1024;
+    int asyncQueueLimit = 1000;
+    int maxInFlight = 2000; // broadcasts under way; beyond it, 503 with Retry-After instead of queueing without bound
+    int drainTimeoutMs = 30000;
+    QString tlsCertFile;
+    QString tlsKeyFile;
+
+    QByteArray adminToken;
+    QByteArray authToken;
+    QList<QPair<QHostAddress, int>> allowedClients; // CIDRs; empty allows everyone
+    QStringList corsOrigins;
+
+    QString logFormat = QStringLiteral("text");
+    QString logLevel = QStringLiteral("info");
+    QString configFile;
+    QString routesFile;
+    QString relayUrl;              // redis://...: accepted requests go to the stream
+    QByteArray relayStream = "herald";
+    qint64 relayMaxLength = 1000000;
+    int relayMaxAgeMs = 0; // > 0: retention by age (XADD MINID) instead of by length
+    bool relayAlsoBroadcast = false; // and to this instance's own targets too
+    QString profileDirectory;
+};
+
+} // namespace herald
