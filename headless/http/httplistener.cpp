@@ -1,7 +1,8 @@
 #include "http/httplistener.h"
 
+#include "http/httpconnection.h"
+#include "http/httpexchange.h"
 #include "http/pendingrequest.h"
-#include "http/requestheadcheck.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -12,7 +13,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,87 +25,26 @@
 
 namespace herald {
 
-namespace {
-
 Q_LOGGING_CATEGORY(lcListener, "herald.serve")
+
+namespace {
 
 qint64 nowMs()
 {
     return QDeadlineTimer::current().deadline();
 }
 
-HttpServerResponse errorResponse(int status, const QString &reason)
-{
-    HttpServerResponse response;
-    response.status = status;
-    response.headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"Connection", "close"}};
-    response.body = reason.toUtf8() + '\n';
-    return response;
-}
-
-// A suspended request's client is gone once its TCP connection left ESTABLISHED: it sent FIN
-// (closed, or only half-closed: both end the exchange for us, as for nginx) or RST.
-bool peerGone(int fd)
-{
-    tcp_info info = {};
-    socklen_t size = sizeof info;
-    if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &size) != 0)
-        return false;
-    return info.tcpi_state != TCP_ESTABLISHED;
-}
-
-quint16 portOf(const sockaddr *address)
-{
-    if (address->sa_family == AF_INET6)
-        return ntohs(reinterpret_cast<const sockaddr_in6 *>(address)->sin6_port);
-    return ntohs(reinterpret_cast<const sockaddr_in *>(address)->sin_port);
-}
-
 } // namespace
-
-struct HttpListener::Connection
-{
-    MHD_Connection *connection = nullptr;
-    int fd = -1;
-    qint64 headDeadlineMs = 0; // the next request head must be complete by then
-    bool readingHead = true;   // between requests, or inside a head
-    bool requestLineSeen = false;
-    bool cut = false;          // shut down by us; MHD closes it on its next run
-};
-
-struct HttpListener::Exchange
-{
-    quint64 id = 0;
-    MHD_Connection *connection = nullptr;
-    Connection *owner = nullptr;
-    QByteArray target;              // the raw request-target, from the URI log callback
-    const char *targetAt = nullptr; // where it sits in MHD's buffer, for the head check
-    HttpServerRequest request;
-    bool started = false;
-    bool overLimit = false; // a chunked body passed the limit: bytes are dropped, 413 at the end
-    bool inHandler = false;
-    bool suspended = false;
-    bool abandoned = false;
-    bool answerReady = false;
-    HttpServerResponse answer;
-    PendingRequest *pending = nullptr;
-};
 
 struct HttpListener::Callbacks
 {
-    static Connection *connectionOf(MHD_Connection *connection)
-    {
-        const MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-        return info ? static_cast<Connection *>(info->socket_context) : nullptr;
-    }
-
-    static MHD_Result access(void *cls, MHD_Connection *connection, const char *, const char *method, const char *version,
+    static MHD_Result access(void *cls, MHD_Connection *, const char *, const char *method, const char *version,
                              const char *uploadData, size_t *uploadDataSize, void **context)
     {
-        auto *exchange = static_cast<Exchange *>(*context);
+        auto *exchange = static_cast<HttpExchange *>(*context);
         if (!exchange) // the URI log callback makes one for every request line
             return MHD_NO;
-        return static_cast<HttpListener *>(cls)->handleAccess(connection, exchange, method, version, uploadData, uploadDataSize)
+        return static_cast<HttpListener *>(cls)->handleAccess(exchange, method, version, uploadData, uploadDataSize)
                    ? MHD_YES
                    : MHD_NO;
     }
@@ -114,56 +53,45 @@ struct HttpListener::Callbacks
     static void *uri(void *cls, const char *uri, MHD_Connection *connection)
     {
         auto *listener = static_cast<HttpListener *>(cls);
-        auto *exchange = new Exchange;
-        exchange->id = listener->m_nextExchangeId++;
-        exchange->connection = connection;
-        exchange->targetAt = uri;
-        exchange->target = QByteArray(uri);
-        if (Connection *owner = connectionOf(connection)) {
-            exchange->owner = owner;
-            owner->requestLineSeen = true;
-            owner->headDeadlineMs = qMin(owner->headDeadlineMs, nowMs() + listener->m_settings.headerTimeoutMs);
-        }
+        auto *exchange = new HttpExchange(listener->m_nextExchangeId++, connection, uri);
+        if (exchange->owner)
+            exchange->owner->requestLineArrived(nowMs() + listener->m_settings.headerTimeoutMs);
         return exchange;
     }
 
     static void completed(void *cls, MHD_Connection *connection, void **context, MHD_RequestTerminationCode code)
     {
         auto *listener = static_cast<HttpListener *>(cls);
-        if (Connection *owner = connectionOf(connection)) {
+        if (HttpConnection *owner = HttpConnection::of(connection)) {
             // Until the next request line is in, MHD's idle timeout closes a silent connection; this
             // deadline only bounds a next request line dribbled in slowly from now on.
-            owner->readingHead = true;
-            owner->requestLineSeen = false;
-            owner->headDeadlineMs = nowMs() + listener->m_settings.idleTimeoutMs + listener->m_settings.headerTimeoutMs;
+            owner->exchangeCompleted(nowMs() + listener->m_settings.idleTimeoutMs + listener->m_settings.headerTimeoutMs);
             // Draining: a connection that has just finished its answer is between requests, like
             // those stopAccepting() cut, and must not wait for the idle timeout either.
             if (listener->m_quiesced && !owner->cut) {
-                owner->cut = true;
-                ::shutdown(owner->fd, SHUT_RDWR);
+                owner->shutDown();
                 listener->scheduleRun();
             }
         }
-        auto *exchange = static_cast<Exchange *>(*context);
+        auto *exchange = static_cast<HttpExchange *>(*context);
         *context = nullptr;
-        if (exchange)
-            listener->finishExchange(exchange, code);
+        if (exchange) {
+            listener->m_suspended.remove(exchange->id);
+            exchange->finish(code == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+            delete exchange;
+        }
     }
 
     static void connectionEvent(void *cls, MHD_Connection *connection, void **socketContext, MHD_ConnectionNotificationCode code)
     {
         auto *listener = static_cast<HttpListener *>(cls);
         if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-            auto *state = new Connection;
-            state->connection = connection;
-            if (const MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD))
-                state->fd = info->connect_fd;
-            state->headDeadlineMs = nowMs() + listener->m_settings.headerTimeoutMs;
+            auto *state = new HttpConnection(connection, nowMs() + listener->m_settings.headerTimeoutMs);
             listener->m_connections.insert(state);
             *socketContext = state;
             return;
         }
-        auto *state = static_cast<Connection *>(*socketContext);
+        auto *state = static_cast<HttpConnection *>(*socketContext);
         // At the limit MHD took the listening socket out of its epoll set and puts it back only at
         // the start of its next run; clients waiting in the backlog bring no new event: run again.
         if (listener->m_connections.size() >= listener->m_settings.maxConnections)
@@ -175,14 +103,6 @@ struct HttpListener::Callbacks
 
     // MHD unescapes the URL and query arguments in place unless told not to; we forward them as sent.
     static size_t unescape(void *, MHD_Connection *, char *text) { return std::strlen(text); }
-
-    static MHD_Result field(void *cls, MHD_ValueKind, const char *name, size_t nameSize, const char *value, size_t valueSize)
-    {
-        static_cast<QList<ParsedRequestHead::Field> *>(cls)->append({name, nameSize, value ? value : "", value ? valueSize : 0});
-        return MHD_YES;
-    }
-
-    static void freeBody(void *cls) { delete static_cast<QByteArray *>(cls); }
 
     static void log(void *cls, const char *format, va_list arguments)
     {
@@ -215,10 +135,9 @@ HttpListener::~HttpListener()
     delete m_notifier;
     m_notifier = nullptr;
     // MHD refuses to stop while connections are suspended: resume them, to be closed unanswered.
-    for (Exchange *exchange : std::as_const(m_suspended)) {
+    for (HttpExchange *exchange : std::as_const(m_suspended)) {
         exchange->abandoned = true;
-        exchange->suspended = false;
-        MHD_resume_connection(exchange->connection);
+        exchange->resume();
     }
     m_suspended.clear();
     MHD_stop_daemon(m_daemon); // completes every exchange and closes every connection
@@ -348,123 +267,48 @@ void HttpListener::stopAccepting()
     if (socket != MHD_INVALID_SOCKET)
         ::close(socket);
     // Connections between two requests would otherwise stay until the idle timeout.
-    for (Connection *connection : std::as_const(m_connections)) {
-        if (connection->readingHead && !connection->requestLineSeen && !connection->cut) {
-            connection->cut = true;
-            ::shutdown(connection->fd, SHUT_RDWR);
-        }
+    for (HttpConnection *connection : std::as_const(m_connections)) {
+        if (connection->isBetweenRequests())
+            connection->shutDown();
     }
     scheduleRun();
 }
 
-bool HttpListener::handleAccess(MHD_Connection *connection, Exchange *exchange, const char *method, const char *version,
-                                const char *uploadData, size_t *uploadDataSize)
+bool HttpListener::handleAccess(HttpExchange *exchange, const char *method, const char *version, const char *uploadData,
+                                size_t *uploadDataSize)
 {
-    if (!exchange->started) { // the head is complete
-        exchange->started = true;
-        return beginExchange(connection, exchange, method, version);
-    }
+    if (!exchange->started) // the head is complete
+        return exchange->begin(method, version, m_settings.maxHeaderBytes, m_settings.maxBodyBytes, m_tls);
     if (*uploadDataSize > 0) {
-        if (!exchange->overLimit) {
-            QByteArray &body = exchange->request.body;
-            if (body.size() + static_cast<qint64>(*uploadDataSize) > m_settings.maxBodyBytes) {
-                exchange->overLimit = true; // MHD cannot answer mid-upload: drop the rest, answer at its end
-                body = QByteArray();
-            } else {
-                body.append(uploadData, static_cast<qsizetype>(*uploadDataSize));
-            }
-        }
+        exchange->receiveBody(uploadData, *uploadDataSize, m_settings.maxBodyBytes);
         *uploadDataSize = 0;
         return true;
     }
     if (exchange->abandoned) // resumed only so that MHD closes the connection
         return false;
     if (exchange->overLimit)
-        return queue(connection, errorResponse(413, QStringLiteral("request body over the limit of %1 bytes").arg(m_settings.maxBodyBytes)));
-    if (exchange->answerReady) {
-        exchange->answerReady = false;
-        return queue(connection, std::exchange(exchange->answer, {}));
-    }
+        return exchange->refuse(413, QStringLiteral("request body over the limit of %1 bytes").arg(m_settings.maxBodyBytes));
+    if (exchange->answerReady)
+        return exchange->sendAnswer(m_quiesced);
     if (exchange->pending)
         return true;
-    return dispatch(connection, exchange);
+    return dispatch(exchange);
 }
 
-bool HttpListener::beginExchange(MHD_Connection *connection, Exchange *exchange, const char *method, const char *version)
-{
-    if (exchange->owner)
-        exchange->owner->readingHead = false;
-    ParsedRequestHead head;
-    head.start = method;
-    if (const MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE))
-        head.size = info->header_size;
-    head.targetAt = exchange->targetAt;
-    head.target = exchange->target;
-    head.version = version;
-    MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &Callbacks::field, &head.fields);
-    if (const HeadRefusal refusal = checkRequestHead(head, m_settings.maxHeaderBytes, m_settings.maxBodyBytes)) {
-        qCDebug(lcListener).noquote() << "refused a request with" << refusal.status << refusal.reason;
-        // Queued before the body is read: MHD reads none of it and closes after the answer.
-        return queue(connection, errorResponse(refusal.status, refusal.reason));
-    }
-    HttpServerRequest &request = exchange->request;
-    request.method = method;
-    request.pathAndQuery = exchange->target;
-    request.version = version;
-    request.tls = m_tls;
-    request.headers.reserve(head.fields.size());
-    for (const ParsedRequestHead::Field &field : std::as_const(head.fields)) {
-        qsizetype valueSize = static_cast<qsizetype>(field.valueSize);
-        while (valueSize > 0 && (field.value[valueSize - 1] == ' ' || field.value[valueSize - 1] == '\t'))
-            --valueSize; // trailing whitespace is not part of a field value (RFC 9110 5.5)
-        request.headers.append({QByteArray(field.name, static_cast<qsizetype>(field.nameSize)), QByteArray(field.value, valueSize)});
-    }
-    if (const MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS)) {
-        const QHostAddress peer(info->client_addr);
-        bool mapped = false;
-        const quint32 v4 = peer.toIPv4Address(&mapped); // dual-stack sockets see IPv4 clients as ::ffff:a.b.c.d
-        request.peerAddress = mapped ? QHostAddress(v4) : peer;
-        request.peerPort = portOf(info->client_addr);
-    }
-    const QByteArray length = headerValue(request.headers, "Content-Length");
-    if (!length.isEmpty()) // within maxBodyBytes (checked); capped, as an announced body may never come
-        request.body.reserve(static_cast<qsizetype>(qMin<qint64>(length.toLongLong(), 1024 * 1024)));
-    return true;
-}
-
-bool HttpListener::dispatch(MHD_Connection *connection, Exchange *exchange)
+bool HttpListener::dispatch(HttpExchange *exchange)
 {
     exchange->pending = new PendingRequest(this, exchange, std::exchange(exchange->request, {}));
     exchange->inHandler = true;
     Q_EMIT requestReceived(exchange->pending);
     exchange->inHandler = false;
-    if (exchange->answerReady) { // answered from inside the signal: no need to suspend
-        exchange->answerReady = false;
-        return queue(connection, std::exchange(exchange->answer, {}));
-    }
-    MHD_suspend_connection(connection);
-    exchange->suspended = true;
+    if (exchange->answerReady) // answered from inside the signal: no need to suspend
+        return exchange->sendAnswer(m_quiesced);
+    exchange->suspend();
     m_suspended.insert(exchange->id, exchange);
     return true;
 }
 
-void HttpListener::finishExchange(Exchange *exchange, int terminationCode)
-{
-    m_suspended.remove(exchange->id);
-    if (PendingRequest *pending = exchange->pending) {
-        pending->detach();
-        if (terminationCode != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
-            if (!pending->isAnswered() && !pending->isAbandoned())
-                qCDebug(lcListener).noquote() << "client left before the answer to" << pending->request().method
-                                              << pending->request().pathAndQuery;
-            pending->markAbandoned();
-        }
-        pending->deleteLater();
-    }
-    delete exchange;
-}
-
-void HttpListener::deliver(Exchange *exchange, const HttpServerResponse &response)
+void HttpListener::deliver(HttpExchange *exchange, const HttpServerResponse &response)
 {
     if (exchange->abandoned)
         return;
@@ -474,36 +318,6 @@ void HttpListener::deliver(Exchange *exchange, const HttpServerResponse &respons
         return; // the access callback on the stack queues it
     m_toResume.append(exchange->id);
     scheduleRun();
-}
-
-bool HttpListener::queue(MHD_Connection *connection, const HttpServerResponse &response)
-{
-    int status = response.status;
-    if (status < 200 || status > 599) {
-        qCWarning(lcListener) << "handler answered with invalid status" << status << "- sending 500";
-        status = 500;
-    }
-    // MHD sends straight from a copy of the QByteArray (shared, not duplicated) and frees it after.
-    auto *body = new QByteArray(response.body);
-    MHD_Response *reply = MHD_create_response_from_buffer_with_free_callback_cls(
-        static_cast<size_t>(body->size()), body->data(), &Callbacks::freeBody, body);
-    if (!reply) {
-        delete body;
-        return false;
-    }
-    for (const HttpHeader &header : response.headers) {
-        // MHD frames the body itself (and leaves it out for HEAD, 204 and 304).
-        if (header.first.compare("Content-Length", Qt::CaseInsensitive) == 0
-            || header.first.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0)
-            continue;
-        if (MHD_add_response_header(reply, header.first.constData(), header.second.constData()) != MHD_YES)
-            qCWarning(lcListener) << "libmicrohttpd refused response header" << header.first << "(control characters?)";
-    }
-    if (m_quiesced && !hasHeader(response.headers, "Connection"))
-        MHD_add_response_header(reply, "Connection", "close"); // draining: do not invite another request
-    const MHD_Result result = MHD_queue_response(connection, static_cast<unsigned int>(status), reply);
-    MHD_destroy_response(reply);
-    return result == MHD_YES;
 }
 
 void HttpListener::run()
@@ -518,10 +332,8 @@ void HttpListener::run()
     m_inRun = true;
     // Resumed here, outside MHD's callbacks, and run at once so answers leave without waiting for I/O.
     for (const quint64 id : std::exchange(m_toResume, {})) {
-        if (Exchange *exchange = m_suspended.take(id)) {
-            exchange->suspended = false;
-            MHD_resume_connection(exchange->connection);
-        }
+        if (HttpExchange *exchange = m_suspended.take(id))
+            exchange->resume();
     }
     MHD_run(m_daemon);
     m_inRun = false;
@@ -555,16 +367,16 @@ void HttpListener::sweep()
 {
     const qint64 now = nowMs();
     bool changed = false;
-    for (Connection *connection : std::as_const(m_connections)) {
-        if (connection->readingHead && !connection->cut && now >= connection->headDeadlineMs) {
-            cutSlowHead(connection);
+    for (HttpConnection *connection : std::as_const(m_connections)) {
+        if (connection->isHeadOverdue(now)) {
+            connection->cutSlowHead(m_settings.headerTimeoutMs, m_tls);
             changed = true;
         }
     }
     // MHD reads nothing from a suspended connection, so it cannot see its client leave; we look.
     QList<PendingRequest *> gone;
-    for (Exchange *exchange : std::as_const(m_suspended)) {
-        if (!exchange->abandoned && exchange->owner && peerGone(exchange->owner->fd)) {
+    for (HttpExchange *exchange : std::as_const(m_suspended)) {
+        if (!exchange->abandoned && exchange->owner && exchange->owner->peerGone()) {
             exchange->abandoned = true;
             m_toResume.append(exchange->id); // resumed, MHD calls us, we refuse, MHD closes
             gone.append(exchange->pending);
@@ -574,21 +386,6 @@ void HttpListener::sweep()
         pending->markAbandoned();
     if (changed || !gone.isEmpty())
         scheduleRun();
-}
-
-void HttpListener::cutSlowHead(Connection *connection)
-{
-    // MHD's only timeout is for idleness, and a client sending its head a byte at a time is never
-    // idle (slowloris). Shut the socket down and MHD, seeing it end, closes the connection itself.
-    connection->cut = true;
-    qCDebug(lcListener) << "request head not complete within" << m_settings.headerTimeoutMs << "ms: closing";
-    if (!m_tls) { // nothing of this head was answered yet, so a 408 cannot interleave with MHD's output
-        const QByteArray reason = QStringLiteral("request head not complete within %1 ms\n").arg(m_settings.headerTimeoutMs).toUtf8();
-        const QByteArray answer = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                  "Content-Length: " + QByteArray::number(reason.size()) + "\r\n\r\n" + reason;
-        (void)::send(connection->fd, answer.constData(), static_cast<size_t>(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
-    ::shutdown(connection->fd, SHUT_RDWR);
 }
 
 } // namespace herald

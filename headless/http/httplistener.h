@@ -13,11 +13,12 @@
 #include <QTimer>
 
 struct MHD_Daemon;
-struct MHD_Connection;
 class QSocketNotifier;
 
 namespace herald {
 
+struct HttpConnection;
+struct HttpExchange;
 class PendingRequest;
 
 // HTTP/1.1 server on libmicrohttpd, run by the Qt event loop on the calling thread (MHD's epoll fd
@@ -58,24 +59,18 @@ Q_SIGNALS:
 
 private:
     friend class PendingRequest;
-    struct Connection; // one TCP connection, from accept to close
-    struct Exchange;   // one request and its answer, from the request line to completion
-    struct Callbacks;  // libmicrohttpd's C callbacks, defined in the .cpp
+    struct Callbacks; // libmicrohttpd's C callbacks, defined in the .cpp
     friend struct Callbacks;
 
     bool startDaemon(const Settings &settings, bool dualStack, QString *error);
-    bool beginExchange(MHD_Connection *connection, Exchange *exchange, const char *method, const char *version);
-    bool handleAccess(MHD_Connection *connection, Exchange *exchange, const char *method, const char *version,
-                      const char *uploadData, size_t *uploadDataSize);
-    bool dispatch(MHD_Connection *connection, Exchange *exchange);
-    void finishExchange(Exchange *exchange, int terminationCode);
-    void deliver(Exchange *exchange, const HttpServerResponse &response);
-    bool queue(MHD_Connection *connection, const HttpServerResponse &response);
+    bool handleAccess(HttpExchange *exchange, const char *method, const char *version, const char *uploadData,
+                      size_t *uploadDataSize);
+    bool dispatch(HttpExchange *exchange);
+    void deliver(HttpExchange *exchange, const HttpServerResponse &response);
     void run();
     void scheduleRun();
     void armTimers();
     void sweep();
-    void cutSlowHead(Connection *connection);
 
     MHD_Daemon *m_daemon = nullptr;
     QSocketNotifier *m_notifier = nullptr;
@@ -93,8 +88,8 @@ private:
     QStringList m_startErrors; // what MHD logged while starting, for listen()'s error
     bool m_starting = false;
     quint64 m_nextExchangeId = 1;
-    QSet<Connection *> m_connections;
-    QHash<quint64, Exchange *> m_suspended;
+    QSet<HttpConnection *> m_connections;
+    QHash<quint64, HttpExchange *> m_suspended;
     QList<quint64> m_toResume;
 };
 

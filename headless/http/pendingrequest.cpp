@@ -1,8 +1,10 @@
 #include "http/pendingrequest.h"
 
+#include "http/httplistener.h"
+
 namespace herald {
 
-PendingRequest::PendingRequest(HttpListener *listener, HttpListener::Exchange *exchange, HttpServerRequest request)
+PendingRequest::PendingRequest(HttpListener *listener, HttpExchange *exchange, HttpServerRequest request)
     : QObject(listener)
     , m_listener(listener)
     , m_exchange(exchange)

@@ -1,11 +1,13 @@
 #pragma once
 
-#include "http/httplistener.h"
 #include "http/httpmessage.h"
 
 #include <QObject>
 
 namespace herald {
+
+class HttpListener;
+struct HttpExchange;
 
 // One received request waiting for its answer: respond() may come at once or much later (the
 // connection is suspended meanwhile). If the client leaves first, abandoned() is emitted and
@@ -26,13 +28,14 @@ Q_SIGNALS:
 
 private:
     friend class HttpListener;
-    PendingRequest(HttpListener *listener, HttpListener::Exchange *exchange, HttpServerRequest request);
+    friend struct HttpExchange;
+    PendingRequest(HttpListener *listener, HttpExchange *exchange, HttpServerRequest request);
     void markAbandoned();
     // The exchange is over (answered, abandoned or the listener stopped): forget the listener's state.
     void detach() { m_exchange = nullptr; }
 
     HttpListener *m_listener;
-    HttpListener::Exchange *m_exchange;
+    HttpExchange *m_exchange;
     HttpServerRequest m_request;
     bool m_answered = false;
     bool m_abandoned = false;

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QtGlobal>
+
+struct MHD_Connection;
+
+namespace herald {
+
+// One TCP connection of the HttpListener, from accept to close: when its next request head is due,
+// and the ways Herald ends a connection that libmicrohttpd would keep (a slow head, a drain).
+struct HttpConnection
+{
+    // Accepted now; its first request head must be complete by headDeadlineMs.
+    HttpConnection(MHD_Connection *connection, qint64 headDeadlineMs);
+    // The state the listener attached to an MHD connection, or null.
+    static HttpConnection *of(MHD_Connection *connection);
+
+    // A request line is in: its head must be complete by deadlineMs (or the earlier deadline already set).
+    void requestLineArrived(qint64 deadlineMs);
+    // The answer is out: the connection waits for its next request head, due by nextHeadDeadlineMs.
+    void exchangeCompleted(qint64 nextHeadDeadlineMs);
+    // Idle between two requests, not yet cut (what a drain closes at once).
+    bool isBetweenRequests() const { return readingHead && !requestLineSeen && !cut; }
+    bool isHeadOverdue(qint64 nowMs) const { return readingHead && !cut && nowMs >= headDeadlineMs; }
+
+    // Shuts the socket down; MHD, seeing it end, closes the connection on its next run.
+    void shutDown();
+    // A request head still incomplete at its deadline (slowloris): 408 where no TLS is in the way, then shut down.
+    void cutSlowHead(int headerTimeoutMs, bool tls);
+    // The client is gone once the TCP connection left ESTABLISHED (FIN, half-close, or RST).
+    bool peerGone() const;
+
+    MHD_Connection *connection = nullptr;
+    int fd = -1;
+    qint64 headDeadlineMs = 0; // the next request head must be complete by then
+    bool readingHead = true;   // between requests, or inside a head
+    bool requestLineSeen = false;
+    bool cut = false; // shut down by us; MHD closes it on its next run
+};
+
+} // namespace herald
