@@ -36,13 +36,13 @@ bool RedisServer::start(QString *error)
         *error = m_process.errorString();
         return false;
     }
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        if (cli({QStringLiteral("PING")}).trimmed() == "PONG")
-            return true;
-        if (m_process.state() == QProcess::NotRunning)
-            break;
-        QTest::qWait(50);
-    }
+    bool answered = false;
+    const bool ended = QTest::qWaitFor([this, &answered] {
+        answered = cli({QStringLiteral("PING")}).trimmed() == "PONG";
+        return answered || m_process.state() == QProcess::NotRunning;
+    }, 10000);
+    if (ended && answered)
+        return true;
     *error = QStringLiteral("redis-server did not answer: ") + QString::fromLocal8Bit(m_process.readAll());
     return false;
 }
