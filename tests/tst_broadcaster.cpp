@@ -34,6 +34,14 @@ private:
         return probe.serverPort(); // closed again when probe goes out of scope
     }
 
+    // Would the breaker let a half-open probe to `key` through now? Asked of a copy, so the probe
+    // slot of the real breaker stays free for the next broadcast.
+    static bool coolDownPassed(Broadcaster &broadcaster, const QString &key)
+    {
+        CircuitBreaker copy = broadcaster.circuitBreaker();
+        return copy.allow(key, broadcaster.nowMs());
+    }
+
     // The transport under test, from HERALD_TEST_TRANSPORT (qnam when unset).
     static Transport *newTransport(bool verifyPeer = true)
     {
@@ -364,7 +372,7 @@ private Q_SLOTS:
         QCOMPARE(revived.requestCount(), 0);
 
         // After the cool-down a half-open probe goes through and its success closes the circuit.
-        QTest::qWait(broadcaster.circuitBreaker().cooldownMs + 50);
+        QTRY_VERIFY(coolDownPassed(broadcaster, targets.first().key()));
         const Run probe = run(broadcaster, {}, targets, options);
         QCOMPARE(probe.results.first().outcome, TargetOutcome::Ok);
         QCOMPARE(revived.requestCount(), 1);
@@ -381,7 +389,7 @@ private Q_SLOTS:
         options.retry.maxRetries = 0;
         run(broadcaster, {}, targets, options);
         QCOMPARE(broadcaster.circuitBreaker().state(targets.first().key()), CircuitBreaker::State::Open);
-        QTest::qWait(250);
+        QTRY_VERIFY(coolDownPassed(broadcaster, targets.first().key()));
         QCOMPARE(run(broadcaster, {}, targets, options).results.first().outcome, TargetOutcome::Refused);
         QCOMPARE(broadcaster.circuitBreaker().state(targets.first().key()), CircuitBreaker::State::Open);
         QCOMPARE(run(broadcaster, {}, targets, options).results.first().outcome, TargetOutcome::CircuitOpen);

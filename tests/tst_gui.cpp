@@ -221,7 +221,9 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
         QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
         QVERIFY(finished.wait(10000));
-        QTest::qWait(200);
+        // The history panel shows the broadcast once the history thread has recorded it.
+        QTRY_VERIFY(m_window->historyWidget()->model()->rowCount() > 0
+                    && m_window->historyWidget()->model()->entry(0).request.pathAndQuery == "/product/42?lang=en");
         QVERIFY(m_window->grab().save(path));
     }
 };

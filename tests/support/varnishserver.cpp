@@ -61,15 +61,15 @@ bool VarnishServer::start(quint16 backendPort, QString *error)
         return false;
     }
     // Ready once it accepts connections (VCL compilation takes a moment).
-    for (int attempt = 0; attempt < 100; ++attempt) {
+    bool accepted = false;
+    const bool ended = QTest::qWaitFor([this, &accepted] {
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_port);
-        if (socket.waitForConnected(100))
-            return true;
-        if (m_process.state() == QProcess::NotRunning)
-            break;
-        QTest::qWait(100);
-    }
+        accepted = socket.waitForConnected(100);
+        return accepted || m_process.state() == QProcess::NotRunning;
+    }, 20000);
+    if (ended && accepted)
+        return true;
     *error = QStringLiteral("varnishd did not start: ") + QString::fromLocal8Bit(m_process.readAll());
     return false;
 }
