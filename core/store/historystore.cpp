@@ -318,4 +318,69 @@ int HistoryStore::count() const
     return 0;
 }
 
+int HistoryStore::merge(const QString &otherPath, QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.isOpen() || !QFileInfo(otherPath).isFile()) { // ATTACH would create a missing file
+        if (error)
+            *error = db.isOpen() ? QStringLiteral("history: no file %1").arg(otherPath) : QStringLiteral("history: not open");
+        return -1;
+    }
+    {
+        QSqlQuery attach(db);
+        attach.prepare(QStringLiteral("ATTACH DATABASE ? AS other"));
+        attach.addBindValue(otherPath);
+        if (!attach.exec()) {
+            if (error)
+                *error = sqlError(QStringLiteral("cannot open %1").arg(otherPath), attach.lastError());
+            return -1;
+        }
+    }
+    const int added = mergeAttached(error);
+    QSqlQuery(db).exec(QStringLiteral("DETACH DATABASE other"));
+    return added;
+}
+
+int HistoryStore::mergeAttached(QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    db.transaction();
+    QSqlQuery query(db);
+    auto fail = [&](const QString &what) {
+        if (error)
+            *error = sqlError(what, query.lastError());
+        query.finish();
+        db.rollback();
+        return -1;
+    };
+    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM main.broadcasts")) || !query.next())
+        return fail(QStringLiteral("cannot merge"));
+    // The other file's ids move past this one's last; a broadcast already here (same start,
+    // method, path and origin) is skipped, so only rows with ids above the offset are new.
+    const qint64 offset = query.value(0).toLongLong();
+    query.prepare(QStringLiteral("INSERT INTO main.broadcasts (%1) SELECT id + ?, %2 FROM other.broadcasts o "
+                                 "WHERE NOT EXISTS (SELECT 1 FROM main.broadcasts m WHERE m.started_at = o.started_at "
+                                 "AND m.method = o.method AND m.path = o.path AND m.origin IS o.origin)")
+                      .arg(QLatin1String(entryColumns), QLatin1String(entryColumns).mid(4)));
+    query.addBindValue(offset);
+    if (!query.exec())
+        return fail(QStringLiteral("cannot merge broadcasts"));
+    const int added = query.numRowsAffected();
+    query.prepare(QStringLiteral("INSERT INTO main.target_results (broadcast_id, position, target, outcome, status, "
+                                 "latency_ms, attempts, error) SELECT broadcast_id + ?, position, target, outcome, "
+                                 "status, latency_ms, attempts, error FROM other.target_results "
+                                 "WHERE broadcast_id + ? IN (SELECT id FROM main.broadcasts WHERE id > ?)"));
+    for (int i = 0; i < 3; ++i)
+        query.addBindValue(offset);
+    if (!query.exec())
+        return fail(QStringLiteral("cannot merge target results"));
+    query.finish();
+    if (!db.commit()) {
+        if (error)
+            *error = sqlError(QStringLiteral("cannot commit"), db.lastError());
+        return -1;
+    }
+    return added;
+}
+
 } // namespace herald
