@@ -22,6 +22,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -81,6 +82,8 @@ class TestSharedStore : public QObject
             QVERIFY2(history.record(entry, &error) > 0, qPrintable(error));
         }
     }
+    // The migration's herald.store line must appear (the test fails at its end otherwise).
+    static void expectLog(const QString &pattern) { QTest::ignoreMessage(QtInfoMsg, QRegularExpression(pattern)); }
     static int historyCount(const QString &path)
     {
         HistoryStore history(path);
@@ -119,11 +122,11 @@ private Q_SLOTS:
         write(location.legacyGuiDataDirectory() + QStringLiteral("/notes.txt"), "kept by the GUI\n");
         record(location.legacyGuiDataDirectory() + QStringLiteral("/history.sqlite"), "/old", 2);
 
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^moved .*/herald/herald/profiles/both.json to "
-                                                                          ".*/herald/profiles/both-from-gui.json \\(.*/herald/profiles/both.json exists already\\)$")));
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^moved .*/herald/herald/profiles/only-gui.json to .*/herald/profiles/only-gui.json$")));
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^moved .*/herald/herald/history.sqlite to .*/herald/history.sqlite$")));
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^moved .*/herald/herald/notes.txt to .*/herald/notes.txt$")));
+        expectLog(QStringLiteral("^moved .*/herald/herald/profiles/both.json to .*/herald/profiles/both-from-gui.json "
+                                 "\\(.*/herald/profiles/both.json exists already\\)$"));
+        expectLog(QStringLiteral("^moved .*/herald/herald/profiles/only-gui.json to .*/herald/profiles/only-gui.json$"));
+        expectLog(QStringLiteral("^moved .*/herald/herald/history.sqlite to .*/herald/history.sqlite$"));
+        expectLog(QStringLiteral("^moved .*/herald/herald/notes.txt to .*/herald/notes.txt$"));
         QCOMPARE(StoreMigration(location).run().size(), 4);
 
         const ProfileStore store(location.profileDirectory());
@@ -150,7 +153,7 @@ private Q_SLOTS:
         const StoreLocation location;
         record(location.historyPath(), "/cli", 1);
         record(location.legacyGuiDataDirectory() + QStringLiteral("/history.sqlite"), "/gui", 3);
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^merged 3 broadcasts from .*/herald/herald/history.sqlite into .*/herald/history.sqlite")));
+        expectLog(QStringLiteral("^merged 3 broadcasts from .*/herald/herald/history.sqlite into .*/herald/history.sqlite"));
         QCOMPARE(StoreMigration(location).run().size(), 1);
         QCOMPARE(historyCount(location.historyPath()), 4);
         QVERIFY(!QFileInfo::exists(location.legacyGuiDataDirectory()));
@@ -171,8 +174,8 @@ private Q_SLOTS:
         auto busy = std::make_unique<HistoryStore>(oldHistory); // an old GUI still running: its log stays
         QVERIFY(busy->open(nullptr));
 
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^kept .*/herald/herald/profiles/p.json where it is: cannot create .*/herald/profiles$")));
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^kept .*/herald/herald/history.sqlite where it is: it is in use")));
+        expectLog(QStringLiteral("^kept .*/herald/herald/profiles/p.json where it is: cannot create .*/herald/profiles$"));
+        expectLog(QStringLiteral("^kept .*/herald/herald/history.sqlite where it is: it is in use"));
         QCOMPARE(StoreMigration(location).run().size(), 2);
         QCOMPARE(read(oldProfile), bytes);
         QCOMPARE(historyCount(oldHistory), 1);
@@ -180,8 +183,8 @@ private Q_SLOTS:
 
         QVERIFY(QFile::remove(location.profileDirectory()));
         busy.reset();
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^moved .*/herald/herald/profiles/p.json to ")));
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("^moved .*/herald/herald/history.sqlite to ")));
+        expectLog(QStringLiteral("^moved .*/herald/herald/profiles/p.json to "));
+        expectLog(QStringLiteral("^moved .*/herald/herald/history.sqlite to "));
         QCOMPARE(StoreMigration(location).run().size(), 2);
         QCOMPARE(read(location.profileDirectory() + QStringLiteral("/p.json")), bytes);
         QCOMPARE(historyCount(location.historyPath()), 1);
@@ -231,6 +234,23 @@ private Q_SLOTS:
         QTRY_COMPARE(history->rowCount(), 1);
         QCOMPARE(history->index(0, HistoryModel::MethodColumn).data().toString(), QStringLiteral("BAN"));
         QCOMPARE(history->index(0, HistoryModel::PathColumn).data().toString(), QStringLiteral("/from/cli"));
+    }
+
+    // Without an organization name a default QSettings would be "Unknown Organization"; the
+    // window keeps its preferences in herald/herald.conf, where it always did.
+    void theGuiKeepsItsPreferencesInHeraldConf()
+    {
+        {
+            const StoreLocation location;
+            Broadcaster broadcaster;
+            MainWindow window(&broadcaster, location.profileDirectory(), location.historyPath());
+            window.show();
+            QVERIFY(window.close());
+        }
+        // QSettings fixes its folder at first use in a process, so ask it rather than this test's HOME.
+        const QSettings settings(QStringLiteral("herald"), QStringLiteral("herald"));
+        QVERIFY2(settings.fileName().endsWith(QLatin1String("/herald/herald.conf")), qPrintable(settings.fileName()));
+        QCOMPARE(settings.value(QStringLiteral("history/keepEntries")).toInt(), 1000);
     }
 
     // The real GUI start runs the migration: the window comes up with the old folders moved.
