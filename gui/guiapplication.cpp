@@ -1,9 +1,9 @@
 #include "guiapplication.h"
 
 #include "broadcast/broadcaster.h"
-#include "store/historystore.h"
 #include "mainwindow.h"
-#include "store/profilestore.h"
+#include "store/storelocation.h"
+#include "store/storemigration.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -14,11 +14,13 @@ int GuiApplication::run(int &argc, char **argv)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("herald"));
-    QApplication::setOrganizationName(QStringLiteral("herald"));
     QApplication::setApplicationDisplayName(QStringLiteral("Herald"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/herald/icons/herald.svg")));
+    // No organization name: it would put the GUI's files in herald/herald, apart from the CLI's.
+    const StoreLocation location;
+    StoreMigration(location).run();
     Broadcaster broadcaster;
-    MainWindow window(&broadcaster, ProfileStore::defaultDirectory(), HistoryStore::defaultPath());
+    MainWindow window(&broadcaster, location.profileDirectory(), location.historyPath());
     window.resize(1100, 760);
     window.show();
     return QApplication::exec();

@@ -94,7 +94,7 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     });
     connect(m_history, &HistoryWidget::rerunRequested, this, &MainWindow::onRerunFromHistory);
 
-    QSettings settings;
+    QSettings settings(QStringLiteral("herald"), QStringLiteral("herald")); // ~/.config/herald/herald.conf
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     m_composer->restoreSettings(settings);
     m_confirmThreshold = settings.value(QStringLiteral("confirm/threshold"), 1).toInt();
@@ -115,7 +115,7 @@ MainWindow::~MainWindow()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    QSettings settings;
+    QSettings settings(QStringLiteral("herald"), QStringLiteral("herald")); // ~/.config/herald/herald.conf
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_composer->saveSettings(settings);
     settings.setValue(QStringLiteral("confirm/threshold"), m_confirmThreshold);

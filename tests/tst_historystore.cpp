@@ -2,6 +2,7 @@
 #include "store/historystore.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -117,6 +118,44 @@ private Q_SLOTS:
         QVERIFY2(error.contains(path), qPrintable(error));
         QVERIFY(!store.isOpen());
         QCOMPARE(store.record(makeEntry("PURGE", "/", true), &error), 0);
+    }
+
+    // Another file's broadcasts come in with their per-target results, newest first among this
+    // file's own; merging the same file again adds nothing.
+    void mergeAddsTheOtherFilesBroadcastsOnce()
+    {
+        QTemporaryDir dir;
+        const QString otherPath = dir.filePath(QStringLiteral("other.sqlite"));
+        {
+            HistoryStore other(otherPath);
+            QVERIFY(other.open(nullptr));
+            QVERIFY(other.record(makeEntry("BAN", "/other-new", false, 1000), nullptr) > 0);
+            QVERIFY(other.record(makeEntry("BAN", "/other-old", true, 90000), nullptr) > 0);
+        }
+        HistoryStore store(dir.filePath(QStringLiteral("h.sqlite")));
+        QVERIFY(store.open(nullptr));
+        QVERIFY(store.record(makeEntry("PURGE", "/mine", true, 30000), nullptr) > 0);
+        QString error;
+        QCOMPARE(store.merge(otherPath, &error), 2);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QList<HistoryEntry> entries = store.list();
+        QCOMPARE(entries.size(), 3);
+        QCOMPARE(entries.at(0).request.pathAndQuery, QByteArray("/other-new"));
+        QCOMPARE(entries.at(1).request.pathAndQuery, QByteArray("/mine"));
+        QCOMPARE(entries.at(2).request.pathAndQuery, QByteArray("/other-old"));
+        const HistoryEntry merged = store.entry(entries.at(0).id);
+        QCOMPARE(merged.results.size(), 2);
+        QCOMPARE(merged.results.at(1).outcome, TargetOutcome::Timeout);
+        QCOMPARE(merged.results.at(1).error, QStringLiteral("no answer"));
+        QCOMPARE(store.entry(entries.at(1).id).results.size(), 2);
+
+        QCOMPARE(store.merge(otherPath, &error), 0);
+        QCOMPARE(store.count(), 3);
+        // A missing file is an error naming it, not a new empty database.
+        const QString missing = dir.filePath(QStringLiteral("missing.sqlite"));
+        QCOMPARE(store.merge(missing, &error), -1);
+        QVERIFY2(error.contains(missing), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(missing));
     }
 };
 

@@ -1,5 +1,7 @@
 #include "store/historystore.h"
 
+#include "store/storelocation.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -7,7 +9,6 @@
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QStandardPaths>
 #include <QUuid>
 #include <QVariant>
 
@@ -69,7 +70,7 @@ HistoryStore::~HistoryStore()
 
 QString HistoryStore::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/history.sqlite");
+    return StoreLocation().historyPath();
 }
 
 bool HistoryStore::isOpen() const
@@ -315,6 +316,71 @@ int HistoryStore::count() const
     if (query.exec(QStringLiteral("SELECT COUNT(*) FROM broadcasts")) && query.next())
         return query.value(0).toInt();
     return 0;
+}
+
+int HistoryStore::merge(const QString &otherPath, QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.isOpen() || !QFileInfo(otherPath).isFile()) { // ATTACH would create a missing file
+        if (error)
+            *error = db.isOpen() ? QStringLiteral("history: no file %1").arg(otherPath) : QStringLiteral("history: not open");
+        return -1;
+    }
+    {
+        QSqlQuery attach(db);
+        attach.prepare(QStringLiteral("ATTACH DATABASE ? AS other"));
+        attach.addBindValue(otherPath);
+        if (!attach.exec()) {
+            if (error)
+                *error = sqlError(QStringLiteral("cannot open %1").arg(otherPath), attach.lastError());
+            return -1;
+        }
+    }
+    const int added = mergeAttached(error);
+    QSqlQuery(db).exec(QStringLiteral("DETACH DATABASE other"));
+    return added;
+}
+
+int HistoryStore::mergeAttached(QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    db.transaction();
+    QSqlQuery query(db);
+    auto fail = [&](const QString &what) {
+        if (error)
+            *error = sqlError(what, query.lastError());
+        query.finish();
+        db.rollback();
+        return -1;
+    };
+    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM main.broadcasts")) || !query.next())
+        return fail(QStringLiteral("cannot merge"));
+    // The other file's ids move past this one's last; a broadcast already here (same start,
+    // method, path and origin) is skipped, so only rows with ids above the offset are new.
+    const qint64 offset = query.value(0).toLongLong();
+    query.prepare(QStringLiteral("INSERT INTO main.broadcasts (%1) SELECT id + ?, %2 FROM other.broadcasts o "
+                                 "WHERE NOT EXISTS (SELECT 1 FROM main.broadcasts m WHERE m.started_at = o.started_at "
+                                 "AND m.method = o.method AND m.path = o.path AND m.origin IS o.origin)")
+                      .arg(QLatin1String(entryColumns), QLatin1String(entryColumns).mid(4)));
+    query.addBindValue(offset);
+    if (!query.exec())
+        return fail(QStringLiteral("cannot merge broadcasts"));
+    const int added = query.numRowsAffected();
+    query.prepare(QStringLiteral("INSERT INTO main.target_results (broadcast_id, position, target, outcome, status, "
+                                 "latency_ms, attempts, error) SELECT broadcast_id + ?, position, target, outcome, "
+                                 "status, latency_ms, attempts, error FROM other.target_results "
+                                 "WHERE broadcast_id + ? IN (SELECT id FROM main.broadcasts WHERE id > ?)"));
+    for (int i = 0; i < 3; ++i)
+        query.addBindValue(offset);
+    if (!query.exec())
+        return fail(QStringLiteral("cannot merge target results"));
+    query.finish();
+    if (!db.commit()) {
+        if (error)
+            *error = sqlError(QStringLiteral("cannot commit"), db.lastError());
+        return -1;
+    }
+    return added;
 }
 
 } // namespace herald

@@ -33,9 +33,14 @@ public:
     // Keeps at most `maxEntries` (0: no limit) no older than `maxAgeDays` (0: no limit); returns entries removed.
     int applyRetention(int maxEntries, int maxAgeDays, QString *error = nullptr);
     int count() const;
+    // Adds the broadcasts of another history file (e.g. one left in an old folder) that this one
+    // lacks, in one transaction: a failure adds nothing, merging the same file again adds nothing.
+    // Returns the number added, or -1 with the error.
+    int merge(const QString &otherPath, QString *error);
 
 private:
     bool exec(const QString &statement, QString *error);
+    int mergeAttached(QString *error);
 
     QString m_path;
     QString m_connectionName;

@@ -1,12 +1,13 @@
 #include "store/profilestore.h"
 
+#include "store/storelocation.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QStandardPaths>
 
 namespace herald {
 
@@ -85,7 +86,7 @@ ProfileStore::ProfileStore(const QString &directory)
 
 QString ProfileStore::defaultDirectory()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/profiles");
+    return StoreLocation().profileDirectory();
 }
 
 QString ProfileStore::pathFor(const QString &name) const
