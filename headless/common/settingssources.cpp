@@ -17,6 +17,8 @@ QString SettingsSources::readFile(const QString &path, const QStringList &knownK
         return QStringLiteral("config file %1: %2").arg(path, input.errorString());
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(input.readAll(), &parseError);
+    if (!document.isObject() && parseError.error == QJsonParseError::NoError)
+        return QStringLiteral("config file %1: not a JSON object").arg(path);
     if (!document.isObject())
         return QStringLiteral("config file %1: not a JSON object (%2 at offset %3)")
             .arg(path, parseError.errorString())
