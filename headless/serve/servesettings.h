@@ -1,11 +1,10 @@
 #pragma once
 
+#include "common/settingstable.h"
 #include "serve/serveconfig.h"
 
 #include <QHash>
 #include <QStringList>
-
-#include <functional>
 
 class QCommandLineParser;
 
@@ -13,20 +12,12 @@ namespace herald {
 
 // The one table of `herald serve` settings: canonical HERALD_* names, the seeds' aliases,
 // the config-file key and flag of each. Parsing, --help and --print-config all read it, so an
-// error always names the variable the user actually set.
+// error always names the variable the user actually set. The rows live by theme in
+// ServeAddressSettings, ServeBroadcastSettings and ServeLimitSettings; the mechanism is SettingsTable.
 class ServeSettings
 {
 public:
-    struct Setting
-    {
-        QString name;        // HERALD_* variable
-        QStringList aliases; // seeds' variable names accepted as they are
-        QString key;         // config-file key and --flag
-        QString help;
-        bool secret = false;
-        std::function<QString(ServeConfig &, const QString &value)> apply; // returns an error or ""
-        std::function<QString(const ServeConfig &)> show;
-    };
+    using Setting = SettingsTable<ServeConfig>::Setting;
 
     static const QList<Setting> &table();
     static void addOptions(QCommandLineParser &parser);

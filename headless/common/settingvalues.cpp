@@ -1,0 +1,130 @@
+#include "common/settingvalues.h"
+
+#include "util/duration.h"
+
+#include <QRegularExpression>
+#include <QStringList>
+
+namespace herald {
+
+QString SettingValues::parseCount(const QString &value, int minimum, int *out)
+{
+    bool ok = false;
+    const int parsed = value.trimmed().toInt(&ok);
+    if (!ok || parsed < minimum)
+        return QStringLiteral("expected a whole number >= %1").arg(minimum);
+    *out = parsed;
+    return {};
+}
+
+QString SettingValues::parsePort(const QString &value, int minimum, int *out)
+{
+    int port = 0;
+    if (!parseCount(value, minimum, &port).isEmpty() || port > 65535)
+        return QStringLiteral("expected a port number %1-65535").arg(minimum);
+    *out = port;
+    return {};
+}
+
+QString SettingValues::parseDuration(const QString &value, int *out)
+{
+    QString error;
+    if (!herald::parseDuration(value, out, &error))
+        return QStringLiteral("expected a duration like 2s, 500ms or 1m (%1)").arg(error);
+    return {};
+}
+
+QString SettingValues::parseBytes(const QString &value, qint64 *out)
+{
+    static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*$"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    const auto match = pattern.match(value);
+    if (!match.hasMatch())
+        return QStringLiteral("expected a size like 10MiB, 64KiB or a number of bytes");
+    qint64 bytes = match.captured(1).toLongLong();
+    const QChar unit = match.captured(2).isEmpty() ? QLatin1Char('b') : match.captured(2).at(0).toLower();
+    if (unit == QLatin1Char('k'))
+        bytes *= 1024;
+    else if (unit == QLatin1Char('m'))
+        bytes *= 1024 * 1024;
+    else if (unit == QLatin1Char('g'))
+        bytes *= 1024LL * 1024 * 1024;
+    if (bytes <= 0)
+        return QStringLiteral("must be more than 0 bytes");
+    *out = bytes;
+    return {};
+}
+
+QString SettingValues::parseListen(const QString &text, QHostAddress *address, quint16 *port)
+{
+    const QString value = text.trimmed();
+    const int colon = value.lastIndexOf(QLatin1Char(':'));
+    QString host = colon >= 0 ? value.left(colon) : QString();
+    const QString portText = colon >= 0 ? value.mid(colon + 1) : value;
+    bool ok = false;
+    const int parsed = portText.toInt(&ok);
+    if (!ok || parsed < 0 || parsed > 65535)
+        return QStringLiteral("expected [HOST]:PORT such as :8080 or 127.0.0.1:8080");
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    QHostAddress parsedAddress = QHostAddress::Any;
+    if (!host.isEmpty() && host != QLatin1String("0.0.0.0")) {
+        parsedAddress = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+        if (parsedAddress.isNull())
+            return QStringLiteral("'%1' is not an IP address; expected [HOST]:PORT").arg(host);
+    }
+    *address = parsedAddress;
+    *port = static_cast<quint16>(parsed);
+    return {};
+}
+
+QString SettingValues::showListen(const QHostAddress &address, quint16 port)
+{
+    if (address == QHostAddress::Any)
+        return QStringLiteral(":%1").arg(port);
+    return QStringLiteral("%1:%2").arg(address.toString()).arg(port);
+}
+
+QString SettingValues::parseBoolean(const QString &value, bool *out)
+{
+    const QString text = value.trimmed().toLower();
+    if (text != QLatin1String("true") && text != QLatin1String("false"))
+        return QStringLiteral("expected true or false");
+    *out = text == QLatin1String("true");
+    return {};
+}
+
+QString SettingValues::showBoolean(bool value)
+{
+    return value ? QStringLiteral("true") : QStringLiteral("false");
+}
+
+QString SettingValues::parseLogLevel(const QString &value, QString *out)
+{
+    QString level = value.toLower();
+    if (level == QLatin1String("warning"))
+        level = QStringLiteral("warn");
+    if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warn"), QStringLiteral("error")}.contains(level))
+        return QStringLiteral("expected debug, info, warn or error");
+    *out = level;
+    return {};
+}
+
+QString SettingValues::parseLogFormat(const QString &value, QString *out)
+{
+    const QString format = value.toLower();
+    if (format != QLatin1String("text") && format != QLatin1String("json"))
+        return QStringLiteral("expected text or json");
+    *out = format;
+    return {};
+}
+
+QString SettingValues::maskUrlPassword(const QString &value)
+{
+    // scheme://user:password@ -> scheme://user:****@ (the user part may be empty).
+    static const QRegularExpression credentials(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]*://[^:@/]*:)[^@/]*@"));
+    QString masked = value;
+    return masked.replace(credentials, QStringLiteral("\\1****@"));
+}
+
+} // namespace herald
