@@ -192,7 +192,7 @@ void ServeInstance::applyConfig(const ServeConfig &config)
 {
     ServeConfig fresh = config;
     if (m_applied && keepRestartOnly(m_config, &fresh))
-        qCWarning(lcServe) << "SIGHUP: listener, TLS, routes file and DNS source changes need a restart; applying the rest";
+        qCWarning(lcServe) << "SIGHUP: listener, TLS, routes file, DNS source, transport and relay changes need a restart; applying the rest";
     m_broadcaster->headerPolicy() = fresh.headerPolicy;
     m_broadcaster->limiter().perKeyLimit = fresh.perTargetConcurrency;
     m_broadcaster->limiter().totalLimit = fresh.totalConcurrency;
