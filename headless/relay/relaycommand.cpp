@@ -2,6 +2,7 @@
 
 #include "serve/healthprobe.h"
 #include "http/httplistener.h"
+#include "http/httpresponses.h"
 #include "common/logsetup.h"
 #include "common/settingssources.h"
 #include "http/pendingrequest.h"
@@ -28,11 +29,6 @@ int fail(const QString &message)
 {
     std::fprintf(stderr, "herald relay: invalid configuration: %s\n", qPrintable(message));
     return 2;
-}
-
-HttpServerResponse text(int status, const QByteArray &body)
-{
-    return {status, {{"Content-Type", "text/plain; charset=utf-8"}}, body};
 }
 
 } // namespace
@@ -84,7 +80,7 @@ int RelayCommand::run(const QStringList &arguments)
             const QByteArray path = pending->request().pathAndQuery;
             if (path == "/healthz") {
                 if (!agent.isConnected()) {
-                    pending->respond(text(503, "Redis unreachable\n"));
+                    pending->respond(HttpResponses::text(503, QStringLiteral("Redis unreachable")));
                     return;
                 }
                 // Connected to Redis: healthy when at least one endpoint answers below 500.
@@ -95,13 +91,13 @@ int RelayCommand::run(const QStringList &arguments)
                 });
             }
             else if (path == "/metrics")
-                pending->respond(text(200, "herald_relay_replayed_total " + QByteArray::number(agent.replayed())
-                                               + "\nherald_relay_failed_total " + QByteArray::number(agent.failed())
-                                               + "\nherald_relay_skipped_total " + QByteArray::number(agent.skipped())
-                                               + "\nherald_relay_lag " + QByteArray::number(agent.lag())
-                                               + "\nherald_relay_connected " + QByteArray(agent.isConnected() ? "1" : "0") + "\n"));
+                pending->respond(HttpResponses::text(200, "herald_relay_replayed_total " + QString::number(agent.replayed())
+                                                              + "\nherald_relay_failed_total " + QString::number(agent.failed())
+                                                              + "\nherald_relay_skipped_total " + QString::number(agent.skipped())
+                                                              + "\nherald_relay_lag " + QString::number(agent.lag())
+                                                              + "\nherald_relay_connected " + (agent.isConnected() ? "1" : "0")));
             else
-                pending->respond(text(404, "the relay's admin port serves /healthz and /metrics\n"));
+                pending->respond(HttpResponses::text(404, QStringLiteral("the relay's admin port serves /healthz and /metrics")));
         });
         std::printf("herald relay: admin listening on port %u\n", admin.port());
     }

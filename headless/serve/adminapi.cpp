@@ -1,12 +1,12 @@
 #include "serve/adminapi.h"
 
+#include "http/httpresponses.h"
 #include "serve/bearertoken.h"
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "broadcast/broadcastjson.h"
 #include "store/profile.h"
 #include "store/profilestore.h"
-#include "serve/router.h"
 #include "targets/statictargetsource.h"
 
 #include <QJsonArray>
@@ -39,11 +39,11 @@ void AdminApi::handle(const HttpServerRequest &request, const QByteArray &path, 
 {
     const bool write = request.method != "GET" && request.method != "HEAD";
     if (m_config.adminToken.isEmpty() && write) {
-        respond(Router::textResponse(403, QStringLiteral("admin writes are disabled: set HERALD_ADMIN_TOKEN to enable them")));
+        respond(HttpResponses::text(403, QStringLiteral("admin writes are disabled: set HERALD_ADMIN_TOKEN to enable them")));
         return;
     }
     if (!m_config.adminToken.isEmpty() && !BearerToken::matches(request.headers, m_config.adminToken)) {
-        HttpServerResponse response = Router::textResponse(401, QStringLiteral("a valid admin bearer token is required"));
+        HttpServerResponse response = HttpResponses::text(401, QStringLiteral("a valid admin bearer token is required"));
         response.headers.append(HttpHeader{"WWW-Authenticate", "Bearer"});
         respond(response);
         return;
@@ -55,7 +55,7 @@ void AdminApi::handle(const HttpServerRequest &request, const QByteArray &path, 
     }
     if (path == "refresh" && request.method == "POST") {
         m_source->refresh();
-        respond(Router::jsonResponse(202, {{QLatin1String("refreshing"), m_source->description()}}));
+        respond(HttpResponses::json(202, {{QLatin1String("refreshing"), m_source->description()}}));
         return;
     }
     if (path.startsWith("profiles/") && path.endsWith("/run") && request.method == "POST") {
@@ -63,8 +63,8 @@ void AdminApi::handle(const HttpServerRequest &request, const QByteArray &path, 
         runProfile(request, name, std::move(respond));
         return;
     }
-    respond(Router::textResponse(404, QStringLiteral("unknown admin endpoint '%1 %2'; see docs/serve.md")
-                                          .arg(QString::fromLatin1(request.method), QString::fromUtf8(path))));
+    respond(HttpResponses::text(404, QStringLiteral("unknown admin endpoint '%1 %2'; see docs/serve.md")
+                                         .arg(QString::fromLatin1(request.method), QString::fromUtf8(path))));
 }
 
 void AdminApi::listTargets(Respond &respond)
@@ -79,18 +79,18 @@ void AdminApi::listTargets(Respond &respond)
             entry.insert(QLatin1String("last"), BroadcastJson::targetToJson(*last, false));
         list.append(entry);
     }
-    respond(Router::jsonResponse(200, {{QLatin1String("source"), m_source->description()},
-                                       {QLatin1String("resolved"), m_source->isResolved()},
-                                       {QLatin1String("error"), m_source->lastError()},
-                                       {QLatin1String("targets"), list}}));
+    respond(HttpResponses::json(200, {{QLatin1String("source"), m_source->description()},
+                                      {QLatin1String("resolved"), m_source->isResolved()},
+                                      {QLatin1String("error"), m_source->lastError()},
+                                      {QLatin1String("targets"), list}}));
 }
 
 void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
 {
     auto *staticSource = qobject_cast<StaticTargetSource *>(m_source);
     if (!staticSource) {
-        respond(Router::textResponse(409, QStringLiteral("targets come from %1; only a static list can be changed at run time")
-                                              .arg(m_source->description())));
+        respond(HttpResponses::text(409, QStringLiteral("targets come from %1; only a static list can be changed at run time")
+                                             .arg(m_source->description())));
         return;
     }
     QList<Target> current = staticSource->targets();
@@ -99,7 +99,7 @@ void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
         QString error;
         const Target target = Target::parse(url, &error);
         if (!target.isValid() || !current.contains(target)) {
-            respond(Router::textResponse(404, QStringLiteral("no target '%1' (give ?target=URL)").arg(url)));
+            respond(HttpResponses::text(404, QStringLiteral("no target '%1' (give ?target=URL)").arg(url)));
             return;
         }
         current.removeAll(target);
@@ -111,7 +111,7 @@ void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     QJsonArray array = document.isArray() ? document.array() : document.object().value(QLatin1String("targets")).toArray();
     if (array.isEmpty()) {
-        respond(Router::textResponse(400, QStringLiteral("expected a JSON array of target URLs, or {\"targets\": [...]}")));
+        respond(HttpResponses::text(400, QStringLiteral("expected a JSON array of target URLs, or {\"targets\": [...]}")));
         return;
     }
     QList<Target> given;
@@ -119,7 +119,7 @@ void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
         QString error;
         const Target target = Target::parse(value.toString(), &error);
         if (!target.isValid()) {
-            respond(Router::textResponse(400, QStringLiteral("bad target: %1").arg(error)));
+            respond(HttpResponses::text(400, QStringLiteral("bad target: %1").arg(error)));
             return;
         }
         given.append(target);
@@ -132,7 +132,7 @@ void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
                 current.append(target);
         }
     } else {
-        respond(Router::textResponse(405, QStringLiteral("use GET, PUT (replace), POST (add) or DELETE ?target=URL")));
+        respond(HttpResponses::text(405, QStringLiteral("use GET, PUT (replace), POST (add) or DELETE ?target=URL")));
         return;
     }
     staticSource->setTargets(current);
@@ -145,7 +145,7 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
     Profile stored;
     QString error;
     if (!store.load(name, &stored, &error)) {
-        respond(Router::textResponse(404, error));
+        respond(HttpResponses::text(404, error));
         return;
     }
     QHash<QString, QString> values;
@@ -154,7 +154,7 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
         values.insert(item.first, item.second);
     Profile profile;
     if (!stored.fill(values, &profile, &error)) {
-        respond(Router::textResponse(400, error));
+        respond(HttpResponses::text(400, error));
         return;
     }
     BroadcastRequest broadcastRequest;
@@ -180,7 +180,7 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
     Broadcast *broadcast = m_broadcaster->start(broadcastRequest, targets, options);
     connect(broadcast, &Broadcast::finished, this, [broadcast, respond] {
         const BroadcastSummary summary = broadcast->summary();
-        respond(Router::jsonResponse(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));
+        respond(HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));
     });
 }
 

@@ -2,6 +2,9 @@
 
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
+#include "http/httpresponses.h"
+#include "relay/relaypublisher.h"
+#include "serve/routeset.h"
 #include "targets/targetsource.h"
 
 #include <QJsonArray>
@@ -53,6 +56,27 @@ void HealthProbe::check(Respond respond)
         }
         onProbeFinished(healthy, probe->targetCount(), failures.join(QStringLiteral("; ")));
     });
+}
+
+HttpServerResponse HealthProbe::readiness(bool draining) const
+{
+    if (draining)
+        return HttpResponses::text(503, QStringLiteral("draining"));
+    if (m_publisher && !m_sourceConfigured)
+        return m_publisher->isConnected() ? HttpResponses::text(200, QStringLiteral("ready: relay connected"))
+                                          : HttpResponses::text(503, QStringLiteral("the relay's Redis is unreachable"));
+    if (m_routes && !m_sourceConfigured)
+        return HttpResponses::text(200, QStringLiteral("ready: %1 routes").arg(m_routes->table().routes.size()));
+    if (!m_source->isResolved() || m_source->targets().isEmpty()) {
+        const QString error = m_source->lastError();
+        return HttpResponses::text(503, QStringLiteral("targets not resolved: %1").arg(error.isEmpty() ? m_source->description() : error));
+    }
+    return HttpResponses::text(200, QStringLiteral("ready: %1 targets").arg(m_source->targets().size()));
+}
+
+HttpServerResponse HealthProbe::liveness()
+{
+    return HttpResponses::text(200, QStringLiteral("alive"));
 }
 
 void HealthProbe::onProbeFinished(int healthy, int total, const QString &detail)

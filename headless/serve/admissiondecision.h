@@ -1,0 +1,35 @@
+#pragma once
+
+#include "broadcast/broadcastoptions.h"
+#include "broadcast/broadcastrequest.h"
+#include "targets/target.h"
+#include "util/httpheaders.h"
+
+#include <QList>
+#include <QString>
+
+namespace herald {
+
+// What BroadcastAdmission decided about one request, read by value.
+struct AdmissionDecision
+{
+    enum class Verdict {
+        Broadcast, // start it: request, targets and options are resolved
+        Publish,   // store it in the relay stream: request is resolved
+        Preflight, // a CORS preflight for an allowed origin: answer 204 with `headers`
+        Refused,   // answer `status` with `reason` (and `headers`), count it under `metric`
+    };
+
+    Verdict verdict = Verdict::Refused;
+    int status = 0;
+    QString reason;
+    QString metric;      // herald_rejected_total's reason label
+    HttpHeaders headers; // Retry-After, WWW-Authenticate, or the CORS answer
+    BroadcastRequest request;
+    QList<Target> targets;
+    BroadcastOptions options;
+
+    bool isAsync() const { return options.policy.kind == OutcomePolicy::Kind::Async; }
+};
+
+} // namespace herald

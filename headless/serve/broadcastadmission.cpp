@@ -1,0 +1,166 @@
+#include "serve/broadcastadmission.h"
+
+#include "serve/bearertoken.h"
+#include "serve/routeset.h"
+#include "targets/targetsource.h"
+
+namespace herald {
+
+namespace {
+
+QByteArray pathOf(const QByteArray &pathAndQuery)
+{
+    const int question = pathAndQuery.indexOf('?');
+    return question < 0 ? pathAndQuery : pathAndQuery.left(question);
+}
+
+AdmissionDecision refuse(int status, const QString &reason, const QString &metric, const HttpHeaders &headers = {})
+{
+    AdmissionDecision decision;
+    decision.verdict = AdmissionDecision::Verdict::Refused;
+    decision.status = status;
+    decision.reason = reason;
+    decision.metric = metric;
+    decision.headers = headers;
+    return decision;
+}
+
+} // namespace
+
+BroadcastAdmission::BroadcastAdmission(const ServeConfig &config, TargetSource *source, RouteSet *routes)
+    : m_config(config)
+    , m_source(source)
+    , m_routes(routes)
+{
+}
+
+AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest, const Load &load) const
+{
+    if (!isAllowedClient(httpRequest.peerAddress))
+        return refuse(403, QStringLiteral("client %1 is not allowed to broadcast").arg(httpRequest.peerAddress.toString()),
+                      QStringLiteral("forbidden"));
+    AdmissionDecision decision;
+    BroadcastRequest &request = decision.request;
+    request.method = httpRequest.method;
+    request.pathAndQuery = httpRequest.pathAndQuery;
+    request.headers = httpRequest.headers;
+    request.body = httpRequest.body;
+    request.clientAddress = httpRequest.peerAddress.toString();
+    request.clientScheme = httpRequest.tls ? "https" : "http";
+    if (!m_config.authToken.isEmpty()) {
+        if (!BearerToken::matches(request.headers, m_config.authToken))
+            return refuse(401, QStringLiteral("a valid bearer token is required to broadcast"), QStringLiteral("unauthorized"),
+                          {{"WWW-Authenticate", "Bearer"}});
+        // Herald's own credential is not the backends' business.
+        removeHeader(request.headers, "Authorization");
+    }
+    if (isCorsPreflight(httpRequest, &decision))
+        return decision;
+    if (m_config.headerPolicy.isLoop(request))
+        return refuse(508, QStringLiteral("loop detected: this request already passed through Herald instance '%1'")
+                               .arg(QString::fromLatin1(m_config.headerPolicy.instanceId)),
+                      QStringLiteral("loop"));
+    const QString invalid = request.validate();
+    if (!invalid.isEmpty())
+        return refuse(400, invalid, QStringLiteral("invalid"));
+    if (load.draining)
+        return refuse(503, QStringLiteral("draining: this instance is shutting down"), QStringLiteral("draining"));
+    if (m_publishing) {
+        decision.verdict = AdmissionDecision::Verdict::Publish;
+        return decision;
+    }
+    if (!resolveTargets(&decision))
+        return decision;
+    // Overload: say so at once rather than queue without bound and time everyone out.
+    if (load.inFlight >= m_config.maxInFlight)
+        return refuse(503, QStringLiteral("overloaded: %1 broadcasts in flight").arg(load.inFlight), QStringLiteral("overloaded"),
+                      {{"Retry-After", "1"}});
+    if (decision.isAsync() && load.asyncInFlight >= m_config.asyncQueueLimit)
+        return refuse(503, QStringLiteral("async queue full (%1 broadcasts in flight)").arg(load.asyncInFlight),
+                      QStringLiteral("async_queue_full"), {{"Retry-After", "1"}});
+    if (decision.options.policy.kind == OutcomePolicy::Kind::First)
+        decision.options.bodyLimit = static_cast<int>(qMin<qint64>(m_config.maxBodyBytes, 64 * 1024 * 1024));
+    decision.verdict = AdmissionDecision::Verdict::Broadcast;
+    return decision;
+}
+
+// The route (or the default targets), the policy override; on failure `decision` is the refusal.
+bool BroadcastAdmission::resolveTargets(AdmissionDecision *decision) const
+{
+    BroadcastRequest &request = decision->request;
+    decision->options = m_config.options;
+    TargetSource *source = m_source;
+    if (m_routes) {
+        const QByteArray host = headerValue(request.headers, "Host");
+        const QByteArray path = pathOf(request.pathAndQuery);
+        const int route = m_routes->table().match(host, path);
+        if (route >= 0) {
+            decision->options = m_routes->table().routes.at(route).options;
+            source = m_routes->source(route);
+        } else if (!m_routes->table().fallbackToDefault || !m_config.sourceConfigured) {
+            *decision = refuse(404, QStringLiteral("no route for host '%1' and path '%2', and no default group")
+                                        .arg(QString::fromLatin1(host), QString::fromUtf8(path)),
+                               QStringLiteral("no_route"));
+            return false;
+        }
+    }
+    const QByteArray policyOverride = headerValue(request.headers, policyHeader);
+    if (!policyOverride.isEmpty()) {
+        QString error;
+        decision->options.policy = OutcomePolicy::parse(QString::fromLatin1(policyOverride), &error);
+        if (!error.isEmpty()) {
+            *decision = refuse(400, QStringLiteral("%1: %2").arg(QString::fromLatin1(policyHeader), error), QStringLiteral("invalid"));
+            return false;
+        }
+        removeHeader(request.headers, policyHeader);
+    }
+    decision->targets = source->targets();
+    if (decision->targets.isEmpty()) {
+        const QString error = source->lastError();
+        *decision = refuse(503, QStringLiteral("no targets to broadcast to (%1)").arg(error.isEmpty() ? source->description() : error),
+                           QStringLiteral("no_targets"));
+        return false;
+    }
+    return true;
+}
+
+bool BroadcastAdmission::isAllowedClient(const QHostAddress &address) const
+{
+    if (m_config.allowedClients.isEmpty())
+        return true;
+    for (const auto &subnet : m_config.allowedClients) {
+        if (address.isInSubnet(subnet))
+            return true;
+        // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d.
+        bool isV4 = false;
+        const quint32 v4 = address.toIPv4Address(&isV4);
+        if (isV4 && QHostAddress(v4).isInSubnet(subnet))
+            return true;
+    }
+    return false;
+}
+
+// A preflight for an origin we allow is ours to answer; any other OPTIONS is broadcast like any request.
+bool BroadcastAdmission::isCorsPreflight(const HttpServerRequest &request, AdmissionDecision *decision) const
+{
+    if (request.method != "OPTIONS" || m_config.corsOrigins.isEmpty())
+        return false;
+    const QByteArray origin = headerValue(request.headers, "Origin");
+    if (origin.isEmpty() || !hasHeader(request.headers, "Access-Control-Request-Method"))
+        return false;
+    const bool any = m_config.corsOrigins.contains(QStringLiteral("*"));
+    if (!any && !m_config.corsOrigins.contains(QString::fromUtf8(origin)))
+        return false;
+    decision->verdict = AdmissionDecision::Verdict::Preflight;
+    decision->status = 204;
+    decision->headers = {{"Access-Control-Allow-Origin", any ? QByteArray("*") : origin},
+                         {"Access-Control-Allow-Methods", headerValue(request.headers, "Access-Control-Request-Method")},
+                         {"Access-Control-Max-Age", "600"},
+                         {"Vary", "Origin"}};
+    const QByteArray requested = headerValue(request.headers, "Access-Control-Request-Headers");
+    if (!requested.isEmpty())
+        decision->headers.append({"Access-Control-Allow-Headers", requested});
+    return true;
+}
+
+} // namespace herald

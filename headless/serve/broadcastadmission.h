@@ -1,0 +1,48 @@
+#pragma once
+
+#include "http/httpmessage.h"
+#include "serve/admissiondecision.h"
+#include "serve/serveconfig.h"
+
+namespace herald {
+
+class RouteSet;
+class TargetSource;
+
+// Whether `herald serve` broadcasts a request, and to what: allow-list, auth token, CORS preflight,
+// loop detection (Via), validation, draining, route match, the policy override header and the
+// in-flight limits, in that order. Takes request values, gives decision values; no sockets.
+class BroadcastAdmission
+{
+public:
+    static constexpr const char *policyHeader = "X-Herald-Policy";
+
+    // What the instance is doing right now, for the limits and the drain.
+    struct Load
+    {
+        int inFlight = 0;      // broadcasts started and not finished, async ones included
+        int asyncInFlight = 0; // of those, the async ones
+        bool draining = false;
+    };
+
+    // `routes` may be null (no routes file): every request goes to `source`.
+    BroadcastAdmission(const ServeConfig &config, TargetSource *source, RouteSet *routes = nullptr);
+
+    void setConfig(const ServeConfig &config) { m_config = config; }
+    // With a relay publisher accepted requests are published, not broadcast here.
+    void setPublishing(bool publishing) { m_publishing = publishing; }
+
+    AdmissionDecision admit(const HttpServerRequest &request, const Load &load) const;
+
+private:
+    bool isAllowedClient(const QHostAddress &address) const;
+    bool isCorsPreflight(const HttpServerRequest &request, AdmissionDecision *decision) const;
+    bool resolveTargets(AdmissionDecision *decision) const;
+
+    ServeConfig m_config;
+    TargetSource *m_source;
+    RouteSet *m_routes;
+    bool m_publishing = false;
+};
+
+} // namespace herald

@@ -1,0 +1,49 @@
+#include "serve/broadcastanswer.h"
+
+#include "broadcast/broadcast.h"
+#include "broadcast/broadcastjson.h"
+#include "http/httpresponses.h"
+#include "policy/headerpolicy.h"
+
+#include <QUuid>
+
+namespace herald {
+
+HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
+{
+    const BroadcastSummary summary = broadcast.summary();
+    if (summary.policy.kind != OutcomePolicy::Kind::First || broadcast.decidingIndex() < 0)
+        return HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toCompactJson(summary, broadcast.results()));
+    const TargetResult &winner = broadcast.result(broadcast.decidingIndex());
+    HttpServerResponse response;
+    response.status = winner.status;
+    for (const HttpHeader &header : winner.responseHeaders) {
+        if (!HeaderPolicy::isHopByHop(header.first) && header.first.compare("Content-Length", Qt::CaseInsensitive) != 0)
+            response.headers.append(header);
+    }
+    response.headers.append({"X-Herald-Target", winner.target.baseUrl.toEncoded()});
+    response.body = winner.responseBody;
+    return response;
+}
+
+HttpServerResponse BroadcastAnswer::queued(int targetCount)
+{
+    return HttpResponses::json(202, {{QLatin1String("accepted"), true},
+                                     {QLatin1String("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                                     {QLatin1String("targets"), targetCount}});
+}
+
+HttpServerResponse BroadcastAnswer::published(const QByteArray &id)
+{
+    return HttpResponses::json(202, {{QLatin1String("accepted"), true}, {QLatin1String("id"), QString::fromLatin1(id)}});
+}
+
+HttpServerResponse BroadcastAnswer::notPublished(const QByteArray &error)
+{
+    return HttpResponses::withHeader(
+        HttpResponses::text(503, QStringLiteral("not accepted: the relay's Redis did not store the request (%1)")
+                                     .arg(QString::fromUtf8(error))),
+        "Retry-After", "1");
+}
+
+} // namespace herald

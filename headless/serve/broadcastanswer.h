@@ -1,0 +1,23 @@
+#pragma once
+
+#include "http/httpmessage.h"
+
+namespace herald {
+
+class Broadcast;
+
+// The answer `herald serve` gives for an admitted request: the JSON summary (200 when the policy
+// is met, else 502), the winner passed through under `first`, or 202 for async and relayed ones.
+class BroadcastAnswer
+{
+public:
+    // Once `broadcast` has decided (Broadcast::decided).
+    static HttpServerResponse decided(const Broadcast &broadcast);
+    // An async broadcast started to `targetCount` targets; answered at once with a fresh id.
+    static HttpServerResponse queued(int targetCount);
+    // The relay's Redis stored the request under `id`, or refused it with `error`.
+    static HttpServerResponse published(const QByteArray &id);
+    static HttpServerResponse notPublished(const QByteArray &error);
+};
+
+} // namespace herald

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "serve/serveconfig.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace herald {
+
+class AdminApi;
+class Broadcaster;
+class HealthProbe;
+class HttpListener;
+class Metrics;
+class RelayPublisher;
+class Router;
+class RouteSet;
+class TargetSource;
+
+// The composition root of `herald serve`: owns the broadcaster, the target source, the routes,
+// metrics, probes, admin API, relay publisher, router and listeners. One applyConfig() at start
+// and on SIGHUP, so a reload can forget nothing start set; drain() ends it gracefully.
+class ServeInstance : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ServeInstance(QObject *parent = nullptr);
+    ~ServeInstance() override;
+
+    // Builds every part from `config`, applies it and listens. On failure, `error` names the
+    // variable ("cannot listen on HERALD_LISTEN: ...") and nothing listens.
+    bool start(const ServeConfig &config, QString *error);
+    // Everything that can change without a restart takes `config` (broadcaster limits, circuit,
+    // header policy, policies, tokens, CORS, static targets); listener, TLS, routes file, DNS
+    // source, transport and relay keep their running values, and a change to them is logged.
+    void applyConfig(const ServeConfig &config);
+    // Stop accepting, /readyz 503, let the broadcasts in flight finish and their answers leave,
+    // then drained(). After the drain timeout, or on a second call, drained() at once.
+    void drain();
+
+    const ServeConfig &config() const { return m_config; }
+    quint16 port() const;
+    quint16 adminPort() const; // 0 without a separate admin listener
+    Broadcaster *broadcaster() const { return m_broadcaster.get(); }
+    TargetSource *source() const { return m_source.get(); }
+    Router *router() const { return m_router.get(); }
+
+Q_SIGNALS:
+    void drained();
+
+private:
+    bool buildParts(const ServeConfig &config, QString *error);
+    bool listen(QString *error);
+    void finishDrain();
+
+    ServeConfig m_config;
+    bool m_applied = false;
+    bool m_draining = false;
+    // Declared in build order, so they are destroyed listeners first, broadcaster last.
+    std::unique_ptr<Broadcaster> m_broadcaster;
+    std::unique_ptr<TargetSource> m_source;
+    std::unique_ptr<RouteSet> m_routes;
+    std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<HealthProbe> m_health;
+    std::unique_ptr<AdminApi> m_admin;
+    std::unique_ptr<RelayPublisher> m_publisher;
+    std::unique_ptr<Router> m_router;
+    std::unique_ptr<HttpListener> m_listener;
+    std::unique_ptr<HttpListener> m_adminListener;
+    QTimer m_drainTimeout;
+    QTimer m_flushed;
+};
+
+} // namespace herald

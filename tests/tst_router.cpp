@@ -1,0 +1,239 @@
+// Router::handle on request values: which part answers each reserved path, with and without a
+// probe prefix or admin port, and the broadcast answer by policy. No listener; the backends are
+// real loopback servers.
+#include "backendpool.h"
+#include "testbackend.h"
+
+#include "broadcast/broadcaster.h"
+#include "serve/adminapi.h"
+#include "serve/healthprobe.h"
+#include "serve/metrics.h"
+#include "serve/router.h"
+#include "targets/statictargetsource.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <optional>
+
+using namespace herald;
+using herald::test::BackendPool;
+
+namespace {
+
+QList<Target> targets(const QStringList &urls)
+{
+    QList<Target> list;
+    for (const QString &url : urls) {
+        QString error;
+        list.append(Target::parse(url, &error));
+    }
+    return list;
+}
+
+HttpServerRequest request(const QByteArray &method, const QByteArray &path, const HttpHeaders &headers = {})
+{
+    HttpServerRequest request;
+    request.method = method;
+    request.pathAndQuery = path;
+    request.version = "HTTP/1.1";
+    request.headers = headers;
+    request.peerAddress = QHostAddress::LocalHost;
+    return request;
+}
+
+// One router and everything it dispatches to, over `urls`.
+struct Fixture
+{
+    explicit Fixture(const QStringList &urls, const ServeConfig &config)
+        : source(targets(urls))
+        , metrics(&broadcaster)
+        , health(&source, 2000)
+        , admin(config, &broadcaster, &source)
+        , router(config, Router::Parts{&broadcaster, &source, &metrics, &health, &admin, nullptr, nullptr})
+    {
+    }
+
+    // Handles `request` and waits for its answer.
+    HttpServerResponse answer(const HttpServerRequest &request, bool fromAdminPort = false)
+    {
+        std::optional<HttpServerResponse> response;
+        router.handle(request, fromAdminPort, [&response](const HttpServerResponse &r) { response = r; });
+        if (!QTest::qWaitFor([&] { return response.has_value(); }, 10000))
+            return {0, {}, "no answer"};
+        return *response;
+    }
+
+    Broadcaster broadcaster;
+    StaticTargetSource source;
+    Metrics metrics;
+    HealthProbe health;
+    AdminApi admin;
+    Router router;
+};
+
+QJsonObject json(const HttpServerResponse &response)
+{
+    return QJsonDocument::fromJson(response.body).object();
+}
+
+} // namespace
+
+class TestRouter : public QObject
+{
+    Q_OBJECT
+
+    BackendPool m_backends;
+
+private Q_SLOTS:
+    void cleanup() { m_backends.clear(); }
+
+    void dispatch_data()
+    {
+        QTest::addColumn<bool>("adminListen");
+        QTest::addColumn<QString>("probePrefix");
+        QTest::addColumn<bool>("fromAdminPort");
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QString>("answeredBy"); // health, live, ready, metrics, admin, broadcast, not-found
+
+        const QString none;
+        QTest::newRow("healthz") << false << none << false << QByteArray("GET") << QByteArray("/healthz") << "health";
+        QTest::newRow("livez") << false << none << false << QByteArray("GET") << QByteArray("/livez") << "live";
+        QTest::newRow("readyz") << false << none << false << QByteArray("HEAD") << QByteArray("/readyz") << "ready";
+        QTest::newRow("metrics") << false << none << false << QByteArray("GET") << QByteArray("/metrics?x") << "metrics";
+        QTest::newRow("admin") << false << none << false << QByteArray("GET") << QByteArray("/_herald/targets") << "admin";
+        QTest::newRow("bare admin prefix is broadcast") << false << none << false << QByteArray("GET") << QByteArray("/_herald/")
+                                                        << "broadcast";
+        QTest::newRow("PURGE /livez is broadcast") << false << none << false << QByteArray("PURGE") << QByteArray("/livez") << "broadcast";
+        QTest::newRow("other path") << false << none << false << QByteArray("PURGE") << QByteArray("/product/1") << "broadcast";
+        QTest::newRow("prefix: livez") << false << "/-" << false << QByteArray("GET") << QByteArray("/-/livez") << "live";
+        QTest::newRow("prefix: metrics") << false << "/-" << false << QByteArray("GET") << QByteArray("/-/metrics") << "metrics";
+        QTest::newRow("prefix: bare livez is broadcast") << false << "/-" << false << QByteArray("GET") << QByteArray("/livez")
+                                                         << "broadcast";
+        QTest::newRow("admin port: livez") << true << "/-" << true << QByteArray("GET") << QByteArray("/livez") << "live";
+        QTest::newRow("admin port: readyz") << true << none << true << QByteArray("GET") << QByteArray("/readyz") << "ready";
+        QTest::newRow("admin port: healthz") << true << none << true << QByteArray("GET") << QByteArray("/healthz") << "health";
+        QTest::newRow("admin port: admin API") << true << none << true << QByteArray("GET") << QByteArray("/targets") << "admin";
+        QTest::newRow("admin port: PURGE is the admin API's") << true << none << true << QByteArray("PURGE") << QByteArray("/x") << "admin";
+        QTest::newRow("admin port: GET unknown") << true << none << true << QByteArray("GET") << QByteArray("/x") << "admin";
+        QTest::newRow("admin port: not a path") << true << none << true << QByteArray("OPTIONS") << QByteArray("*") << "not-found";
+        QTest::newRow("main port with admin port: livez is broadcast") << true << none << false << QByteArray("GET")
+                                                                       << QByteArray("/livez") << "broadcast";
+        QTest::newRow("main port with admin port: admin is broadcast") << true << none << false << QByteArray("GET")
+                                                                       << QByteArray("/_herald/targets") << "broadcast";
+    }
+
+    void dispatch()
+    {
+        QFETCH(bool, adminListen);
+        QFETCH(QString, probePrefix);
+        QFETCH(bool, fromAdminPort);
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QString, answeredBy);
+
+        const QStringList urls = m_backends.start(1);
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.adminListenEnabled = adminListen;
+        config.probePrefix = probePrefix;
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(request(method, path), fromAdminPort);
+
+        const QByteArray contentType = headerValue(response.headers, "Content-Type");
+        const QJsonObject body = json(response);
+        // HEAD /healthz is a probe too: the backend sees it, so count only what was not a probe.
+        const int broadcasts = answeredBy == QLatin1String("health") ? 0 : m_backends.at(0).requestCount();
+        QString actual;
+        if (body.contains(QLatin1String("healthy")))
+            actual = QStringLiteral("health");
+        else if (response.body == "alive\n")
+            actual = QStringLiteral("live");
+        else if (response.body.startsWith("ready: "))
+            actual = QStringLiteral("ready");
+        else if (contentType.contains("version=0.0.4"))
+            actual = QStringLiteral("metrics");
+        else if (body.contains(QLatin1String("source")) || response.body.startsWith("admin writes are disabled")
+                 || response.body.startsWith("unknown admin endpoint"))
+            actual = QStringLiteral("admin");
+        else if (body.contains(QLatin1String("summary")) && broadcasts == 1)
+            actual = QStringLiteral("broadcast");
+        else if (response.status == 404 && broadcasts == 0)
+            actual = QStringLiteral("not-found");
+        QCOMPARE(actual, answeredBy);
+        QCOMPARE(broadcasts, answeredBy == QLatin1String("broadcast") ? 1 : 0);
+    }
+
+    void broadcastAnswerByPolicy_data()
+    {
+        QTest::addColumn<QByteArray>("policy");
+        QTest::addColumn<int>("failing"); // backends answering 503
+        QTest::addColumn<int>("status");
+        QTest::newRow("all met") << QByteArray("all") << 0 << 200;
+        QTest::newRow("all not met") << QByteArray("all") << 1 << 502;
+        QTest::newRow("any met") << QByteArray("any") << 1 << 200;
+        QTest::newRow("any not met") << QByteArray("any") << 2 << 502;
+        QTest::newRow("first passes the winner through") << QByteArray("first") << 0 << 201;
+        QTest::newRow("async is accepted at once") << QByteArray("async") << 2 << 202;
+    }
+
+    void broadcastAnswerByPolicy()
+    {
+        QFETCH(QByteArray, policy);
+        QFETCH(int, failing);
+        QFETCH(int, status);
+
+        const QStringList urls = m_backends.start(2);
+        for (int i = 0; i < 2; ++i) {
+            m_backends.at(i).setStatuses({i < failing ? 503 : (policy == "first" ? 201 : 200)});
+            m_backends.at(i).setResponseBody("body " + QByteArray::number(i));
+            m_backends.at(i).setResponseHeaders({{"X-Backend", QByteArray::number(i)}});
+        }
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.options.retry.maxRetries = 0;
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(request("PURGE", "/p", {{"X-Herald-Policy", policy}}));
+        QCOMPARE(response.status, status);
+        const QJsonObject body = json(response);
+        if (policy == "first") {
+            const QByteArray target = headerValue(response.headers, "X-Herald-Target");
+            const int winner = target == urls.at(0).toUtf8() ? 0 : 1;
+            QVERIFY2(target == urls.at(winner).toUtf8(), target.constData());
+            QCOMPARE(response.body, "body " + QByteArray::number(winner));
+            QCOMPARE(headerValue(response.headers, "X-Backend"), QByteArray::number(winner));
+        } else if (policy == "async") {
+            QCOMPARE(body.value(QLatin1String("accepted")).toBool(), true);
+            QCOMPARE(body.value(QLatin1String("targets")).toInt(), 2);
+            QVERIFY(!body.value(QLatin1String("id")).toString().isEmpty());
+            QTRY_COMPARE(fixture.router.inFlight(), 0); // finishes on its own
+        } else {
+            QCOMPARE(body.value(QLatin1String("ok")).toBool(), status == 200);
+            QCOMPARE(body.value(QLatin1String("policy")).toString(), QString::fromLatin1(policy));
+            QCOMPARE(body.value(QLatin1String("targets")).toArray().size(), 2);
+        }
+        QTRY_COMPARE(m_backends.totalRequests(), 2);
+        QVERIFY(!m_backends.at(0).requests().first().headers.contains({"X-Herald-Policy", policy}));
+    }
+
+    void refusalIsCountedAndDrainingTurnsReadinessOff()
+    {
+        const QStringList urls = m_backends.start(1);
+        ServeConfig config;
+        config.sourceConfigured = true;
+        Fixture fixture(urls, config);
+        fixture.router.setDraining(true);
+        const HttpServerResponse refused = fixture.answer(request("PURGE", "/x"));
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.body, QByteArray("draining: this instance is shutting down\n"));
+        QCOMPARE(fixture.answer(request("GET", "/readyz")).status, 503);
+        QVERIFY(fixture.metrics.render().contains("herald_rejected_total{reason=\"draining\"} 1\n"));
+        QCOMPARE(m_backends.totalRequests(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRouter)
+#include "tst_router.moc"
