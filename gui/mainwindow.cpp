@@ -230,13 +230,13 @@ void MainWindow::send()
     }
     Profile composed;
     QString error = m_composer->toProfile(QStringLiteral("composer"), &composed);
+    m_sendingProfile = m_profiles->currentName();
     if (error.isEmpty())
         error = m_sendFlow->begin(composed, m_profiles->parameterValues());
     if (!error.isEmpty()) {
         status(tr("Cannot send: %1").arg(error));
         return;
     }
-    m_sendingProfile = m_profiles->currentName();
     updateButtons();
 }
 
