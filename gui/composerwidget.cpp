@@ -175,9 +175,16 @@ QString ComposerWidget::toProfile(const QString &name, Profile *profile) const
         }
         json.insert(QLatin1String("targets"), source);
     }
+    if (!m_retryOn.isEmpty())
+        json.insert(QLatin1String("retryOn"), m_retryOn);
     QString error;
     if (!Profile::fromJson(json, profile, &error))
         return error;
+    const QStringList used = profile->parameters();
+    for (const ProfileParameter &parameter : m_declaredParameters) {
+        if (used.contains(parameter.name))
+            profile->declaredParameters.append(parameter);
+    }
     return {};
 }
 
@@ -196,12 +203,12 @@ void ComposerWidget::load(const Profile &profile)
                            : spec.kind == TargetSourceSpec::Kind::Srv ? spec.name
                                                                       : urls.join(QStringLiteral(", ")));
     }
-    if (profile.retries >= 0)
-        m_retries->setValue(profile.retries);
-    if (profile.timeoutMs >= 0)
-        m_timeout->setValue(profile.timeoutMs);
-    if (!profile.policy.isEmpty())
-        m_policy->setCurrentText(profile.policy);
+    const BroadcastOptions defaults;
+    m_retries->setValue(profile.retries >= 0 ? profile.retries : defaults.retry.maxRetries);
+    m_timeout->setValue(profile.timeoutMs >= 0 ? profile.timeoutMs : defaults.attemptTimeoutMs);
+    m_policy->setCurrentText(profile.policy.isEmpty() ? defaults.policy.toString() : profile.policy);
+    m_retryOn = profile.retryOn;
+    m_declaredParameters = profile.declaredParameters;
 }
 
 void ComposerWidget::loadRequest(const BroadcastRequest &request)

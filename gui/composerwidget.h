@@ -24,8 +24,10 @@ class ComposerWidget : public QWidget
 public:
     explicit ComposerWidget(QWidget *parent = nullptr);
 
-    // The composer's contents as a profile (unfilled: {parameters} stay). Returns "" or an error naming the field.
+    // The composer's contents as a profile (unfilled: {parameters} stay), with the loaded profile's
+    // retryOn and the declarations of the parameters still used. Returns "" or an error naming the field.
     QString toProfile(const QString &name, Profile *profile) const;
+    // A setting the profile leaves out shows the default, not the previous profile's value.
     void load(const Profile &profile);
     void loadRequest(const BroadcastRequest &request);
     void saveSettings(QSettings &settings) const;
@@ -47,6 +49,9 @@ private:
     QSpinBox *m_retries;
     QSpinBox *m_timeout;
     QComboBox *m_policy;
+    // Kept from the loaded profile, which the composer has no field for: saving must not drop them.
+    QString m_retryOn;
+    QList<ProfileParameter> m_declaredParameters;
 };
 
 } // namespace herald

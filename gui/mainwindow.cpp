@@ -1,6 +1,5 @@
 #include "mainwindow.h"
 
-#include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "composerwidget.h"
 #include "store/historyentry.h"
@@ -8,9 +7,9 @@
 #include "historyworker.h"
 #include "store/profile.h"
 #include "profilepanel.h"
+#include "sendflow.h"
 #include "store/profilestore.h"
 #include "statusicons.h"
-#include "targets/targetsource.h"
 #include "targetstatusmodel.h"
 #include "targettablemodel.h"
 
@@ -50,6 +49,7 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     , m_targetStatus(new TargetStatusModel(broadcaster, this))
     , m_historyWorker(new HistoryWorker)
     , m_tabs(new QTabWidget(this))
+    , m_sendFlow(new SendFlow(this))
 {
     initHeraldResources();
     setWindowTitle(tr("Herald"));
@@ -82,6 +82,12 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     connect(m_composer, &ComposerWidget::sendRequested, this, &MainWindow::send);
+    connect(m_sendFlow, &SendFlow::resolving, this, [this](const QString &source) { status(tr("Resolving %1...").arg(source)); });
+    connect(m_sendFlow, &SendFlow::resolved, this, &MainWindow::onResolved);
+    connect(m_sendFlow, &SendFlow::refreshed, this, [this](const QList<Target> &targets, const QString &source, const QString &error) {
+        m_targetStatus->setTargets(targets);
+        status(error.isEmpty() ? tr("%1 targets from %2").arg(targets.size()).arg(source) : tr("Cannot resolve targets: %1").arg(error));
+    });
     connect(m_profiles, &ProfilePanel::profileChosen, m_composer, &ComposerWidget::load);
     connect(m_profiles, &ProfilePanel::message, this, &MainWindow::status);
     connect(m_profiles, &ProfilePanel::saveRequested, this, [this](const QString &name) {
@@ -218,48 +224,31 @@ void MainWindow::status(const QString &message)
 
 void MainWindow::send()
 {
-    if (m_broadcast || m_resolving) {
+    if (m_broadcast || m_sendFlow->isBusy()) {
         status(tr("A broadcast is already running"));
         return;
     }
     Profile composed;
     QString error = m_composer->toProfile(QStringLiteral("composer"), &composed);
-    Profile filled;
-    QHash<QString, QString> values;
-    const QHash<QString, QString> given = m_profiles->parameterValues();
-    for (const QString &name : composed.parameters())
-        values.insert(name, given.value(name));
-    if (error.isEmpty() && !composed.fill(values, &filled, &error))
-        error = tr("fill in the parameters: %1").arg(error);
-    if (error.isEmpty() && !filled.hasTargets)
-        error = tr("no targets: enter URLs, a DNS name:port or an SRV name");
+    m_sendingProfile = m_profiles->currentName();
+    if (error.isEmpty())
+        error = m_sendFlow->begin(composed, m_profiles->parameterValues());
     if (!error.isEmpty()) {
         status(tr("Cannot send: %1").arg(error));
         return;
     }
-    BroadcastRequest request{filled.method, filled.path.toUtf8(), filled.headers, filled.body, {}, "http"};
-    BroadcastOptions options;
-    options.retry.maxRetries = filled.retries;
-    options.attemptTimeoutMs = filled.timeoutMs;
-    options.policy = OutcomePolicy::parse(filled.policy, nullptr);
-    const QString profile = m_profiles->currentName();
-    TargetSourceSpec spec = filled.targets;
-    spec.refreshIntervalMs = 0;
-    TargetSource *source = TargetSource::create(spec, this);
-    m_resolving = source;
-    status(tr("Resolving %1...").arg(source->description()));
-    connect(source, &TargetSource::refreshed, this, [this, source, request, options, profile] {
-        source->deleteLater();
-        m_resolving = nullptr;
-        m_targetStatus->setTargets(source->targets());
-        if (!source->isResolved()) {
-            status(tr("Cannot resolve targets: %1").arg(source->lastError()));
-            return;
-        }
-        start(request, source->targets(), options, profile);
-    });
-    source->refresh();
     updateButtons();
+}
+
+void MainWindow::onResolved(const BroadcastPlan &plan, const QList<Target> &targets, const QString &error)
+{
+    m_targetStatus->setTargets(targets);
+    if (!error.isEmpty()) {
+        status(tr("Cannot resolve targets: %1").arg(error));
+        updateButtons();
+        return;
+    }
+    start(plan.request, targets, plan.options, m_sendingProfile);
 }
 
 void MainWindow::start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options,
@@ -349,14 +338,7 @@ void MainWindow::refreshTargets()
         status(error.isEmpty() ? tr("No target source in the composer") : error);
         return;
     }
-    TargetSource *source = TargetSource::create(composed.targets, this);
-    connect(source, &TargetSource::refreshed, this, [this, source] {
-        source->deleteLater();
-        m_targetStatus->setTargets(source->targets());
-        status(source->isResolved() ? tr("%1 targets from %2").arg(source->targets().size()).arg(source->description())
-                                    : tr("Cannot resolve targets: %1").arg(source->lastError()));
-    });
-    source->refresh();
+    m_sendFlow->refresh(composed.targets);
 }
 
 void MainWindow::updateSummary()
@@ -382,7 +364,7 @@ void MainWindow::updateSummary()
 
 void MainWindow::updateButtons()
 {
-    const bool busy = m_broadcast || m_resolving;
+    const bool busy = m_broadcast || m_sendFlow->isBusy();
     m_send->setEnabled(!busy);
     m_cancel->setEnabled(m_broadcast);
     m_again->setEnabled(!busy && !m_lastTargets.isEmpty());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broadcast/broadcast.h"
+#include "broadcast/broadcastplan.h"
 #include "broadcast/broadcastoptions.h"
 #include "broadcast/broadcastrequest.h"
 #include "targets/target.h"
@@ -24,7 +25,7 @@ class HistoryWidget;
 class HistoryWorker;
 class ProfilePanel;
 class ProfileStore;
-class TargetSource;
+class SendFlow;
 class TargetStatusModel;
 class TargetTableModel;
 struct HistoryEntry;
@@ -61,6 +62,7 @@ protected:
 private:
     void start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options,
                const QString &profile);
+    void onResolved(const BroadcastPlan &plan, const QList<Target> &targets, const QString &error);
     void onFinished(Broadcast *broadcast);
     void onRerunFromHistory(const HistoryEntry &entry);
     void showDetails(int row);
@@ -89,7 +91,8 @@ private:
     QPushButton *m_again;
     QPushButton *m_againFailed;
     QPointer<Broadcast> m_broadcast;
-    QPointer<TargetSource> m_resolving;
+    SendFlow *m_sendFlow;
+    QString m_sendingProfile;
     BroadcastRequest m_lastRequest;
     BroadcastOptions m_lastOptions;
     QList<Target> m_lastTargets;

@@ -109,6 +109,16 @@ void ProfilePanel::rebuildParameters(const Profile &profile)
         auto *edit = new QLineEdit(m_parameterBox);
         edit->setObjectName(QStringLiteral("param_") + name);
         edit->setProperty("parameter", name);
+        for (const ProfileParameter &declared : profile.declaredParameters) {
+            if (declared.name != name)
+                continue;
+            if (declared.hasDefault)
+                edit->setPlaceholderText(tr("default: %1").arg(declared.defaultValue));
+            else if (declared.allowEmpty)
+                edit->setPlaceholderText(tr("may be empty"));
+            edit->setToolTip(declared.pattern.isEmpty() ? declared.description
+                                                        : tr("%1 (must match %2)").arg(declared.description, declared.pattern).trimmed());
+        }
         m_parameters->addRow(QStringLiteral("{%1}").arg(name), edit);
     }
     m_parameterBox->setVisible(!names.isEmpty());

@@ -213,6 +213,21 @@ private Q_SLOTS:
         QTest::newRow("retryOn class") << QByteArray("{\"name\": \"a\", \"retryOn\": \"7xx\"}") << "retryOn" << "not a status rule";
         QTest::newRow("retryOn empty") << QByteArray("{\"name\": \"a\", \"retryOn\": \"\"}") << "retryOn" << "\"none\"";
         QTest::newRow("unknown field") << QByteArray("{\"name\": \"a\", \"retires\": 2}") << "retires" << "unknown field (known: name,";
+        const QByteArray withPrefix = "{\"name\": \"a\", \"path\": \"/{prefix}\", \"parameters\": ";
+        QTest::newRow("parameters array") << withPrefix + "[\"prefix\"]}" << "parameters" << "must be an object of";
+        QTest::newRow("parameter string") << withPrefix + "{\"prefix\": \"required\"}}" << "parameters" << "parameter \"prefix\": must be an object";
+        QTest::newRow("parameter unknown key") << withPrefix + "{\"prefix\": {\"requird\": true}}}" << "parameters"
+                                               << "parameter \"prefix\": unknown key \"requird\" (known: description, pattern, default, allowEmpty)";
+        QTest::newRow("parameter bad pattern") << withPrefix + "{\"prefix\": {\"pattern\": \"^(/\"}}}" << "parameters"
+                                               << "parameter \"prefix\": \"pattern\" '^(/' is not a regular expression";
+        QTest::newRow("parameter pattern number") << withPrefix + "{\"prefix\": {\"pattern\": 5}}}" << "parameters" << "\"pattern\" must be a string";
+        QTest::newRow("parameter default number") << withPrefix + "{\"prefix\": {\"default\": 5}}}" << "parameters" << "\"default\" must be a string";
+        QTest::newRow("parameter allowEmpty text") << withPrefix + "{\"prefix\": {\"allowEmpty\": \"yes\"}}}" << "parameters"
+                                                   << "\"allowEmpty\" must be true or false";
+        QTest::newRow("parameter default off pattern") << withPrefix + "{\"prefix\": {\"pattern\": \"/.*\", \"default\": \"x\"}}}" << "parameters"
+                                                       << "parameter \"prefix\": the default 'x' does not match the pattern /.*";
+        QTest::newRow("parameter not used") << withPrefix + "{\"prefx\": {}}}" << "parameters"
+                                            << "parameter \"prefx\" is not used in the path, a header value or the body (used: prefix)";
     }
     void validation()
     {
@@ -337,15 +352,15 @@ private Q_SLOTS:
         QTest::newRow("json body untouched braces") << "/" << "" << "{\"id\": \"{id}\", \"o\": {\"k\": {\"v\": 1}}}" << QStringList{"id=9"}
                                                     << "/" << "" << "{\"id\": \"9\", \"o\": {\"k\": {\"v\": 1}}}" << "";
         QTest::newRow("CR LF in body kept") << "/" << "" << "{b}" << QStringList{"b=x\r\ny"} << "/" << "" << "x\r\ny" << "";
-        QTest::newRow("empty value") << "/p/{id}" << "" << "" << QStringList{"id="} << "/p/" << "" << "" << "";
+        QTest::newRow("empty value") << "/p/{id}" << "" << "" << QStringList{"id="} << "" << "" << "" << "parameter \"id\": the value is empty; a value is required";
         QTest::newRow("dots inside a segment") << "/p/{id}" << "" << "" << QStringList{"id=..x"} << "/p/..x" << "" << "" << "";
         QTest::newRow("template dot segment") << "/p/./{id}" << "" << "" << QStringList{"id=1"} << "/p/./1" << "" << "" << "";
-        QTest::newRow("missing") << "/p/{id}" << "{site}" << "" << QStringList{"id=1"} << "" << "" << "" << "needs a value for {site}";
-        QTest::newRow("all missing named") << "/p/{id}" << "{site}" << "" << QStringList() << "" << "" << "" << "needs a value for {id}, {site}";
+        QTest::newRow("missing") << "/p/{id}" << "{site}" << "" << QStringList{"id=1"} << "" << "" << "" << "parameter \"site\": a value is required";
+        QTest::newRow("first missing named") << "/p/{id}" << "{site}" << "" << QStringList() << "" << "" << "" << "parameter \"id\": a value is required";
         QTest::newRow("unknown") << "/p/{id}" << "" << "" << QStringList{"id=1", "extra=2"} << "" << "" << "" << "has no parameter {extra} (it has: {id})";
         QTest::newRow("unknown without parameters") << "/p" << "" << "" << QStringList{"id=1"} << "" << "" << "" << "has no parameter {id} (it has: none)";
         QTest::newRow("CR LF in header") << "/" << "v={tag}" << "" << QStringList{"tag=a\r\nX-Evil: 1"} << "" << "" << ""
-                                         << "value for {tag} would put CR, LF or another control character into header X-Test";
+                                         << "parameter \"tag\": the value would put CR, LF or another control character into header X-Test";
         QTest::newRow("LF in header") << "/" << "{tag}" << "" << QStringList{"tag=a\nb"} << "" << "" << "" << "into header X-Test";
         QTest::newRow("NUL in header") << "/" << "{tag}" << "" << QStringList{QStringLiteral("tag=a") + QChar(0) + QStringLiteral("b")}
                                        << "" << "" << "" << "into header X-Test";
@@ -380,7 +395,6 @@ private Q_SLOTS:
             QCOMPARE(filled.name, profile.name);
         } else {
             QVERIFY(!ok);
-            QVERIFY2(message.startsWith(QLatin1String("profile 'p'")), qPrintable(message));
             QVERIFY2(message.contains(error), qPrintable(message));
             QCOMPARE(filled.path, QStringLiteral("/untouched"));
         }
@@ -403,6 +417,69 @@ private Q_SLOTS:
         QCOMPARE(filled.policy, QStringLiteral("quorum=2"));
         QCOMPARE(filled.retryOn, QStringLiteral(">=400"));
         QCOMPARE(profile.path, QStringLiteral("/product/{id}?lang={lang}")); // the template is unchanged
+    }
+
+    void declaredParameters_data()
+    {
+        QTest::addColumn<QByteArray>("declarations");
+        QTest::addColumn<QStringList>("values");
+        QTest::addColumn<QString>("filledPath");
+        QTest::addColumn<QString>("error"); // empty: must succeed
+        const QByteArray prefix = "{\"prefix\": {\"pattern\": \"/[^ ]*\", \"description\": \"what to ban\"}}";
+        const QByteArray lang = "{\"lang\": {\"default\": \"en\"}}";
+        const QByteArray suffix = "{\"suffix\": {\"allowEmpty\": true}}";
+        QTest::newRow("undeclared missing") << QByteArray("{}") << QStringList{"lang=fr", "suffix=x"} << ""
+                                            << "parameter \"prefix\": a value is required";
+        QTest::newRow("undeclared empty") << QByteArray("{}") << QStringList{"prefix=", "lang=fr", "suffix=x"} << ""
+                                          << "parameter \"prefix\": the value is empty; a value is required";
+        QTest::newRow("required missing") << prefix << QStringList{"lang=fr", "suffix=x"} << "" << "parameter \"prefix\": a value is required";
+        QTest::newRow("required empty") << prefix << QStringList{"prefix=", "lang=fr", "suffix=x"} << "" << "parameter \"prefix\": the value is empty";
+        QTest::newRow("pattern matches") << prefix << QStringList{"prefix=/a/b", "lang=fr", "suffix=x"} << "%2Fa%2Fb/fr/x" << "";
+        QTest::newRow("pattern is anchored") << prefix << QStringList{"prefix=x/a", "lang=fr", "suffix=x"} << ""
+                                             << "parameter \"prefix\": 'x/a' does not match the pattern /[^ ]*";
+        QTest::newRow("pattern whole value") << prefix << QStringList{"prefix=/a b", "lang=fr", "suffix=x"} << "" << "does not match the pattern";
+        QTest::newRow("default when missing") << lang << QStringList{"prefix=p", "suffix=x"} << "p/en/x" << "";
+        QTest::newRow("default when empty") << lang << QStringList{"prefix=p", "lang=", "suffix=x"} << "p/en/x" << "";
+        QTest::newRow("default overridden") << lang << QStringList{"prefix=p", "lang=de", "suffix=x"} << "p/de/x" << "";
+        QTest::newRow("allowEmpty empty") << suffix << QStringList{"prefix=p", "lang=fr", "suffix="} << "p/fr/" << "";
+        QTest::newRow("allowEmpty missing") << suffix << QStringList{"prefix=p", "lang=fr"} << "p/fr/" << "";
+        QTest::newRow("allowEmpty filled") << suffix << QStringList{"prefix=p", "lang=fr", "suffix=s"} << "p/fr/s" << "";
+        QTest::newRow("others stay required") << suffix << QStringList{"prefix=p", "suffix="} << "" << "parameter \"lang\": a value is required";
+    }
+    void declaredParameters()
+    {
+        QFETCH(QByteArray, declarations);
+        QFETCH(QStringList, values);
+        QFETCH(QString, filledPath);
+        QFETCH(QString, error);
+        const Profile profile = parse("{\"name\": \"d\", \"path\": \"/{prefix}/{lang}/{suffix}\", \"parameters\": " + declarations + "}");
+        Profile filled;
+        QString message;
+        const bool ok = profile.fill(valuesFrom(values), &filled, &message);
+        if (error.isEmpty()) {
+            QVERIFY2(ok, qPrintable(message));
+            QCOMPARE(filled.path, QLatin1Char('/') + filledPath);
+        } else {
+            QVERIFY(!ok);
+            QVERIFY2(message.contains(error), qPrintable(message));
+        }
+    }
+
+    void declarationsAreRead()
+    {
+        const Profile profile = parse("{\"name\": \"d\", \"path\": \"/{a}/{b}\", \"parameters\": {\"a\": {\"pattern\": \"[0-9]+\","
+                                      " \"description\": \"an id\", \"default\": \"1\"}, \"b\": {\"allowEmpty\": true}}}");
+        QCOMPARE(profile.declaredParameters.size(), 2);
+        const ProfileParameter &a = profile.declaredParameters.at(0);
+        QCOMPARE(a.name, QStringLiteral("a"));
+        QCOMPARE(a.pattern, QStringLiteral("[0-9]+"));
+        QCOMPARE(a.description, QStringLiteral("an id"));
+        QVERIFY(a.hasDefault);
+        QCOMPARE(a.defaultValue, QStringLiteral("1"));
+        QVERIFY(!a.allowEmpty);
+        QCOMPARE(profile.declaredParameters.at(1).name, QStringLiteral("b"));
+        QVERIFY(profile.declaredParameters.at(1).allowEmpty);
+        QVERIFY(!profile.declaredParameters.at(1).hasDefault);
     }
 
     void binaryBodyIsNotATemplate()
@@ -430,6 +507,9 @@ private Q_SLOTS:
         QTest::newRow("srv targets") << QByteArray("{\"name\": \"s\", \"targets\": {\"srv\": \"_http._tcp.web.svc\"}}");
         QTest::newRow("unicode") << QByteArray("{\"name\": \"u\", \"description\": \"caf\xc3\xa9 \\u2603\", \"body\": \"\xe2\x82\xac {x}\","
                                                " \"headers\": [[\"X-Note\", \"\xc3\xa9t\xc3\xa9\"], [\"x-note\", \"again\"]]}");
+        QTest::newRow("parameters") << QByteArray("{\"name\": \"p\", \"path\": \"/{a}\", \"headers\": [[\"X\", \"{b}{c}\"]], \"parameters\":"
+                                                  " {\"a\": {\"pattern\": \"^/.*$\", \"description\": \"d\"}, \"b\": {\"default\": \"\"},"
+                                                  " \"c\": {\"allowEmpty\": true}}}");
         QTest::newRow("sub-second timeout") << QByteArray("{\"name\": \"t\", \"timeout\": \"1500ms\", \"retries\": 0, \"retryOn\": \"none\"}");
     }
     void jsonRoundTrip()
@@ -457,6 +537,9 @@ private Q_SLOTS:
         QCOMPARE(again.timeoutMs, profile.timeoutMs);
         QCOMPARE(again.policy, profile.policy);
         QCOMPARE(again.retryOn, profile.retryOn);
+        QCOMPARE(again.declaredParameters.size(), profile.declaredParameters.size());
+        for (qsizetype i = 0; i < profile.declaredParameters.size(); ++i)
+            QCOMPARE(again.declaredParameters.at(i).toJson(), profile.declaredParameters.at(i).toJson());
     }
 
     void binaryBodyIsWrittenAsBase64()
@@ -755,6 +838,16 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(purge.fill(valuesFrom({"id=42"}), &filled, &error), qPrintable(error));
         QCOMPARE(filled.path, QStringLiteral("/product/42"));
+
+        // ban-prefix must never ban everything: its prefix is required and must start with /.
+        Profile ban;
+        QVERIFY(ProfileStore::loadFile(examples.filePath(QStringLiteral("ban-prefix.json")), &ban, nullptr));
+        QVERIFY(!ban.fill(valuesFrom({"prefix="}), &filled, &error));
+        QVERIFY2(error.contains(QLatin1String("parameter \"prefix\"")), qPrintable(error));
+        QVERIFY(!ban.fill({}, &filled, &error));
+        QVERIFY(!ban.fill(valuesFrom({"prefix=product"}), &filled, &error));
+        QVERIFY2(ban.fill(valuesFrom({"prefix=/product/"}), &filled, &error), qPrintable(error));
+        QCOMPARE(headerValue(filled.headers, "X-Ban-Url"), QByteArray("^/product/"));
     }
 };
 

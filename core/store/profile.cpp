@@ -1,12 +1,12 @@
 #include "store/profile.h"
 
-#include "util/duration.h"
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "store/profiletemplate.h"
+#include "util/duration.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
-#include <QUrl>
 
 #include <algorithm>
 #include <cmath>
@@ -17,82 +17,6 @@ namespace {
 
 constexpr int maxNameLength = 100;
 constexpr int maxRetries = 100;
-
-// "{{" is the only escape. Treating "}}" as one too would corrupt JSON bodies ({"a":{"b":1}}).
-const QRegularExpression &placeholderPattern()
-{
-    static const QRegularExpression pattern(QStringLiteral("\\{\\{|\\{([A-Za-z_][A-Za-z0-9_-]*)\\}"));
-    return pattern;
-}
-
-// Binary bodies and header values are never templates: decoding them to text would damage them.
-bool isUtf8(const QByteArray &bytes)
-{
-    return QString::fromUtf8(bytes).toUtf8() == bytes;
-}
-
-// RFC 9110 forbids control characters in field values except horizontal tab.
-bool hasControlCharacter(const QByteArray &value)
-{
-    return std::any_of(value.cbegin(), value.cend(), [](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        return (byte < 0x20 && byte != '\t') || byte == 0x7f;
-    });
-}
-
-QStringList placeholdersIn(const QString &text)
-{
-    QStringList names;
-    auto it = placeholderPattern().globalMatch(text);
-    while (it.hasNext()) {
-        const QString name = it.next().captured(1);
-        if (!name.isEmpty() && !names.contains(name))
-            names.append(name);
-    }
-    return names;
-}
-
-void appendNew(QStringList *names, const QStringList &more)
-{
-    for (const QString &name : more) {
-        if (!names->contains(name))
-            names->append(name);
-    }
-}
-
-QString substitute(const QString &text, const QHash<QString, QString> &values, bool percentEncode)
-{
-    QString out;
-    qsizetype last = 0;
-    auto it = placeholderPattern().globalMatch(text);
-    while (it.hasNext()) {
-        const QRegularExpressionMatch match = it.next();
-        out.append(QStringView(text).mid(last, match.capturedStart() - last));
-        if (match.captured(1).isEmpty()) {
-            out += QLatin1Char('{');
-        } else {
-            const QString value = values.value(match.captured(1));
-            out += percentEncode ? QString::fromLatin1(QUrl::toPercentEncoding(value)) : value;
-        }
-        last = match.capturedEnd();
-    }
-    out.append(QStringView(text).mid(last));
-    return out;
-}
-
-QStringList pathSegments(const QString &path)
-{
-    const qsizetype query = path.indexOf(QLatin1Char('?'));
-    return (query < 0 ? path : path.left(query)).split(QLatin1Char('/'));
-}
-
-QString joinBraced(const QStringList &names)
-{
-    QStringList braced;
-    for (const QString &name : names)
-        braced.append(QLatin1Char('{') + name + QLatin1Char('}'));
-    return braced.join(QStringLiteral(", "));
-}
 
 // Field readers: each validates one JSON field into the profile or says what is wrong with it.
 using FieldReader = bool (*)(const QJsonValue &value, Profile *profile, QString *problem);
@@ -169,7 +93,7 @@ bool readHeaders(const QJsonValue &value, Profile *profile, QString *problem)
         const QByteArray headerValue = pair.at(1).toString().toUtf8();
         if (!isHttpToken(name))
             return fail(problem, entry + QStringLiteral("'%1' is not a header name").arg(pair.at(0).toString()));
-        if (hasControlCharacter(headerValue))
+        if (ProfileTemplate::hasControlCharacter(headerValue))
             return fail(problem, entry + QStringLiteral("the value of %1 must not contain CR, LF or other control characters")
                                              .arg(pair.at(0).toString()));
         profile->headers.append({name, headerValue});
@@ -255,6 +179,20 @@ bool readRetryOn(const QJsonValue &value, Profile *profile, QString *problem)
     return problem->isEmpty();
 }
 
+bool readParameters(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!value.isObject())
+        return fail(problem, QStringLiteral("must be an object of {\"name\": {\"pattern\", \"default\", \"allowEmpty\", \"description\"}}"));
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        ProfileParameter parameter;
+        if (!ProfileParameter::fromJson(it.key(), it.value(), &parameter, problem))
+            return false;
+        profile->declaredParameters.append(parameter);
+    }
+    return true;
+}
+
 struct Field
 {
     QLatin1String key;
@@ -275,6 +213,7 @@ const Field fields[] = {
     {QLatin1String("timeout"), readTimeout},
     {QLatin1String("policy"), readPolicy},
     {QLatin1String("retryOn"), readRetryOn},
+    {QLatin1String("parameters"), readParameters},
 };
 
 bool fieldError(QString *error, const QString &field, const QString &problem)
@@ -312,6 +251,14 @@ bool Profile::fromJson(const QJsonObject &json, Profile *profile, QString *error
         if (json.contains(field.key) && !field.read(json.value(field.key), &result, &problem))
             return fieldError(error, field.key, problem);
     }
+    // A declaration of nothing is a typo: it would silently leave the real parameter required.
+    const QStringList used = result.parameters();
+    for (const ProfileParameter &parameter : result.declaredParameters) {
+        if (!used.contains(parameter.name))
+            return fieldError(error, QStringLiteral("parameters"),
+                              QStringLiteral("parameter \"%1\" is not used in the path, a header value or the body (used: %2)")
+                                  .arg(parameter.name, used.isEmpty() ? QStringLiteral("none") : used.join(QStringLiteral(", "))));
+    }
     *profile = result;
     return true;
 }
@@ -330,7 +277,7 @@ QJsonObject Profile::toJson() const
         json.insert(QLatin1String("headers"), array);
     }
     if (!body.isEmpty()) {
-        if (isUtf8(body))
+        if (ProfileTemplate::isText(body))
             json.insert(QLatin1String("body"), QString::fromUtf8(body));
         else
             json.insert(QLatin1String("bodyBase64"), QString::fromLatin1(body.toBase64()));
@@ -345,85 +292,23 @@ QJsonObject Profile::toJson() const
         json.insert(QLatin1String("policy"), policy);
     if (!retryOn.isEmpty())
         json.insert(QLatin1String("retryOn"), retryOn);
+    if (!declaredParameters.isEmpty()) {
+        QJsonObject declared;
+        for (const ProfileParameter &parameter : declaredParameters)
+            declared.insert(parameter.name, parameter.toJson());
+        json.insert(QLatin1String("parameters"), declared);
+    }
     return json;
 }
 
 QStringList Profile::parameters() const
 {
-    QStringList names = placeholdersIn(path);
-    for (const HttpHeader &header : headers) {
-        if (isUtf8(header.second))
-            appendNew(&names, placeholdersIn(QString::fromUtf8(header.second)));
-    }
-    if (isUtf8(body))
-        appendNew(&names, placeholdersIn(QString::fromUtf8(body)));
-    return names;
+    return ProfileTemplate::parameters(*this);
 }
 
 bool Profile::fill(const QHash<QString, QString> &values, Profile *filled, QString *error) const
 {
-    const QStringList names = parameters();
-    QStringList missing;
-    for (const QString &parameter : names) {
-        if (!values.contains(parameter))
-            missing.append(parameter);
-    }
-    if (!missing.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("profile '%1' needs a value for %2").arg(name, joinBraced(missing));
-        return false;
-    }
-    QStringList unknown;
-    for (auto it = values.cbegin(); it != values.cend(); ++it) {
-        if (!names.contains(it.key()))
-            unknown.append(it.key());
-    }
-    unknown.sort();
-    if (!unknown.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("profile '%1' has no parameter %2 (it has: %3)")
-                         .arg(name, joinBraced(unknown), names.isEmpty() ? QStringLiteral("none") : joinBraced(names));
-        return false;
-    }
-
-    Profile result = *this;
-    result.path = substitute(path, values, true);
-    // Values are percent-encoded, so segments line up one to one with the template's.
-    const QStringList before = pathSegments(path);
-    const QStringList after = pathSegments(result.path);
-    for (qsizetype i = 0; i < after.size(); ++i) {
-        const bool dotSegment = after.at(i) == QLatin1String(".") || after.at(i) == QLatin1String("..");
-        if (dotSegment && before.value(i) != after.at(i)) {
-            if (error)
-                *error = QStringLiteral("profile '%1': the values would put a '%2' segment into the path %3")
-                             .arg(name, after.at(i), path);
-            return false;
-        }
-    }
-    for (HttpHeader &header : result.headers) {
-        if (!isUtf8(header.second))
-            continue;
-        const QString templateValue = QString::fromUtf8(header.second);
-        header.second = substitute(templateValue, values, false).toUtf8();
-        if (hasControlCharacter(header.second)) {
-            QString culprit;
-            for (const QString &parameter : placeholdersIn(templateValue)) {
-                if (culprit.isEmpty() && hasControlCharacter(values.value(parameter).toUtf8()))
-                    culprit = parameter;
-            }
-            if (error)
-                *error = QStringLiteral("profile '%1': %2 CR, LF or another control character into header %3")
-                             .arg(name,
-                                  culprit.isEmpty() ? QStringLiteral("the values would put")
-                                                    : QStringLiteral("the value for {%1} would put").arg(culprit),
-                                  QString::fromLatin1(header.first));
-            return false;
-        }
-    }
-    if (isUtf8(body))
-        result.body = substitute(QString::fromUtf8(body), values, false).toUtf8();
-    *filled = result;
-    return true;
+    return ProfileTemplate::fill(*this, values, filled, error);
 }
 
 } // namespace herald

@@ -1,7 +1,8 @@
 #pragma once
 
-#include "util/httpheaders.h"
+#include "store/profileparameter.h"
 #include "targets/targetsourcespec.h"
+#include "util/httpheaders.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -26,6 +27,7 @@ struct Profile
     int timeoutMs = -1; // per attempt; -1: the face's default
     QString policy;     // OutcomePolicy text; empty: the face's default
     QString retryOn;    // StatusRule text; empty: the face's default
+    QList<ProfileParameter> declaredParameters; // "parameters": each names one used in path, headers or body
 
     // 1 to 100 of [A-Za-z0-9._-], not "." or "..": safe as a file name on every platform.
     static bool isValidName(const QString &name);
@@ -38,8 +40,10 @@ struct Profile
     // Distinct {name} parameters in path, header values and body, in order of first appearance.
     QStringList parameters() const;
     // Replaces every {name}: percent-encoded in the path (all but unreserved characters), as-is in
-    // headers and body. Missing and unknown values, a header value that would hold CR, LF or another
-    // control character, and a value that would make a "." or ".." path segment are errors.
+    // headers and body. A missing or empty value takes the declared default, is kept when declared
+    // allowEmpty, and is otherwise an error naming the parameter; so is a value that does not match
+    // the declared pattern. Unknown values, a header value that would hold CR, LF or another control
+    // character, and a value that would make a "." or ".." path segment are errors too.
     bool fill(const QHash<QString, QString> &values, Profile *filled, QString *error) const;
 };
 

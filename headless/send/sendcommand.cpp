@@ -6,7 +6,6 @@
 #include "util/duration.h"
 #include "store/historyentry.h"
 #include "store/historystore.h"
-#include "store/profile.h"
 #include "store/profilestore.h"
 #include "send/resulttable.h"
 #include "targets/targetsource.h"
@@ -118,164 +117,166 @@ void SendCommand::addOptions(QCommandLineParser &parser)
     });
 }
 
-QString SendCommand::makePlan(const QCommandLineParser &parser, Plan *plan)
+QString SendCommand::readFlags(const QCommandLineParser &parser, Flags *flags)
 {
     QString error;
+    const auto isSet = [&parser](const char *name) { return parser.isSet(QLatin1String(name)); };
+    const auto value = [&parser](const char *name) { return parser.value(QLatin1String(name)); };
     // parse() took "send" as the program name, so positionals start at METHOD.
-    const QStringList positional = parser.positionalArguments();
-    Profile profile;
-    const bool useProfile = parser.isSet(QStringLiteral("profile"));
-    if (useProfile) {
-        const QString name = parser.value(QStringLiteral("profile"));
-        Profile stored;
-        const bool loaded = name.endsWith(QLatin1String(".json")) || name.contains(QLatin1Char('/'))
-                                ? ProfileStore::loadFile(name, &stored, &error)
-                                : ProfileStore(parser.isSet(QStringLiteral("profile-dir"))
-                                                   ? parser.value(QStringLiteral("profile-dir"))
-                                                   : ProfileStore::defaultDirectory())
-                                      .load(name, &stored, &error);
-        if (!loaded)
-            return QStringLiteral("--profile: %1").arg(error);
-        QHash<QString, QString> values;
-        for (const QString &assignment : parser.values(QStringLiteral("set"))) {
-            const int equals = assignment.indexOf(QLatin1Char('='));
-            if (equals <= 0)
-                return QStringLiteral("--set: '%1' is not KEY=VALUE").arg(assignment);
-            values.insert(assignment.left(equals), assignment.mid(equals + 1));
-        }
-        if (!stored.fill(values, &profile, &error))
-            return QStringLiteral("--set: %1").arg(error);
-        if (!positional.isEmpty())
-            return QStringLiteral("METHOD and PATH come from the profile '%1'; do not give them too").arg(name);
-        plan->request.method = profile.method;
-        plan->request.pathAndQuery = profile.path.toUtf8();
-        plan->request.headers = profile.headers;
-        plan->request.body = profile.body;
-        if (profile.hasTargets)
-            plan->source = profile.targets;
-        if (profile.retries >= 0)
-            plan->options.retry.maxRetries = profile.retries;
-        if (profile.timeoutMs >= 0)
-            plan->options.attemptTimeoutMs = profile.timeoutMs;
-        if (!profile.policy.isEmpty())
-            plan->options.policy = OutcomePolicy::parse(profile.policy, nullptr);
-        if (!profile.retryOn.isEmpty())
-            plan->options.retry.retryStatuses = StatusRule::parse(profile.retryOn, nullptr);
-    } else {
-        if (parser.isSet(QStringLiteral("set")))
-            return QStringLiteral("--set fills profile parameters; it needs --profile");
-        if (positional.size() != 2)
-            return QStringLiteral("expected METHOD and PATH, e.g. 'herald send PURGE /product/42 --target http://varnish:6081'");
-        plan->request.method = positional.at(0).toLatin1();
-        plan->request.pathAndQuery = positional.at(1).toUtf8();
+    flags->positional = parser.positionalArguments();
+    if (isSet("profile"))
+        flags->profile = value("profile");
+    flags->profileDirectory = isSet("profile-dir") ? value("profile-dir") : ProfileStore::defaultDirectory();
+    flags->setGiven = isSet("set");
+    for (const QString &assignment : parser.values(QStringLiteral("set"))) {
+        const int equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0)
+            return QStringLiteral("--set: '%1' is not KEY=VALUE").arg(assignment);
+        flags->values.insert(assignment.left(equals), assignment.mid(equals + 1));
     }
-
     for (const QString &line : parser.values(QStringLiteral("header"))) {
         HttpHeader header;
         if (!parseHeaderLine(line.toUtf8(), &header))
             return QStringLiteral("--header: '%1' is not 'Name: value'").arg(line);
-        removeHeader(plan->request.headers, header.first);
-        plan->request.headers.append(header);
+        flags->headers.append(header);
     }
-    if (parser.isSet(QStringLiteral("data")) && !readBody(parser.value(QStringLiteral("data")), &plan->request.body, &error))
-        return error;
-    if (!plan->request.body.isEmpty() && !hasHeader(plan->request.headers, "Content-Type"))
-        plan->request.headers.append(HttpHeader{"Content-Type", "application/octet-stream"});
-    const QString invalid = plan->request.validate();
-    if (!invalid.isEmpty())
-        return invalid;
+    if (isSet("data")) {
+        QByteArray body;
+        if (!readBody(value("data"), &body, &error))
+            return error;
+        flags->body = body;
+    }
 
-    // Targets: flags win over the profile, the profile over $HERALD_TARGETS.
-    const int sourceFlags = int(parser.isSet(QStringLiteral("target"))) + int(parser.isSet(QStringLiteral("dns")))
-                            + int(parser.isSet(QStringLiteral("srv")));
-    if (sourceFlags > 1)
+    if (int(isSet("target")) + int(isSet("dns")) + int(isSet("srv")) > 1)
         return QStringLiteral("use only one of --target, --dns and --srv");
-    if (parser.isSet(QStringLiteral("target"))) {
-        plan->source = {};
-        for (const QString &value : parser.values(QStringLiteral("target"))) {
-            const QList<Target> targets = Target::parseList(value, &error);
+    TargetSourceSpec spec;
+    if (isSet("target")) {
+        for (const QString &text : parser.values(QStringLiteral("target"))) {
+            const QList<Target> targets = Target::parseList(text, &error);
             if (targets.isEmpty())
                 return QStringLiteral("--target: %1").arg(error.isEmpty() ? QStringLiteral("empty") : error);
-            plan->source.targets += targets;
+            spec.targets += targets;
         }
-    } else if (parser.isSet(QStringLiteral("dns"))) {
-        if (!TargetSourceSpec::parseDns(parser.value(QStringLiteral("dns")), &plan->source, &error))
+        flags->targets = spec;
+    } else if (isSet("dns")) {
+        if (!TargetSourceSpec::parseDns(value("dns"), &spec, &error))
             return QStringLiteral("--dns: %1").arg(error);
-    } else if (parser.isSet(QStringLiteral("srv"))) {
-        if (!TargetSourceSpec::parseSrv(parser.value(QStringLiteral("srv")), &plan->source, &error))
+        flags->targets = spec;
+    } else if (isSet("srv")) {
+        if (!TargetSourceSpec::parseSrv(value("srv"), &spec, &error))
             return QStringLiteral("--srv: %1").arg(error);
-    } else if (!(useProfile && profile.hasTargets)) {
-        const QString fromEnv = qEnvironmentVariable("HERALD_TARGETS");
-        if (fromEnv.trimmed().isEmpty())
-            return QStringLiteral("no targets: give --target, --dns, --srv, a profile with targets, or set HERALD_TARGETS");
-        plan->source.targets = Target::parseList(fromEnv, &error);
-        if (plan->source.targets.isEmpty())
-            return QStringLiteral("HERALD_TARGETS: %1").arg(error);
+        flags->targets = spec;
     }
-    if (parser.isSet(QStringLiteral("nameserver"))) {
-        plan->source.nameserver = QHostAddress(parser.value(QStringLiteral("nameserver")));
-        if (plan->source.nameserver.isNull())
-            return QStringLiteral("--nameserver: '%1' is not an IP address").arg(parser.value(QStringLiteral("nameserver")));
+    if (isSet("nameserver")) {
+        flags->nameserver = QHostAddress(value("nameserver"));
+        if (flags->nameserver->isNull())
+            return QStringLiteral("--nameserver: '%1' is not an IP address").arg(value("nameserver"));
     }
-    if (parser.isSet(QStringLiteral("scheme"))) {
-        plan->source.scheme = parser.value(QStringLiteral("scheme"));
-        if (plan->source.scheme != QLatin1String("http") && plan->source.scheme != QLatin1String("https"))
+    if (isSet("scheme")) {
+        flags->scheme = value("scheme");
+        if (flags->scheme != QLatin1String("http") && flags->scheme != QLatin1String("https"))
             return QStringLiteral("--scheme: use http or https");
     }
-    plan->source.refreshIntervalMs = 0; // one broadcast, one resolution
 
-    if (parser.isSet(QStringLiteral("retries"))
-        && !parseCount(QStringLiteral("retries"), parser.value(QStringLiteral("retries")), 0,
-                       &plan->options.retry.maxRetries, &error))
-        return error;
-    if (parser.isSet(QStringLiteral("retry-on"))) {
-        plan->options.retry.retryStatuses = StatusRule::parse(parser.value(QStringLiteral("retry-on")), &error);
+    int number = 0;
+    if (isSet("retries")) {
+        if (!parseCount(QStringLiteral("retries"), value("retries"), 0, &number, &error))
+            return error;
+        flags->retries = number;
+    }
+    if (isSet("retry-on")) {
+        flags->retryOn = StatusRule::parse(value("retry-on"), &error);
         if (!error.isEmpty())
             return QStringLiteral("--retry-on: %1").arg(error);
     }
-    if (parser.isSet(QStringLiteral("timeout"))
-        && !parseDuration(parser.value(QStringLiteral("timeout")), &plan->options.attemptTimeoutMs, &error))
-        return QStringLiteral("--timeout: %1").arg(error);
-    if (parser.isSet(QStringLiteral("deadline"))
-        && !parseDuration(parser.value(QStringLiteral("deadline")), &plan->options.deadlineMs, &error))
-        return QStringLiteral("--deadline: %1").arg(error);
-    if (parser.isSet(QStringLiteral("policy"))) {
-        plan->options.policy = OutcomePolicy::parse(parser.value(QStringLiteral("policy")), &error);
+    if (isSet("timeout")) {
+        if (!parseDuration(value("timeout"), &number, &error))
+            return QStringLiteral("--timeout: %1").arg(error);
+        flags->timeoutMs = number;
+    }
+    if (isSet("deadline")) {
+        if (!parseDuration(value("deadline"), &number, &error))
+            return QStringLiteral("--deadline: %1").arg(error);
+        flags->deadlineMs = number;
+    }
+    if (isSet("policy")) {
+        flags->policy = OutcomePolicy::parse(value("policy"), &error);
         if (!error.isEmpty())
             return QStringLiteral("--policy: %1").arg(error);
     }
-    if (parser.isSet(QStringLiteral("host-mode"))) {
-        const QString mode = parser.value(QStringLiteral("host-mode"));
+    if (isSet("host-mode")) {
+        const QString mode = value("host-mode");
         if (mode == QLatin1String("preserve"))
-            plan->headerPolicy.hostMode = HeaderPolicy::HostMode::Preserve;
+            flags->headerPolicy.hostMode = HeaderPolicy::HostMode::Preserve;
         else if (mode == QLatin1String("target"))
-            plan->headerPolicy.hostMode = HeaderPolicy::HostMode::TargetHost;
+            flags->headerPolicy.hostMode = HeaderPolicy::HostMode::TargetHost;
         else
             return QStringLiteral("--host-mode: '%1' is not preserve or target").arg(mode);
     }
-    if (parser.isSet(QStringLiteral("sensitive-headers"))) {
-        plan->headerPolicy.sensitiveHeaders.clear();
-        for (const QString &name : parser.value(QStringLiteral("sensitive-headers")).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            plan->headerPolicy.sensitiveHeaders.append(name.trimmed().toLatin1());
+    if (isSet("sensitive-headers")) {
+        flags->headerPolicy.sensitiveHeaders.clear();
+        for (const QString &name : value("sensitive-headers").split(QLatin1Char(','), Qt::SkipEmptyParts))
+            flags->headerPolicy.sensitiveHeaders.append(name.trimmed().toLatin1());
     }
-    if (parser.isSet(QStringLiteral("concurrency"))
-        && !parseCount(QStringLiteral("concurrency"), parser.value(QStringLiteral("concurrency")), 1,
-                       &plan->perTargetConcurrency, &error))
+    if (isSet("concurrency") && !parseCount(QStringLiteral("concurrency"), value("concurrency"), 1, &flags->perTargetConcurrency, &error))
         return error;
-    plan->options.http2 = parser.isSet(QStringLiteral("http2"));
-    plan->insecure = parser.isSet(QStringLiteral("insecure"));
-    if (parser.isSet(QStringLiteral("transport"))
-        && !parseTransportKind(parser.value(QStringLiteral("transport")), &plan->transport))
-        return QStringLiteral("--transport: '%1' is not qnam or curl").arg(parser.value(QStringLiteral("transport")));
-    plan->json = parser.isSet(QStringLiteral("json"));
-    if (!parser.isSet(QStringLiteral("no-history")))
-        plan->historyPath = parser.isSet(QStringLiteral("history")) ? parser.value(QStringLiteral("history")) : HistoryStore::defaultPath();
-    if (useProfile)
-        plan->profileName = profile.name;
+    flags->http2 = isSet("http2");
+    flags->insecure = isSet("insecure");
+    if (isSet("transport") && !parseTransportKind(value("transport"), &flags->transport))
+        return QStringLiteral("--transport: '%1' is not qnam or curl").arg(value("transport"));
+    flags->json = isSet("json");
+    if (!isSet("no-history"))
+        flags->historyPath = isSet("history") ? value("history") : HistoryStore::defaultPath();
     return {};
 }
 
-int SendCommand::execute(const Plan &plan)
+QString SendCommand::planInput(const Flags &flags, PlanInput *input)
+{
+    QString error;
+    if (flags.profile) {
+        const QString &name = *flags.profile;
+        const bool loaded = name.endsWith(QLatin1String(".json")) || name.contains(QLatin1Char('/'))
+                                ? ProfileStore::loadFile(name, &input->profile, &error)
+                                : ProfileStore(flags.profileDirectory).load(name, &input->profile, &error);
+        if (!loaded)
+            return QStringLiteral("--profile: %1").arg(error);
+        if (!flags.positional.isEmpty())
+            return QStringLiteral("METHOD and PATH come from the profile '%1'; do not give them too").arg(name);
+        input->values = flags.values;
+    } else {
+        if (flags.setGiven)
+            return QStringLiteral("--set fills profile parameters; it needs --profile");
+        if (flags.positional.size() != 2)
+            return QStringLiteral("expected METHOD and PATH, e.g. 'herald send PURGE /product/42 --target http://varnish:6081'");
+        input->literal = true;
+        input->profile.method = flags.positional.at(0).toLatin1();
+        input->profile.path = flags.positional.at(1);
+    }
+    input->headers = flags.headers;
+    input->body = flags.body;
+    input->retries = flags.retries;
+    input->timeoutMs = flags.timeoutMs;
+    input->deadlineMs = flags.deadlineMs;
+    input->policy = flags.policy;
+    input->retryOn = flags.retryOn;
+    input->targets = flags.targets;
+    input->nameserver = flags.nameserver;
+    input->scheme = flags.scheme;
+    input->defaults.http2 = flags.http2;
+    const QString fromEnv = qEnvironmentVariable("HERALD_TARGETS");
+    if (!fromEnv.trimmed().isEmpty()) {
+        TargetSourceSpec spec;
+        spec.targets = Target::parseList(fromEnv, &error);
+        if (spec.targets.isEmpty())
+            input->defaultTargetsError = QStringLiteral("HERALD_TARGETS: %1").arg(error);
+        else
+            input->defaultTargets = spec;
+    }
+    input->noTargetsHint = QStringLiteral("give --target, --dns, --srv, a profile with targets, or set HERALD_TARGETS");
+    return {};
+}
+
+int SendCommand::execute(const Flags &flags, const BroadcastPlan &plan)
 {
     QEventLoop loop;
     TargetSource *source = TargetSource::create(plan.source, &loop);
@@ -292,9 +293,9 @@ int SendCommand::execute(const Plan &plan)
         return PolicyNotMet;
     }
 
-    Broadcaster broadcaster(createTransport(plan.transport, !plan.insecure));
-    broadcaster.headerPolicy() = plan.headerPolicy;
-    broadcaster.limiter().perKeyLimit = plan.perTargetConcurrency;
+    Broadcaster broadcaster(createTransport(flags.transport, !flags.insecure));
+    broadcaster.headerPolicy() = flags.headerPolicy;
+    broadcaster.limiter().perKeyLimit = flags.perTargetConcurrency;
     Broadcast *broadcast = broadcaster.start(plan.request, source->targets(), plan.options);
     broadcast->setAutoDelete(false);
     QObject::connect(broadcast, &Broadcast::finished, &loop, &QEventLoop::quit);
@@ -302,14 +303,14 @@ int SendCommand::execute(const Plan &plan)
 
     const BroadcastSummary summary = broadcast->summary();
     const QList<TargetResult> results = broadcast->results();
-    if (!plan.historyPath.isEmpty()) {
+    if (!flags.historyPath.isEmpty()) {
         // The history is a convenience: a broken database is reported, never fatal to the broadcast.
-        HistoryStore history(plan.historyPath);
+        HistoryStore history(flags.historyPath);
         QString error;
         if (!history.open(&error) || !history.record(HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("send"), plan.profileName), &error))
             printError(QStringLiteral("warning: not recorded in the history: %1").arg(error));
     }
-    if (plan.json) {
+    if (flags.json) {
         std::fputs(QJsonDocument(BroadcastJson::toJson(summary, results)).toJson(QJsonDocument::Indented).constData(),
                    stdout);
     } else {
@@ -330,13 +331,19 @@ int SendCommand::run(const QStringList &arguments)
         std::fputs(qPrintable(parser.helpText()), stdout);
         return PolicyMet;
     }
-    Plan plan;
-    const QString error = makePlan(parser, &plan);
+    Flags flags;
+    PlanInput input;
+    BroadcastPlan plan;
+    QString error = readFlags(parser, &flags);
+    if (error.isEmpty())
+        error = planInput(flags, &input);
+    if (error.isEmpty())
+        BroadcastPlan::make(input, &plan, &error);
     if (!error.isEmpty()) {
         printError(error);
         return UsageError;
     }
-    return execute(plan);
+    return execute(flags, plan);
 }
 
 } // namespace herald

@@ -5,6 +5,7 @@
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "broadcast/broadcastjson.h"
+#include "broadcast/broadcastplan.h"
 #include "store/profile.h"
 #include "store/profilestore.h"
 #include "targets/statictargetsource.h"
@@ -142,42 +143,26 @@ void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
 void AdminApi::runProfile(const HttpServerRequest &request, const QString &name, Respond respond)
 {
     const ProfileStore store(m_config.profileDirectory.isEmpty() ? ProfileStore::defaultDirectory() : m_config.profileDirectory);
-    Profile stored;
+    PlanInput input;
     QString error;
-    if (!store.load(name, &stored, &error)) {
+    if (!store.load(name, &input.profile, &error)) {
         respond(HttpResponses::text(404, error));
         return;
     }
-    QHash<QString, QString> values;
     const QUrlQuery query(QUrl::fromEncoded(request.pathAndQuery).query());
     for (const auto &item : query.queryItems(QUrl::FullyDecoded))
-        values.insert(item.first, item.second);
-    Profile profile;
-    if (!stored.fill(values, &profile, &error)) {
+        input.values.insert(item.first, item.second);
+    input.defaults = m_config.options;
+    input.runningTargets = true;
+    input.reportEveryTarget = true;
+    input.staticProfileTargetsOnly = true;
+    BroadcastPlan plan;
+    if (!BroadcastPlan::make(input, &plan, &error)) {
         respond(HttpResponses::text(400, error));
         return;
     }
-    BroadcastRequest broadcastRequest;
-    broadcastRequest.method = profile.method;
-    broadcastRequest.pathAndQuery = profile.path.toUtf8();
-    broadcastRequest.headers = profile.headers;
-    broadcastRequest.body = profile.body;
-    BroadcastOptions options = m_config.options;
-    if (profile.retries >= 0)
-        options.retry.maxRetries = profile.retries;
-    if (profile.timeoutMs >= 0)
-        options.attemptTimeoutMs = profile.timeoutMs;
-    if (!profile.policy.isEmpty())
-        options.policy = OutcomePolicy::parse(profile.policy, nullptr);
-    if (!profile.retryOn.isEmpty())
-        options.retry.retryStatuses = StatusRule::parse(profile.retryOn, nullptr);
-    if (options.policy.kind == OutcomePolicy::Kind::Async || options.policy.kind == OutcomePolicy::Kind::First)
-        options.policy.kind = OutcomePolicy::Kind::All; // an admin run reports every target
-    // Profiles with a static list use it; others go to this instance's targets.
-    const QList<Target> targets = profile.hasTargets && profile.targets.kind == TargetSourceSpec::Kind::Static
-                                      ? profile.targets.targets
-                                      : m_source->targets();
-    Broadcast *broadcast = m_broadcaster->start(broadcastRequest, targets, options);
+    const QList<Target> targets = plan.hasSource ? plan.source.targets : m_source->targets();
+    Broadcast *broadcast = m_broadcaster->start(plan.request, targets, plan.options);
     connect(broadcast, &Broadcast::finished, this, [broadcast, respond] {
         const BroadcastSummary summary = broadcast->summary();
         respond(HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));

@@ -1,0 +1,47 @@
+#include "sendflow.h"
+
+namespace herald {
+
+SendFlow::SendFlow(QObject *parent)
+    : QObject(parent)
+{
+}
+
+QString SendFlow::begin(const Profile &composed, const QHash<QString, QString> &typed)
+{
+    PlanInput input;
+    input.profile = composed;
+    // The panel may still hold fields of parameters the operator has since edited away.
+    const QStringList used = composed.parameters();
+    for (auto it = typed.cbegin(); it != typed.cend(); ++it) {
+        if (used.contains(it.key()))
+            input.values.insert(it.key(), it.value());
+    }
+    input.noTargetsHint = tr("enter URLs, a DNS name:port or an SRV name");
+    BroadcastPlan plan;
+    QString error;
+    if (!BroadcastPlan::make(input, &plan, &error))
+        return error;
+    TargetSource *source = TargetSource::create(plan.source, this);
+    m_source = source;
+    Q_EMIT resolving(source->description());
+    connect(source, &TargetSource::refreshed, this, [this, source, plan] {
+        source->deleteLater();
+        m_source = nullptr;
+        Q_EMIT resolved(plan, source->targets(), source->isResolved() ? QString() : source->lastError());
+    });
+    source->refresh();
+    return {};
+}
+
+void SendFlow::refresh(const TargetSourceSpec &spec)
+{
+    TargetSource *source = TargetSource::create(spec, this);
+    connect(source, &TargetSource::refreshed, this, [this, source] {
+        source->deleteLater();
+        Q_EMIT refreshed(source->targets(), source->description(), source->isResolved() ? QString() : source->lastError());
+    });
+    source->refresh();
+}
+
+} // namespace herald
