@@ -64,6 +64,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("check");
         QTest::newRow("per-target concurrency")
             << QStringList{"HERALD_CONCURRENCY=1", "HERALD_DEADLINE=1600ms", "HERALD_RETRIES=0"} << "perTarget";
+        QTest::newRow("total concurrency") // one target, so the total limit is the only one that can bite
+            << QStringList{"HERALD_TOTAL_CONCURRENCY=1", "HERALD_DEADLINE=1600ms", "HERALD_RETRIES=0"} << "perTarget";
         QTest::newRow("max in flight") << QStringList{"HERALD_MAX_INFLIGHT=1"} << "maxInFlight";
         QTest::newRow("async queue") << QStringList{"HERALD_ASYNC_QUEUE=1", "HERALD_POLICY=async"} << "asyncQueue";
         QTest::newRow("body size") << QStringList{"HERALD_MAX_BODY=1KiB"} << "body";

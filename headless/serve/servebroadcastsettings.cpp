@@ -83,6 +83,10 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
         QStringLiteral("Requests in flight per target (default 6)."),
         [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.perTargetConcurrency); },
         [](const C &c) { return QString::number(c.perTargetConcurrency); });
+    add(QStringLiteral("HERALD_TOTAL_CONCURRENCY"), {}, QStringLiteral("total-concurrency"),
+        QStringLiteral("Requests in flight over all targets together (default 512); the rest wait their turn."),
+        [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.totalConcurrency); },
+        [](const C &c) { return QString::number(c.totalConcurrency); });
     add(QStringLiteral("HERALD_TRANSPORT"), {}, QStringLiteral("transport"),
         QStringLiteral("HTTP client for the targets: curl (libcurl, default) or qnam (QNetworkAccessManager)."),
         [](C &c, const QString &v) {
