@@ -2,6 +2,8 @@
 #include "relay/relaycommand.h"
 #include "send/sendcommand.h"
 #include "serve/servecommand.h"
+#include "store/storelocation.h"
+#include "store/storemigration.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -28,6 +30,13 @@ const char *const usage = "Usage: herald [COMMAND] [OPTIONS]\n"
                           "\n"
                           "Run 'herald COMMAND --help' for a command's options.\n";
 
+// Profiles and history an older GUI kept in its own folders move to the shared location, so the
+// faces that read profiles find them without the GUI being opened first. Two stats when done.
+void moveOldGuiFiles()
+{
+    herald::StoreMigration(herald::StoreLocation()).run();
+}
+
 bool isHelp(const char *arg)
 {
     return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0 || std::strcmp(arg, "help") == 0;
@@ -50,6 +59,7 @@ int main(int argc, char *argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("herald"));
         QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+        moveOldGuiFiles();
         return herald::SendCommand::run(QCoreApplication::arguments().mid(1));
     }
     if (std::strcmp(command, "serve") == 0) {
@@ -60,6 +70,7 @@ int main(int argc, char *argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("herald"));
         QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+        moveOldGuiFiles();
         return herald::ServeCommand::run(QCoreApplication::arguments().mid(1));
     }
     if (std::strcmp(command, "relay") == 0) {

@@ -190,6 +190,26 @@ private Q_SLOTS:
         QCOMPARE(historyCount(location.historyPath()), 1);
     }
 
+    // `herald send` moves the old GUI folders itself: a profile an older GUI saved is found
+    // before the new GUI was ever opened.
+    void heraldSendFindsAProfileLeftInTheOldGuiFolder()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        const StoreLocation location;
+        write(location.legacyGuiConfigDirectory() + QStringLiteral("/profiles/left.json"),
+              profileJson(QStringLiteral("left"), QStringLiteral("/left/behind")));
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--profile"), QStringLiteral("left"),
+                                                QStringLiteral("-t"), backend.url(), QStringLiteral("--no-history")},
+                                               environment());
+        QVERIFY2(result.exitCode == 0, result.err.constData());
+        QVERIFY2(result.err.contains("herald.store: moved "), result.err.constData());
+        QCOMPARE(backend.requestCount(), 1);
+        QCOMPARE(backend.requests().first().target, QByteArray("/left/behind"));
+        QVERIFY(QFileInfo::exists(location.profileDirectory() + QStringLiteral("/left.json")));
+        QVERIFY(!QFileInfo::exists(location.legacyGuiConfigDirectory()));
+    }
+
 #ifdef HERALD_TEST_GUI
     // Saved through the composer and the profile panel as the window does, at the window's
     // default location, then broadcast by the real `herald send --profile`.
