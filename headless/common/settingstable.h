@@ -68,6 +68,18 @@ public:
         return setting;
     }
 
+    // A function add(name, aliases, key, help, apply, show[, secret]) that appends a row to
+    // `rows` and returns it, for building a table row by row.
+    static auto appender(QList<Setting> &rows)
+    {
+        return [&rows](QString name, QStringList aliases, QString key, QString help, Apply apply, Show show,
+                       bool secret = false) -> Setting & {
+            rows.append(row(std::move(name), std::move(aliases), std::move(key), std::move(help), std::move(apply),
+                            std::move(show), secret));
+            return rows.last();
+        };
+    }
+
     explicit SettingsTable(QList<Setting> rows) : m_rows(std::move(rows)) {}
 
     // A JSON config file named by --flag or the variable; remember receives its path.

@@ -10,11 +10,7 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
     using C = ServeConfig;
     using Table = SettingsTable<ServeConfig>;
     QList<Table::Setting> table;
-    const auto add = [&table](QString name, QStringList aliases, QString key, QString help, Table::Apply apply,
-                              Table::Show show, bool secret = false) {
-        table.append(Table::row(std::move(name), std::move(aliases), std::move(key), std::move(help), std::move(apply),
-                                std::move(show), secret));
-    };
+    const auto add = Table::appender(table);
 
     add(QStringLiteral("HERALD_LISTEN"), {QStringLiteral("HTTP_ADDR"), QStringLiteral("SERVER_ADDR")},
         QStringLiteral("listen"), QStringLiteral("Address the broadcast listener binds, [HOST]:PORT (default :8080)."),

@@ -11,11 +11,7 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
     using C = ServeConfig;
     using Table = SettingsTable<ServeConfig>;
     QList<Table::Setting> table;
-    const auto add = [&table](QString name, QStringList aliases, QString key, QString help, Table::Apply apply,
-                              Table::Show show, bool secret = false) {
-        table.append(Table::row(std::move(name), std::move(aliases), std::move(key), std::move(help), std::move(apply),
-                                std::move(show), secret));
-    };
+    const auto add = Table::appender(table);
 
     add(QStringLiteral("HERALD_RETRIES"), {QStringLiteral("RETRIES")}, QStringLiteral("retries"),
         QStringLiteral("Retries per target after the first attempt (default 2)."),

@@ -12,11 +12,7 @@ QList<SettingsTable<ServeConfig>::Setting> ServeLimitSettings::rows()
     using C = ServeConfig;
     using Table = SettingsTable<ServeConfig>;
     QList<Table::Setting> table;
-    const auto add = [&table](QString name, QStringList aliases, QString key, QString help, Table::Apply apply,
-                              Table::Show show, bool secret = false) {
-        table.append(Table::row(std::move(name), std::move(aliases), std::move(key), std::move(help), std::move(apply),
-                                std::move(show), secret));
-    };
+    const auto add = Table::appender(table);
 
     add(QStringLiteral("HERALD_MAX_BODY"), {QStringLiteral("MAX_BODY_SIZE")}, QStringLiteral("max-body"),
         QStringLiteral("Largest request body accepted; larger gets 413 (default 10MiB)."),

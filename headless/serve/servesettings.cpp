@@ -20,11 +20,7 @@ QList<Table::Setting> otherRows()
 {
     using C = ServeConfig;
     QList<Table::Setting> table;
-    const auto add = [&table](QString name, QStringList aliases, QString key, QString help, Table::Apply apply,
-                              Table::Show show) {
-        table.append(Table::row(std::move(name), std::move(aliases), std::move(key), std::move(help), std::move(apply),
-                                std::move(show)));
-    };
+    const auto add = Table::appender(table);
 
     add(QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
         QStringLiteral("text (default) or json (one JSON object per line)."),
