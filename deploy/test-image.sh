@@ -85,6 +85,9 @@ fi
 "${podman_run[@]}" --rm --network host docker.io/library/debian:12-slim true 2>"$cache/podman-probe.log" \
     || skip "podman cannot run a container here: $(tail -1 "$cache/podman-probe.log")"
 
+# Each build leaves its build stage behind as an untagged image (890 MB): keep recent ones as the
+# layer cache, drop those older than three days so repeated CI runs do not fill the disk.
+podman image prune -f --filter until=72h >/dev/null 2>&1 || true
 step "podman build (ccache in $cache/ccache)"
 build_started=$SECONDS
 podman build --runtime runc --format docker --network host --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \

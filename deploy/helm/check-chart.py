@@ -169,7 +169,11 @@ def main():
     for label, override in cases.items():
         values = copy.deepcopy(defaults)
         values.update(override)
-        ok = check(values, label) and ok
+        try:
+            ok = check(values, label) and ok
+        except (KeyError, IndexError, TypeError, AttributeError) as error:
+            print('check-chart: %s: the manifest lacks a field: %r' % (label, error), file=sys.stderr)
+            ok = False
     print('check-chart: %s (%d value sets rendered and checked)' % ('ok' if ok else 'FAILED', len(cases)))
     return 0 if ok else 1
 
