@@ -1,4 +1,5 @@
 // Entry point: picks the face from the first argument and runs it.
+#include "probe/probecommand.h"
 #include "relay/relaycommand.h"
 #include "send/sendcommand.h"
 #include "serve/servecommand.h"
@@ -26,6 +27,7 @@ const char *const usage = "Usage: herald [COMMAND] [OPTIONS]\n"
                           "  send     broadcast one request from the command line and exit\n"
                           "  serve    run the HTTP listener that broadcasts every request it receives\n"
                           "  relay    replay requests from a Redis stream to local endpoints\n"
+                          "  probe    health check of a running 'herald serve' (for containers)\n"
                           "  (none)   open the desktop application (GUI builds only)\n"
                           "\n"
                           "Run 'herald COMMAND --help' for a command's options.\n";
@@ -77,6 +79,10 @@ int main(int argc, char *argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("herald"));
         return herald::RelayCommand::run(QCoreApplication::arguments().mid(1));
+    }
+    if (std::strcmp(command, "probe") == 0) {
+        QCoreApplication app(argc, argv);
+        return herald::ProbeCommand::run(QCoreApplication::arguments().mid(1));
     }
 #ifdef HERALD_GUI
     if (argc == 1 || command[0] == '-')

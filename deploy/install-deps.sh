@@ -6,6 +6,10 @@ set -euo pipefail
 mode="${1:-test}"
 packages=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
           libmicrohttpd-dev libhiredis-dev libcurl4-openssl-dev libgl-dev libqt6svg6)
+if [[ "$mode" == run ]]; then
+    # deploy/run.sh's first run: two local Varnish caches and a python3 origin.
+    packages+=(varnish python3)
+fi
 if [[ "$mode" == test ]]; then
     # Real servers the tests talk to, and clang for the fuzzing build.
     packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth openssl)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds Herald and runs every test: a normal build, then an ASan+UBSan build in build-asan/.
+# Builds Herald and runs every test: a normal build, the container image (deploy/test-image.sh),
+# then an ASan+UBSan build in build-asan/.
 # Usage: deploy/test.sh [--no-sanitize]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ build_and_test() {
 }
 
 build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The container image and the Helm chart (podman; SKIPPED where containers cannot run).
+deploy/test-image.sh
 if [[ "${1:-}" != --no-sanitize ]]; then
     # detect_leaks=0: Qt keeps process-lifetime caches that LeakSanitizer would report.
     export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
