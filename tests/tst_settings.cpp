@@ -20,6 +20,7 @@ struct TestConfig
     QString url;
     QStringList headers;
     bool verbose = false;
+    QString region;
     QString configFile;
 };
 
@@ -65,6 +66,14 @@ Table testTable()
                            [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.verbose); },
                            [](const C &c) { return SettingValues::showBoolean(c.verbose); })
                     .asSwitch());
+    rows.append(Table::row(QStringLiteral("TEST_REGION"), {QStringLiteral("OLD_REGION")}, {},
+                           QStringLiteral("A variable without a flag, whose help is long enough to be wrapped under its "
+                                          "name's column."),
+                           [](C &c, const QString &v) {
+                               c.region = v;
+                               return QString();
+                           },
+                           [](const C &c) { return c.region; }));
     Table table(rows);
     table.setConfigFile(QStringLiteral("config"), QStringLiteral("TEST_CONFIG"),
                         [](C &c, const QString &file) { c.configFile = file; });
@@ -430,6 +439,29 @@ private Q_SLOTS:
         QVERIFY2(help.contains(QStringLiteral("[%1]").arg(variables)), qPrintable(variables));
         QVERIFY(help.contains(QLatin1String("--config <FILE>")));
         QVERIFY(help.contains(QLatin1String("--print-config")));
+    }
+
+    // Rows without a flag are listed after the description; serve and relay have none, so their
+    // help has no such section.
+    void environmentOnlyRowsInHelp()
+    {
+        static const Table table = testTable();
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral("The test face."));
+        table.addOptions(parser);
+        const QString help = parser.helpText();
+        QVERIFY2(help.contains(QLatin1String("The test face.\n\nEnvironment variables without a flag:\n"
+                                             "  TEST_REGION (or OLD_REGION)  A variable without a flag, whose help is long\n"
+                                             "                               enough to be wrapped under its name's column.\n")),
+                 qPrintable(help));
+        QVERIFY(!help.contains(QLatin1String("--TEST_REGION")) && !help.contains(QLatin1String("-- ")));
+        TestConfig config;
+        QCOMPARE(loadTest({}, {{QStringLiteral("OLD_REGION"), QStringLiteral("eu")}}, &config), QString());
+        QCOMPARE(config.region, QStringLiteral("eu"));
+        QVERIFY(table.printConfig(config).contains(QLatin1String("TEST_REGION=eu\n")));
+        for (const auto &addOptions : {std::function<void(QCommandLineParser &)>(ServeSettings::addOptions),
+                                       std::function<void(QCommandLineParser &)>(RelaySettings::addOptions)})
+            QVERIFY(!helpOf(addOptions).contains(QLatin1String("Environment variables without a flag")));
     }
 
     void relayBadValue_data()
