@@ -240,7 +240,11 @@ private:
         for (const QString &value : values)
             shown.append(setting.secret ? QStringLiteral("(secret)")
                                         : QStringLiteral("'%1'").arg(setting.mask ? setting.mask(value) : value));
-        return QStringLiteral("%1: %2 %3").arg(source, shown.join(QStringLiteral(", ")), error);
+        const QString shownValues = shown.join(QStringLiteral(", "));
+        // A parser's error may start with the value itself ("'ftp://x' uses scheme 'ftp'"): not twice.
+        if (error.startsWith(shownValues))
+            return QStringLiteral("%1: %2").arg(source, error);
+        return QStringLiteral("%1: %2 %3").arg(source, shownValues, error);
     }
 
     QStringList fileKeys() const
