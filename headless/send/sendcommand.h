@@ -17,10 +17,10 @@ public:
 
     // Parses `arguments` (starting with "send"), broadcasts, prints, returns the exit code.
     static int run(const QStringList &arguments);
-
-private:
     // Loads the profile (or takes METHOD and PATH) and adds send's defaults: the plan's input.
     static QString planInput(const SendConfig &config, PlanInput *input);
+
+private:
     static int execute(const SendConfig &config, const BroadcastPlan &plan);
 };
 
