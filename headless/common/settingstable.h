@@ -240,11 +240,13 @@ private:
         for (const QString &value : values)
             shown.append(setting.secret ? QStringLiteral("(secret)")
                                         : QStringLiteral("'%1'").arg(setting.mask ? setting.mask(value) : value));
-        const QString shownValues = shown.join(QStringLiteral(", "));
-        // A parser's error may start with the value itself ("'ftp://x' uses scheme 'ftp'"): not twice.
-        if (error.startsWith(shownValues))
-            return QStringLiteral("%1: %2").arg(source, error);
-        return QStringLiteral("%1: %2 %3").arg(source, shownValues, error);
+        // A parser's error may start with the value it refuses ("'ftp://x' uses scheme 'ftp'"): then
+        // that names it, once, and for a repeatable flag names the one value that is wrong.
+        for (const QString &value : shown) {
+            if (error.startsWith(value))
+                return QStringLiteral("%1: %2").arg(source, error);
+        }
+        return QStringLiteral("%1: %2 %3").arg(source, shown.join(QStringLiteral(", ")), error);
     }
 
     QStringList fileKeys() const
