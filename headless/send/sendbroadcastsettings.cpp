@@ -32,6 +32,14 @@ QString applyDuration(std::optional<int> *out, const QString &value)
     return {};
 }
 
+// The shared count parser, in the words send has always used.
+QString applyCount(const QString &value, int minimum, int *out)
+{
+    if (SettingValues::parseCount(value, minimum, out).isEmpty())
+        return {};
+    return QStringLiteral("is not a whole number >= %1").arg(minimum);
+}
+
 // A flag-only switch: the table applies it as "true" when given.
 Table::Apply switchOn(bool C::*member)
 {
@@ -60,7 +68,7 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
     flag("retries", QStringLiteral("Retries per target after the first attempt (default 2)."), "N",
          [](C &c, const QString &v) {
              int retries = 0;
-             const QString error = SettingValues::parseCount(v, 0, &retries);
+             const QString error = applyCount(v, 0, &retries);
              if (error.isEmpty())
                  c.retries = retries;
              return error;
@@ -86,7 +94,7 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
              else if (v == QLatin1String("target"))
                  c.headerPolicy.hostMode = HeaderPolicy::HostMode::TargetHost;
              else
-                 return QStringLiteral("expected preserve or target");
+                 return QStringLiteral("is not preserve or target");
              return QString();
          },
          [](const C &c) {
@@ -101,7 +109,7 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
          },
          [](const C &c) { return QString::fromLatin1(c.headerPolicy.sensitiveHeaders.join(',')); });
     flag("concurrency", QStringLiteral("Requests in flight per target (default 6)."), "N",
-         [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.perTargetConcurrency); },
+         [](C &c, const QString &v) { return applyCount(v, 1, &c.perTargetConcurrency); },
          [](const C &c) { return QString::number(c.perTargetConcurrency); });
     flag("http2", QStringLiteral("Use HTTP/2 (h2c with prior knowledge for http://)."), "",
          switchOn(&C::http2),
@@ -114,7 +122,7 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
          QStringLiteral("HTTP client: qnam (QNetworkAccessManager, default) or curl (libcurl: sends the path exactly as "
                         "given, dot segments included, and adds no headers of its own)."),
          "NAME",
-         [](C &c, const QString &v) { return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("expected qnam or curl"); },
+         [](C &c, const QString &v) { return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("is not qnam or curl"); },
          [](const C &c) { return transportKindName(c.transport); })
         .name = QStringLiteral("HERALD_TRANSPORT");
     flag("json", QStringLiteral("Print the results as JSON instead of a table."), "",

@@ -26,12 +26,15 @@ bool isSecretHeader(const QString &name)
     return false;
 }
 
+// "Authorization: ****"; a line without a colon is cut after its first word.
 QString maskHeaderLine(const QString &line)
 {
-    const qsizetype colon = line.indexOf(QLatin1Char(':'));
-    if (colon <= 0 || !isSecretHeader(line.left(colon)))
+    qsizetype end = line.indexOf(QLatin1Char(':'));
+    if (end < 0)
+        end = line.indexOf(QLatin1Char(' '));
+    if (end <= 0 || !isSecretHeader(line.left(end)))
         return line;
-    return line.left(colon + 1) + QStringLiteral(" ****");
+    return line.left(end) + (line.at(end) == QLatin1Char(':') ? QStringLiteral(": ****") : QStringLiteral(" ****"));
 }
 
 // --data: literal text, @file, or @- for standard input.
@@ -143,7 +146,7 @@ QList<Table::Setting> requestRows()
          [](C &c, const QString &v) {
              const QHostAddress address(v.trimmed());
              if (address.isNull())
-                 return QStringLiteral("expected an IP address");
+                 return QStringLiteral("is not an IP address");
              c.nameserver = address;
              return QString();
          },
@@ -152,7 +155,7 @@ QList<Table::Setting> requestRows()
     flag("scheme", QStringLiteral("Scheme for --dns and --srv targets: http (default) or https."), "SCHEME",
          [](C &c, const QString &v) {
              if (v != QLatin1String("http") && v != QLatin1String("https"))
-                 return QStringLiteral("expected http or https");
+                 return QStringLiteral("is not http or https");
              c.scheme = v;
              return QString();
          },
@@ -183,7 +186,7 @@ QList<Table::Setting> requestRows()
             for (const QString &assignment : values) {
                 const qsizetype equals = assignment.indexOf(QLatin1Char('='));
                 if (equals <= 0)
-                    return QStringLiteral("expected KEY=VALUE");
+                    return QStringLiteral("'%1' is not KEY=VALUE").arg(assignment);
                 c.values.insert(assignment.left(equals), assignment.mid(equals + 1));
             }
             return QString();
@@ -201,7 +204,7 @@ QList<Table::Setting> requestRows()
             for (const QString &line : values) {
                 HttpHeader header;
                 if (!parseHeaderLine(line.toUtf8(), &header))
-                    return QStringLiteral("expected 'Name: value'");
+                    return QStringLiteral("'%1' is not 'Name: value'").arg(maskHeaderLine(line));
                 c.headers.append(header);
             }
             return QString();
