@@ -586,6 +586,14 @@ private Q_SLOTS:
         const QString printed = SendSettings::printConfig(loaded);
         QVERIFY2(printed.contains(QLatin1String("--header=X-Api-Token: ****, cookie: ****, X-Shown: visible\n")), qPrintable(printed));
         QVERIFY2(printed.contains(QLatin1String("--data=13 bytes\n")), qPrintable(printed));
+        SendConfig withPassword;
+        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://u:pa55@127.0.0.1:1")},
+                          {{QStringLiteral("HERALD_TARGETS"), QStringLiteral("http://v:pa55@127.0.0.1:2")}}, &withPassword),
+                 QString());
+        const QString urls = SendSettings::printConfig(withPassword);
+        QVERIFY2(urls.contains(QLatin1String("--target=http://u:****@127.0.0.1:1\n"))
+                     && urls.contains(QLatin1String("HERALD_TARGETS=http://v:****@127.0.0.1:2\n")) && !urls.contains(QLatin1String("pa55")),
+                 qPrintable(urls));
         for (const char *secret : {"t0ken", "c00kie", "b0dy"})
             QVERIFY2(!printed.contains(QLatin1String(secret)), secret);
     }

@@ -1,5 +1,6 @@
 #include "send/sendsettings.h"
 
+#include "common/settingvalues.h"
 #include "send/sendbroadcastsettings.h"
 
 #include <QFile>
@@ -95,7 +96,7 @@ QString showSpec(const std::optional<TargetSourceSpec> &spec)
         return spec->name;
     QStringList urls;
     for (const Target &target : spec->targets)
-        urls.append(target.baseUrl.toString());
+        urls.append(SettingValues::maskUrlPassword(target.baseUrl.toString()));
     return urls.join(QLatin1Char(','));
 }
 
@@ -127,6 +128,7 @@ QList<Table::Setting> requestRows()
     flag("target", QStringLiteral("A target base URL (http://host:port[/prefix]); repeat or separate by commas. Default: $HERALD_TARGETS."),
          "URL", {}, [](const C &c) { return c.targetFlags.contains(QLatin1String("--target")) ? showSpec(c.targets) : QString(); })
         .withShortFlag(QStringLiteral("t"))
+        .withMask(SettingValues::maskUrlPassword)
         .repeatable(applyTargets);
     flag("dns", QStringLiteral("Every A and AAAA record of NAME, on PORT (a Kubernetes headless service)."), "NAME:PORT",
          [](C &c, const QString &v) {
