@@ -199,6 +199,102 @@ private Q_SLOTS:
         QVERIFY(result.out.isEmpty());
     }
 
+    // Flags, then the profile, then HERALD_TARGETS: the variable is used only when nothing else gives targets.
+    void heraldTargetsPrecedence_data()
+    {
+        QTest::addColumn<QString>("source"); // flag, profile or none
+        QTest::addColumn<bool>("goodDefault");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<int>("reached"); // 0: the default's backend, 1: the flag's or profile's
+        QTest::newRow("only HERALD_TARGETS") << "none" << true << 0 << 0;
+        QTest::newRow("flag beats HERALD_TARGETS") << "flag" << true << 0 << 1;
+        QTest::newRow("profile beats HERALD_TARGETS") << "profile" << true << 0 << 1;
+        QTest::newRow("bad HERALD_TARGETS unused beside a flag") << "flag" << false << 0 << 1;
+        QTest::newRow("bad HERALD_TARGETS unused beside a profile") << "profile" << false << 0 << 1;
+        QTest::newRow("bad HERALD_TARGETS needed") << "none" << false << 2 << -1;
+    }
+    void heraldTargetsPrecedence()
+    {
+        QFETCH(QString, source);
+        QFETCH(bool, goodDefault);
+        QFETCH(int, exitCode);
+        QFETCH(int, reached);
+        const QStringList urls = startBackends(2);
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("purge.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(QJsonObject{{QLatin1String("name"), QStringLiteral("purge")},
+                                             {QLatin1String("method"), QStringLiteral("PURGE")},
+                                             {QLatin1String("path"), QStringLiteral("/x")},
+                                             {QLatin1String("targets"), QJsonObject{{QLatin1String("static"), QJsonArray{urls.at(1)}}}}})
+                       .toJson());
+        file.close();
+        QStringList arguments{QStringLiteral("send"), QStringLiteral("--no-history")};
+        if (source == QLatin1String("profile"))
+            arguments << QStringLiteral("--profile") << file.fileName();
+        else
+            arguments << QStringLiteral("PURGE") << QStringLiteral("/x");
+        if (source == QLatin1String("flag"))
+            arguments << QStringLiteral("-t") << urls.at(1);
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HERALD_TARGETS"), goodDefault ? urls.at(0) : QStringLiteral("ftp://x"));
+        const auto result = HeraldProcess::run(arguments, env);
+        QVERIFY2(result.exitCode == exitCode, result.err.constData());
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(backend(i).requestCount(), i == reached ? 1 : 0);
+        if (exitCode == 2)
+            QVERIFY2(result.err.contains("HERALD_TARGETS: 'ftp://x' uses scheme 'ftp'"), result.err.constData());
+    }
+
+    void printConfigShowsTheEffectiveSettingsMasked()
+    {
+        const QStringList urls = startBackends(1);
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HERALD_TARGETS"), QStringLiteral("http://127.0.0.1:7001"));
+        env.insert(QStringLiteral("HERALD_TRANSPORT"), QStringLiteral("curl"));
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/x"), QStringLiteral("-t"),
+                                                urls.at(0), QStringLiteral("-H"), QStringLiteral("Authorization: Bearer s3cret"),
+                                                QStringLiteral("-H"), QStringLiteral("X-Tag: a"), QStringLiteral("--retries"),
+                                                QStringLiteral("3"), QStringLiteral("--timeout=1500ms"), QStringLiteral("--print-config")},
+                                               env);
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(!result.out.contains("s3cret"), result.out.constData());
+        for (const QByteArray &line : {"--target=" + urls.at(0).toUtf8() + "\n", QByteArray("--header=Authorization: ****, X-Tag: a\n"),
+                                       QByteArray("--retries=3\n"), QByteArray("--timeout=1500ms\n"),
+                                       QByteArray("HERALD_TARGETS=http://127.0.0.1:7001\n"), QByteArray("HERALD_TRANSPORT=curl\n"),
+                                       QByteArray("--concurrency=6\n")})
+            QVERIFY2(result.out.contains(line), qPrintable(QString::fromUtf8(line + "missing from:\n" + result.out)));
+        QCOMPARE(backend(0).requestCount(), 0); // printed, not sent
+
+        const auto unset = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--print-config")});
+        QCOMPARE(unset.exitCode, 0);
+        QVERIFY2(unset.out.contains("HERALD_TRANSPORT=qnam\n"), unset.out.constData()); // send's default stays qnam
+        const auto bad = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--print-config"), QStringLiteral("--retries=x")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.out.isEmpty());
+        QVERIFY2(bad.err.contains("--retries: 'x'"), bad.err.constData());
+    }
+
+    void badVariableIsAUsageError_data()
+    {
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("HERALD_NAMESERVER") << "HERALD_NAMESERVER" << "not-an-ip";
+        QTest::newRow("HERALD_TRANSPORT") << "HERALD_TRANSPORT" << "wget";
+    }
+    void badVariableIsAUsageError()
+    {
+        QFETCH(QString, variable);
+        QFETCH(QString, value);
+        QProcessEnvironment env;
+        env.insert(variable, value);
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/"),
+                                                QStringLiteral("--target=http://127.0.0.1:9")},
+                                               env);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(QStringLiteral("%1: '%2'").arg(variable, value).toUtf8()), result.err.constData());
+    }
+
     void unresolvableNameIsAFailureNotASuccess()
     {
         const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),

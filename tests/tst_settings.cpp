@@ -1,8 +1,11 @@
-// The settings-table mechanism on a small test table, and the real serve and relay tables:
+// The settings-table mechanism on a small test table, and the real serve, relay and send tables:
 // layering, aliases, error text, secret masking, config-file keys and --help.
 #include "common/settingstable.h"
 #include "common/settingvalues.h"
+#include "broadcast/broadcastplan.h"
 #include "relay/relaysettings.h"
+#include "send/sendcommand.h"
+#include "send/sendsettings.h"
 #include "serve/servesettings.h"
 
 #include <QCommandLineParser>
@@ -20,6 +23,7 @@ struct TestConfig
     QString url;
     QStringList headers;
     bool verbose = false;
+    QString region;
     QString configFile;
 };
 
@@ -65,6 +69,14 @@ Table testTable()
                            [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.verbose); },
                            [](const C &c) { return SettingValues::showBoolean(c.verbose); })
                     .asSwitch());
+    rows.append(Table::row(QStringLiteral("TEST_REGION"), {QStringLiteral("OLD_REGION")}, {},
+                           QStringLiteral("A variable without a flag, whose help is long enough to be wrapped under its "
+                                          "name's column."),
+                           [](C &c, const QString &v) {
+                               c.region = v;
+                               return QString();
+                           },
+                           [](const C &c) { return c.region; }));
     Table table(rows);
     table.setConfigFile(QStringLiteral("config"), QStringLiteral("TEST_CONFIG"),
                         [](C &c, const QString &file) { c.configFile = file; });
@@ -104,6 +116,57 @@ QString loadServe(const QStringList &arguments, const Environment &environment, 
 QString loadRelay(const QStringList &arguments, const Environment &environment, RelayConfig *config)
 {
     return parseAndLoad<RelayConfig>(RelaySettings::addOptions, RelaySettings::load, arguments, environment, config);
+}
+
+QString loadSend(const QStringList &arguments, const Environment &environment, SendConfig *config)
+{
+    return parseAndLoad<SendConfig>(SendSettings::addOptions, SendSettings::load, arguments, environment, config);
+}
+
+// A value each send row refuses, given by its flag or (flag empty) its variable. A row missing
+// here must be one that takes any text (sendRowsTakingAnyValue).
+struct SendBadValue
+{
+    QString flag; // "--retries"; empty: the variable
+    QString variable;
+    QString value;
+    QString named;
+};
+
+QList<SendBadValue> sendBadValues()
+{
+    return {
+        {QStringLiteral("--target"), {}, QStringLiteral("ftp://x"), QStringLiteral("--target")},
+        {QStringLiteral("-t"), {}, QStringLiteral("http://a:1?q=1"), QStringLiteral("--target")},
+        {QStringLiteral("--dns"), {}, QStringLiteral("no-port"), QStringLiteral("--dns")},
+        {QStringLiteral("--srv"), {}, QStringLiteral("a b"), QStringLiteral("--srv")},
+        {QStringLiteral("--nameserver"), {}, QStringLiteral("not-an-ip"), QStringLiteral("--nameserver (HERALD_NAMESERVER)")},
+        {{}, QStringLiteral("HERALD_NAMESERVER"), QStringLiteral("not-an-ip"), QStringLiteral("HERALD_NAMESERVER")},
+        {QStringLiteral("--scheme"), {}, QStringLiteral("ftp"), QStringLiteral("--scheme")},
+        {QStringLiteral("--set"), {}, QStringLiteral("=nokey"), QStringLiteral("--set")},
+        {QStringLiteral("-H"), {}, QStringLiteral("nocolon"), QStringLiteral("--header")},
+        {QStringLiteral("-d"), {}, QStringLiteral("@/nonexistent/body"), QStringLiteral("--data")},
+        {QStringLiteral("--retries"), {}, QStringLiteral("-1"), QStringLiteral("--retries")},
+        {QStringLiteral("--retry-on"), {}, QStringLiteral("often"), QStringLiteral("--retry-on")},
+        {QStringLiteral("--timeout"), {}, QStringLiteral("soon"), QStringLiteral("--timeout")},
+        {QStringLiteral("--deadline"), {}, QStringLiteral("-1s"), QStringLiteral("--deadline")},
+        {QStringLiteral("--policy"), {}, QStringLiteral("most"), QStringLiteral("--policy")},
+        {QStringLiteral("--host-mode"), {}, QStringLiteral("both"), QStringLiteral("--host-mode")},
+        {QStringLiteral("--concurrency"), {}, QStringLiteral("0"), QStringLiteral("--concurrency")},
+        {QStringLiteral("--transport"), {}, QStringLiteral("wget"), QStringLiteral("--transport (HERALD_TRANSPORT)")},
+        {{}, QStringLiteral("HERALD_TRANSPORT"), QStringLiteral("wget"), QStringLiteral("HERALD_TRANSPORT")},
+        // A default: refused only when it is needed (sendDefaultTargets), by the same name.
+        {{}, QStringLiteral("HERALD_TARGETS"), QStringLiteral("ftp://x"), QStringLiteral("HERALD_TARGETS")},
+    };
+}
+
+// Rows every value is good for (names, paths, lists) and the switches, which take none.
+const QStringList &sendRowsTakingAnyValue()
+{
+    static const QStringList rows{QStringLiteral("profile"), QStringLiteral("profile-dir"), QStringLiteral("sensitive-headers"),
+                                  QStringLiteral("http2"), QStringLiteral("insecure"), QStringLiteral("json"),
+                                  QStringLiteral("history"), QStringLiteral("no-history")};
+    return rows;
 }
 
 // A relay environment every row accepts; a test replaces one variable with a bad value.
@@ -412,24 +475,188 @@ private Q_SLOTS:
         QTest::addColumn<QString>("face");
         QTest::addColumn<QString>("flag");
         QTest::addColumn<QString>("variables");
+        const auto variables = [](const QString &name, const QStringList &aliases) {
+            return name + (aliases.isEmpty() ? QString() : QStringLiteral(", or ") + aliases.join(QStringLiteral(", ")));
+        };
         for (const ServeSettings::Setting &row : ServeSettings::table())
-            QTest::newRow(qPrintable(QStringLiteral("serve ") + row.name))
-                << "serve" << row.key << (row.name + (row.aliases.isEmpty() ? QString() : QStringLiteral(", or ") + row.aliases.join(QStringLiteral(", "))));
+            QTest::newRow(qPrintable(QStringLiteral("serve ") + row.name)) << "serve" << row.key << variables(row.name, row.aliases);
         for (const RelaySettings::Setting &row : RelaySettings::table())
-            QTest::newRow(qPrintable(QStringLiteral("relay ") + row.name))
-                << "relay" << row.key << (row.name + (row.aliases.isEmpty() ? QString() : QStringLiteral(", or ") + row.aliases.join(QStringLiteral(", "))));
+            QTest::newRow(qPrintable(QStringLiteral("relay ") + row.name)) << "relay" << row.key << variables(row.name, row.aliases);
+        for (const SendSettings::Setting &row : SendSettings::table())
+            QTest::newRow(qPrintable(QStringLiteral("send ") + (row.key.isEmpty() ? row.name : row.key)))
+                << "send" << row.key << (row.name.isEmpty() ? QString() : variables(row.name, row.aliases));
     }
     void helpListsEveryRow()
     {
         QFETCH(QString, face);
         QFETCH(QString, flag);
         QFETCH(QString, variables);
-        const QString help = helpOf(face == QLatin1String("serve") ? std::function<void(QCommandLineParser &)>(ServeSettings::addOptions)
-                                                                   : std::function<void(QCommandLineParser &)>(RelaySettings::addOptions));
-        QVERIFY2(help.contains(QStringLiteral("--%1 ").arg(flag)), qPrintable(flag));
-        QVERIFY2(help.contains(QStringLiteral("[%1]").arg(variables)), qPrintable(variables));
-        QVERIFY(help.contains(QLatin1String("--config <FILE>")));
+        std::function<void(QCommandLineParser &)> addOptions = SendSettings::addOptions;
+        if (face == QLatin1String("serve"))
+            addOptions = ServeSettings::addOptions;
+        else if (face == QLatin1String("relay"))
+            addOptions = RelaySettings::addOptions;
+        const QString help = helpOf(addOptions);
+        if (flag.isEmpty()) { // a variable only: in the section between the description and the options
+            const qsizetype section = help.indexOf(QLatin1String("Environment variables without a flag: "));
+            const qsizetype at = help.indexOf(QStringLiteral(" %1 ").arg(variables), section);
+            QVERIFY2(section >= 0 && at > section && at < help.indexOf(QLatin1String("Options: ")), qPrintable(help));
+        } else
+            QVERIFY2(help.contains(QStringLiteral("--%1 ").arg(flag)), qPrintable(flag));
+        if (!flag.isEmpty() && !variables.isEmpty())
+            QVERIFY2(help.contains(QStringLiteral("[%1]").arg(variables)), qPrintable(variables));
+        QCOMPARE(help.contains(QLatin1String("--config <FILE>")), face != QLatin1String("send")); // send has no config file
         QVERIFY(help.contains(QLatin1String("--print-config")));
+    }
+
+    // Rows without a flag are listed after the description; serve and relay have none, so their
+    // help has no such section.
+    void environmentOnlyRowsInHelp()
+    {
+        static const Table table = testTable();
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral("The test face."));
+        table.addOptions(parser);
+        const QString help = parser.helpText();
+        QVERIFY2(help.contains(QLatin1String("The test face.\n\nEnvironment variables without a flag:\n"
+                                             "  TEST_REGION (or OLD_REGION)  A variable without a flag, whose help is long\n"
+                                             "                               enough to be wrapped under its name's column.\n")),
+                 qPrintable(help));
+        QVERIFY(!help.contains(QLatin1String("--TEST_REGION")) && !help.contains(QLatin1String("-- ")));
+        TestConfig config;
+        QCOMPARE(loadTest({}, {{QStringLiteral("OLD_REGION"), QStringLiteral("eu")}}, &config), QString());
+        QCOMPARE(config.region, QStringLiteral("eu"));
+        QVERIFY(table.printConfig(config).contains(QLatin1String("TEST_REGION=eu\n")));
+        for (const auto &addOptions : {std::function<void(QCommandLineParser &)>(ServeSettings::addOptions),
+                                       std::function<void(QCommandLineParser &)>(RelaySettings::addOptions)})
+            QVERIFY(!helpOf(addOptions).contains(QLatin1String("Environment variables without a flag")));
+    }
+
+    void sendBadValue_data()
+    {
+        QTest::addColumn<QString>("flag");
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("named");
+        for (const SendBadValue &bad : sendBadValues())
+            QTest::newRow(qPrintable(bad.flag.isEmpty() ? bad.variable : bad.flag)) << bad.flag << bad.variable << bad.value << bad.named;
+    }
+    void sendBadValue()
+    {
+        QFETCH(QString, flag);
+        QFETCH(QString, variable);
+        QFETCH(QString, value);
+        QFETCH(QString, named);
+        const QStringList arguments = flag.isEmpty() ? QStringList() : QStringList{flag, value};
+        const Environment env = variable.isEmpty() ? Environment() : Environment{{variable, value}};
+        SendConfig config;
+        QString error = loadSend(arguments, env, &config);
+        if (variable == QLatin1String("HERALD_TARGETS")) {
+            QCOMPARE(error, QString());
+            error = config.defaultTargetsError;
+        }
+        QVERIFY2(error.startsWith(QStringLiteral("%1: '%2' ").arg(named, value)), qPrintable(error));
+        QCOMPARE(error.count(QStringLiteral("'%1'").arg(value)), 1); // the value said once
+    }
+    void sendBadValuesCoverEveryRow()
+    {
+        QStringList covered = sendRowsTakingAnyValue();
+        for (const SendBadValue &bad : sendBadValues())
+            covered.append(bad.flag.isEmpty() ? bad.variable : bad.named.section(QLatin1Char(' '), 0, 0).mid(2));
+        for (const SendSettings::Setting &row : SendSettings::table()) {
+            QVERIFY2(covered.contains(row.key.isEmpty() ? row.name : row.key), qPrintable(row.key + row.name));
+            if (!row.key.isEmpty() && !row.name.isEmpty())
+                QVERIFY2(covered.contains(row.name), qPrintable(row.name + QStringLiteral(" has no bad value from the environment")));
+        }
+    }
+
+    void sendSecretHeadersMasked()
+    {
+        SendConfig config;
+        const QString error = loadSend({QStringLiteral("-H"), QStringLiteral("Authorization: Bearer hunter2"), QStringLiteral("-H"),
+                                        QStringLiteral("Authorization Bearer hunter2")},
+                                       {}, &config);
+        QCOMPARE(error, QStringLiteral("--header: 'Authorization ****' is not 'Name: value'")); // the wrong one, masked
+        SendConfig loaded;
+        QCOMPARE(loadSend({QStringLiteral("-H"), QStringLiteral("X-Api-Token: t0ken"), QStringLiteral("-H"),
+                           QStringLiteral("cookie: id=c00kie"), QStringLiteral("-H"), QStringLiteral("X-Shown: visible"),
+                           QStringLiteral("-d"), QStringLiteral("password=b0dy")},
+                          {}, &loaded),
+                 QString());
+        const QString printed = SendSettings::printConfig(loaded);
+        QVERIFY2(printed.contains(QLatin1String("--header=X-Api-Token: ****, cookie: ****, X-Shown: visible\n")), qPrintable(printed));
+        QVERIFY2(printed.contains(QLatin1String("--data=13 bytes\n")), qPrintable(printed));
+        SendConfig withPassword;
+        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://u:pa55@127.0.0.1:1")},
+                          {{QStringLiteral("HERALD_TARGETS"), QStringLiteral("http://v:pa55@127.0.0.1:2")}}, &withPassword),
+                 QString());
+        const QString urls = SendSettings::printConfig(withPassword);
+        QVERIFY2(urls.contains(QLatin1String("--target=http://u:****@127.0.0.1:1\n"))
+                     && urls.contains(QLatin1String("HERALD_TARGETS=http://v:****@127.0.0.1:2\n")) && !urls.contains(QLatin1String("pa55")),
+                 qPrintable(urls));
+        for (const char *secret : {"t0ken", "c00kie", "b0dy"})
+            QVERIFY2(!printed.contains(QLatin1String(secret)), secret);
+    }
+
+    void sendTwoTargetSourcesRefused()
+    {
+        SendConfig config;
+        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--dns"), QStringLiteral("a:1")}, {},
+                          &config),
+                 QStringLiteral("use only one of --target, --dns and --srv"));
+        SendConfig repeated;
+        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://127.0.0.1:1,http://127.0.0.1:2"), QStringLiteral("--target"),
+                           QStringLiteral("http://127.0.0.1:3")},
+                          {}, &repeated),
+                 QString());
+        QCOMPARE(repeated.targets->targets.size(), 3);
+    }
+
+    // Flags > profile > HERALD_TARGETS, through the plan send builds (a bad default only fails when used).
+    void sendDefaultTargets_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("environment");
+        QTest::addColumn<QString>("expected"); // the plan's first target, or the error's start
+        QTest::newRow("environment only") << QStringList{"PURGE", "/x"} << "http://127.0.0.1:7001" << "http://127.0.0.1:7001";
+        QTest::newRow("flag beats environment") << QStringList{"PURGE", "/x", "-t", "http://127.0.0.1:7002"} << "http://127.0.0.1:7001"
+                                                << "http://127.0.0.1:7002";
+        QTest::newRow("profile beats environment") << QStringList{"--profile", "PROFILE"} << "http://127.0.0.1:7001"
+                                                   << "http://127.0.0.1:7003";
+        QTest::newRow("flag beats profile") << QStringList{"--profile", "PROFILE", "--target", "http://127.0.0.1:7002"} << ""
+                                            << "http://127.0.0.1:7002";
+        QTest::newRow("bad default, flag given") << QStringList{"PURGE", "/x", "-t", "http://127.0.0.1:7002"} << "ftp://x"
+                                                 << "http://127.0.0.1:7002";
+        QTest::newRow("bad default, profile given") << QStringList{"--profile", "PROFILE"} << "ftp://x" << "http://127.0.0.1:7003";
+        QTest::newRow("bad default needed") << QStringList{"PURGE", "/x"} << "ftp://x" << "HERALD_TARGETS: 'ftp://x' uses scheme";
+        QTest::newRow("blank default ignored") << QStringList{"PURGE", "/x"} << " " << "no targets";
+    }
+    void sendDefaultTargets()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, environment);
+        QFETCH(QString, expected);
+        const QString profile = writeFile("{\"name\": \"p\", \"method\": \"PURGE\", \"path\": \"/p\", "
+                                          "\"targets\": {\"static\": [\"http://127.0.0.1:7003\"]}}");
+        arguments.replaceInStrings(QStringLiteral("PROFILE"), profile);
+        QCommandLineParser parser;
+        SendSettings::addOptions(parser);
+        QVERIFY(parser.parse(QStringList{QStringLiteral("send")} + arguments));
+        SendConfig config;
+        config.positional = parser.positionalArguments();
+        const Environment env = environment.isEmpty() ? Environment() : Environment{{QStringLiteral("HERALD_TARGETS"), environment}};
+        QCOMPARE(SendSettings::load(parser, env, &config), QString());
+        PlanInput input;
+        QCOMPARE(SendCommand::planInput(config, &input), QString());
+        BroadcastPlan plan;
+        QString error;
+        if (!BroadcastPlan::make(input, &plan, &error)) {
+            QVERIFY2(error.startsWith(expected), qPrintable(error));
+            return;
+        }
+        QVERIFY2(!expected.startsWith(QLatin1String("HERALD")) && expected != QLatin1String("no targets"), "the plan was made");
+        QCOMPARE(plan.source.targets.size(), 1);
+        QCOMPARE(plan.source.targets.first().baseUrl.toString(), expected);
     }
 
     void relayBadValue_data()

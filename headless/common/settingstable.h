@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -95,8 +96,13 @@ public:
 
     const QList<Setting> &rows() const { return m_rows; }
 
+    // Flags for every row with a key; rows with only a variable are listed after the application
+    // description (QCommandLineParser's one place for free text), so set the description first.
     void addOptions(QCommandLineParser &parser) const
     {
+        const QString environmentOnly = environmentOnlyHelp();
+        if (!environmentOnly.isEmpty())
+            parser.setApplicationDescription(parser.applicationDescription() + environmentOnly);
         for (const Setting &setting : m_rows) {
             if (setting.key.isEmpty())
                 continue;
@@ -188,6 +194,46 @@ private:
         return help + QLatin1Char(']');
     }
 
+    // "\n\nEnvironment variables without a flag:\n  NAME  help..." or "" when every row has a flag.
+    QString environmentOnlyHelp() const
+    {
+        QStringList names;
+        QStringList helps;
+        qsizetype width = 0;
+        for (const Setting &setting : m_rows) {
+            if (!setting.key.isEmpty() || setting.name.isEmpty())
+                continue;
+            QString name = setting.name;
+            if (!setting.aliases.isEmpty())
+                name += QStringLiteral(" (or %1)").arg(setting.aliases.join(QStringLiteral(", ")));
+            width = std::max(width, name.size());
+            names.append(name);
+            helps.append(setting.help);
+        }
+        if (names.isEmpty())
+            return {};
+        // Wrapped at 79 columns under a hanging indent, as QCommandLineParser lays out the options.
+        const qsizetype indent = 2 + width + 2;
+        QString text = QStringLiteral("\n\nEnvironment variables without a flag:");
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            QString line = QStringLiteral("  ") + names.at(i).leftJustified(width) + QStringLiteral("  ");
+            qsizetype column = indent;
+            for (const QString &word : helps.at(i).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                if (column > indent && column + 1 + word.size() > 79) {
+                    line += QLatin1Char('\n') + QString(indent, QLatin1Char(' '));
+                    column = indent;
+                } else if (column > indent) {
+                    line += QLatin1Char(' ');
+                    ++column;
+                }
+                line += word;
+                column += word.size();
+            }
+            text += QLatin1Char('\n') + line;
+        }
+        return text;
+    }
+
     static QStringList flagValues(const QCommandLineParser &parser, const Setting &setting)
     {
         if (setting.valueName.isEmpty())
@@ -206,6 +252,12 @@ private:
         for (const QString &value : values)
             shown.append(setting.secret ? QStringLiteral("(secret)")
                                         : QStringLiteral("'%1'").arg(setting.mask ? setting.mask(value) : value));
+        // A parser's error may start with the value it refuses ("'ftp://x' uses scheme 'ftp'"): then
+        // that names it, once, and for a repeatable flag names the one value that is wrong.
+        for (const QString &value : shown) {
+            if (error.startsWith(value))
+                return QStringLiteral("%1: %2").arg(source, error);
+        }
         return QStringLiteral("%1: %2 %3").arg(source, shown.join(QStringLiteral(", ")), error);
     }
 

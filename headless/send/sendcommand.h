@@ -2,14 +2,9 @@
 
 #include "broadcast/broadcastplan.h"
 #include "broadcast/planinput.h"
-#include "policy/headerpolicy.h"
-#include "transport/transportfactory.h"
+#include "send/sendconfig.h"
 
 #include <QStringList>
-
-#include <optional>
-
-class QCommandLineParser;
 
 namespace herald {
 
@@ -22,41 +17,11 @@ public:
 
     // Parses `arguments` (starting with "send"), broadcasts, prints, returns the exit code.
     static int run(const QStringList &arguments);
+    // Loads the profile (or takes METHOD and PATH) and adds send's defaults: the plan's input.
+    static QString planInput(const SendConfig &config, PlanInput *input);
 
 private:
-    // The command line as read: every flag turned into a value (errors name the flag), no rules yet.
-    struct Flags
-    {
-        QStringList positional; // METHOD PATH
-        std::optional<QString> profile;
-        QString profileDirectory;
-        QHash<QString, QString> values; // --set
-        bool setGiven = false;
-        HttpHeaders headers;
-        std::optional<QByteArray> body;
-        std::optional<int> retries;
-        std::optional<int> timeoutMs;
-        std::optional<int> deadlineMs;
-        std::optional<OutcomePolicy> policy;
-        std::optional<StatusRule> retryOn;
-        std::optional<TargetSourceSpec> targets; // --target, --dns or --srv
-        std::optional<QHostAddress> nameserver;
-        std::optional<QString> scheme;
-        HeaderPolicy headerPolicy;
-        int perTargetConcurrency = 6;
-        bool http2 = false;
-        bool insecure = false;
-        TransportKind transport = TransportKind::Qnam;
-        bool json = false;
-        QString historyPath; // empty: do not record
-    };
-
-    static void addOptions(QCommandLineParser &parser);
-    // Reads the parsed command line into flags; returns an error message naming the option.
-    static QString readFlags(const QCommandLineParser &parser, Flags *flags);
-    // Loads the profile (or takes METHOD and PATH) and adds send's defaults: the plan's input.
-    static QString planInput(const Flags &flags, PlanInput *input);
-    static int execute(const Flags &flags, const BroadcastPlan &plan);
+    static int execute(const SendConfig &config, const BroadcastPlan &plan);
 };
 
 } // namespace herald

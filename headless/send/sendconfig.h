@@ -1,0 +1,53 @@
+#pragma once
+
+#include "policy/headerpolicy.h"
+#include "policy/outcomepolicy.h"
+#include "policy/statusrule.h"
+#include "store/historystore.h"
+#include "store/profilestore.h"
+#include "targets/targetsourcespec.h"
+#include "transport/transportfactory.h"
+#include "util/httpheaders.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace herald {
+
+// Everything `herald send` is configured with, read once from the command line and the
+// environment (SendSettings): each value as given, no rules across values yet (BroadcastPlan's job).
+struct SendConfig
+{
+    QStringList positional; // METHOD PATH
+    std::optional<QString> profile;
+    QString profileDirectory = ProfileStore::defaultDirectory();
+    QHash<QString, QString> values; // --set
+    bool setGiven = false;
+    HttpHeaders headers;
+    std::optional<QByteArray> body;
+    QString bodyArgument; // --data as given, for --print-config
+    std::optional<int> retries;
+    std::optional<int> timeoutMs;
+    std::optional<int> deadlineMs;
+    std::optional<OutcomePolicy> policy;
+    std::optional<StatusRule> retryOn;
+    std::optional<TargetSourceSpec> targets; // --target, --dns or --srv
+    QStringList targetFlags;                 // which of those were given: at most one may be
+    std::optional<TargetSourceSpec> defaultTargets; // HERALD_TARGETS: used when neither a flag nor the profile says
+    QString defaultTargetsError;                    // HERALD_TARGETS could not be read; an error only when it is needed
+    std::optional<QHostAddress> nameserver;
+    std::optional<QString> scheme;
+    HeaderPolicy headerPolicy;
+    int perTargetConcurrency = 6;
+    bool http2 = false;
+    bool insecure = false;
+    TransportKind transport = TransportKind::Qnam;
+    bool json = false;
+    QString historyPath = HistoryStore::defaultPath(); // empty: do not record
+};
+
+} // namespace herald
