@@ -8,7 +8,7 @@ packages=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           libmicrohttpd-dev libhiredis-dev libcurl4-openssl-dev libgl-dev libqt6svg6)
 if [[ "$mode" == test ]]; then
     # Real servers the tests talk to, and clang for the fuzzing build.
-    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth openssl)
+    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl)
 fi
 
 missing=()
