@@ -12,7 +12,7 @@ if [[ "$mode" == run ]]; then
 fi
 if [[ "$mode" == test ]]; then
     # Real servers the tests talk to, and clang for the fuzzing build.
-    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth openssl)
+    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl)
 fi
 
 missing=()

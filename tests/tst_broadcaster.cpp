@@ -8,6 +8,8 @@
 #include "testcertificate.h"
 #include "transport/transportfactory.h"
 
+#include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -53,6 +55,19 @@ private:
         if (!parseTransportKind(name, &kind))
             qFatal("HERALD_TEST_TRANSPORT=%s: expected qnam, curl or curl-threads", qPrintable(name));
         return createTransport(kind, verifyPeer, threads);
+    }
+
+    // A field of /proc/self/status in KiB (VmRSS, VmHWM).
+    static qint64 statusKiB(const char *field)
+    {
+        QFile status(QStringLiteral("/proc/self/status"));
+        if (!status.open(QIODevice::ReadOnly))
+            return 0;
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith(field))
+                return line.mid(line.indexOf(':') + 1).trimmed().split(' ').first().toLongLong();
+        }
+        return 0;
     }
 
     static bool curlUnderTest() { return qEnvironmentVariable("HERALD_TEST_TRANSPORT").startsWith(QLatin1String("curl")); }
@@ -337,6 +352,63 @@ private Q_SLOTS:
         QVERIFY(!result.results.at(0).error.isEmpty());
         QCOMPARE(result.results.at(0).attempts.size(), 2);
         QCOMPARE(result.results.at(1).outcome, TargetOutcome::Ok);
+    }
+
+    // A backend that accepts the connection and never reads: the kernel buffers fill and the upload
+    // blocks. The per-attempt timeout must still end every attempt, and the 64 MiB body must not be
+    // copied per target (peak RSS, from /proc/self/status, after resetting it through clear_refs).
+    void neverReadingBackendsHoldTheTimeoutAndNoMemory()
+    {
+        const QList<Target> targets = startBackends(3);
+        for (int i = 0; i < 3; ++i)
+            backend(i).setBehaviour(TestBackend::Behaviour::NeverRead);
+        BroadcastRequest request;
+        request.method = "POST";
+        request.body = QByteArray(64 * 1024 * 1024, 'b');
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 1;
+        options.attemptTimeoutMs = 1000;
+        Broadcaster broadcaster(newTransport());
+        QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
+        const bool peakReset = clearRefs.open(QIODevice::WriteOnly) && clearRefs.write("5") == 1;
+        clearRefs.close();
+        const qint64 before = statusKiB("VmRSS");
+        QElapsedTimer clock;
+        clock.start();
+        const Run result = run(broadcaster, request, targets, options);
+        const qint64 elapsed = clock.elapsed();
+        const qint64 peak = peakReset ? statusKiB("VmHWM") : statusKiB("VmRSS");
+        for (const TargetResult &target : result.results) {
+            QCOMPARE(target.outcome, TargetOutcome::Timeout);
+            QCOMPARE(target.attempts.size(), 2);
+            for (const AttemptRecord &attempt : target.attempts)
+                QVERIFY2(attempt.latencyMs < options.attemptTimeoutMs + 500, qPrintable(QString::number(attempt.latencyMs)));
+        }
+        QVERIFY2(elapsed < 2 * (options.attemptTimeoutMs + 500), qPrintable(QString::number(elapsed)));
+        const qint64 growthMiB = (peak - before) / 1024;
+        qInfo("never-reading backends: 3 x 64 MiB POST ended in %lld ms, peak RSS %lld MiB above the start (body itself: 64 MiB)",
+              elapsed, growthMiB);
+        QVERIFY2(growthMiB < 64, qPrintable(QStringLiteral("peak RSS grew by %1 MiB").arg(growthMiB)));
+    }
+
+    void neverReadingBackendDoesNotDelayTheOthers()
+    {
+        const QList<Target> targets = startBackends(3);
+        backend(0).setBehaviour(TestBackend::Behaviour::NeverRead);
+        BroadcastRequest request;
+        request.method = "POST";
+        request.body = QByteArray(16 * 1024 * 1024, 'b');
+        BroadcastOptions options = fastOptions();
+        options.retry.maxRetries = 0;
+        options.attemptTimeoutMs = 3000;
+        Broadcaster broadcaster(newTransport());
+        const Run result = run(broadcaster, request, targets, options);
+        QCOMPARE(result.results.at(0).outcome, TargetOutcome::Timeout);
+        for (int i = 1; i < 3; ++i) {
+            QCOMPARE(result.results.at(i).outcome, TargetOutcome::Ok);
+            QVERIFY2(result.results.at(i).latencyMs < options.attemptTimeoutMs, qPrintable(QString::number(result.results.at(i).latencyMs)));
+            QCOMPARE(backend(i).requests().first().body.size(), request.body.size());
+        }
     }
 
     void refusedConnection()

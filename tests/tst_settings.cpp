@@ -201,6 +201,7 @@ QList<BadValue> relayBadValues()
     add("HUB_TOPIC", "a b", "HERALD_RELAY_STREAM");
     add("HERALD_RELAY_NAME", "a b");
     add("HERALD_RELAY_RETRY_DEADLINE", "soon");
+    add("HERALD_RELAY_TIMEOUT", "0");
     add("AGENT_RETRY_DELAY", "soon", "HERALD_RELAY_RETRY_DEADLINE");
     add("HERALD_INSTANCE_ID", "a b");
     add("HERALD_RELAY_FROM_BEGINNING", "maybe");

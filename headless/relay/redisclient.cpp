@@ -7,6 +7,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include <utility>
 #include <vector>
 
 Q_LOGGING_CATEGORY(lcRelay, "herald.relay")
@@ -52,6 +53,12 @@ RedisReply copyReply(const redisReply *reply)
 // hiredis's event hooks and callbacks; `data` is the RedisClient.
 struct RedisClient::Hooks
 {
+    struct Pending
+    {
+        Callback callback;
+        RedisClient *client; // outlives its context: the destructor frees it
+    };
+
     static RedisClient *client(const redisAsyncContext *context) { return static_cast<RedisClient *>(context->data); }
 
     static void addRead(void *data)
@@ -120,8 +127,14 @@ struct RedisClient::Hooks
     }
     static void onReply(redisAsyncContext *, void *reply, void *privdata)
     {
-        std::unique_ptr<Callback> callback(static_cast<Callback *>(privdata));
-        (*callback)(copyReply(static_cast<redisReply *>(reply)));
+        std::unique_ptr<Pending> pending(static_cast<Pending *>(privdata));
+        RedisClient *self = pending->client;
+        self->answered();
+        // No reply: the connection went away, for the reason the client recorded (a timeout, say).
+        if (!reply && !self->m_lastError.isEmpty())
+            pending->callback(RedisReply::error("Redis unavailable: " + self->m_lastError.toUtf8()));
+        else
+            pending->callback(copyReply(static_cast<redisReply *>(reply)));
     }
 };
 
@@ -131,6 +144,21 @@ RedisClient::RedisClient(const RedisAddress &address, QObject *parent)
 {
     m_reconnect.setSingleShot(true);
     connect(&m_reconnect, &QTimer::timeout, this, &RedisClient::connectNow);
+    m_watchdog.setSingleShot(true);
+    connect(&m_watchdog, &QTimer::timeout, this, &RedisClient::onWatchdog);
+    connect(&m_keepAlive, &QTimer::timeout, this, [this] {
+        if (m_ready && m_awaited.isEmpty())
+            send({"PING"}, [](const RedisReply &) {});
+    });
+    setTimeoutMs(m_timeoutMs);
+    m_clock.start();
+}
+
+void RedisClient::setTimeoutMs(int timeoutMs)
+{
+    m_timeoutMs = qMax(1, timeoutMs);
+    // Checked at least once a second, so /readyz turns within about timeout + 1 s of Redis going silent.
+    m_keepAlive.setInterval(qMin(m_timeoutMs, 1000));
 }
 
 RedisClient::~RedisClient()
@@ -171,10 +199,12 @@ void RedisClient::connectNow()
     m_context->ev.cleanup = &Hooks::cleanup;
     redisAsyncSetConnectCallback(m_context, &Hooks::onConnect);
     redisAsyncSetDisconnectCallback(m_context, &Hooks::onDisconnect);
+    expectAnswer(0); // the connect itself is held to the timeout too
 }
 
 void RedisClient::onConnected(int status)
 {
+    answered();
     if (status != REDIS_OK) {
         m_lastError = m_context ? QString::fromLocal8Bit(m_context->errstr) : QStringLiteral("connection failed");
         m_context = nullptr; // hiredis frees a context whose connect failed
@@ -195,6 +225,7 @@ void RedisClient::onConnected(int status)
             m_ready = true;
             m_backoffMs = 100;
             m_lastError.clear();
+            m_keepAlive.start();
             qCInfo(lcRelay).noquote() << "connected to" << m_address.masked();
             Q_EMIT connected();
         });
@@ -214,6 +245,9 @@ void RedisClient::onDisconnected(const QString &reason)
 {
     const bool wasReady = m_ready;
     m_ready = false;
+    m_keepAlive.stop();
+    m_awaited.clear();
+    m_watchdog.stop();
     m_lastError = reason;
     if (m_closing)
         return;
@@ -233,17 +267,17 @@ void RedisClient::scheduleReconnect()
     m_reconnect.start(delay);
 }
 
-void RedisClient::command(const QList<QByteArray> &arguments, Callback callback)
+void RedisClient::command(const QList<QByteArray> &arguments, Callback callback, int blockMs)
 {
     if (!m_ready || !m_context) {
         const QByteArray reason = "Redis unavailable: " + (m_lastError.isEmpty() ? QByteArray("not connected") : m_lastError.toUtf8());
         QMetaObject::invokeMethod(this, [callback, reason] { callback(RedisReply::error(reason)); }, Qt::QueuedConnection);
         return;
     }
-    send(arguments, std::move(callback));
+    send(arguments, std::move(callback), blockMs);
 }
 
-void RedisClient::send(const QList<QByteArray> &arguments, Callback callback)
+void RedisClient::send(const QList<QByteArray> &arguments, Callback callback, int blockMs)
 {
     std::vector<const char *> argv;
     std::vector<size_t> lengths;
@@ -251,13 +285,74 @@ void RedisClient::send(const QList<QByteArray> &arguments, Callback callback)
         argv.push_back(argument.constData());
         lengths.push_back(static_cast<size_t>(argument.size()));
     }
-    auto *heldCallback = new Callback(std::move(callback));
+    auto *pending = new Hooks::Pending{std::move(callback), this};
     if (!m_context
-        || redisAsyncCommandArgv(m_context, &Hooks::onReply, heldCallback, static_cast<int>(argv.size()), argv.data(), lengths.data())
+        || redisAsyncCommandArgv(m_context, &Hooks::onReply, pending, static_cast<int>(argv.size()), argv.data(), lengths.data())
                != REDIS_OK) {
-        std::unique_ptr<Callback> owned(heldCallback);
-        (*owned)(RedisReply::error("Redis unavailable: command not sent"));
+        std::unique_ptr<Hooks::Pending> owned(pending);
+        owned->callback(RedisReply::error("Redis unavailable: command not sent"));
+        return;
     }
+    expectAnswer(blockMs);
+}
+
+void RedisClient::expectAnswer(int blockMs)
+{
+    if (m_awaited.isEmpty())
+        m_lastProgressMs = m_clock.elapsed();
+    m_awaited.append({m_clock.elapsed(), blockMs});
+    if (m_awaited.size() == 1)
+        armWatchdog();
+}
+
+void RedisClient::answered()
+{
+    if (m_awaited.isEmpty())
+        return;
+    m_awaited.removeFirst();
+    m_lastProgressMs = m_clock.elapsed();
+    armWatchdog();
+}
+
+// The oldest command is overdue when neither it nor anything before it was answered for the
+// timeout (plus the time it may block): commands queued behind a slow one are not blamed for it.
+void RedisClient::armWatchdog()
+{
+    if (m_awaited.isEmpty()) {
+        m_watchdog.stop();
+        return;
+    }
+    const Awaited &oldest = m_awaited.first();
+    const qint64 due = qMax(oldest.sentMs, m_lastProgressMs) + m_timeoutMs + oldest.blockMs;
+    m_watchdog.start(static_cast<int>(qMax<qint64>(0, due - m_clock.elapsed())));
+}
+
+void RedisClient::onWatchdog()
+{
+    if (m_awaited.isEmpty())
+        return;
+    const Awaited &oldest = m_awaited.first();
+    if (m_clock.elapsed() < qMax(oldest.sentMs, m_lastProgressMs) + m_timeoutMs + oldest.blockMs) {
+        armWatchdog();
+        return;
+    }
+    abandon(QStringLiteral("no answer within %1 ms").arg(m_timeoutMs));
+}
+
+// Redis holds the connection open but answers nothing: close it ourselves and reconnect.
+void RedisClient::abandon(const QString &reason)
+{
+    redisAsyncContext *context = std::exchange(m_context, nullptr);
+    if (!context)
+        return;
+    const bool wasReady = m_ready;
+    m_ready = false;
+    m_lastError = reason;
+    context->data = nullptr; // no disconnect callback: handled below, whether it had connected or not
+    redisAsyncFree(context); // every command waiting gets an error reply with `reason`
+    if (wasReady)
+        qCWarning(lcRelay).noquote() << "lost" << m_address.masked() << ":" << reason;
+    onDisconnected(reason);
 }
 
 } // namespace herald

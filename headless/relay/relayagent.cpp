@@ -21,6 +21,7 @@ RelayAgent::RelayAgent(const Settings &settings, QObject *parent)
     , m_broadcaster(new Broadcaster(nullptr, this))
     , m_endpoints(TargetSource::create(settings.endpoints, this))
 {
+    m_redis->setTimeoutMs(settings.redisTimeoutMs);
     m_broadcaster->headerPolicy().instanceId = settings.instanceId;
     // The agent keeps retrying until its deadline; a breaker would turn that into skipped entries.
     m_broadcaster->circuitBreaker().failureThreshold = 0;
@@ -42,6 +43,30 @@ void RelayAgent::start()
     m_redis->open();
 }
 
+void RelayAgent::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcRelay).noquote() << "stopping:" << (m_busy || m_acknowledging > 0 ? "finishing the entry under way" : "idle");
+    QTimer::singleShot(m_settings.stopTimeoutMs, this, [this] {
+        if (m_stopSignalled)
+            return;
+        m_stopSignalled = true;
+        qCWarning(lcRelay) << "stop timeout reached with an entry unfinished; it stays pending and comes again";
+        Q_EMIT stopped();
+    });
+    finishStop();
+}
+
+void RelayAgent::finishStop()
+{
+    if (m_stopping && !m_stopSignalled && !m_busy && m_acknowledging == 0) {
+        m_stopSignalled = true;
+        Q_EMIT stopped();
+    }
+}
+
 void RelayAgent::onConnected()
 {
     ++m_generation;
@@ -56,14 +81,14 @@ void RelayAgent::onConnected()
                          // BUSYGROUP: the group exists, so its position is kept from before.
                          if (reply.isError() && !reply.text.startsWith("BUSYGROUP"))
                              qCWarning(lcRelay).noquote() << "XGROUP CREATE:" << QString::fromUtf8(reply.text);
-                         if (!self->m_busy)
+                         if (!self->m_busy && self->m_acknowledging == 0)
                              self->read(self->m_drainingPending);
                      });
 }
 
 void RelayAgent::read(bool pending)
 {
-    if (m_reading || !m_redis->isConnected())
+    if (m_reading || m_stopping || !m_redis->isConnected())
         return;
     m_reading = true;
     // Pending first ("0": read before, never acknowledged), then new entries (">").
@@ -73,12 +98,15 @@ void RelayAgent::read(bool pending)
     command += {"STREAMS", m_settings.stream, pending ? QByteArray("0") : QByteArray(">")};
     const quint64 generation = m_generation;
     QPointer<RelayAgent> self(this);
-    m_redis->command(command, [self, pending, generation](const RedisReply &reply) {
-        if (!self || generation != self->m_generation)
-            return;
-        self->m_reading = false;
-        self->onEntries(reply, pending);
-    });
+    m_redis->command(
+        command,
+        [self, pending, generation](const RedisReply &reply) {
+            if (!self || generation != self->m_generation)
+                return;
+            self->m_reading = false;
+            self->onEntries(reply, pending);
+        },
+        pending ? 0 : 2000);
 }
 
 void RelayAgent::onEntries(const RedisReply &reply, bool pending)
@@ -116,8 +144,12 @@ void RelayAgent::onEntries(const RedisReply &reply, bool pending)
 
 void RelayAgent::processNext()
 {
-    if (m_busy)
+    if (m_busy || m_acknowledging > 0)
         return;
+    if (m_stopping) {
+        finishStop();
+        return;
+    }
     if (m_queue.isEmpty()) {
         read(m_drainingPending);
         return;
@@ -166,6 +198,7 @@ void RelayAgent::processNext()
 
 void RelayAgent::acknowledge(const RelayEntry &entry, bool delivered, const QString &reason)
 {
+    ++m_acknowledging;
     QPointer<RelayAgent> self(this);
     const auto ack = [self, entry, delivered] {
         if (!self)
@@ -174,9 +207,11 @@ void RelayAgent::acknowledge(const RelayEntry &entry, bool delivered, const QStr
                                [self, entry, delivered](const RedisReply &reply) {
                                    if (!self)
                                        return;
+                                   --self->m_acknowledging;
                                    if (reply.isError()) {
                                        // Not acknowledged: it stays pending and is replayed after reconnecting.
                                        qCWarning(lcRelay).noquote() << "XACK" << entry.id << QString::fromUtf8(reply.text);
+                                       self->finishStop();
                                        return;
                                    }
                                    Q_EMIT self->entryFinished(entry.id, delivered);

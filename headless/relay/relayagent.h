@@ -34,10 +34,15 @@ public:
         int retryDeadlineMs = 60000;
         int attemptTimeoutMs = 5000;
         bool fromBeginning = false; // a new group starts at the stream's start instead of its end
+        int redisTimeoutMs = 5000;  // a Redis that answers nothing for this long is reconnected
+        int stopTimeoutMs = 8000;   // stop() waits this long for the entry under way (docker kills at 10 s)
     };
 
     RelayAgent(const Settings &settings, QObject *parent = nullptr);
     void start();
+    // Graceful stop: reads nothing more, lets the entry under way finish and be acknowledged, then
+    // stopped(). Entries read but not begun stay pending in Redis and come again: none is replayed twice.
+    void stop();
     TargetSource *endpoints() const { return m_endpoints; }
 
     bool isConnected() const;
@@ -49,6 +54,7 @@ public:
 
 Q_SIGNALS:
     void entryFinished(const QByteArray &id, bool delivered);
+    void stopped();
 
 private:
     void onConnected();
@@ -57,6 +63,7 @@ private:
     void processNext();
     void acknowledge(const RelayEntry &entry, bool delivered, const QString &reason);
     void updateLag();
+    void finishStop();
 
     Settings m_settings;
     RedisClient *m_redis;
@@ -65,6 +72,9 @@ private:
     QQueue<RelayEntry> m_queue;
     bool m_busy = false;
     bool m_reading = false;
+    bool m_stopping = false;
+    bool m_stopSignalled = false;
+    int m_acknowledging = 0; // XACKs (or failure records before them) under way: a stop waits for them
     bool m_drainingPending = true; // after (re)connecting: entries read before but never acknowledged
     quint64 m_replayed = 0;
     quint64 m_failed = 0;

@@ -17,6 +17,7 @@
 #include <QPointer>
 
 #include <csignal>
+#include <utility>
 #include <cstdio>
 
 Q_DECLARE_LOGGING_CATEGORY(lcRelay)
@@ -105,8 +106,17 @@ int RelayCommand::run(const QStringList &arguments)
                 qPrintable(settings.endpoints.describe()), settings.name.constData());
     std::fflush(stdout);
     agent.start();
+    // SIGTERM: finish and acknowledge the entry under way first, so a graceful stop never causes a
+    // duplicate; a second signal exits at once.
     SignalWatcher signalWatcher({SIGTERM, SIGINT});
-    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, [] { QCoreApplication::exit(0); });
+    bool stopping = false;
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &agent, [&agent, &stopping] {
+        if (std::exchange(stopping, true))
+            QCoreApplication::exit(0);
+        else
+            agent.stop();
+    });
+    QObject::connect(&agent, &RelayAgent::stopped, &agent, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
 }
 

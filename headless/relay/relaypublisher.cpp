@@ -22,9 +22,19 @@ void RelayPublisher::open()
     m_client->open();
 }
 
+void RelayPublisher::setTimeoutMs(int timeoutMs)
+{
+    m_client->setTimeoutMs(timeoutMs);
+}
+
 bool RelayPublisher::isConnected() const
 {
     return m_client->isConnected();
+}
+
+QString RelayPublisher::lastError() const
+{
+    return m_client->lastError();
 }
 
 void RelayPublisher::publish(const RelayEntry &entry, Done done)

@@ -22,8 +22,11 @@ public:
     // Retention: entries older than maxAgeMs (when > 0), else beyond maxLength (when > 0), are trimmed.
     RelayPublisher(const RedisAddress &address, const QByteArray &stream, qint64 maxLength, int maxAgeMs = 0,
                    QObject *parent = nullptr);
+    // Redis must answer each publish within this long, else it fails and the connection is renewed.
+    void setTimeoutMs(int timeoutMs);
     void open();
     bool isConnected() const;
+    QString lastError() const;
     void publish(const RelayEntry &entry, Done done);
     quint64 published() const { return m_published; }
     quint64 failed() const { return m_failed; }

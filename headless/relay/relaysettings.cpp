@@ -113,6 +113,15 @@ QList<Table::Setting> buildRows()
                            [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.agent.retryDeadlineMs); },
                            [](const C &c) { return formatDuration(c.agent.retryDeadlineMs); })
                     .withValueName(QStringLiteral("DURATION")));
+    rows.append(Table::row(QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("redis-timeout"),
+                           QStringLiteral("How long Redis may leave a command unanswered before the connection is renewed (default 5s)."),
+                           [](C &c, const QString &v) {
+                               const QString error = SettingValues::parseDuration(v, &c.agent.redisTimeoutMs);
+                               return error.isEmpty() && c.agent.redisTimeoutMs <= 0 ? QStringLiteral("expected a duration above 0, like 5s")
+                                                                                     : error;
+                           },
+                           [](const C &c) { return formatDuration(c.agent.redisTimeoutMs); })
+                    .withValueName(QStringLiteral("DURATION")));
     rows.append(Table::row(QStringLiteral("HERALD_INSTANCE_ID"), {}, QStringLiteral("instance-id"),
                            QStringLiteral("Requests published by this instance id are not replayed (default: the host name)."),
                            [](C &c, const QString &v) {

@@ -62,9 +62,13 @@ HttpServerResponse HealthProbe::readiness(bool draining) const
 {
     if (draining)
         return HttpResponses::text(503, QStringLiteral("draining"));
+    // Every accepted request is published first: without Redis none can be, targets or not.
+    if (m_publisher && !m_publisher->isConnected()) {
+        const QString error = m_publisher->lastError();
+        return HttpResponses::text(503, QStringLiteral("the relay's Redis is unreachable%1").arg(error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+    }
     if (m_publisher && !m_sourceConfigured)
-        return m_publisher->isConnected() ? HttpResponses::text(200, QStringLiteral("ready: relay connected"))
-                                          : HttpResponses::text(503, QStringLiteral("the relay's Redis is unreachable"));
+        return HttpResponses::text(200, QStringLiteral("ready: relay connected"));
     if (m_routes && !m_sourceConfigured)
         return HttpResponses::text(200, QStringLiteral("ready: %1 routes").arg(m_routes->table().routes.size()));
     if (!m_source->isResolved() || m_source->targets().isEmpty()) {

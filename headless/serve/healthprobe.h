@@ -33,7 +33,8 @@ public:
     static HttpServerResponse liveness();
 
     void setTimeoutMs(int timeoutMs) { m_timeoutMs = timeoutMs; }
-    // Without configured targets, readiness follows the relay's Redis, else the routes file.
+    // With a relay publisher, ready needs its Redis connected (and the targets, when configured);
+    // without configured targets the routes file alone decides.
     void setSourceConfigured(bool configured) { m_sourceConfigured = configured; }
     void setRelay(const RelayPublisher *publisher) { m_publisher = publisher; }
     void setRoutes(const RouteSet *routes) { m_routes = routes; }

@@ -59,6 +59,7 @@ struct ServeConfig
     qint64 relayMaxLength = 1000000;
     int relayMaxAgeMs = 0; // > 0: retention by age (XADD MINID) instead of by length
     bool relayAlsoBroadcast = false; // and to this instance's own targets too
+    int relayTimeoutMs = 5000;       // Redis must answer a publish (and a PING) within this
     QString profileDirectory;
 };
 

@@ -65,6 +65,7 @@ bool keepRestartOnly(const ServeConfig &running, ServeConfig *fresh)
     keep(running.relayStream, fresh->relayStream);
     keep(running.relayMaxLength, fresh->relayMaxLength);
     keep(running.relayMaxAgeMs, fresh->relayMaxAgeMs);
+    keep(running.relayTimeoutMs, fresh->relayTimeoutMs);
     // A static list is reloadable; the kind of source, and a DNS or SRV name, are not.
     keep(running.source.kind, fresh->source.kind);
     if (fresh->source.kind != TargetSourceSpec::Kind::Static) {
@@ -141,6 +142,7 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
         QString relayError;
         RedisAddress::parse(config.relayUrl, &address, &relayError); // ServeSettings checked it
         m_publisher = std::make_unique<RelayPublisher>(address, config.relayStream, config.relayMaxLength, config.relayMaxAgeMs);
+        m_publisher->setTimeoutMs(config.relayTimeoutMs);
         m_publisher->open();
         m_metrics->watchPublisher(m_publisher.get());
         m_health->setRelay(m_publisher.get());

@@ -79,6 +79,13 @@ QList<Table::Setting> otherRows()
         QStringLiteral("With HERALD_RELAY_URL, also broadcast directly to this instance's targets: true or false (default)."),
         [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.relayAlsoBroadcast); },
         [](const C &c) { return SettingValues::showBoolean(c.relayAlsoBroadcast); });
+    add(QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("relay-timeout"),
+        QStringLiteral("How long Redis may take to store a request (default 5s); then 503, and the connection is renewed."),
+        [](C &c, const QString &v) {
+            const QString error = SettingValues::parseDuration(v, &c.relayTimeoutMs);
+            return error.isEmpty() && c.relayTimeoutMs <= 0 ? QStringLiteral("expected a duration above 0, like 5s") : error;
+        },
+        [](const C &c) { return formatDuration(c.relayTimeoutMs); });
     add(QStringLiteral("HERALD_PROFILE_DIR"), {}, QStringLiteral("profile-dir"),
         QStringLiteral("Directory of saved profiles for the admin API (default: the user's config location)."),
         [](C &c, const QString &v) {

@@ -5,6 +5,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <csignal>
+
 namespace herald::test {
 
 RedisServer::~RedisServer()
@@ -47,10 +49,23 @@ bool RedisServer::start(QString *error)
     return false;
 }
 
+void RedisServer::pause()
+{
+    if (m_process.state() != QProcess::NotRunning)
+        ::kill(static_cast<pid_t>(m_process.processId()), SIGSTOP);
+}
+
+void RedisServer::resume()
+{
+    if (m_process.state() != QProcess::NotRunning)
+        ::kill(static_cast<pid_t>(m_process.processId()), SIGCONT);
+}
+
 void RedisServer::stop()
 {
     if (m_process.state() == QProcess::NotRunning)
         return;
+    resume(); // a paused Redis would not see the SIGTERM
     m_process.terminate();
     if (!m_process.waitForFinished(10000))
         m_process.kill();

@@ -17,6 +17,9 @@ public:
     // Requires AUTH with this password from the next start on.
     void setPassword(const QString &password) { m_password = password; }
     void stop();
+    // SIGSTOP and SIGCONT: a Redis that keeps its connections open but answers nothing.
+    void pause();
+    void resume();
     quint16 port() const { return m_port; }
     QString url() const
     {

@@ -74,6 +74,10 @@ void TestBackend::onNewConnection()
         ++m_connections;
         socket->setParent(this);
         m_buffers.insert(socket, {});
+        if (m_behaviour == Behaviour::NeverRead) {
+            socket->setReadBufferSize(1); // Qt stops reading once it holds a byte: the kernel buffers fill
+            continue;
+        }
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             m_buffers.remove(socket);

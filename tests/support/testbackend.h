@@ -29,7 +29,8 @@ class TestBackend : public QObject
 {
     Q_OBJECT
 public:
-    enum class Behaviour { Answer, Stall, StallBody, Reset, ResetMidBody, Garbage, CloseAfterAnswer };
+    // NeverRead: accepts connections and reads nothing from them, so the sender's buffers fill.
+    enum class Behaviour { Answer, Stall, StallBody, Reset, ResetMidBody, Garbage, CloseAfterAnswer, NeverRead };
 
     explicit TestBackend(QObject *parent = nullptr);
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
