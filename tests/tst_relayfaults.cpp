@@ -87,8 +87,9 @@ private Q_SLOTS:
         QVERIFY2(m_redis->start(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(ready(serve), 15000);
         QCOMPARE(serve.send("PURGE", "/accepted").status, 202);
-        // (A refused publish is still broadcast directly today: only the accepted one is asked for.)
         QTRY_VERIFY(targets(local).contains("/accepted"));
+        // A refused publish reaches no target: the client that was told 503 will try again.
+        QVERIFY(!targets(local).contains("/refused"));
     }
 
     // A paused Redis: the publish fails within HERALD_RELAY_TIMEOUT, /readyz turns 503, and both recover.

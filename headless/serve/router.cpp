@@ -126,16 +126,18 @@ void Router::publish(const BroadcastRequest &request, Respond respond)
     entry.request = request;
     entry.origin = m_parts.broadcaster->headerPolicy().instanceId;
     entry.timeMs = QDateTime::currentMSecsSinceEpoch();
-    m_parts.publisher->publish(entry, [this, respond](bool stored, const QByteArray &idOrError) {
+    // This instance's own targets get the request only once it is stored: a client answered 503
+    // retries, and the targets would otherwise see the request once per try.
+    m_parts.publisher->publish(entry, [this, request, respond](bool stored, const QByteArray &idOrError) {
         if (!stored)
             m_parts.metrics->countRejected(QStringLiteral("relay_unavailable"));
         respond(stored ? BroadcastAnswer::published(idOrError) : BroadcastAnswer::notPublished(idOrError));
+        if (stored && m_config.relayAlsoBroadcast && !m_parts.source->targets().isEmpty()) {
+            BroadcastOptions options = m_config.options;
+            options.policy.kind = OutcomePolicy::Kind::Async;
+            track(m_parts.broadcaster->start(request, m_parts.source->targets(), options));
+        }
     });
-    if (m_config.relayAlsoBroadcast && !m_parts.source->targets().isEmpty()) {
-        BroadcastOptions options = m_config.options;
-        options.policy.kind = OutcomePolicy::Kind::Async;
-        track(m_parts.broadcaster->start(request, m_parts.source->targets(), options));
-    }
 }
 
 void Router::track(Broadcast *broadcast)
