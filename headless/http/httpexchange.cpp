@@ -1,6 +1,7 @@
 #include "http/httpexchange.h"
 
 #include "http/httpconnection.h"
+#include "http/httpresponses.h"
 #include "http/pendingrequest.h"
 #include "http/requestheadcheck.h"
 
@@ -114,11 +115,7 @@ bool HttpExchange::sendAnswer(bool draining)
 
 bool HttpExchange::refuse(int status, const QString &reason)
 {
-    HttpServerResponse response;
-    response.status = status;
-    response.headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"Connection", "close"}};
-    response.body = reason.toUtf8() + '\n';
-    return send(response, false);
+    return send(HttpResponses::withHeader(HttpResponses::text(status, reason), "Connection", "close"), false);
 }
 
 bool HttpExchange::send(const HttpServerResponse &response, bool draining)
