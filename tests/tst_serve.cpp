@@ -233,6 +233,18 @@ private Q_SLOTS:
         QCOMPARE(revived.requests().last().method, QByteArray("HEAD"));
     }
 
+    // The probe is a hop of this instance like a broadcast: same Via, so loop detection and logs agree.
+    void healthProbeCarriesTheInstanceVia()
+    {
+        const QStringList urls = startBackends(1);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}, {"HERALD_INSTANCE_ID", QStringLiteral("pod-7")}})));
+        QCOMPARE(serve.send("GET", "/healthz").status, 200);
+        QCOMPARE(backend(0).requestCount(), 1);
+        QCOMPARE(backend(0).requests().first().method, QByteArray("HEAD"));
+        QCOMPARE(backend(0).requests().first().header("Via"), QByteArray("1.1 herald-pod-7"));
+    }
+
     void metricsParseAsPrometheusText()
     {
         const QStringList urls = startBackends(2);
