@@ -479,9 +479,14 @@ private Q_SLOTS:
     void hostileRequestsAreRefusedAndNothingIsBroadcast_data()
     {
         QTest::addColumn<QByteArray>("bytes");
-        QTest::addColumn<int>("status"); // 0: closed without an answer
+        QTest::addColumn<int>("status");
         const QByteArray post = "POST / HTTP/1.1\r\nHost: h\r\n";
-        QTest::newRow("request line without spaces") << QByteArray("PURGE\r\n\r\n") << 0;
+        QTest::newRow("request line without spaces") << QByteArray("PURGE\r\n\r\n") << 400;
+        QTest::newRow("GARBAGE") << QByteArray("GARBAGE\r\n\r\n") << 400;
+        QTest::newRow("empty method") << QByteArray(" /x HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
+        QTest::newRow("bad version") << QByteArray("PURGE /x HTTQ/1.1\r\nHost: h\r\n\r\n") << 400;
+        QTest::newRow("request line of control bytes") << QByteArray("\x01\x02\x03\r\n\r\n") << 400;
+        QTest::newRow("HTTP/2.0") << QByteArray("PURGE /x HTTP/2.0\r\nHost: h\r\n\r\n") << 505;
         QTest::newRow("space in target") << QByteArray("PURGE /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
         QTest::newRow("CR in target") << QByteArray("PURGE /a\rX-Injected: 1 HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
         QTest::newRow("bare CR in a value") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-A: a\rX-Injected: 1\r\n\r\n") << 400;

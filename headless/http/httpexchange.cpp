@@ -91,6 +91,8 @@ bool HttpExchange::begin(const char *method, const char *version, int maxHeaderB
     const QByteArray length = headerValue(request.headers, "Content-Length");
     if (!length.isEmpty()) // within maxBodyBytes (checked); capped, as an announced body may never come
         request.body.reserve(static_cast<qsizetype>(qMin<qint64>(length.toLongLong(), 1024 * 1024)));
+    if (!hasHeader(request.headers, "Transfer-Encoding"))
+        wireBytes = static_cast<qint64>(head.size) + length.toLongLong();
     return true;
 }
 

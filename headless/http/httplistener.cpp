@@ -54,8 +54,10 @@ struct HttpListener::Callbacks
     {
         auto *listener = static_cast<HttpListener *>(cls);
         auto *exchange = new HttpExchange(listener->m_nextExchangeId++, connection, uri);
-        if (exchange->owner)
+        if (exchange->owner) {
             exchange->owner->requestLineArrived(nowMs() + listener->m_settings.headerTimeoutMs);
+            listener->m_guard.unwatch(exchange->owner);
+        }
         return exchange;
     }
 
@@ -65,7 +67,12 @@ struct HttpListener::Callbacks
         if (HttpConnection *owner = HttpConnection::of(connection)) {
             // Until the next request line is in, MHD's idle timeout closes a silent connection; this
             // deadline only bounds a next request line dribbled in slowly from now on.
-            owner->exchangeCompleted(nowMs() + listener->m_settings.idleTimeoutMs + listener->m_settings.headerTimeoutMs);
+            auto *finished = static_cast<HttpExchange *>(*context);
+            // Where the next request line starts, if this request's bytes are known exactly.
+            const qint64 nextLineAt = finished && finished->wireBytes >= 0 && owner->headAt >= 0 ? owner->headAt + finished->wireBytes : -1;
+            owner->exchangeCompleted(nowMs() + listener->m_settings.idleTimeoutMs + listener->m_settings.headerTimeoutMs, nextLineAt);
+            if (!listener->m_tls)
+                listener->m_guard.watch(owner);
             // Draining: a connection that has just finished its answer is between requests, like
             // those stopAccepting() cut, and must not wait for the idle timeout either.
             if (listener->m_quiesced && !owner->cut) {
@@ -89,6 +96,8 @@ struct HttpListener::Callbacks
             auto *state = new HttpConnection(connection, nowMs() + listener->m_settings.headerTimeoutMs);
             listener->m_connections.insert(state);
             *socketContext = state;
+            if (!listener->m_tls)
+                listener->m_guard.watch(state);
             return;
         }
         auto *state = static_cast<HttpConnection *>(*socketContext);
@@ -97,6 +106,7 @@ struct HttpListener::Callbacks
         if (listener->m_connections.size() >= listener->m_settings.maxConnections)
             listener->scheduleRun();
         listener->m_connections.remove(state);
+        listener->m_guard.unwatch(state); // before MHD closes the socket
         delete state;
         *socketContext = nullptr;
     }
@@ -335,6 +345,9 @@ void HttpListener::run()
         if (HttpExchange *exchange = m_suspended.take(id))
             exchange->resume();
     }
+    // Before MHD reads them: request lines MHD would drop without an answer get one.
+    if (!m_tls && m_guard.check(m_settings.maxHeaderBytes))
+        m_runAgain = true; // MHD closes what the guard cut on its next run
     MHD_run(m_daemon);
     m_inRun = false;
     if (std::exchange(m_runAgain, false) || !m_toResume.isEmpty())
