@@ -36,12 +36,12 @@ void HttpConnection::requestLineArrived(qint64 deadlineMs)
     headDeadlineMs = qMin(headDeadlineMs, deadlineMs);
 }
 
-void HttpConnection::exchangeCompleted(qint64 nextHeadDeadlineMs, qint64 nextLineAt)
+void HttpConnection::exchangeCompleted(qint64 nextHeadDeadlineMs, qint64 wireBytes)
 {
     readingHead = true;
     requestLineSeen = false;
     headDeadlineMs = nextHeadDeadlineMs;
-    lineAt = nextLineAt;
+    lineAt = headAt >= 0 && wireBytes >= 0 ? headAt + wireBytes : -1;
     headAt = -1;
 }
 

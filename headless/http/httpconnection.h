@@ -19,9 +19,9 @@ struct HttpConnection
 
     // A request line is in: its head must be complete by deadlineMs (or the earlier deadline already set).
     void requestLineArrived(qint64 deadlineMs);
-    // The answer is out: the connection waits for its next request head, due by nextHeadDeadlineMs,
-    // starting at byte nextLineAt of the stream (-1: not known).
-    void exchangeCompleted(qint64 nextHeadDeadlineMs, qint64 nextLineAt);
+    // The answer is out: the connection waits for its next request head, due by nextHeadDeadlineMs;
+    // the request took `wireBytes` of the stream (-1: not known), so the next line starts after them.
+    void exchangeCompleted(qint64 nextHeadDeadlineMs, qint64 wireBytes);
     // Idle between two requests, not yet cut (what a drain closes at once).
     bool isBetweenRequests() const { return readingHead && !requestLineSeen && !cut; }
     bool isHeadOverdue(qint64 nowMs) const { return readingHead && !cut && nowMs >= headDeadlineMs; }

@@ -57,7 +57,8 @@ RequestLineGuard::~RequestLineGuard()
 
 void RequestLineGuard::watch(HttpConnection *connection)
 {
-    if (m_epoll < 0 || connection->guarded || connection->lineAt < 0 || connection->cut)
+    connection->lineBytes.clear(); // what was peeked belonged to an earlier line
+    if (!m_enabled || m_epoll < 0 || connection->guarded || connection->lineAt < 0 || connection->cut)
         return;
     epoll_event event = {};
     event.events = EPOLLIN;
@@ -77,7 +78,7 @@ void RequestLineGuard::unwatch(HttpConnection *connection)
 
 bool RequestLineGuard::check(int maxLineBytes)
 {
-    if (m_epoll < 0)
+    if (!m_enabled || m_epoll < 0)
         return false;
     bool cut = false;
     epoll_event events[64];
@@ -92,7 +93,7 @@ bool RequestLineGuard::inspect(HttpConnection *connection, int maxLineBytes)
     const qint64 consumed = bytesConsumed(connection->fd);
     // MHD may already hold the start of the line: only bytes the guard saw itself can stand for it.
     const qint64 held = consumed - connection->lineAt;
-    if (connection->cut || consumed < 0 || held < 0 || held > connection->lineBytes.size()) {
+    if (connection->cut || connection->requestLineSeen || consumed < 0 || held < 0 || held > connection->lineBytes.size()) {
         unwatch(connection);
         return false;
     }

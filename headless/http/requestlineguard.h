@@ -19,6 +19,8 @@ public:
     RequestLineGuard(const RequestLineGuard &) = delete;
     RequestLineGuard &operator=(const RequestLineGuard &) = delete;
 
+    // Off for TLS, whose bytes cannot be read before the handshake layer.
+    void setEnabled(bool enabled) { m_enabled = enabled; }
     // A request line is due on `connection` at its lineAt (nothing is done when that is unknown).
     void watch(HttpConnection *connection);
     void unwatch(HttpConnection *connection);
@@ -29,6 +31,7 @@ public:
 private:
     bool inspect(HttpConnection *connection, int maxLineBytes);
 
+    bool m_enabled = true;
     int m_epoll = -1; // level-triggered, so a line MHD has not read yet is seen on every run
 };
 
