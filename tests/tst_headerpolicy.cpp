@@ -42,6 +42,50 @@ private Q_SLOTS:
         QCOMPARE(headerValue(out, "Content-Type"), QByteArray("text/plain"));
     }
 
+    // '_' names: dropped, refused or passed as set; a framing or hop-by-hop alias refused in every mode.
+    void underscoreHeaders_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<bool>("forwarded");
+        QTest::addColumn<QString>("refusal"); // part of refusalFor()'s reason; empty: accepted
+        const QString alias = QStringLiteral("on a backend that maps '_' to '-'");
+        for (const QString &mode : {QStringLiteral("drop"), QStringLiteral("refuse"), QStringLiteral("pass")}) {
+            const auto row = [&mode](const char *name) -> QTestData & {
+                return QTest::addRow("%s %s", qPrintable(mode), name) << mode << QByteArray(name);
+            };
+            const bool passed = mode == QLatin1String("pass");
+            const QString refused = mode == QLatin1String("refuse") ? QStringLiteral("has an underscore in its name") : QString();
+            row("X_Custom") << passed << refused;
+            row("Upgrade_") << passed << refused; // 'Upgrade-' is no hop-by-hop header: only the '_' rule applies
+            row("X-Dashed") << true << QString();
+            row("Transfer_Encoding") << false << alias;
+            row("content_length") << false << alias;
+            row("Keep_Alive") << false << alias;
+            row("Proxy_Authorization") << false << alias;
+            row("X_Forwarded_Host") << passed << refused;
+        }
+    }
+    void underscoreHeaders()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QByteArray, name);
+        QFETCH(bool, forwarded);
+        QFETCH(QString, refusal);
+        HeaderPolicy policy;
+        QVERIFY(HeaderPolicy::parseUnderscoreHeaders(mode, &policy.underscoreHeaders));
+        QCOMPARE(HeaderPolicy::underscoreHeadersName(policy.underscoreHeaders), mode);
+        BroadcastRequest request;
+        request.headers = {{"Host", "shop"}, {name, "v"}};
+        const QString reason = policy.refusalFor(request.headers);
+        if (refusal.isEmpty())
+            QCOMPARE(reason, QString());
+        else
+            QVERIFY2(reason.contains(refusal) && reason.contains(QString::fromLatin1(name)), qPrintable(reason));
+        // Even a face that forwards without asking refusalFor() first never passes a framing alias on.
+        QCOMPARE(hasHeader(policy.outgoingHeaders(request, target()), name), forwarded);
+    }
+
     void viaChainsAndDetectsLoops()
     {
         HeaderPolicy policy;

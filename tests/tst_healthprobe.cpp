@@ -87,6 +87,31 @@ private Q_SLOTS:
         QCOMPARE(body.contains(QLatin1String("detail")), healthy < statuses.size() || statuses.isEmpty());
     }
 
+    // A probe is a hop like any broadcast: the backends see this instance's id in its Via.
+    void probeCarriesTheInstanceVia_data()
+    {
+        QTest::addColumn<QByteArray>("instanceId"); // empty: the policy is never set
+        QTest::addColumn<QByteArray>("via");
+        QTest::newRow("configured id") << QByteArray("edge-7") << QByteArray("1.1 herald-edge-7");
+        QTest::newRow("default id") << QByteArray() << QByteArray("1.1 herald-herald");
+    }
+    void probeCarriesTheInstanceVia()
+    {
+        QFETCH(QByteArray, instanceId);
+        QFETCH(QByteArray, via);
+        const QStringList urls = m_backends.start(1);
+        StaticTargetSource source(targets(urls));
+        HealthProbe probe(&source, 1000);
+        if (!instanceId.isEmpty()) {
+            HeaderPolicy policy;
+            policy.instanceId = instanceId;
+            probe.setHeaderPolicy(policy);
+        }
+        QCOMPARE(check(probe).status, 200);
+        QCOMPARE(m_backends.at(0).requestCount(), 1);
+        QCOMPARE(m_backends.at(0).requests().first().header("Via"), via);
+    }
+
     void answerIsReusedForASecond()
     {
         const QStringList urls = m_backends.start(1);

@@ -1,5 +1,6 @@
 // `herald serve` as a real process, configured by environment, talked to over loopback sockets.
 #include "backendpool.h"
+#include "rawhttpclient.h"
 #include "serveprocess.h"
 #include "testbackend.h"
 #include "testcertificate.h"
@@ -19,6 +20,9 @@
 #include <memory>
 
 using herald::test::HttpReply;
+using herald::test::RawHttpClient;
+using herald::test::RawHttpResponse;
+using herald::test::RecordedRequest;
 using herald::test::ServeProcess;
 using herald::test::TestBackend;
 
@@ -231,6 +235,18 @@ private Q_SLOTS:
         QVERIFY(revived.listen(QHostAddress::LocalHost, port));
         QTRY_COMPARE_WITH_TIMEOUT(serve.send("GET", "/healthz").status, 200, 10000);
         QCOMPARE(revived.requests().last().method, QByteArray("HEAD"));
+    }
+
+    // The probe is a hop of this instance like a broadcast: same Via, so loop detection and logs agree.
+    void healthProbeCarriesTheInstanceVia()
+    {
+        const QStringList urls = startBackends(1);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}, {"HERALD_INSTANCE_ID", QStringLiteral("pod-7")}})));
+        QCOMPARE(serve.send("GET", "/healthz").status, 200);
+        QCOMPARE(backend(0).requestCount(), 1);
+        QCOMPARE(backend(0).requests().first().method, QByteArray("HEAD"));
+        QCOMPARE(backend(0).requests().first().header("Via"), QByteArray("1.1 herald-pod-7"));
     }
 
     void metricsParseAsPrometheusText()
@@ -463,9 +479,14 @@ private Q_SLOTS:
     void hostileRequestsAreRefusedAndNothingIsBroadcast_data()
     {
         QTest::addColumn<QByteArray>("bytes");
-        QTest::addColumn<int>("status"); // 0: closed without an answer
+        QTest::addColumn<int>("status");
         const QByteArray post = "POST / HTTP/1.1\r\nHost: h\r\n";
-        QTest::newRow("request line without spaces") << QByteArray("PURGE\r\n\r\n") << 0;
+        QTest::newRow("request line without spaces") << QByteArray("PURGE\r\n\r\n") << 400;
+        QTest::newRow("GARBAGE") << QByteArray("GARBAGE\r\n\r\n") << 400;
+        QTest::newRow("empty method") << QByteArray(" /x HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
+        QTest::newRow("bad version") << QByteArray("PURGE /x HTTQ/1.1\r\nHost: h\r\n\r\n") << 400;
+        QTest::newRow("request line of control bytes") << QByteArray("\x01\x02\x03\r\n\r\n") << 400;
+        QTest::newRow("HTTP/2.0") << QByteArray("PURGE /x HTTP/2.0\r\nHost: h\r\n\r\n") << 505;
         QTest::newRow("space in target") << QByteArray("PURGE /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
         QTest::newRow("CR in target") << QByteArray("PURGE /a\rX-Injected: 1 HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
         QTest::newRow("bare CR in a value") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-A: a\rX-Injected: 1\r\n\r\n") << 400;
@@ -500,6 +521,68 @@ private Q_SLOTS:
         QCOMPARE(serve.send("PURGE", "/after").status, 200); // still serving
         QCOMPARE(backend(0).requestCount(), 1);               // only the good one was broadcast
         QCOMPARE(backend(0).requests().first().target, QByteArray("/after"));
+    }
+
+    // A '_' name is dropped, refused or passed as HERALD_UNDERSCORE_HEADERS says; one that a
+    // backend mapping '_' to '-' would read as a framing or hop-by-hop header is refused always.
+    void underscoreHeaders_data()
+    {
+        QTest::addColumn<QString>("mode"); // empty: the default
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<bool>("forwarded");
+        QTest::addColumn<QByteArray>("reason");
+        const QByteArray alias = "on a backend that maps '_' to '-'";
+        for (const QString &mode : {QString(), QStringLiteral("drop"), QStringLiteral("refuse"), QStringLiteral("pass")}) {
+            const QByteArray name = mode.isEmpty() ? "default" : mode.toLatin1();
+            const bool refuse = mode == QLatin1String("refuse");
+            QTest::addRow("%s: X_Custom", name.constData()) << mode << QByteArray("X_Custom") << (refuse ? 400 : 200)
+                                                            << (mode == QLatin1String("pass")) << QByteArray(refuse ? "'X_Custom' has an underscore" : "");
+            QTest::addRow("%s: X-Custom", name.constData()) << mode << QByteArray("X-Custom") << 200 << true << QByteArray();
+            QTest::addRow("%s: Transfer_Encoding", name.constData()) << mode << QByteArray("Transfer_Encoding") << 400 << false
+                                                                     << QByteArray("'Transfer_Encoding' would read as Transfer-Encoding " + alias);
+            QTest::addRow("%s: Content_Length", name.constData()) << mode << QByteArray("Content_Length") << 400 << false
+                                                                  << QByteArray("'Content_Length' would read as Content-Length " + alias);
+            QTest::addRow("%s: keep_alive", name.constData()) << mode << QByteArray("keep_alive") << 400 << false << alias;
+        }
+    }
+    void underscoreHeaders()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QByteArray, header);
+        QFETCH(int, status);
+        QFETCH(bool, forwarded);
+        QFETCH(QByteArray, reason);
+        const QStringList urls = startBackends(1);
+        QProcessEnvironment environment = env({{"HERALD_TARGETS", urls.at(0)}, {"HERALD_LOG_LEVEL", QStringLiteral("debug")}});
+        if (!mode.isEmpty())
+            environment.insert(QStringLiteral("HERALD_UNDERSCORE_HEADERS"), mode);
+        ServeProcess serve;
+        QVERIFY(serve.start(environment));
+        // Framed by Content-Length: the body a backend reading Transfer_Encoding as chunked would misparse.
+        const QByteArray value = header.startsWith("Content") ? "5" : "chunked";
+        RawHttpClient client;
+        client.connectToPort(serve.port());
+        client.send("PURGE /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n" + header + ": " + value + "\r\n\r\nhello");
+        QTRY_VERIFY_WITH_TIMEOUT(!client.responses().isEmpty(), 10000);
+        const RawHttpResponse response = client.responses().first();
+        QCOMPARE(response.status, status);
+        QVERIFY2(response.body.contains(reason), response.body.constData());
+        if (status != 200) {
+            QCOMPARE(serve.send("PURGE", "/after").status, 200); // once that is answered, a broadcast would have shown
+            QCOMPARE(backend(0).requestCount(), 1);
+            QCOMPARE(backend(0).requests().first().target, QByteArray("/after"));
+            return;
+        }
+        QCOMPARE(backend(0).requestCount(), 1);
+        const RecordedRequest received = backend(0).requests().first();
+        QCOMPARE(received.body, QByteArray("hello"));
+        QCOMPARE(received.header(header), forwarded ? value : QByteArray());
+        const QByteArray dropped = "dropping header " + header;
+        if (!forwarded) // said at debug level, once per request
+            QTRY_VERIFY2(serve.errorOutput().contains(dropped), serve.errorOutput().constData());
+        else
+            QVERIFY(!serve.errorOutput().contains(dropped));
     }
 
     void loopsAreRefused()
@@ -592,6 +675,7 @@ private Q_SLOTS:
         QTest::newRow("cidr") << "HERALD_ALLOWED_CLIENTS" << "10.0.0.0/99" << "HERALD_ALLOWED_CLIENTS";
         QTest::newRow("transport") << "HERALD_TRANSPORT" << "wget" << "HERALD_TRANSPORT";
         QTest::newRow("transport threads") << "HERALD_TRANSPORT_THREADS" << "100" << "HERALD_TRANSPORT_THREADS";
+        QTest::newRow("underscore headers") << "HERALD_UNDERSCORE_HEADERS" << "sometimes" << "HERALD_UNDERSCORE_HEADERS";
     }
     void invalidConfiguration()
     {

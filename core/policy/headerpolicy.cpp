@@ -21,6 +21,64 @@ bool HeaderPolicy::isHopByHop(const QByteArray &name)
     return false;
 }
 
+QByteArray HeaderPolicy::framingAlias(const QByteArray &name)
+{
+    if (!name.contains('_'))
+        return {};
+    QByteArray dashed = name;
+    dashed.replace('_', '-');
+    if (isHopByHop(dashed) || dashed.compare("Content-Length", Qt::CaseInsensitive) == 0
+        || dashed.compare("Host", Qt::CaseInsensitive) == 0 || dashed.compare("Expect", Qt::CaseInsensitive) == 0)
+        return dashed;
+    return {};
+}
+
+QString HeaderPolicy::refusalFor(const HttpHeaders &headers) const
+{
+    for (const HttpHeader &header : headers) {
+        const QByteArray &name = header.first;
+        if (!name.contains('_'))
+            continue;
+        const QByteArray dashed = framingAlias(name);
+        if (!dashed.isEmpty())
+            return QStringLiteral("header '%1' would read as %2 on a backend that maps '_' to '-'")
+                .arg(QString::fromLatin1(name), QString::fromLatin1(dashed));
+        if (underscoreHeaders == UnderscoreHeaders::Refuse)
+            return QStringLiteral("header '%1' has an underscore in its name (refused here)").arg(QString::fromLatin1(name));
+    }
+    return {};
+}
+
+bool HeaderPolicy::dropsUnderscoreName(const QByteArray &name) const
+{
+    // A framing alias is never forwarded, even by a face that did not refuse the request.
+    return name.contains('_') && (underscoreHeaders != UnderscoreHeaders::Pass || !framingAlias(name).isEmpty());
+}
+
+bool HeaderPolicy::parseUnderscoreHeaders(const QString &text, UnderscoreHeaders *mode)
+{
+    for (const auto candidate : {UnderscoreHeaders::Drop, UnderscoreHeaders::Refuse, UnderscoreHeaders::Pass}) {
+        if (text == underscoreHeadersName(candidate)) {
+            *mode = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+QString HeaderPolicy::underscoreHeadersName(UnderscoreHeaders mode)
+{
+    switch (mode) {
+    case UnderscoreHeaders::Drop:
+        return QStringLiteral("drop");
+    case UnderscoreHeaders::Refuse:
+        return QStringLiteral("refuse");
+    case UnderscoreHeaders::Pass:
+        break;
+    }
+    return QStringLiteral("pass");
+}
+
 QByteArray HeaderPolicy::viaToken() const
 {
     return "herald-" + instanceId;
@@ -66,7 +124,7 @@ HttpHeaders HeaderPolicy::outgoingHeaders(const BroadcastRequest &request, const
     bool hasForwardedProto = false;
     for (const HttpHeader &header : request.headers) {
         const QByteArray &name = header.first;
-        if (isHopByHop(name) || listed(connectionNamed, name) || listed(sensitiveHeaders, name))
+        if (isHopByHop(name) || listed(connectionNamed, name) || listed(sensitiveHeaders, name) || dropsUnderscoreName(name))
             continue;
         // The transport frames the body itself; a stale length or an Expect would break it.
         if (name.compare("Content-Length", Qt::CaseInsensitive) == 0

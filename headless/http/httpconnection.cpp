@@ -1,5 +1,7 @@
 #include "http/httpconnection.h"
 
+#include "http/httpresponses.h"
+
 #include <QByteArray>
 #include <QLoggingCategory>
 #include <QString>
@@ -34,11 +36,13 @@ void HttpConnection::requestLineArrived(qint64 deadlineMs)
     headDeadlineMs = qMin(headDeadlineMs, deadlineMs);
 }
 
-void HttpConnection::exchangeCompleted(qint64 nextHeadDeadlineMs)
+void HttpConnection::exchangeCompleted(qint64 nextHeadDeadlineMs, qint64 wireBytes)
 {
     readingHead = true;
     requestLineSeen = false;
     headDeadlineMs = nextHeadDeadlineMs;
+    lineAt = headAt >= 0 && wireBytes >= 0 ? headAt + wireBytes : -1;
+    headAt = -1;
 }
 
 void HttpConnection::shutDown()
@@ -53,13 +57,29 @@ void HttpConnection::cutSlowHead(int headerTimeoutMs, bool tls)
     // idle (slowloris). Shut the socket down and MHD, seeing it end, closes the connection itself.
     cut = true;
     qCDebug(lcListener) << "request head not complete within" << headerTimeoutMs << "ms: closing";
-    if (!tls) { // nothing of this head was answered yet, so a 408 cannot interleave with MHD's output
-        const QByteArray reason = QStringLiteral("request head not complete within %1 ms\n").arg(headerTimeoutMs).toUtf8();
-        const QByteArray answer = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                  "Content-Length: " + QByteArray::number(reason.size()) + "\r\n\r\n" + reason;
-        (void)::send(fd, answer.constData(), static_cast<size_t>(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
+    if (!tls) // nothing of this head was answered yet, so a 408 cannot interleave with MHD's output
+        sendRaw(408, QStringLiteral("request head not complete within %1 ms").arg(headerTimeoutMs));
     ::shutdown(fd, SHUT_RDWR);
+}
+
+void HttpConnection::refuseRequestLine(int status, const QString &reason, qint64 lineBytes)
+{
+    cut = true;
+    sendRaw(status, reason);
+    QByteArray sink(static_cast<qsizetype>(lineBytes), Qt::Uninitialized);
+    (void)::recv(fd, sink.data(), static_cast<size_t>(sink.size()), MSG_DONTWAIT);
+    ::shutdown(fd, SHUT_RDWR);
+}
+
+void HttpConnection::sendRaw(int status, const QString &reason)
+{
+    const HttpServerResponse response = HttpResponses::text(status, reason);
+    QByteArray answer = "HTTP/1.1 " + QByteArray::number(status) + ' ' + MHD_get_reason_phrase_for(static_cast<unsigned int>(status))
+                        + "\r\nConnection: close\r\n";
+    for (const HttpHeader &header : response.headers)
+        answer += header.first + ": " + header.second + "\r\n";
+    answer += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n\r\n" + response.body;
+    (void)::send(fd, answer.constData(), static_cast<size_t>(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 bool HttpConnection::peerGone() const

@@ -1,6 +1,7 @@
 #include "http/httpexchange.h"
 
 #include "http/httpconnection.h"
+#include "http/httpresponses.h"
 #include "http/pendingrequest.h"
 #include "http/requestheadcheck.h"
 
@@ -90,6 +91,8 @@ bool HttpExchange::begin(const char *method, const char *version, int maxHeaderB
     const QByteArray length = headerValue(request.headers, "Content-Length");
     if (!length.isEmpty()) // within maxBodyBytes (checked); capped, as an announced body may never come
         request.body.reserve(static_cast<qsizetype>(qMin<qint64>(length.toLongLong(), 1024 * 1024)));
+    if (!hasHeader(request.headers, "Transfer-Encoding"))
+        wireBytes = static_cast<qint64>(head.size) + length.toLongLong();
     return true;
 }
 
@@ -114,11 +117,7 @@ bool HttpExchange::sendAnswer(bool draining)
 
 bool HttpExchange::refuse(int status, const QString &reason)
 {
-    HttpServerResponse response;
-    response.status = status;
-    response.headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"Connection", "close"}};
-    response.body = reason.toUtf8() + '\n';
-    return send(response, false);
+    return send(HttpResponses::withHeader(HttpResponses::text(status, reason), "Connection", "close"), false);
 }
 
 bool HttpExchange::send(const HttpServerResponse &response, bool draining)

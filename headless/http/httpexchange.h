@@ -45,6 +45,7 @@ struct HttpExchange
     QByteArray target;              // the raw request-target, from the URI log callback
     const char *targetAt = nullptr; // where it sits in MHD's buffer, for the head check
     HttpServerRequest request;
+    qint64 wireBytes = -1; // head and body as sent, where known exactly (not chunked): where the next request starts
     bool started = false;
     bool overLimit = false; // a chunked body passed the limit: bytes are dropped, 413 at the end
     bool inHandler = false;

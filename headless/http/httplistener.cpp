@@ -54,7 +54,7 @@ struct HttpListener::Callbacks
     {
         auto *listener = static_cast<HttpListener *>(cls);
         auto *exchange = new HttpExchange(listener->m_nextExchangeId++, connection, uri);
-        if (exchange->owner)
+        if (exchange->owner) // the guard lets go of it once it sees the line is in
             exchange->owner->requestLineArrived(nowMs() + listener->m_settings.headerTimeoutMs);
         return exchange;
     }
@@ -65,7 +65,10 @@ struct HttpListener::Callbacks
         if (HttpConnection *owner = HttpConnection::of(connection)) {
             // Until the next request line is in, MHD's idle timeout closes a silent connection; this
             // deadline only bounds a next request line dribbled in slowly from now on.
-            owner->exchangeCompleted(nowMs() + listener->m_settings.idleTimeoutMs + listener->m_settings.headerTimeoutMs);
+            const auto *finished = static_cast<HttpExchange *>(*context);
+            owner->exchangeCompleted(nowMs() + listener->m_settings.idleTimeoutMs + listener->m_settings.headerTimeoutMs,
+                                     finished ? finished->wireBytes : -1);
+            listener->m_guard.watch(owner);
             // Draining: a connection that has just finished its answer is between requests, like
             // those stopAccepting() cut, and must not wait for the idle timeout either.
             if (listener->m_quiesced && !owner->cut) {
@@ -89,6 +92,7 @@ struct HttpListener::Callbacks
             auto *state = new HttpConnection(connection, nowMs() + listener->m_settings.headerTimeoutMs);
             listener->m_connections.insert(state);
             *socketContext = state;
+            listener->m_guard.watch(state);
             return;
         }
         auto *state = static_cast<HttpConnection *>(*socketContext);
@@ -97,6 +101,7 @@ struct HttpListener::Callbacks
         if (listener->m_connections.size() >= listener->m_settings.maxConnections)
             listener->scheduleRun();
         listener->m_connections.remove(state);
+        listener->m_guard.unwatch(state); // before MHD closes the socket
         delete state;
         *socketContext = nullptr;
     }
@@ -159,6 +164,7 @@ bool HttpListener::listen(const Settings &settings, QString *error)
         return false;
     }
     m_tls = !settings.tlsCertFile.isEmpty() || !settings.tlsKeyFile.isEmpty();
+    m_guard.setEnabled(!m_tls); // TLS bytes cannot be peeked at
     if (m_tls) {
         if (settings.tlsCertFile.isEmpty() || settings.tlsKeyFile.isEmpty()) {
             *error = QStringLiteral("TLS needs both a certificate file and a key file");
@@ -335,6 +341,9 @@ void HttpListener::run()
         if (HttpExchange *exchange = m_suspended.take(id))
             exchange->resume();
     }
+    // Before MHD reads them: request lines MHD would drop without an answer get one.
+    if (m_guard.check(m_settings.maxHeaderBytes))
+        m_runAgain = true; // MHD closes what the guard cut on its next run
     MHD_run(m_daemon);
     m_inRun = false;
     if (std::exchange(m_runAgain, false) || !m_toResume.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/httpmessage.h"
+#include "http/requestlineguard.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -88,6 +89,7 @@ private:
     QStringList m_startErrors; // what MHD logged while starting, for listen()'s error
     bool m_starting = false;
     quint64 m_nextExchangeId = 1;
+    RequestLineGuard m_guard;
     QSet<HttpConnection *> m_connections;
     QHash<quint64, HttpExchange *> m_suspended;
     QList<quint64> m_toResume;

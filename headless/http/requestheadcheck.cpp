@@ -182,6 +182,35 @@ HeadRefusal checkFraming(const ParsedRequestHead &head, qint64 maxBodyBytes)
 
 } // namespace
 
+HeadRefusal checkRequestLine(const QByteArray &line)
+{
+    const QString expected = QStringLiteral(" (expected: METHOD SP request-target SP HTTP/1.1)");
+    if (line.startsWith(' ') || line.startsWith('\t'))
+        return {400, QStringLiteral("malformed request line: empty method") + expected};
+    const qsizetype firstSpace = line.indexOf(' ');
+    if (firstSpace < 0)
+        return {400, QStringLiteral("malformed request line: no space") + expected};
+    // The version is the last word and what follows it, as MHD reads it (it skips trailing spaces
+    // to find the word, then takes the rest of the line).
+    qsizetype end = line.size();
+    while (end > 0 && line.at(end - 1) == ' ')
+        --end;
+    const qsizetype lastSpace = line.left(end).lastIndexOf(' ');
+    if (lastSpace <= firstSpace)
+        return {400, QStringLiteral("malformed request line: no HTTP version") + expected};
+    const QByteArray version = line.mid(lastSpace + 1);
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (version.size() != 8 || !version.startsWith("HTTP/") || !digit(version.at(5)) || version.at(6) != '.' || !digit(version.at(7))) {
+        QByteArray shown = version.left(32);
+        for (char &c : shown)
+            c = isControl(c, false) || static_cast<unsigned char>(c) >= 0x80 ? '?' : c;
+        return {400, QStringLiteral("malformed HTTP version '%1'").arg(QString::fromLatin1(shown)) + expected};
+    }
+    if (version.at(5) != '1')
+        return {505, QStringLiteral("HTTP version '%1' not supported: only HTTP/1.x").arg(QString::fromLatin1(version))};
+    return {};
+}
+
 HeadRefusal checkRequestHead(const ParsedRequestHead &head, qint64 maxHeadBytes, qint64 maxBodyBytes)
 {
     if (!head.start || !head.targetAt || !head.version)

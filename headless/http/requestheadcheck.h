@@ -41,4 +41,9 @@ struct HeadRefusal
 // where RFC 9110 wants them, no control bytes, one unambiguous body framing, and the size limits.
 HeadRefusal checkRequestHead(const ParsedRequestHead &head, qint64 maxHeadBytes, qint64 maxBodyBytes);
 
+// Checks one request line (without its line end) for what libmicrohttpd 0.9.75 closes on without a
+// word (no space, an empty method) or answers with its own HTML (no version, a malformed or
+// unsupported one). What it lets through, MHD parses and checkRequestHead() checks further.
+HeadRefusal checkRequestLine(const QByteArray &line);
+
 } // namespace herald

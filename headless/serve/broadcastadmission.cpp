@@ -4,6 +4,10 @@
 #include "serve/routeset.h"
 #include "targets/targetsource.h"
 
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcServe)
+
 namespace herald {
 
 namespace {
@@ -63,6 +67,10 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     const QString invalid = request.validate();
     if (!invalid.isEmpty())
         return refuse(400, invalid, QStringLiteral("invalid"));
+    const QString unsafe = m_config.headerPolicy.refusalFor(request.headers);
+    if (!unsafe.isEmpty())
+        return refuse(400, unsafe, QStringLiteral("invalid"));
+    logDroppedHeaders(request.headers);
     if (load.draining)
         return refuse(503, QStringLiteral("draining: this instance is shutting down"), QStringLiteral("draining"));
     if (m_publishing) {
@@ -122,6 +130,17 @@ bool BroadcastAdmission::resolveTargets(AdmissionDecision *decision) const
         return false;
     }
     return true;
+}
+
+// The header policy leaves these out for every target; said once per request, not per target.
+void BroadcastAdmission::logDroppedHeaders(const HttpHeaders &headers) const
+{
+    if (!lcServe().isDebugEnabled())
+        return;
+    for (const HttpHeader &header : headers) {
+        if (m_config.headerPolicy.dropsUnderscoreName(header.first))
+            qCDebug(lcServe).noquote() << "dropping header" << header.first << "(underscore in its name, HERALD_UNDERSCORE_HEADERS)";
+    }
 }
 
 bool BroadcastAdmission::isAllowedClient(const QHostAddress &address) const

@@ -35,6 +35,7 @@ public:
     AdmissionDecision admit(const HttpServerRequest &request, const Load &load) const;
 
 private:
+    void logDroppedHeaders(const HttpHeaders &headers) const;
     bool isAllowedClient(const QHostAddress &address) const;
     bool isCorsPreflight(const HttpServerRequest &request, AdmissionDecision *decision) const;
     bool resolveTargets(AdmissionDecision *decision) const;

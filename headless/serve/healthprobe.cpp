@@ -58,6 +58,11 @@ void HealthProbe::check(Respond respond)
     });
 }
 
+void HealthProbe::setHeaderPolicy(const HeaderPolicy &policy)
+{
+    m_broadcaster->headerPolicy() = policy;
+}
+
 HttpServerResponse HealthProbe::readiness(bool draining) const
 {
     if (draining)

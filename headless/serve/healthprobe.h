@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/httpmessage.h"
+#include "policy/headerpolicy.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -33,6 +34,8 @@ public:
     static HttpServerResponse liveness();
 
     void setTimeoutMs(int timeoutMs) { m_timeoutMs = timeoutMs; }
+    // The probes carry the same Via (this instance's id) and header rules as the broadcasts.
+    void setHeaderPolicy(const HeaderPolicy &policy);
     // With a relay publisher, ready needs its Redis connected (and the targets, when configured);
     // without configured targets the routes file alone decides.
     void setSourceConfigured(bool configured) { m_sourceConfigured = configured; }

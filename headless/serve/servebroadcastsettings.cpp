@@ -56,6 +56,15 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
             return c.headerPolicy.hostMode == HeaderPolicy::HostMode::Preserve ? QStringLiteral("preserve")
                                                                              : QStringLiteral("target");
         });
+    add(QStringLiteral("HERALD_UNDERSCORE_HEADERS"), {}, QStringLiteral("underscore-headers"),
+        QStringLiteral("Headers with '_' in their name: drop (default, as nginx), refuse (400) or pass. One that reads "
+                       "as a framing or hop-by-hop header (Transfer_Encoding) is refused whatever this says."),
+        [](C &c, const QString &v) {
+            return HeaderPolicy::parseUnderscoreHeaders(v, &c.headerPolicy.underscoreHeaders)
+                       ? QString()
+                       : QStringLiteral("expected drop, refuse or pass");
+        },
+        [](const C &c) { return HeaderPolicy::underscoreHeadersName(c.headerPolicy.underscoreHeaders); });
     add(QStringLiteral("HERALD_SENSITIVE_HEADERS"), {QStringLiteral("SENSITIVE_HEADERS")},
         QStringLiteral("sensitive-headers"),
         QStringLiteral("Headers never forwarded, comma-separated (default Proxy-Authorization,Cookie)."),

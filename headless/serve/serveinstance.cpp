@@ -201,6 +201,7 @@ void ServeInstance::applyConfig(const ServeConfig &config)
     m_broadcaster->circuitBreaker().failureThreshold = fresh.circuitThreshold;
     m_broadcaster->circuitBreaker().cooldownMs = fresh.circuitCooldownMs;
     m_health->setTimeoutMs(qMin(fresh.options.attemptTimeoutMs, 2000));
+    m_health->setHeaderPolicy(fresh.headerPolicy);
     m_health->setSourceConfigured(fresh.sourceConfigured);
     m_admin->setConfig(fresh);
     m_router->setConfig(fresh);

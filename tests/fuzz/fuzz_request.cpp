@@ -50,6 +50,28 @@ void fuzzRequest(const QByteArray &data)
     request.clientAddress = QStringLiteral("192.0.2.1");
     if (!request.validate().isEmpty())
         return;
+    for (const auto underscores : {HeaderPolicy::UnderscoreHeaders::Drop, HeaderPolicy::UnderscoreHeaders::Refuse,
+                                   HeaderPolicy::UnderscoreHeaders::Pass}) {
+        HeaderPolicy policy;
+        policy.underscoreHeaders = underscores;
+        const bool refused = !policy.refusalFor(request.headers).isEmpty();
+        bool framingAlias = false;
+        bool underscore = false;
+        for (const HttpHeader &header : request.headers) {
+            framingAlias = framingAlias || !HeaderPolicy::framingAlias(header.first).isEmpty();
+            underscore = underscore || header.first.contains('_');
+        }
+        // A name that reads as a framing header once '_' is '-' is refused in every mode.
+        check(!framingAlias || refused);
+        check(refused == (framingAlias || (underscore && underscores == HeaderPolicy::UnderscoreHeaders::Refuse)));
+        const Target target = Target::parse(QStringLiteral("http://10.0.0.1:6081/"), nullptr);
+        for (const HttpHeader &header : policy.outgoingHeaders(request, target)) {
+            QByteArray dashed = header.first;
+            dashed.replace('_', '-');
+            check(!HeaderPolicy::isHopByHop(dashed) && dashed.compare("Content-Length", Qt::CaseInsensitive) != 0);
+            check(underscores == HeaderPolicy::UnderscoreHeaders::Pass || !header.first.contains('_'));
+        }
+    }
     for (const auto mode : {HeaderPolicy::HostMode::Preserve, HeaderPolicy::HostMode::TargetHost}) {
         HeaderPolicy policy;
         policy.hostMode = mode;

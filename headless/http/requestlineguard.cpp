@@ -1,0 +1,138 @@
+#include "http/requestlineguard.h"
+
+#include "http/httpconnection.h"
+#include "http/requestheadcheck.h"
+
+#include <QByteArray>
+#include <QLoggingCategory>
+
+// linux/tcp.h rather than netinet/tcp.h: glibc's tcp_info lacks tcpi_bytes_received.
+#include <cstddef>
+
+#include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace herald {
+
+Q_DECLARE_LOGGING_CATEGORY(lcListener)
+
+namespace {
+
+constexpr int tcpEstablished = 1; // TCP_ESTABLISHED, which only netinet/tcp.h names
+
+// How many bytes of the stream the application (MHD) has read so far, or -1 when that cannot be
+// known exactly now: the kernel's count of bytes received less those still queued, read twice
+// around it so that a segment arriving in between is noticed. After a FIN the count is off by one.
+qint64 bytesConsumed(int fd)
+{
+    int before = 0;
+    int after = 0;
+    tcp_info info = {};
+    socklen_t size = sizeof info;
+    if (::ioctl(fd, SIOCINQ, &before) != 0 || ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &size) != 0
+        || ::ioctl(fd, SIOCINQ, &after) != 0)
+        return -1;
+    if (before != after || info.tcpi_state != tcpEstablished || size < offsetof(tcp_info, tcpi_bytes_received) + 8)
+        return -1;
+    return static_cast<qint64>(info.tcpi_bytes_received) - after;
+}
+
+} // namespace
+
+RequestLineGuard::RequestLineGuard()
+    : m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+{
+}
+
+RequestLineGuard::~RequestLineGuard()
+{
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+}
+
+void RequestLineGuard::watch(HttpConnection *connection)
+{
+    connection->lineBytes.clear(); // what was peeked belonged to an earlier line
+    if (!m_enabled || m_epoll < 0 || connection->guarded || connection->lineAt < 0 || connection->cut)
+        return;
+    epoll_event event = {};
+    event.events = EPOLLIN;
+    event.data.ptr = connection;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, connection->fd, &event) == 0)
+        connection->guarded = true;
+}
+
+void RequestLineGuard::unwatch(HttpConnection *connection)
+{
+    if (!connection->guarded)
+        return;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, connection->fd, nullptr);
+    connection->guarded = false;
+    connection->lineBytes.clear();
+}
+
+bool RequestLineGuard::check(int maxLineBytes)
+{
+    if (!m_enabled || m_epoll < 0)
+        return false;
+    bool cut = false;
+    epoll_event events[64];
+    const int ready = ::epoll_wait(m_epoll, events, 64, 0);
+    for (int i = 0; i < ready; ++i)
+        cut = inspect(static_cast<HttpConnection *>(events[i].data.ptr), maxLineBytes) || cut;
+    return cut;
+}
+
+bool RequestLineGuard::inspect(HttpConnection *connection, int maxLineBytes)
+{
+    const qint64 consumed = bytesConsumed(connection->fd);
+    // MHD may already hold the start of the line: only bytes the guard saw itself can stand for it.
+    const qint64 held = consumed - connection->lineAt;
+    if (connection->cut || connection->requestLineSeen || consumed < 0 || held < 0 || held > connection->lineBytes.size()) {
+        unwatch(connection);
+        return false;
+    }
+    QByteArray peeked(maxLineBytes, Qt::Uninitialized);
+    const ssize_t count = ::recv(connection->fd, peeked.data(), static_cast<size_t>(peeked.size()), MSG_PEEK | MSG_DONTWAIT);
+    if (count <= 0) {
+        unwatch(connection);
+        return false;
+    }
+    const QByteArray seen = connection->lineBytes.left(held) + peeked.left(count);
+    // MHD skips empty lines before a request line; the line itself ends at LF (CR LF or bare LF).
+    qsizetype start = 0;
+    while (true) {
+        if (seen.mid(start, 2) == "\r\n")
+            start += 2;
+        else if (seen.mid(start, 1) == "\n")
+            start += 1;
+        else
+            break;
+    }
+    const qsizetype lf = seen.indexOf('\n', start);
+    if (lf < 0) {
+        if (seen.size() >= maxLineBytes)
+            unwatch(connection); // over any limit: MHD's 414 or the head check's
+        else
+            connection->lineBytes = seen;
+        return false;
+    }
+    connection->headAt = connection->lineAt + start;
+    QByteArray line = seen.mid(start, lf - start);
+    if (line.endsWith('\r'))
+        line.chop(1);
+    const HeadRefusal refusal = checkRequestLine(line);
+    unwatch(connection); // MHD parses a good line and the URI callback takes over from here
+    if (!refusal)
+        return false;
+    qCDebug(lcListener).noquote() << "refused a request line with" << refusal.status << refusal.reason;
+    connection->refuseRequestLine(refusal.status, refusal.reason, count);
+    return true;
+}
+
+} // namespace herald
