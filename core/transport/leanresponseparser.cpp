@@ -133,8 +133,9 @@ int LeanResponseParser::onHeadersComplete(llhttp_t *parser)
     const int status = int(parser->status_code);
     p->m_response.status = status;
     p->m_interim = status >= 100 && status < 200 && status != 101;
-    // 1: no body, whatever the headers announce (llhttp already knows 1xx, 204 and 304).
-    return p->m_headRequest && !p->m_interim ? 1 : 0;
+    // 1: no body, whatever Content-Length announces: the answer to a HEAD, 204, 304 and 1xx.
+    const bool bodiless = p->m_headRequest || status == 204 || status == 304 || (status >= 100 && status < 200);
+    return bodiless && status != 101 ? 1 : 0;
 }
 
 int LeanResponseParser::onBody(llhttp_t *parser, const char *at, size_t length)
