@@ -213,6 +213,7 @@ void TestLeanTransport::badFramingIsAnError_data()
 {
     QTest::addColumn<QByteArray>("bytes");
     QTest::newRow("garbage status line") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+    QTest::newRow("status below 100") << QByteArray("HTTP/1.1 000 Zero\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("status not a number") << QByteArray("HTTP/1.1 2x0 OK\r\n\r\n");
     QTest::newRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n");
     QTest::newRow("Content-Length with chunked")

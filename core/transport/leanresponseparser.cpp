@@ -102,7 +102,7 @@ int LeanResponseParser::onStatus(llhttp_t *parser, const char *at, size_t length
 int LeanResponseParser::onHeaderField(llhttp_t *parser, const char *at, size_t length)
 {
     LeanResponseParser *p = self(parser);
-    if (!p->countHead(length + 4)) // ": " and CRLF
+    if (!p->countHead(length))
         return HPE_USER;
     p->m_field.append(at, qsizetype(length));
     return HPE_OK;
@@ -121,6 +121,8 @@ int LeanResponseParser::onHeaderValueComplete(llhttp_t *parser)
 {
     // Trailers after a chunked body land here too and join the headers, as with curl.
     LeanResponseParser *p = self(parser);
+    if (!p->countHead(4)) // ": " and CRLF, once per header whatever the reads' sizes
+        return HPE_USER;
     p->m_response.headers.append({p->m_field.trimmed(), p->m_value.trimmed()});
     p->m_field.clear();
     p->m_value.clear();
@@ -131,11 +133,16 @@ int LeanResponseParser::onHeadersComplete(llhttp_t *parser)
 {
     LeanResponseParser *p = self(parser);
     const int status = int(parser->status_code);
+    if (status < 100) {
+        p->fail(QStringLiteral("bad HTTP response: status %1").arg(status));
+        return -1;
+    }
     p->m_response.status = status;
     p->m_interim = status >= 100 && status < 200 && status != 101;
-    // 1: no body, whatever Content-Length announces: the answer to a HEAD, 204, 304 and 1xx.
-    const bool bodiless = p->m_headRequest || status == 204 || status == 304 || (status >= 100 && status < 200);
-    return bodiless && status != 101 ? 1 : 0;
+    // 1: no body, whatever Content-Length announces: the answer to a HEAD, 204, 304 and 1xx
+    // (after a 101 the stream is another protocol's; the connection is not reused).
+    const bool bodiless = p->m_headRequest || status == 204 || status == 304 || status < 200;
+    return bodiless ? 1 : 0;
 }
 
 int LeanResponseParser::onBody(llhttp_t *parser, const char *at, size_t length)
@@ -159,7 +166,7 @@ int LeanResponseParser::onMessageComplete(llhttp_t *parser)
         return HPE_OK;
     }
     p->m_complete = true;
-    p->m_keepAlive = llhttp_should_keep_alive(parser) != 0 && !parser->upgrade;
+    p->m_keepAlive = llhttp_should_keep_alive(parser) != 0 && !parser->upgrade && parser->status_code != 101;
     return HPE_PAUSED; // stop at the end of this answer
 }
 
