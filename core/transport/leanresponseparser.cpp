@@ -123,9 +123,10 @@ int LeanResponseParser::onHeaderValueComplete(llhttp_t *parser)
     LeanResponseParser *p = self(parser);
     if (!p->countHead(4)) // ": " and CRLF, once per header whatever the reads' sizes
         return HPE_USER;
-    p->m_response.headers.append({p->m_field.trimmed(), p->m_value.trimmed()});
-    p->m_field.clear();
-    p->m_value.clear();
+    // Moved, trimmed in place: one allocation per name and per value.
+    p->m_response.headers.append({std::move(p->m_field).trimmed(), std::move(p->m_value).trimmed()});
+    p->m_field = QByteArray();
+    p->m_value = QByteArray();
     return HPE_OK;
 }
 
