@@ -1,5 +1,6 @@
 // The broadcast engine against real HTTP servers on loopback. Every case runs once per
-// transport (ctest runs it with HERALD_TEST_TRANSPORT=qnam, =curl, =curl-threads and =lean): all pass one suite.
+// transport (ctest runs it with HERALD_TEST_TRANSPORT=qnam, =curl, =curl-threads, =lean and =lean-threads):
+// all pass one suite.
 #include "backendpool.h"
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
@@ -49,11 +50,11 @@ private:
     {
         TransportKind kind = TransportKind::Qnam;
         QString name = qEnvironmentVariable("HERALD_TEST_TRANSPORT", QStringLiteral("qnam"));
-        // "curl-threads": curl in two worker threads behind a ThreadedTransport.
+        // "curl-threads", "lean-threads": two worker threads behind a ThreadedTransport.
         const int threads = name.endsWith(QLatin1String("-threads")) ? 2 : 0;
         name.remove(QLatin1String("-threads"));
         if (!parseTransportKind(name, &kind))
-            qFatal("HERALD_TEST_TRANSPORT=%s: expected qnam, curl, curl-threads or lean", qPrintable(name));
+            qFatal("HERALD_TEST_TRANSPORT=%s: expected qnam, curl or lean, with -threads or not", qPrintable(name));
         return createTransport(kind, verifyPeer, threads);
     }
 
