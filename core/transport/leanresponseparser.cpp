@@ -2,9 +2,21 @@
 
 namespace herald {
 
+static constexpr qsizetype kHeadersReserved = 12; // an nginx or Varnish answer has 5-10
+
 static LeanResponseParser *self(llhttp_t *parser)
 {
     return static_cast<LeanResponseParser *>(parser->data);
+}
+
+// A name or value mostly arrives in one piece: built at its exact size then, appended to
+// only when a read ends inside it (the profile had QByteArray's growth path per header).
+static void appendPiece(QByteArray &into, const char *at, size_t length)
+{
+    if (into.isNull())
+        into = QByteArray(at, qsizetype(length));
+    else
+        into.append(at, qsizetype(length));
 }
 
 LeanResponseParser::LeanResponseParser()
@@ -104,7 +116,7 @@ int LeanResponseParser::onHeaderField(llhttp_t *parser, const char *at, size_t l
     LeanResponseParser *p = self(parser);
     if (!p->countHead(length))
         return HPE_USER;
-    p->m_field.append(at, qsizetype(length));
+    appendPiece(p->m_field, at, length);
     return HPE_OK;
 }
 
@@ -113,7 +125,7 @@ int LeanResponseParser::onHeaderValue(llhttp_t *parser, const char *at, size_t l
     LeanResponseParser *p = self(parser);
     if (!p->countHead(length))
         return HPE_USER;
-    p->m_value.append(at, qsizetype(length));
+    appendPiece(p->m_value, at, length);
     return HPE_OK;
 }
 
@@ -124,6 +136,8 @@ int LeanResponseParser::onHeaderValueComplete(llhttp_t *parser)
     if (!p->countHead(4)) // ": " and CRLF, once per header whatever the reads' sizes
         return HPE_USER;
     // Moved, trimmed in place: one allocation per name and per value.
+    if (p->m_response.headers.isEmpty())
+        p->m_response.headers.reserve(kHeadersReserved);
     p->m_response.headers.append({std::move(p->m_field).trimmed(), std::move(p->m_value).trimmed()});
     p->m_field = QByteArray();
     p->m_value = QByteArray();
