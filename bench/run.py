@@ -5,7 +5,7 @@ with wrk as the load generator and the ceiling (wrk straight at one backend).
 
 Usage: bench/run.py [--quick] [--rounds N] [--duration S] [--targets 1,10,100]
                     [--methods GET,PURGE] [--connections 1,32] [--herald PATH]
-                    [--concurrency N] [--threads N] [--no-qnam]
+                    [--concurrency N] [--threads N] [--no-qnam] [--lean]
 Writes bench/results/<timestamp>.json and prints a table with Herald/mirror and Herald/lua ratios.
 All traffic stays on 127.0.0.0/8; every loop is bounded by --rounds and --duration.
 """
@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchnet import free_port, wait_port  # noqa: E402
 BACKEND_BASE_PORT = 21000
 MIRROR_PORT, LUA_PORT, HERALD_PORT, HERALD_QNAM_PORT, HERALD_THREADS_PORT = 20801, 20802, 20803, 20804, 20805
+HERALD_LEAN_PORT = 20806
 WRK_LUA = """
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 """
@@ -169,6 +170,8 @@ def main():
                         help="also run herald-tN: curl with HERALD_TRANSPORT_THREADS=N (0: leave it out)")
     parser.add_argument("--no-qnam", action="store_true",
                         help="leave out herald-qnam (herald serve with HERALD_TRANSPORT=qnam)")
+    parser.add_argument("--lean", action="store_true",
+                        help="also run herald-lean (herald serve with HERALD_TRANSPORT=lean, the lean HTTP/1.1 transport)")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.duration, args.targets, args.methods, args.connections = 2, 3, "10", "PURGE", "32"
@@ -199,6 +202,8 @@ def main():
                 heralds["herald-qnam"] = (HERALD_QNAM_PORT, "qnam", 0)
             if args.threads:
                 heralds[f"herald-t{args.threads}"] = (HERALD_THREADS_PORT, "curl", args.threads)
+            if args.lean:
+                heralds["herald-lean"] = (HERALD_LEAN_PORT, "lean", 0)
             processes = {}
             for name, (port, transport, threads) in heralds.items():
                 env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{port}", HERALD_POLICY="all",
@@ -248,12 +253,15 @@ def main():
                         for name in list(row):
                             if name.startswith("herald-t") and row["lua"]["rps"]:
                                 row[name.replace("-", "_") + "_vs_lua"] = row[name]["rps"] / row["lua"]["rps"]
+                        if "herald-lean" in row:
+                            row["lean_vs_lua"] = row["herald-lean"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
                         if "herald-qnam" in row:
                             row["qnam_vs_lua"] = row["herald-qnam"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
                         print(f"N={n} {method} c={c}: herald {row['herald']['rps']:.0f}/s, mirror {row['mirror']['rps']:.0f}/s, "
                               f"lua {row['lua']['rps']:.0f}/s; Herald/mirror {row['herald_vs_mirror']:.2f}, "
                               f"Herald/lua {row['herald_vs_lua']:.2f}"
                               + "".join(f"; {k[:-7].replace('_', '-')}/lua {v:.2f}" for k, v in row.items() if k.startswith("herald_t"))
+                              + (f"; lean/lua {row['lean_vs_lua']:.2f}" if row.get("lean_vs_lua") is not None else "")
                               , flush=True)
             finally:
                 for herald in processes.values():
@@ -286,6 +294,14 @@ def main():
               f"{r['herald_vs_mirror']:.2f} | {r['herald_vs_lua']:.2f} | {h.get('cpu_us_per_broadcast', 0):.0f} "
               f"({q.get('cpu_us_per_broadcast', 0):.0f}) | {h.get('rss_peak_mib', 0)} | "
               f"{h['delivered_per_s']:.0f} / {r['lua']['delivered_per_s']:.0f} |")
+    if args.lean:
+        # Same run, same backends, alternating with the others: only these ratios compare.
+        print("\n| N | method | c | Herald (curl)/lua | Herald-lean/lua | CPU µs/broadcast curl | CPU µs/broadcast lean |")
+        print("|---" * 7 + "|")
+        for r in results:
+            lean = r["herald-lean"]
+            print(f"| {r['targets']} | {r['method']} | {r['connections']} | {r['herald_vs_lua']:.2f} | {r['lean_vs_lua']:.2f} | "
+                  f"{r['herald'].get('cpu_us_per_broadcast', 0):.0f} | {lean.get('cpu_us_per_broadcast', 0):.0f} |")
 
 
 if __name__ == "__main__":

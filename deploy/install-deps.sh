@@ -5,14 +5,16 @@ set -euo pipefail
 
 mode="${1:-test}"
 packages=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
-          libmicrohttpd-dev libhiredis-dev libcurl4-openssl-dev libgl-dev libqt6svg6)
+          libmicrohttpd-dev libhiredis-dev libcurl4-openssl-dev libgl-dev libqt6svg6
+          node-llhttp) # node-llhttp: llhttp's C sources, compiled for the lean transport
 if [[ "$mode" == run ]]; then
     # deploy/run.sh's first run: two local Varnish caches and a python3 origin.
     packages+=(varnish python3)
 fi
 if [[ "$mode" == test ]]; then
     # Real servers the tests talk to, and clang for the fuzzing build.
-    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl)
+    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl
+               nghttp2-server) # nghttpd: the HTTP/2 server of the h2c and h2 tests
 fi
 
 missing=()

@@ -1,9 +1,12 @@
 // The broadcast engine against real HTTP servers on loopback. Every case runs once per
-// transport (ctest runs it with HERALD_TEST_TRANSPORT=qnam, =curl and =curl-threads): all pass one suite.
+// transport (ctest runs it with HERALD_TEST_TRANSPORT=qnam, =curl, =curl-threads, =lean and =lean-threads):
+// all pass one suite.
 #include "backendpool.h"
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "transport/curltransport.h"
+#include "transport/leantransport.h"
+#include "transport/routingtransport.h"
 #include "testbackend.h"
 #include "testcertificate.h"
 #include "transport/transportfactory.h"
@@ -49,11 +52,11 @@ private:
     {
         TransportKind kind = TransportKind::Qnam;
         QString name = qEnvironmentVariable("HERALD_TEST_TRANSPORT", QStringLiteral("qnam"));
-        // "curl-threads": curl in two worker threads behind a ThreadedTransport.
+        // "curl-threads", "lean-threads": two worker threads behind a ThreadedTransport.
         const int threads = name.endsWith(QLatin1String("-threads")) ? 2 : 0;
         name.remove(QLatin1String("-threads"));
         if (!parseTransportKind(name, &kind))
-            qFatal("HERALD_TEST_TRANSPORT=%s: expected qnam, curl or curl-threads", qPrintable(name));
+            qFatal("HERALD_TEST_TRANSPORT=%s: expected qnam, curl or lean, with -threads or not", qPrintable(name));
         return createTransport(kind, verifyPeer, threads);
     }
 
@@ -70,7 +73,12 @@ private:
         return 0;
     }
 
-    static bool curlUnderTest() { return qEnvironmentVariable("HERALD_TEST_TRANSPORT").startsWith(QLatin1String("curl")); }
+    // QNAM is the one transport that adds headers of its own and rewrites dot segments.
+    static bool qnamUnderTest()
+    {
+        const QString name = qEnvironmentVariable("HERALD_TEST_TRANSPORT", QStringLiteral("qnam"));
+        return name == QLatin1String("qnam");
+    }
 
     static BroadcastOptions fastOptions()
     {
@@ -179,9 +187,8 @@ private Q_SLOTS:
         QCOMPARE(received.header("x-lower-case"), QByteArray("Value"));
         QVERIFY2(!names.contains("content-type"), "no Content-Type of the transport's own");
         QVERIFY2(!names.contains("expect"), "no Expect: 100-continue");
-        const bool curl = curlUnderTest();
-        // QNAM adds these three when absent (noted in docs/performance.md); curl adds none.
-        const QList<QByteArray> transportOwn = curl ? QList<QByteArray>{}
+        // QNAM adds these three when absent (noted in docs/performance.md); curl and lean add none.
+        const QList<QByteArray> transportOwn = !qnamUnderTest() ? QList<QByteArray>{}
                                                     : QList<QByteArray>{"accept-encoding", "accept-language", "user-agent"};
         const QList<QByteArray> policyOwn = {"host", "content-length", "x-empty", "x-lower-case", "via",
                                              "x-forwarded-for", "x-forwarded-proto", "connection"};
@@ -199,7 +206,7 @@ private Q_SLOTS:
         request.method = "PURGE";
         request.pathAndQuery = "/a/./b/../c?x=1";
         QCOMPARE(run(broadcaster, request, targets, fastOptions()).results.first().outcome, TargetOutcome::Ok);
-        if (!curlUnderTest())
+        if (qnamUnderTest())
             QEXPECT_FAIL("", "Qt 6.4's HTTP client rewrites /a/./b/../c as /a//c; serve uses curl", Continue);
         QCOMPARE(backend(0).requests().first().target, request.pathAndQuery);
     }
@@ -658,6 +665,12 @@ private Q_SLOTS:
         if (auto *curl = qobject_cast<CurlTransport *>(transport)) {
             QCOMPARE(curl->multiCount(), (count + CurlTransport::kHostsPerMulti - 1) / CurlTransport::kHostsPerMulti);
             QCOMPARE(curl->activeCalls(), 0);
+        }
+        if (auto *routing = qobject_cast<RoutingTransport *>(transport)) {
+            auto *lean = qobject_cast<LeanTransport *>(routing->lean());
+            QVERIFY(lean);
+            QCOMPARE(lean->activeCalls(), 0);
+            QCOMPARE(lean->idleConnections(), count);
         }
     }
 

@@ -1,7 +1,9 @@
 #include "transport/transportfactory.h"
 
 #include "transport/curltransport.h"
+#include "transport/leantransport.h"
 #include "transport/qnamtransport.h"
+#include "transport/routingtransport.h"
 #include "transport/threadedtransport.h"
 
 namespace herald {
@@ -12,6 +14,8 @@ bool parseTransportKind(const QString &text, TransportKind *kind)
         *kind = TransportKind::Qnam;
     else if (text == QLatin1String("curl"))
         *kind = TransportKind::Curl;
+    else if (text == QLatin1String("lean"))
+        *kind = TransportKind::Lean;
     else
         return false;
     return true;
@@ -19,7 +23,15 @@ bool parseTransportKind(const QString &text, TransportKind *kind)
 
 QString transportKindName(TransportKind kind)
 {
-    return kind == TransportKind::Curl ? QStringLiteral("curl") : QStringLiteral("qnam");
+    switch (kind) {
+    case TransportKind::Curl:
+        return QStringLiteral("curl");
+    case TransportKind::Lean:
+        return QStringLiteral("lean");
+    case TransportKind::Qnam:
+        break;
+    }
+    return QStringLiteral("qnam");
 }
 
 Transport *createTransport(TransportKind kind, bool verifyPeer, int threads)
@@ -31,6 +43,8 @@ Transport *createTransport(TransportKind kind, bool verifyPeer, int threads)
         transport->setVerifyPeer(verifyPeer);
         return transport;
     }
+    if (kind == TransportKind::Lean)
+        return new RoutingTransport(new LeanTransport, createTransport(TransportKind::Curl, verifyPeer));
     auto *transport = new QnamTransport;
     transport->setVerifyPeer(verifyPeer);
     return transport;

@@ -1,0 +1,24 @@
+#include "transport/routingtransport.h"
+
+namespace herald {
+
+RoutingTransport::RoutingTransport(Transport *lean, Transport *full, QObject *parent)
+    : Transport(parent)
+    , m_lean(lean)
+    , m_full(full)
+{
+    m_lean->setParent(this);
+    m_full->setParent(this);
+}
+
+bool RoutingTransport::isLean(const TransportRequest &request)
+{
+    return !request.http2 && request.url.scheme() == QLatin1String("http");
+}
+
+TransportCall *RoutingTransport::send(const TransportRequest &request, QObject *parent)
+{
+    return (isLean(request) ? m_lean : m_full)->send(request, parent);
+}
+
+} // namespace herald
