@@ -7,6 +7,7 @@
 #include "broadcast/broadcastjson.h"
 #include "broadcast/broadcastplan.h"
 #include "broadcast/dryrun.h"
+#include "broadcast/responsecomparison.h"
 #include "store/profile.h"
 #include "store/profilestore.h"
 #include "targets/statictargetsource.h"
@@ -180,7 +181,9 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
     Broadcast *broadcast = m_broadcaster->start(plan.request, targets, plan.options);
     connect(broadcast, &Broadcast::finished, this, [broadcast, respond] {
         const BroadcastSummary summary = broadcast->summary();
-        respond(HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));
+        const QList<TargetResult> results = broadcast->results();
+        const ResponseComparison comparison = ResponseComparison::compare(results, broadcast->options().compareHeaders);
+        respond(HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, results, &comparison)));
     });
 }
 
