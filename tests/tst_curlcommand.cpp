@@ -145,6 +145,12 @@ private Q_SLOTS:
         QTest::newRow("-G moves data to the query") << "curl -G -d a=1 -d b=2 'http://x/p?z=0'" << QByteArray("GET")
                                                     << QByteArray("http://x") << QByteArray("/p?z=0&a=1&b=2") << none
                                                     << QByteArray() << false;
+        QTest::newRow("-G keeps a # in the query") << "curl -G --data-raw 'a=#1' http://x/p" << QByteArray("GET")
+                                                   << QByteArray("http://x") << QByteArray("/p?a=%231") << none
+                                                   << QByteArray() << false;
+        QTest::newRow("-A trimmed like -H") << "curl -A ' agent 1 ' http://x/" << QByteArray("GET") << QByteArray("http://x")
+                                            << QByteArray("/") << HttpHeaders{{"User-Agent", "agent 1"}} << QByteArray()
+                                            << false;
         QTest::newRow("--data-urlencode") << "curl --data-urlencode 'q=a b&c' --data-urlencode plain http://x/"
                                           << QByteArray("POST") << QByteArray("http://x") << QByteArray("/") << none
                                           << QByteArray("q=a%20b%26c&plain") << true;
@@ -230,6 +236,7 @@ private Q_SLOTS:
         QTest::newRow("stdin") << "curl -d @- http://x/" << "-d @-: reading standard input is not supported; name a file";
         QTest::newRow("missing file") << "curl --data-binary @nope.bin http://x/" << "--data-binary @nope.bin: ";
         QTest::newRow("quote") << "curl 'http://x/" << "unterminated single quote";
+        QTest::newRow("user agent on two lines") << "curl -A $'a\\nb' http://x/" << "-A: the value must be on one line";
         QTest::newRow("max time") << "curl -m soon http://x/" << "-m: \"soon\" is not a number of seconds";
     }
     void parseErrors()

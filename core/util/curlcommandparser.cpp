@@ -186,11 +186,15 @@ bool apply(const OptionSpec &spec, const QString &value, Gathered *g, const Curl
         g->urls.append(value);
         return true;
     case Option::UserAgent:
-        c.headers.append({"User-Agent", value.toUtf8()});
+    case Option::Referer: {
+        // The same rules as -H: no line breaks, surrounding blanks dropped.
+        HttpHeader header;
+        const QByteArray name = spec.option == Option::UserAgent ? "User-Agent" : "Referer";
+        if (!parseHeaderLine(name + ": " + value.toUtf8(), &header))
+            return fail(error, QStringLiteral("%1: the value must be on one line").arg(option));
+        c.headers.append(header);
         return true;
-    case Option::Referer:
-        c.headers.append({"Referer", value.toUtf8()});
-        return true;
+    }
     case Option::User:
         c.headers.append({"Authorization", "Basic " + value.toUtf8().toBase64()});
         return true;
@@ -238,8 +242,9 @@ bool finish(Gathered &g, CurlCommand *command, QString *error)
     c.url = (scheme + url.mid(scheme.size())).toUtf8();
     const QByteArray joined = g.data.join(g.json ? "" : "&");
     if (g.get) {
+        // A '#' in the data would start a fragment and cut the query short.
         if (!g.data.isEmpty())
-            c.url += (c.url.contains('?') ? "&" : "?") + joined;
+            c.url += (c.url.contains('?') ? "&" : "?") + QByteArray(joined).replace('#', "%23");
     } else if (!g.data.isEmpty()) {
         c.body = joined;
         c.hasBody = true;
