@@ -103,6 +103,18 @@ private Q_SLOTS:
         }
     }
 
+    void describe()
+    {
+        const QList<TargetResult> results = {result(0, "200 ok X-Cache=MISS"), result(1, "200 ok X-Cache=HIT"),
+                                             result(2, "timeout"), result(3, "200 ok X-Cache=MISS")};
+        const ResponseComparison comparison = ResponseComparison::compare(results, {"X-Cache", "Age"});
+        QCOMPARE(comparison.describe(results),
+                 (QStringList{"2 targets: 200, 2 bytes, sha256 2689367b205c, X-Cache: MISS: http://127.0.0.1:9000, "
+                              "http://127.0.0.1:9003",
+                              "1 target: 200, 2 bytes, sha256 2689367b205c, X-Cache: HIT: http://127.0.0.1:9001",
+                              "1 target: timeout: http://127.0.0.1:9002"}));
+    }
+
     void headerList()
     {
         QCOMPARE(ResponseComparison::parseHeaderList(QStringLiteral(" Age, X-Cache,,age ,x-cache,Via")),

@@ -77,6 +77,30 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
     return comparison;
 }
 
+QStringList ResponseComparison::describe(const QList<TargetResult> &results) const
+{
+    QStringList lines;
+    for (const Group &group : m_groups) {
+        QStringList answer;
+        if (group.status > 0) {
+            answer << QString::number(group.status) << QStringLiteral("%1 bytes").arg(group.bodyBytes)
+                   << QStringLiteral("sha256 %1").arg(QString::fromLatin1(group.bodySha256.left(12)));
+            for (const HttpHeader &header : group.headers)
+                answer << QStringLiteral("%1: %2").arg(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
+        } else {
+            answer << targetOutcomeName(group.outcome);
+        }
+        QStringList targets;
+        for (const int member : group.members)
+            targets << results.at(member).target.baseUrl.toString();
+        lines << QStringLiteral("%1 %2: %3: %4")
+                     .arg(group.members.size())
+                     .arg(group.members.size() == 1 ? QStringLiteral("target") : QStringLiteral("targets"),
+                          answer.join(QStringLiteral(", ")), targets.join(QStringLiteral(", ")));
+    }
+    return lines;
+}
+
 QJsonArray ResponseComparison::toJson(const QList<TargetResult> &results) const
 {
     QJsonArray array;

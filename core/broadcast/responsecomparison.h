@@ -5,6 +5,7 @@
 #include <QByteArrayList>
 #include <QJsonArray>
 #include <QList>
+#include <QStringList>
 
 namespace herald {
 
@@ -34,6 +35,10 @@ public:
     bool disagree() const { return m_groups.size() > 1; }
     // The group of result `index`, or -1 when it was left out.
     int groupOf(int index) const { return m_groupOf.value(index, -1); }
+
+    // One line per group for a terminal (`herald send` prints them when the targets disagree):
+    // `2 targets: 200, 3 bytes, sha256 2c8b1f0a7e3d, X-Cache: MISS: http://a, http://b`.
+    QStringList describe(const QList<TargetResult> &results) const;
 
     // [{"bodyBytes","bodySha256","headers":{...},"outcome","status","targets":[urls]}, ...],
     // keys as QJsonObject sorts them; BroadcastJson writes the same bytes by hand.
