@@ -54,8 +54,7 @@ bool isText(const QByteArray &body)
         if (byte == 0x7f)
             return false;
     }
-    QString decoded = QString::fromUtf8(body);
-    return decoded.toUtf8() == body;
+    return QString::fromUtf8(body).toUtf8() == body;
 }
 
 // A printf format (POSIX: octal escapes) that writes `body` byte for byte.
