@@ -12,8 +12,8 @@ if [[ "$mode" == run ]]; then
     packages+=(varnish python3)
 fi
 if [[ "$mode" == test ]]; then
-    # Real servers the tests talk to, and clang for the fuzzing build.
-    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl
+    # Real servers the tests talk to, clang for the fuzzing build, curl to run printed curl commands.
+    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl curl
                nghttp2-server) # nghttpd: the HTTP/2 server of the h2c and h2 tests
 fi
 

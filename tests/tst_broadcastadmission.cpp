@@ -174,6 +174,45 @@ private Q_SLOTS:
         QCOMPARE(headerValue(decision.request.headers, "Host"), QByteArray("shop.example"));
     }
 
+    // X-Herald-Dry-Run: a dry run sends nothing, so no in-flight limit applies; the header never travels on.
+    void dryRunHeader_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<bool>("publishing");
+        QTest::addColumn<bool>("draining");
+        QTest::addColumn<int>("inFlight");
+        QTest::addColumn<int>("verdict");
+        QTest::addColumn<int>("status");
+        using V = AdmissionDecision::Verdict;
+        QTest::newRow("dry run") << QByteArray("1") << false << false << 0 << int(V::DryRun) << 0;
+        QTest::newRow("dry run at the in-flight limit") << QByteArray("true") << false << false << 10 << int(V::DryRun) << 0;
+        QTest::newRow("0 broadcasts") << QByteArray("0") << false << false << 0 << int(V::Broadcast) << 0;
+        QTest::newRow("bad value") << QByteArray("maybe") << false << false << 0 << int(V::Refused) << 400;
+        QTest::newRow("publishing") << QByteArray("1") << true << false << 0 << int(V::Refused) << 501;
+        QTest::newRow("publishing, not a dry run") << QByteArray("no") << true << false << 0 << int(V::Publish) << 0;
+        QTest::newRow("draining") << QByteArray("1") << false << true << 0 << int(V::Refused) << 503;
+    }
+    void dryRunHeader()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(bool, publishing);
+        QFETCH(bool, draining);
+        QFETCH(int, inFlight);
+        QFETCH(int, verdict);
+        QFETCH(int, status);
+        StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081")}));
+        BroadcastAdmission admission(baseConfig(), &source);
+        admission.setPublishing(publishing);
+        const AdmissionDecision decision = admission.admit(request("PURGE", "/p", {"X-Herald-Dry-Run: " + value}), {inFlight, 0, draining});
+        QCOMPARE(int(decision.verdict), verdict);
+        QCOMPARE(decision.status, status);
+        if (decision.verdict == AdmissionDecision::Verdict::Refused)
+            return;
+        QVERIFY(!hasHeader(decision.request.headers, "X-Herald-Dry-Run"));
+        if (decision.verdict == AdmissionDecision::Verdict::DryRun)
+            QCOMPARE(decision.targets, source.targets());
+    }
+
     void routeChoosesTargetsAndOptions()
     {
         ServeConfig config = baseConfig();

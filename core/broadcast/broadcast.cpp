@@ -1,6 +1,7 @@
 #include "broadcast/broadcast.h"
 
 #include "broadcast/broadcaster.h"
+#include "broadcast/targetrequest.h"
 #include "transport/transport.h"
 
 #include <QLoggingCategory>
@@ -124,17 +125,7 @@ void Broadcast::launchAttempt(int index)
     run.attemptStartedMs = elapsedMs();
     run.result.state = TargetState::Sending;
 
-    TransportRequest request;
-    request.method = m_request.method;
-    request.url = run.result.target.urlFor(m_request.pathAndQuery);
-    request.headers = m_owner->headerPolicy().outgoingHeaders(m_request, run.result.target);
-    request.body = m_request.body;
-    request.sendBody = !m_request.body.isEmpty() || hasHeader(m_request.headers, "Content-Length")
-                       || hasHeader(m_request.headers, "Transfer-Encoding");
-    request.timeoutMs = m_options.attemptTimeoutMs;
-    request.http2 = m_options.http2 || run.result.target.http2;
-    request.bodyLimit = m_options.bodyLimit;
-
+    const TransportRequest request = TargetRequest::make(m_request, run.result.target, m_owner->headerPolicy(), m_options);
     run.call = m_owner->transport()->send(request, this);
     connect(run.call, &TransportCall::finished, this,
             [this, index](const TransportResponse &response) { onAttemptFinished(index, response); });

@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace herald {
@@ -94,6 +95,50 @@ void appendTarget(QByteArray &out, const TargetResult &result)
     out += '}';
 }
 
+void appendGroups(QByteArray &out, const ResponseComparison &comparison, const QList<TargetResult> &results)
+{
+    out += '[';
+    bool firstGroup = true;
+    for (const ResponseComparison::Group &group : comparison.groups()) {
+        out += firstGroup ? "{" : ",{";
+        firstGroup = false;
+        if (group.status > 0) {
+            appendKey(out, "bodyBytes", true);
+            out += QByteArray::number(group.bodyBytes);
+            appendKey(out, "bodySha256");
+            appendString(out, QString::fromLatin1(group.bodySha256));
+            appendKey(out, "headers");
+            QList<QPair<QString, QString>> headers;
+            for (const HttpHeader &header : group.headers)
+                headers.append({QString::fromLatin1(header.first), QString::fromUtf8(header.second)});
+            std::sort(headers.begin(), headers.end());
+            out += '{';
+            for (qsizetype i = 0; i < headers.size(); ++i) {
+                if (i > 0)
+                    out += ',';
+                appendString(out, headers.at(i).first);
+                out += ':';
+                appendString(out, headers.at(i).second);
+            }
+            out += '}';
+            appendKey(out, "status");
+            out += QByteArray::number(group.status);
+        } else {
+            appendKey(out, "outcome", true);
+            appendString(out, targetOutcomeName(group.outcome));
+        }
+        appendKey(out, "targets");
+        out += '[';
+        for (qsizetype i = 0; i < group.members.size(); ++i) {
+            if (i > 0)
+                out += ',';
+            appendString(out, results.at(group.members.at(i)).target.baseUrl.toString());
+        }
+        out += "]}";
+    }
+    out += ']';
+}
+
 } // namespace
 
 QJsonObject BroadcastJson::targetToJson(const TargetResult &result, bool withAttempts)
@@ -124,7 +169,8 @@ QJsonObject BroadcastJson::targetToJson(const TargetResult &result, bool withAtt
     return json;
 }
 
-QJsonObject BroadcastJson::toJson(const BroadcastSummary &summary, const QList<TargetResult> &results)
+QJsonObject BroadcastJson::toJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
+                                  const ResponseComparison *comparison)
 {
     QJsonArray targets;
     for (const TargetResult &result : results)
@@ -140,14 +186,26 @@ QJsonObject BroadcastJson::toJson(const BroadcastSummary &summary, const QList<T
                      {QLatin1String("targets"), targets}};
     if (!summary.reason.isEmpty())
         json.insert(QLatin1String("reason"), summary.reason);
+    if (comparison) {
+        json.insert(QLatin1String("disagree"), comparison->disagree());
+        json.insert(QLatin1String("groups"), comparison->toJson(results));
+    }
     return json;
 }
 
-QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results)
+QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
+                                        const ResponseComparison *comparison)
 {
     QByteArray out;
     out.reserve(160 + 160 * results.size());
-    appendKey(out.append('{'), "ok", true);
+    out += '{';
+    if (comparison) {
+        appendKey(out, "disagree", true);
+        out += comparison->disagree() ? "true" : "false";
+        appendKey(out, "groups");
+        appendGroups(out, *comparison, results);
+    }
+    appendKey(out, "ok", comparison == nullptr);
     out += summary.policyMet ? "true" : "false";
     appendKey(out, "policy");
     appendString(out, summary.policy.toString());

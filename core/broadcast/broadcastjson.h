@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broadcast/broadcastoptions.h"
+#include "broadcast/responsecomparison.h"
 #include "broadcast/targetresult.h"
 
 #include <QJsonObject>
@@ -8,16 +9,19 @@
 namespace herald {
 
 // The one JSON shape of a broadcast's results, shared by `herald send --json`, the listener's
-// answers and the history: {"ok", "policy", "summary": {...}, "targets": [...]}.
+// answers and the history: {"ok", "policy", "summary": {...}, "targets": [...]}, and with a
+// comparison "disagree" and "groups" (ResponseComparison) too.
 class BroadcastJson
 {
 public:
     static QJsonObject targetToJson(const TargetResult &result, bool withAttempts = true);
-    static QJsonObject toJson(const BroadcastSummary &summary, const QList<TargetResult> &results);
+    static QJsonObject toJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
+                              const ResponseComparison *comparison = nullptr);
     // The same document as QJsonDocument(toJson(...)).toJson(Compact), keys in the same order,
     // written straight into bytes: the listener answers every broadcast with it, and building
     // QJsonObjects cost a sixth of the CPU per broadcast (docs/performance.md).
-    static QByteArray toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results);
+    static QByteArray toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
+                                    const ResponseComparison *comparison = nullptr);
 };
 
 } // namespace herald

@@ -3,6 +3,8 @@
 #include "policy/outcomepolicy.h"
 #include "policy/retrypolicy.h"
 
+#include <QByteArrayList>
+
 namespace herald {
 
 // Per-broadcast settings: how each target is tried and how the results combine.
@@ -14,6 +16,7 @@ struct BroadcastOptions
     int deadlineMs = 30000;     // whole broadcast; unfinished targets then time out
     int bodyLimit = 4096;       // response body bytes kept per target
     bool http2 = false;         // h2c with prior knowledge to every target
+    QByteArrayList compareHeaders; // response headers that ResponseComparison groups by, besides status and body
 };
 
 // The verdict of a broadcast, read by value.

@@ -6,6 +6,8 @@
 #include "broadcast/broadcaster.h"
 #include "broadcast/broadcastjson.h"
 #include "broadcast/broadcastplan.h"
+#include "broadcast/dryrun.h"
+#include "broadcast/responsecomparison.h"
 #include "store/profile.h"
 #include "store/profilestore.h"
 #include "targets/statictargetsource.h"
@@ -149,7 +151,17 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
         respond(HttpResponses::text(404, error));
         return;
     }
-    const QUrlQuery query(QUrl::fromEncoded(request.pathAndQuery).query());
+    QUrlQuery query(QUrl::fromEncoded(request.pathAndQuery).query());
+    // ?dry-run=1 (or the X-Herald-Dry-Run header) is the API's own, never a profile parameter.
+    const QString dryRunParameter = QStringLiteral("dry-run");
+    bool dryRun = false;
+    const QByteArray dryRunValue = query.hasQueryItem(dryRunParameter) ? query.queryItemValue(dryRunParameter).toUtf8()
+                                                                       : headerValue(request.headers, DryRun::header);
+    if (!DryRun::parseFlag(dryRunValue, &dryRun, &error)) {
+        respond(HttpResponses::text(400, error));
+        return;
+    }
+    query.removeAllQueryItems(dryRunParameter);
     for (const auto &item : query.queryItems(QUrl::FullyDecoded))
         input.values.insert(item.first, item.second);
     input.defaults = m_config.options;
@@ -162,10 +174,16 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
         return;
     }
     const QList<Target> targets = plan.hasSource ? plan.source.targets : m_source->targets();
+    if (dryRun) {
+        respond(HttpResponses::json(200, DryRun::plan(plan.request, targets, m_broadcaster->headerPolicy(), plan.options).toJson()));
+        return;
+    }
     Broadcast *broadcast = m_broadcaster->start(plan.request, targets, plan.options);
     connect(broadcast, &Broadcast::finished, this, [broadcast, respond] {
         const BroadcastSummary summary = broadcast->summary();
-        respond(HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, broadcast->results())));
+        const QList<TargetResult> results = broadcast->results();
+        const ResponseComparison comparison = ResponseComparison::compare(results, broadcast->options().compareHeaders);
+        respond(HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, results, &comparison)));
     });
 }
 

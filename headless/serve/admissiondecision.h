@@ -16,6 +16,7 @@ struct AdmissionDecision
     enum class Verdict {
         Broadcast, // start it: request, targets and options are resolved
         Publish,   // store it in the relay stream: request is resolved
+        DryRun,    // X-Herald-Dry-Run: answer what each target would receive and send nothing
         Preflight, // a CORS preflight for an allowed origin: answer 204 with `headers`
         Refused,   // answer `status` with `reason` (and `headers`), count it under `metric`
     };

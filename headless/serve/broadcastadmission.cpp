@@ -1,5 +1,6 @@
 #include "serve/broadcastadmission.h"
 
+#include "broadcast/dryrun.h"
 #include "serve/bearertoken.h"
 #include "serve/routeset.h"
 #include "targets/targetsource.h"
@@ -71,14 +72,28 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     if (!unsafe.isEmpty())
         return refuse(400, unsafe, QStringLiteral("invalid"));
     logDroppedHeaders(request.headers);
+    // Asked for or not, the dry-run header is Herald's own and never reaches a backend.
+    bool dryRun = false;
+    QString dryRunError;
+    if (!DryRun::parseFlag(headerValue(request.headers, DryRun::header), &dryRun, &dryRunError))
+        return refuse(400, dryRunError, QStringLiteral("invalid"));
+    removeHeader(request.headers, DryRun::header);
     if (load.draining)
         return refuse(503, QStringLiteral("draining: this instance is shutting down"), QStringLiteral("draining"));
+    if (m_publishing && dryRun)
+        return refuse(501, QStringLiteral("%1: this instance publishes to a relay, and the agents' targets are not known here")
+                               .arg(QLatin1String(DryRun::header)),
+                      QStringLiteral("invalid"));
     if (m_publishing) {
         decision.verdict = AdmissionDecision::Verdict::Publish;
         return decision;
     }
     if (!resolveTargets(&decision))
         return decision;
+    if (dryRun) {
+        decision.verdict = AdmissionDecision::Verdict::DryRun; // sends nothing, so no limit applies
+        return decision;
+    }
     // Overload: say so at once rather than queue without bound and time everyone out.
     if (load.inFlight >= m_config.maxInFlight)
         return refuse(503, QStringLiteral("overloaded: %1 broadcasts in flight").arg(load.inFlight), QStringLiteral("overloaded"),

@@ -12,8 +12,11 @@ namespace herald {
 HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
 {
     const BroadcastSummary summary = broadcast.summary();
-    if (summary.policy.kind != OutcomePolicy::Kind::First || broadcast.decidingIndex() < 0)
-        return HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toCompactJson(summary, broadcast.results()));
+    if (summary.policy.kind != OutcomePolicy::Kind::First || broadcast.decidingIndex() < 0) {
+        const QList<TargetResult> results = broadcast.results();
+        const ResponseComparison comparison = ResponseComparison::compare(results, broadcast.options().compareHeaders);
+        return HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
+    }
     const TargetResult &winner = broadcast.result(broadcast.decidingIndex());
     HttpServerResponse response;
     response.status = winner.status;

@@ -2,6 +2,7 @@
 
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
+#include "broadcast/responsecomparison.h"
 #include "relay/relaypublisher.h"
 #include "targets/targetsource.h"
 
@@ -70,6 +71,8 @@ void Metrics::onBroadcastFinished(Broadcast *broadcast)
                                                 : QStringLiteral("not_met");
     ++m_broadcasts[methodLabel(broadcast->request().method) + QLatin1Char('\n') + outcome];
     m_broadcastDuration.observe(summary.durationMs / 1000.0);
+    if (ResponseComparison::compare(broadcast->results(), broadcast->options().compareHeaders).disagree())
+        ++m_disagreements;
     for (int i = 0; i < broadcast->targetCount(); ++i) {
         const TargetResult &result = broadcast->result(i);
         const QString &key = broadcast->targetKey(i);
@@ -101,6 +104,9 @@ QByteArray Metrics::render() const
                 m_targetRequests);
     out += "# HELP herald_retries_total Attempts beyond the first.\n# TYPE herald_retries_total counter\n";
     out += "herald_retries_total " + QByteArray::number(m_retries) + '\n';
+    out += "# HELP herald_broadcasts_disagree_total Broadcasts whose targets did not all give the same answer "
+           "(status, body, HERALD_COMPARE_HEADERS).\n# TYPE herald_broadcasts_disagree_total counter\n";
+    out += "herald_broadcasts_disagree_total " + QByteArray::number(m_disagreements) + '\n';
     out += "# HELP herald_rejected_total Requests refused before broadcasting, by reason.\n"
            "# TYPE herald_rejected_total counter\n";
     for (auto it = m_rejected.cbegin(); it != m_rejected.cend(); ++it)

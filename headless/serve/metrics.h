@@ -49,6 +49,7 @@ private:
     QHash<QString, quint64> m_rejected;
     QHash<QString, int> m_knownTargets;        // for circuit state gauges
     quint64 m_retries = 0;
+    quint64 m_disagreements = 0; // broadcasts whose targets answered in more than one way
     quint64 m_dnsRefreshes = 0;
     quint64 m_dnsErrors = 0;
     Histogram m_broadcastDuration;

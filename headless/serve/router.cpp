@@ -2,6 +2,7 @@
 
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
+#include "broadcast/dryrun.h"
 #include "http/httpresponses.h"
 #include "relay/relaypublisher.h"
 #include "send/resulttable.h"
@@ -105,6 +106,11 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
         return;
     case AdmissionDecision::Verdict::Publish:
         publish(decision.request, std::move(respond));
+        return;
+    case AdmissionDecision::Verdict::DryRun:
+        respond(HttpResponses::json(200, DryRun::plan(decision.request, decision.targets, m_parts.broadcaster->headerPolicy(),
+                                                      decision.options)
+                                             .toJson()));
         return;
     case AdmissionDecision::Verdict::Broadcast:
         break;

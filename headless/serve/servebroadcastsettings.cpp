@@ -1,5 +1,6 @@
 #include "serve/servebroadcastsettings.h"
 
+#include "broadcast/responsecomparison.h"
 #include "common/settingvalues.h"
 #include "util/duration.h"
 #include "util/httpheaders.h"
@@ -75,6 +76,18 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
             return QString();
         },
         [](const C &c) { return QString::fromLatin1(c.headerPolicy.sensitiveHeaders.join(',')); });
+    add(QStringLiteral("HERALD_COMPARE_HEADERS"), {}, QStringLiteral("compare-headers"),
+        QStringLiteral("Response headers that tell targets' answers apart besides status and body, comma-separated "
+                       "(e.g. Age,X-Cache; default none): the answer's \"groups\" and \"disagree\"."),
+        [](C &c, const QString &v) {
+            c.options.compareHeaders = ResponseComparison::parseHeaderList(v);
+            for (const QByteArray &name : c.options.compareHeaders) {
+                if (!isHttpToken(name))
+                    return QStringLiteral("\"%1\" is not a header name").arg(QString::fromLatin1(name));
+            }
+            return QString();
+        },
+        [](const C &c) { return QString::fromLatin1(c.options.compareHeaders.join(',')); });
     add(QStringLiteral("HERALD_INSTANCE_ID"), {}, QStringLiteral("instance-id"),
         QStringLiteral("This instance's id in the Via header, for loop detection (default: the host name)."),
         [](C &c, const QString &v) {

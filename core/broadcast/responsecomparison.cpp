@@ -1,0 +1,128 @@
+#include "broadcast/responsecomparison.h"
+
+#include <QCryptographicHash>
+#include <QHash>
+#include <QJsonObject>
+
+namespace herald {
+
+namespace {
+
+// Every occurrence of the header, joined as one field value (RFC 9110 5.3).
+bool joinedHeader(const HttpHeaders &headers, const QByteArray &name, QByteArray *value)
+{
+    bool found = false;
+    for (const HttpHeader &header : headers) {
+        if (header.first.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        *value = found ? *value + ", " + header.second.trimmed() : header.second.trimmed();
+        found = true;
+    }
+    return found;
+}
+
+} // namespace
+
+QByteArrayList ResponseComparison::parseHeaderList(const QString &commaSeparated)
+{
+    QByteArrayList names;
+    for (const QString &part : commaSeparated.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QByteArray name = part.trimmed().toLatin1();
+        bool repeated = name.isEmpty();
+        for (const QByteArray &known : names)
+            repeated = repeated || known.compare(name, Qt::CaseInsensitive) == 0;
+        if (!repeated)
+            names.append(name);
+    }
+    return names;
+}
+
+ResponseComparison ResponseComparison::compare(const QList<TargetResult> &results, const QByteArrayList &headers)
+{
+    ResponseComparison comparison;
+    QHash<QByteArray, int> groupByKey;
+    comparison.m_groupOf.fill(-1, results.size());
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        const TargetResult &result = results.at(i);
+        if (!result.isDone())
+            continue;
+        Group group;
+        group.status = result.status;
+        group.outcome = result.outcome;
+        QByteArray key = QByteArray::number(result.status) + '\n';
+        if (result.status == 0) {
+            // Without an HTTP answer there is nothing else to compare: the failure is the answer.
+            key += targetOutcomeName(result.outcome).toLatin1();
+        } else {
+            group.bodySha256 = QCryptographicHash::hash(result.responseBody, QCryptographicHash::Sha256).toHex();
+            group.bodyBytes = result.responseBytes;
+            key += group.bodySha256 + '\n' + QByteArray::number(group.bodyBytes);
+            for (const QByteArray &name : headers) {
+                QByteArray value;
+                const bool present = joinedHeader(result.responseHeaders, name, &value);
+                if (present)
+                    group.headers.append({name, value});
+                // Absent and present-but-empty are different answers.
+                key += present ? "\n+" + value : QByteArray("\n-");
+            }
+        }
+        auto found = groupByKey.constFind(key);
+        if (found == groupByKey.cend()) {
+            found = groupByKey.insert(key, static_cast<int>(comparison.m_groups.size()));
+            comparison.m_groups.append(group);
+        }
+        comparison.m_groups[found.value()].members.append(static_cast<int>(i));
+        comparison.m_groupOf[i] = found.value();
+    }
+    return comparison;
+}
+
+QStringList ResponseComparison::describe(const QList<TargetResult> &results) const
+{
+    QStringList lines;
+    for (const Group &group : m_groups) {
+        QStringList answer;
+        if (group.status > 0) {
+            answer << QString::number(group.status) << QStringLiteral("%1 bytes").arg(group.bodyBytes)
+                   << QStringLiteral("sha256 %1").arg(QString::fromLatin1(group.bodySha256.left(12)));
+            for (const HttpHeader &header : group.headers)
+                answer << QStringLiteral("%1: %2").arg(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
+        } else {
+            answer << targetOutcomeName(group.outcome);
+        }
+        QStringList targets;
+        for (const int member : group.members)
+            targets << results.at(member).target.baseUrl.toString();
+        lines << QStringLiteral("%1 %2: %3: %4")
+                     .arg(group.members.size())
+                     .arg(group.members.size() == 1 ? QStringLiteral("target") : QStringLiteral("targets"),
+                          answer.join(QStringLiteral(", ")), targets.join(QStringLiteral(", ")));
+    }
+    return lines;
+}
+
+QJsonArray ResponseComparison::toJson(const QList<TargetResult> &results) const
+{
+    QJsonArray array;
+    for (const Group &group : m_groups) {
+        QJsonArray targets;
+        for (const int member : group.members)
+            targets.append(results.at(member).target.baseUrl.toString());
+        QJsonObject json{{QLatin1String("targets"), targets}};
+        if (group.status > 0) {
+            QJsonObject headers;
+            for (const HttpHeader &header : group.headers)
+                headers.insert(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
+            json.insert(QLatin1String("status"), group.status);
+            json.insert(QLatin1String("bodySha256"), QString::fromLatin1(group.bodySha256));
+            json.insert(QLatin1String("bodyBytes"), group.bodyBytes);
+            json.insert(QLatin1String("headers"), headers);
+        } else {
+            json.insert(QLatin1String("outcome"), targetOutcomeName(group.outcome));
+        }
+        array.append(json);
+    }
+    return array;
+}
+
+} // namespace herald

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "broadcast/broadcastoptions.h"
+#include "broadcast/broadcastrequest.h"
+#include "policy/headerpolicy.h"
+#include "targets/target.h"
+#include "transport/transport.h"
+
+namespace herald {
+
+// The one place that says what a target receives for a broadcast request: URL under the target's
+// prefix, headers after the header policy, body and framing. Broadcast sends it; DryRun shows it.
+class TargetRequest
+{
+public:
+    static TransportRequest make(const BroadcastRequest &request, const Target &target, const HeaderPolicy &policy,
+                                 const BroadcastOptions &options);
+};
+
+} // namespace herald

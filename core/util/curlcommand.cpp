@@ -1,0 +1,119 @@
+#include "util/curlcommand.h"
+
+#include "util/curlcommandparser.h"
+#include "util/shellwords.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace herald {
+
+bool CurlCommand::parse(const QString &commandLine, CurlCommand *command, QString *error, const FileReader &readFile)
+{
+    return CurlCommandParser::parse(commandLine, command, error, readFile);
+}
+
+CurlCommand::FileReader CurlCommand::diskReader(const QString &baseDirectory)
+{
+    return [baseDirectory](const QString &path, QByteArray *contents, QString *error) {
+        QFile file(baseDirectory.isEmpty() ? path : QDir(baseDirectory).filePath(path));
+        if (!file.open(QIODevice::ReadOnly)) {
+            if (error)
+                *error = file.errorString();
+            return false;
+        }
+        *contents = file.readAll();
+        return true;
+    };
+}
+
+QByteArray CurlCommand::targetBase() const
+{
+    const qsizetype authority = url.indexOf("://") + 3;
+    qsizetype end = authority;
+    while (end < url.size() && url.at(end) != '/' && url.at(end) != '?')
+        ++end;
+    return url.left(end);
+}
+
+QByteArray CurlCommand::pathAndQuery() const
+{
+    const QByteArray rest = url.mid(targetBase().size());
+    return rest.isEmpty() || rest.startsWith('?') ? '/' + rest : rest;
+}
+
+namespace {
+
+// Text goes inline; anything with NUL or other control bytes, or not UTF-8, does not survive a shell word.
+bool isText(const QByteArray &body)
+{
+    for (const char c : body) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 && c != '\n' && c != '\t' && c != '\r')
+            return false;
+        if (byte == 0x7f)
+            return false;
+    }
+    return QString::fromUtf8(body).toUtf8() == body;
+}
+
+// A printf format (POSIX: octal escapes) that writes `body` byte for byte.
+QString printfFormat(const QByteArray &body)
+{
+    QString format;
+    for (const char c : body) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '%')
+            format += QLatin1String("%%");
+        else if (c == '\\')
+            format += QLatin1String("\\\\");
+        else if (byte >= 0x20 && byte < 0x7f)
+            format += QLatin1Char(c);
+        else
+            format += QStringLiteral("\\%1").arg(byte, 3, 8, QLatin1Char('0'));
+    }
+    return format;
+}
+
+} // namespace
+
+QString CurlCommand::toShell(const QString &bodyFile) const
+{
+    QStringList words{QStringLiteral("curl")};
+    QString prefix;
+    if (http2)
+        words << (url.startsWith("https:") ? QStringLiteral("--http2") : QStringLiteral("--http2-prior-knowledge"));
+    if (insecure)
+        words << QStringLiteral("-k");
+    if (maxTimeMs > 0)
+        words << QStringLiteral("-m") << QString::number(maxTimeMs / 1000.0);
+    if (method == "HEAD" && !hasBody)
+        words << QStringLiteral("-I");
+    else if (!(method == "GET" && !hasBody) && !(method == "POST" && hasBody))
+        words << QStringLiteral("-X") << QString::fromLatin1(method);
+    for (const HttpHeader &header : headers) {
+        const QString name = QString::fromLatin1(header.first);
+        words << QStringLiteral("-H")
+              << (header.second.isEmpty() ? name + QLatin1Char(';') : name + QLatin1String(": ") + QString::fromUtf8(header.second));
+    }
+    if (hasBody) {
+        // curl names a form type of its own for a body; the request had none, so none is sent.
+        if (!hasHeader(headers, "Content-Type"))
+            words << QStringLiteral("-H") << QStringLiteral("Content-Type:");
+        if (!bodyFile.isEmpty()) {
+            words << QStringLiteral("--data-binary") << QLatin1Char('@') + bodyFile;
+        } else if (isText(body)) {
+            words << QStringLiteral("--data-raw") << QString::fromUtf8(body);
+        } else {
+            prefix = QStringLiteral("printf %1 | ").arg(ShellWords::quote(printfFormat(body)));
+            words << QStringLiteral("--data-binary") << QStringLiteral("@-");
+        }
+    }
+    // curl would squash /../ and /./; a broadcast sends the path as written.
+    if (pathAndQuery().contains("/."))
+        words << QStringLiteral("--path-as-is");
+    words << QString::fromUtf8(url);
+    return prefix + ShellWords::join(words);
+}
+
+} // namespace herald
