@@ -57,4 +57,22 @@ QString StatusIcons::text(const TargetResult &result, qint64 elapsedMs)
     }
 }
 
+QString StatusIcons::targetCount(qint64 count)
+{
+    return count == 1 ? QStringLiteral("1 target") : QStringLiteral("%1 targets").arg(count);
+}
+
+QString StatusIcons::byteCount(qint64 count)
+{
+    return count == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(count);
+}
+
+QString StatusIcons::latency(const TargetResult &result)
+{
+    if (result.attempts.isEmpty()
+        || (result.isDone() && (result.outcome == TargetOutcome::Cancelled || result.outcome == TargetOutcome::CircuitOpen)))
+        return {};
+    return QStringLiteral("%1 ms").arg(result.latencyMs);
+}
+
 } // namespace herald
