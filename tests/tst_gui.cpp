@@ -454,6 +454,28 @@ private Q_SLOTS:
         QCOMPARE(backend(0).requestCount(), 1);
     }
 
+    // History names the profile only when its request went out as the profile says.
+    void historyNamesTheProfileOnlyWhenUnedited()
+    {
+        QFile::remove(historyPath());
+        const QStringList urls = startBackends(1);
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/as-saved"), urls);
+        Q_EMIT m_window->findChild<ProfilePanel *>()->saveRequested(QStringLiteral("named"));
+        QTRY_COMPARE(find<QLineEdit>("pathEdit")->text(), QStringLiteral("/as-saved"));
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        find<QLineEdit>("pathEdit")->setText(QStringLiteral("/edited"));
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        HistoryModel *history = m_window->historyWidget()->model();
+        QTRY_COMPARE(history->rowCount(), 2);
+        QCOMPARE(history->entry(0).request.pathAndQuery, QByteArray("/edited"));
+        QCOMPARE(history->entry(0).profile, QString());
+        QCOMPARE(history->entry(1).profile, QStringLiteral("named"));
+    }
+
     // Walking the profile list with the arrow keys does not throw away an edited request.
     void arrowKeysInTheProfileListKeepEdits()
     {
