@@ -35,6 +35,7 @@ BodyEditor::BodyEditor(QWidget *parent)
     m_text->setAccessibleName(tr("Body"));
     m_text->setPlaceholderText(tr("Request body (optional)"));
     m_text->setMaximumHeight(90);
+    m_text->setMinimumHeight(36);
     m_text->setTabChangesFocus(true);
     connect(m_text, &QPlainTextEdit::textChanged, this, [this] {
         if (!m_binary)

@@ -5,7 +5,6 @@
 #include "statusicons.h"
 
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -35,7 +34,7 @@ BroadcastTab::BroadcastTab(ComposerWidget *composer, ResultsPanel *results, QWid
     m_composerToggle->setObjectName(QStringLiteral("composerToggle"));
     m_composerToggle->setText(tr("Composer"));
     m_composerToggle->setAccessibleName(tr("Show composer"));
-    m_composerToggle->setToolTip(tr("Show or hide the composer, to give the results the room (Ctrl+E)"));
+    m_composerToggle->setToolTip(tr("Show or hide the composer, to give the results the room (Ctrl+Shift+E)"));
     m_composerToggle->setCheckable(true);
     m_composerToggle->setChecked(true);
     m_composerToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -52,7 +51,6 @@ BroadcastTab::BroadcastTab(ComposerWidget *composer, ResultsPanel *results, QWid
     buttons->addWidget(m_again);
     buttons->addWidget(m_againFailed);
     buttons->addStretch();
-    buttons->addWidget(results->summaryLabel());
     m_splitter->setObjectName(QStringLiteral("composerSplitter"));
     m_splitter->addWidget(composer);
     m_splitter->addWidget(results);

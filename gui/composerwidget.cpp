@@ -58,8 +58,11 @@ ComposerWidget::ComposerWidget(QWidget *parent)
     m_headers->horizontalHeader()->setStretchLastSection(true);
     m_headers->verticalHeader()->hide();
     m_headers->setMaximumHeight(110);
+    m_headers->setWordWrap(false);
+    m_headers->setMinimumHeight(56); // with the composer shown the window still fits 900x600
+    m_headers->setColumnWidth(0, 180);
     m_headers->setTabKeyNavigation(false); // Tab leaves the table: the form stays walkable by keyboard
-    auto *addHeader = new QPushButton(tr("Add &header"), this);
+    auto *addHeader = new QPushButton(tr("Add header"), this);
     addHeader->setObjectName(QStringLiteral("addHeaderButton"));
     auto *removeHeader = new QPushButton(tr("Remove header"), this);
     removeHeader->setObjectName(QStringLiteral("removeHeaderButton"));
@@ -188,6 +191,8 @@ QString ComposerWidget::composerWording(const QString &profileError)
     static const QRegularExpression field(QStringLiteral("^field \"([^\"]+)\": (?:\"(?:static|dns|srv)\": )?(.*)$"),
                                           QRegularExpression::DotMatchesEverythingOption);
     const QRegularExpressionMatch match = field.match(profileError);
+    if (profileError.startsWith(QLatin1String("no targets: ")))
+        return tr("Targets: %1").arg(profileError.mid(12));
     if (!match.hasMatch())
         return profileError;
     return QStringLiteral("%1: %2").arg(labels.value(match.captured(1), match.captured(1)), match.captured(2));

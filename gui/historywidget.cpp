@@ -49,7 +49,8 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
     m_list->setModel(m_model);
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_list->horizontalHeader()->setStretchLastSection(true);
+    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_list->horizontalHeader()->setSectionResizeMode(HistoryModel::HeadersColumn, QHeaderView::Stretch);
     m_list->verticalHeader()->hide();
     auto *results = new QTableView(this);
     results->setObjectName(QStringLiteral("historyResultsView"));

@@ -182,7 +182,7 @@ void MainWindow::setHistoryRetention(int entries, int days)
 
 void MainWindow::buildMenus()
 {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QMenu *file = menuBar()->addMenu(tr("F&ile"));
     QAction *preferences = file->addAction(tr("&Preferences..."), this, &MainWindow::editPreferences);
     preferences->setObjectName(QStringLiteral("preferencesAction"));
     preferences->setShortcut(QKeySequence::Preferences);
@@ -191,7 +191,7 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *composer = view->addAction(tr("Show &composer"));
     composer->setCheckable(true);
-    composer->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    composer->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)); // Ctrl+E is "end of line" in a line edit
     QToolButton *toggle = m_broadcastTab->composerToggle();
     composer->setChecked(toggle->isChecked());
     connect(composer, &QAction::toggled, toggle, &QToolButton::setChecked);

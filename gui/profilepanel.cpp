@@ -110,6 +110,10 @@ void ProfilePanel::onActivated(int row)
         return;
     }
     onSelected(row);
+    // The operator chose it: what is left to type is its first {parameter}.
+    const QList<QLineEdit *> fields = m_parameterBox->findChildren<QLineEdit *>();
+    if (!fields.isEmpty())
+        fields.first()->setFocus();
 }
 
 bool ProfilePanel::showPlanError(const QString &error)

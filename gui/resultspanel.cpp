@@ -29,6 +29,7 @@ ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
     m_summary->setObjectName(QStringLiteral("summaryLabel"));
     m_summary->setAccessibleName(tr("Summary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_summary->setWordWrap(true); // a long "policy not met (...)" must not widen the window
     m_filter->setObjectName(QStringLiteral("resultsFilter"));
     m_filter->setAccessibleName(tr("Filter results"));
     m_filter->setPlaceholderText(tr("Filter targets by URL, state, code or error (Ctrl+F)"));
@@ -73,11 +74,12 @@ ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
     m_details->setReadOnly(true);
     m_details->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_details->setPlaceholderText(tr("Select a target to see its attempts, response headers and body"));
-    m_details->setMinimumHeight(6 * m_details->fontMetrics().lineSpacing() + 12);
+    m_details->setMinimumHeight(3 * m_details->fontMetrics().lineSpacing() + 12);
 
     auto *tableBox = new QWidget(this);
     auto *tableLayout = new QVBoxLayout(tableBox);
     tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_summary);
     tableLayout->addWidget(m_filter);
     tableLayout->addWidget(m_view, 1);
     m_splitter->setObjectName(QStringLiteral("resultsSplitter"));

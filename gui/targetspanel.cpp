@@ -22,6 +22,7 @@ TargetsPanel::TargetsPanel(TargetStatusModel *model, QWidget *parent)
     m_view->setWordWrap(false);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(TargetStatusModel::TargetColumn, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(TargetStatusModel::LastStatusColumn, QHeaderView::ResizeToContents);
     m_view->verticalHeader()->hide();
     auto *refresh = new QPushButton(tr("&Refresh now"), this);
     refresh->setObjectName(QStringLiteral("refreshTargetsButton"));
@@ -29,7 +30,7 @@ TargetsPanel::TargetsPanel(TargetStatusModel *model, QWidget *parent)
     connect(refresh, &QPushButton::clicked, this, &TargetsPanel::refreshRequested);
     auto *reset = new QPushButton(tr("R&eset circuit"), this);
     reset->setObjectName(QStringLiteral("resetCircuitButton"));
-    reset->setToolTip(tr("Close the selected targets' circuits: the next broadcast is sent to them at once"));
+    reset->setToolTip(tr("Close the selected targets' circuits (all, with none selected): the next broadcast is sent to them at once"));
     connect(reset, &QPushButton::clicked, this, &TargetsPanel::resetSelected);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(refresh);
@@ -42,9 +43,11 @@ TargetsPanel::TargetsPanel(TargetStatusModel *model, QWidget *parent)
 
 void TargetsPanel::resetSelected()
 {
-    QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    if (rows.isEmpty() && m_view->currentIndex().isValid())
-        rows.append(m_view->currentIndex());
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty()) { // nothing selected: every circuit
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            m_model->resetCircuit(row);
+    }
     for (const QModelIndex &index : rows)
         m_model->resetCircuit(index.row());
 }

@@ -9,7 +9,7 @@ namespace herald {
 class TargetStatusModel;
 
 // The Targets tab: the resolved target set with each backend's last result and circuit (with the
-// time until an open circuit's next probe), a Reset action for the selected circuits, and Refresh.
+// time until an open circuit's next probe), a Reset action for the selected circuits (or all), and Refresh.
 class TargetsPanel : public QWidget
 {
     Q_OBJECT
