@@ -11,8 +11,10 @@ if [[ "$mode" == run ]]; then
     packages+=(varnish python3)
 fi
 if [[ "$mode" == test ]]; then
-    # Real servers the tests talk to, and clang for the fuzzing build.
-    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth openssl)
+    # Real servers the tests talk to, and clang for the fuzzing build; a real X display, a window
+    # manager, keystrokes and screenshots for tests/realwindow/run.sh.
+    packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth openssl
+               xvfb openbox xdotool imagemagick fonts-dejavu-core python3)
 fi
 
 missing=()
