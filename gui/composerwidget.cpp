@@ -262,7 +262,6 @@ void ComposerWidget::load(const Profile &profile)
 {
     m_loading = true;
     loadRequest({profile.method, profile.path.toUtf8(), profile.headers, profile.body, {}, "http"});
-    m_loading = true;
     if (profile.hasTargets) {
         const TargetSourceSpec &spec = profile.targets;
         m_sourceKind->setCurrentIndex(spec.kind == TargetSourceSpec::Kind::Dns   ? DnsSource

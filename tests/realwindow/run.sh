@@ -2,11 +2,13 @@
 # The GUI in a real window: Xvfb, openbox, six loopback backends (one answering 503, one slow),
 # driven by keystrokes only (xdotool key/type, no coordinates). After each step it checks what
 # the backends received, and it saves a screenshot of each step into OUT (docs/ by default).
-# Usage: tests/realwindow/run.sh [HERALD_BINARY] [OUT_DIR]
+# Usage: tests/realwindow/run.sh [HERALD_BINARY] [OUT_DIR]: OUT_DIR/screenshot.png (the README's)
+# and OUT_DIR/gui/*.png (docs/gui.md's).
 set -euo pipefail
 
 herald=$(realpath "${1:-build/app/herald}")
 out=$(realpath "${2:-docs}")
+mkdir -p "$out/gui"
 here=$(dirname "$(realpath "$0")")
 work=$(mktemp -d)
 pids=()
@@ -61,7 +63,7 @@ stop_herald() {
 
 # 1. First start: no profiles, a hint, and the examples one keystroke away.
 start_herald
-shot first-start
+shot gui/first-start
 key alt+x
 wait_for 5 test -f "$XDG_CONFIG_HOME/herald/profiles/ban-prefix.json" || fail "examples not added"
 test -f "$XDG_CONFIG_HOME/herald/profiles/purge-product.json" || fail "purge-product example missing"
@@ -79,7 +81,7 @@ key ctrl+p End Return        # the profile list, its last entry, load it: the cu
 xdotool type --delay 50 42
 key ctrl+Return
 wait_for 10 window_named 'Confirm broadcast' || fail "PURGE to 6 targets did not ask"
-shot confirm
+shot gui/confirm
 count_is 0 || fail "sent before confirmation"
 key ctrl+Return Return       # a repeated shortcut, then Return: No is the default
 wait_for 5 bash -c "! xdotool search --onlyvisible --name 'Confirm broadcast'" || fail "dialog still open"
@@ -99,7 +101,7 @@ shot screenshot             # the README's picture: the live table after the bro
 key ctrl+f
 xdotool type --delay 30 failed
 key Tab Down
-shot results-filter
+shot gui/results-filter
 
 # 5. Send again to failed: only the 503 backend, after its own confirmation.
 key alt+f
@@ -119,13 +121,13 @@ sleep 1
 
 # 7. History: every broadcast with its headers.
 key alt+h
-shot history
+shot gui/history
 
 # 8. Targets: the open circuit with its next probe; Reset closes it.
 key alt+t
-shot targets
+shot gui/targets
 key alt+e
-shot targets-reset
+shot gui/targets-reset
 # With the circuit closed again, send again to failed reaches the 503 backend at once.
 before=$(requests_to 4)
 key alt+b alt+f
@@ -137,7 +139,7 @@ wait_for 20 bash -c "[[ \$(wc -l <'$work/backend-4.log') -eq $((before + 2)) ]]"
 key alt+b ctrl+f ctrl+a BackSpace
 xdotool windowsize --sync "$(window_named '^Herald$' | head -1)" 900 600
 key ctrl+shift+e
-shot layout-900x600
+shot gui/layout-900x600
 key ctrl+shift+e
 stop_herald
 echo "realwindow: $(requests) requests checked, screenshots in $out"
