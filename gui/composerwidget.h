@@ -8,13 +8,16 @@
 #include <QWidget>
 
 class QComboBox;
+class QLabel;
+class QPushButton;
 class QLineEdit;
-class QPlainTextEdit;
 class QSettings;
 class QSpinBox;
 class QTableWidget;
 
 namespace herald {
+
+class BodyEditor;
 
 // The request composer: method, path, headers, body, target source, retries, timeout, policy.
 // Everything it shows can be read back as a Profile, so profiles and ad-hoc requests are one thing.
@@ -32,23 +35,36 @@ public:
     void loadRequest(const BroadcastRequest &request);
     void saveSettings(QSettings &settings) const;
     void restoreSettings(const QSettings &settings);
+    // Edited by the operator since the last load() (or since setEdited(false)).
+    bool isEdited() const { return m_edited; }
+    void setEdited(bool edited) { m_edited = edited; }
+    // Shown under the fields; "" hides it. A profile-file error is put in the composer's words.
+    void showError(const QString &error);
+    // `field "targets": "static": ...` becomes `Targets: ...`.
+    static QString composerWording(const QString &profileError);
 
 Q_SIGNALS:
     void sendRequested();
+    // Any field changed, by the operator or by a load.
+    void changed();
 
 private:
     void addHeaderRow(const QString &name = {}, const QString &value = {});
-    void loadBodyFromFile();
+    void onChanged();
+    void buildLayout(QPushButton *addHeader, QPushButton *removeHeader);
 
     QComboBox *m_method;
     QLineEdit *m_path;
     QTableWidget *m_headers;
-    QPlainTextEdit *m_body;
+    BodyEditor *m_body;
     QComboBox *m_sourceKind;
     QLineEdit *m_targets;
     QSpinBox *m_retries;
     QSpinBox *m_timeout;
     QComboBox *m_policy;
+    QLabel *m_error;
+    bool m_edited = false;
+    bool m_loading = false;
     // Kept from the loaded profile, which the composer has no field for: saving must not drop them.
     QString m_retryOn;
     QList<ProfileParameter> m_declaredParameters;

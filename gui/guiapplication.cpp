@@ -21,7 +21,6 @@ int GuiApplication::run(int &argc, char **argv)
     StoreMigration(location).run();
     Broadcaster broadcaster;
     MainWindow window(&broadcaster, location.profileDirectory(), location.historyPath());
-    window.resize(1100, 760);
     window.show();
     return QApplication::exec();
 }

@@ -6,12 +6,13 @@
 
 namespace herald {
 
-// The history list, newest first: time, method, path, profile, targets, outcome, duration.
+// The history list, newest first: time, method, path, headers and body size (so two BANs can be
+// told apart), profile, targets, outcome, duration.
 class HistoryModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, MethodColumn, PathColumn, ProfileColumn, TargetsColumn, OutcomeColumn, DurationColumn, ColumnCount };
+    enum Column { TimeColumn, MethodColumn, PathColumn, HeadersColumn, ProfileColumn, TargetsColumn, OutcomeColumn, DurationColumn, ColumnCount };
 
     using QAbstractTableModel::QAbstractTableModel;
     void setEntries(const QList<HistoryEntry> &entries);

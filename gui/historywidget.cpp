@@ -32,22 +32,30 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
     m_outcome->addItem(tr("Policy met"), QStringLiteral("met"));
     m_outcome->addItem(tr("Policy not met"), QStringLiteral("not met"));
     m_outcome->addItem(tr("No targets"), QStringLiteral("no targets"));
-    auto *rerun = new QPushButton(tr("Send again"), this);
-    rerun->setObjectName(QStringLiteral("historyRerunButton"));
-    rerun->setToolTip(tr("Load this broadcast into the composer and send it to the same targets"));
-    connect(rerun, &QPushButton::clicked, this, [this] {
+    m_filter->setAccessibleName(tr("Filter history"));
+    m_outcome->setAccessibleName(tr("Outcome"));
+    m_rerun = new QPushButton(tr("Send a&gain"), this);
+    m_rerun->setObjectName(QStringLiteral("historyRerunButton"));
+    m_rerun->setToolTip(tr("Send this broadcast again to the same targets (the composer takes it once you confirm)"));
+    m_rerun->setEnabled(false);
+    connect(m_rerun, &QPushButton::clicked, this, [this] {
         if (m_selected.id != 0)
             Q_EMIT rerunRequested(m_selected);
     });
 
     m_list->setObjectName(QStringLiteral("historyView"));
+    m_list->setAccessibleName(tr("History"));
+    m_list->setWordWrap(false);
     m_list->setModel(m_model);
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_list->horizontalHeader()->setStretchLastSection(true);
+    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_list->horizontalHeader()->setSectionResizeMode(HistoryModel::HeadersColumn, QHeaderView::Stretch);
     m_list->verticalHeader()->hide();
     auto *results = new QTableView(this);
     results->setObjectName(QStringLiteral("historyResultsView"));
+    results->setAccessibleName(tr("Results of the selected broadcast"));
+    results->setWordWrap(false);
     results->setModel(m_results);
     results->horizontalHeader()->setStretchLastSection(true);
     results->verticalHeader()->hide();
@@ -56,17 +64,20 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
 
     connect(m_filter, &QLineEdit::textChanged, this, &HistoryWidget::refresh);
     connect(m_outcome, &QComboBox::currentIndexChanged, this, &HistoryWidget::refresh);
-    connect(worker, &HistoryWorker::listed, this, [this](const QList<HistoryEntry> &entries) { m_model->setEntries(entries); });
+    connect(worker, &HistoryWorker::listed, this, &HistoryWidget::onListed);
     connect(worker, &HistoryWorker::loaded, this, [this](const HistoryEntry &entry) {
+        if (entry.id != m_model->entry(m_list->currentIndex().row()).id)
+            return; // an answer for a row no longer selected
         m_selected = entry;
         m_results->setResults(entry.results);
+        m_rerun->setEnabled(true);
     });
     connect(worker, &HistoryWorker::recorded, this, &HistoryWidget::refresh);
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_filter, 1);
     filters->addWidget(m_outcome);
-    filters->addWidget(rerun);
+    filters->addWidget(m_rerun);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_list);
     splitter->addWidget(results);
@@ -81,11 +92,31 @@ void HistoryWidget::refresh()
                               Q_ARG(QString, m_outcome->currentData().toString()));
 }
 
+void HistoryWidget::onListed(const QList<HistoryEntry> &entries)
+{
+    const qint64 selected = m_selected.id;
+    m_model->setEntries(entries);
+    // Keep the selection only while the filter still shows it: what is not listed is not rerun.
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (selected != 0 && m_model->entry(row).id == selected) {
+            m_list->setCurrentIndex(m_model->index(row, 0));
+            return;
+        }
+    }
+    m_selected = {};
+    m_results->setResults({});
+    m_rerun->setEnabled(false);
+}
+
 void HistoryWidget::onSelected(int row)
 {
     const HistoryEntry entry = m_model->entry(row);
     if (entry.id == 0)
         return;
+    if (entry.id != m_selected.id) {
+        m_selected = {};
+        m_rerun->setEnabled(false);
+    }
     QMetaObject::invokeMethod(m_worker, "load", Qt::QueuedConnection, Q_ARG(qint64, entry.id));
 }
 

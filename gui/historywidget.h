@@ -6,6 +6,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 
 namespace herald {
@@ -32,6 +33,7 @@ Q_SIGNALS:
 
 private:
     void onSelected(int row);
+    void onListed(const QList<HistoryEntry> &entries);
 
     HistoryWorker *m_worker;
     HistoryModel *m_model;
@@ -39,6 +41,7 @@ private:
     QLineEdit *m_filter;
     QComboBox *m_outcome;
     QTableView *m_list;
+    QPushButton *m_rerun;
     HistoryEntry m_selected;
 };
 

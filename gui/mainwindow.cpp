@@ -1,33 +1,33 @@
 #include "mainwindow.h"
 
 #include "broadcast/broadcaster.h"
+#include "broadcasttab.h"
 #include "composerwidget.h"
-#include "store/historyentry.h"
+#include "confirmdialog.h"
 #include "historywidget.h"
 #include "historyworker.h"
-#include "store/profile.h"
+#include "preferencesdialog.h"
 #include "profilepanel.h"
+#include "resultspanel.h"
 #include "sendflow.h"
-#include "store/profilestore.h"
 #include "statusicons.h"
+#include "store/historyentry.h"
+#include "store/profile.h"
+#include "store/profilestore.h"
+#include "targetspanel.h"
 #include "targetstatusmodel.h"
 #include "targettablemodel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QHBoxLayout>
-#include <QHeaderView>
-#include <QLabel>
 #include <QLoggingCategory>
+#include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableView>
-#include <QVBoxLayout>
+#include <QToolButton>
 
 Q_LOGGING_CATEGORY(lcGui, "herald.gui")
 
@@ -39,6 +39,21 @@ static void initHeraldResources()
 
 namespace herald {
 
+namespace {
+
+QSettings windowSettings()
+{
+    return QSettings(QStringLiteral("herald"), QStringLiteral("herald")); // ~/.config/herald/herald.conf
+}
+
+QString describeSend(const BroadcastRequest &request, qsizetype targets)
+{
+    return QStringLiteral("%1 %2 to %3")
+        .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.pathAndQuery), StatusIcons::targetCount(targets));
+}
+
+} // namespace
+
 MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory, const QString &historyPath, QWidget *parent)
     : QMainWindow(parent)
     , m_broadcaster(broadcaster)
@@ -46,6 +61,7 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     , m_composer(new ComposerWidget(this))
     , m_profiles(new ProfilePanel(m_profileStore, this))
     , m_results(new TargetTableModel(this))
+    , m_resultsPanel(new ResultsPanel(m_results, this))
     , m_targetStatus(new TargetStatusModel(broadcaster, this))
     , m_historyWorker(new HistoryWorker)
     , m_tabs(new QTabWidget(this))
@@ -69,10 +85,21 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     connect(m_historyWorker, &HistoryWorker::failed, this, [this](const QString &error) { status(error); });
     QMetaObject::invokeMethod(m_historyWorker, "open", Qt::QueuedConnection, Q_ARG(QString, historyPath));
 
+    auto *targets = new TargetsPanel(m_targetStatus, this);
+    connect(targets, &TargetsPanel::refreshRequested, this, &MainWindow::refreshTargets);
     m_tabs->setObjectName(QStringLiteral("tabs"));
-    m_tabs->addTab(buildBroadcastTab(), tr("&Broadcast"));
+    m_broadcastTab = new BroadcastTab(m_composer, m_resultsPanel, this);
+    m_send = m_broadcastTab->sendButton();
+    m_cancel = m_broadcastTab->cancelButton();
+    m_again = m_broadcastTab->againButton();
+    m_againFailed = m_broadcastTab->againFailedButton();
+    connect(m_send, &QPushButton::clicked, this, &MainWindow::send);
+    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancel);
+    connect(m_again, &QPushButton::clicked, this, &MainWindow::sendAgain);
+    connect(m_againFailed, &QPushButton::clicked, this, &MainWindow::sendAgainToFailed);
+    m_tabs->addTab(m_broadcastTab, tr("&Broadcast"));
     m_tabs->addTab(m_history, tr("&History"));
-    m_tabs->addTab(buildTargetsTab(), tr("&Targets"));
+    m_tabs->addTab(targets, tr("&Targets"));
     setCentralWidget(m_tabs);
 
     auto *dock = new QDockWidget(tr("Profiles"), this);
@@ -80,13 +107,17 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     dock->setWidget(m_profiles);
     dock->setFeatures(QDockWidget::DockWidgetMovable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+    buildMenus();
 
     connect(m_composer, &ComposerWidget::sendRequested, this, &MainWindow::send);
+    connect(m_composer, &ComposerWidget::changed, this, &MainWindow::validate);
+    connect(m_profiles, &ProfilePanel::parametersChanged, this, &MainWindow::validate);
     connect(m_sendFlow, &SendFlow::resolving, this, [this](const QString &source) { status(tr("Resolving %1...").arg(source)); });
     connect(m_sendFlow, &SendFlow::resolved, this, &MainWindow::onResolved);
     connect(m_sendFlow, &SendFlow::refreshed, this, [this](const QList<Target> &targets, const QString &source, const QString &error) {
         m_targetStatus->setTargets(targets);
-        status(error.isEmpty() ? tr("%1 targets from %2").arg(targets.size()).arg(source) : tr("Cannot resolve targets: %1").arg(error));
+        status(error.isEmpty() ? tr("%1 from %2").arg(StatusIcons::targetCount(targets.size()), source)
+                               : tr("Cannot resolve targets: %1").arg(error));
     });
     connect(m_profiles, &ProfilePanel::profileChosen, m_composer, &ComposerWidget::load);
     connect(m_profiles, &ProfilePanel::message, this, &MainWindow::status);
@@ -94,19 +125,14 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
         Profile profile;
         const QString error = m_composer->toProfile(name, &profile);
         if (!error.isEmpty())
-            status(error);
+            status(ComposerWidget::composerWording(error));
         else
             m_profiles->saveProfile(profile);
     });
+    m_profiles->setDiscardGuard([this] { return mayDiscardEdits(); });
     connect(m_history, &HistoryWidget::rerunRequested, this, &MainWindow::onRerunFromHistory);
-
-    QSettings settings(QStringLiteral("herald"), QStringLiteral("herald")); // ~/.config/herald/herald.conf
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    m_composer->restoreSettings(settings);
-    m_confirmThreshold = settings.value(QStringLiteral("confirm/threshold"), 1).toInt();
-    m_keepEntries = settings.value(QStringLiteral("history/keepEntries"), 1000).toInt();
-    m_keepDays = settings.value(QStringLiteral("history/keepDays"), 90).toInt();
-    updateButtons();
+    restoreSettings();
+    validate();
     status(tr("Ready"));
 }
 
@@ -121,98 +147,63 @@ MainWindow::~MainWindow()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    QSettings settings(QStringLiteral("herald"), QStringLiteral("herald")); // ~/.config/herald/herald.conf
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    m_composer->saveSettings(settings);
-    settings.setValue(QStringLiteral("confirm/threshold"), m_confirmThreshold);
-    settings.setValue(QStringLiteral("history/keepEntries"), m_keepEntries);
-    settings.setValue(QStringLiteral("history/keepDays"), m_keepDays);
+    saveSettings();
     event->accept();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings = windowSettings();
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    m_broadcastTab->saveSettings(settings);
+    m_resultsPanel->saveSettings(settings);
+    m_composer->saveSettings(settings);
+    m_prefs.save(settings);
+}
+
+void MainWindow::restoreSettings()
+{
+    const QSettings settings = windowSettings();
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1100, 760);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_broadcastTab->restoreSettings(settings);
+    m_resultsPanel->restoreSettings(settings);
+    m_composer->restoreSettings(settings);
+    m_prefs = GuiPreferences::load(settings);
 }
 
 void MainWindow::setHistoryRetention(int entries, int days)
 {
-    m_keepEntries = entries;
-    m_keepDays = days;
+    m_prefs.keepEntries = entries;
+    m_prefs.keepDays = days;
 }
 
-QWidget *MainWindow::buildBroadcastTab()
+void MainWindow::buildMenus()
 {
-    auto *tab = new QWidget(this);
-    const auto makeButton = [this](const QString &text, const QString &name, const QString &tip) {
-        auto *button = new QPushButton(text, this);
-        button->setObjectName(name);
-        button->setToolTip(tip);
-        return button;
-    };
-    m_send = makeButton(tr("&Send"), QStringLiteral("sendButton"), tr("Broadcast to every target (Ctrl+Return)"));
-    m_send->setIcon(StatusIcons::byName(QStringLiteral("sending")));
-    m_cancel = makeButton(tr("&Cancel"), QStringLiteral("cancelButton"), tr("Stop the broadcast in flight"));
-    m_again = makeButton(tr("Send &again"), QStringLiteral("rerunButton"), tr("Send the last broadcast again to the same targets"));
-    m_againFailed = makeButton(tr("Send again to &failed"), QStringLiteral("rerunFailedButton"),
-                               tr("Send the last broadcast again, only to the targets that failed"));
-    connect(m_send, &QPushButton::clicked, this, &MainWindow::send);
-    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancel);
-    connect(m_again, &QPushButton::clicked, this, &MainWindow::sendAgain);
-    connect(m_againFailed, &QPushButton::clicked, this, &MainWindow::sendAgainToFailed);
-
-    m_summary = new QLabel(tr("No broadcast yet"), this);
-    m_summary->setObjectName(QStringLiteral("summaryLabel"));
-    m_resultsView = new QTableView(this);
-    m_resultsView->setObjectName(QStringLiteral("resultsView"));
-    m_resultsView->setModel(m_results);
-    m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_resultsView->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_resultsView->horizontalHeader()->setStretchLastSection(true);
-    m_resultsView->horizontalHeader()->setSectionResizeMode(TargetTableModel::TargetColumn, QHeaderView::ResizeToContents);
-    m_resultsView->verticalHeader()->hide();
-    connect(m_resultsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { showDetails(current.row()); });
-    connect(m_results, &TargetTableModel::dataChanged, this, [this] {
-        updateSummary();
-        if (m_resultsView->currentIndex().isValid())
-            showDetails(m_resultsView->currentIndex().row());
+    QMenu *file = menuBar()->addMenu(tr("F&ile"));
+    QAction *preferences = file->addAction(tr("&Preferences..."), this, &MainWindow::editPreferences);
+    preferences->setObjectName(QStringLiteral("preferencesAction"));
+    preferences->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *composer = view->addAction(tr("Show &composer"));
+    composer->setCheckable(true);
+    composer->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)); // Ctrl+E is "end of line" in a line edit
+    QToolButton *toggle = m_broadcastTab->composerToggle();
+    composer->setChecked(toggle->isChecked());
+    connect(composer, &QAction::toggled, toggle, &QToolButton::setChecked);
+    connect(toggle, &QToolButton::toggled, composer, &QAction::setChecked);
+    view->addAction(tr("&Filter results"), QKeySequence::Find, this, [this] {
+        m_tabs->setCurrentIndex(0);
+        m_resultsPanel->focusFilter();
     });
-    m_details = new QPlainTextEdit(this);
-    m_details->setObjectName(QStringLiteral("detailsView"));
-    m_details->setReadOnly(true);
-    m_details->setPlaceholderText(tr("Select a target to see its attempts, response headers and body"));
-
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_send);
-    buttons->addWidget(m_cancel);
-    buttons->addWidget(m_again);
-    buttons->addWidget(m_againFailed);
-    buttons->addStretch();
-    buttons->addWidget(m_summary);
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_resultsView);
-    splitter->addWidget(m_details);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    auto *layout = new QVBoxLayout(tab);
-    layout->addWidget(m_composer);
-    layout->addLayout(buttons);
-    layout->addWidget(splitter, 1);
-    return tab;
-}
-
-QWidget *MainWindow::buildTargetsTab()
-{
-    auto *tab = new QWidget(this);
-    auto *view = new QTableView(tab);
-    view->setObjectName(QStringLiteral("targetsView"));
-    view->setModel(m_targetStatus);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->verticalHeader()->hide();
-    auto *refresh = new QPushButton(tr("&Refresh now"), tab);
-    refresh->setObjectName(QStringLiteral("refreshTargetsButton"));
-    refresh->setToolTip(tr("Resolve the composer's target source again (DNS and SRV names are looked up now)"));
-    connect(refresh, &QPushButton::clicked, this, &MainWindow::refreshTargets);
-    auto *layout = new QVBoxLayout(tab);
-    layout->addWidget(view, 1);
-    layout->addWidget(refresh, 0, Qt::AlignLeft);
-    return tab;
+    view->addAction(tr("&Profiles"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
+        if (auto *list = m_profiles->findChild<QWidget *>(QStringLiteral("profileList")))
+            list->setFocus();
+    });
 }
 
 void MainWindow::status(const QString &message)
@@ -222,19 +213,42 @@ void MainWindow::status(const QString &message)
         qCInfo(lcGui).noquote() << message;
 }
 
-void MainWindow::send()
+// Runs the plan on every edit, so an empty {parameter} or a bad field shows at once and Send is
+// disabled: what the operator sees is what send() would refuse.
+void MainWindow::validate()
 {
-    if (m_broadcast || m_sendFlow->isBusy()) {
-        status(tr("A broadcast is already running"));
-        return;
-    }
     Profile composed;
     QString error = m_composer->toProfile(QStringLiteral("composer"), &composed);
-    m_sendingProfile = m_profiles->currentName();
+    if (error.isEmpty())
+        error = SendFlow::check(composed, m_profiles->parameterValues());
+    m_inputError = error;
+    // An error about a {parameter} goes beside its field; any other under the composer's fields.
+    m_composer->showError(m_profiles->showPlanError(error) ? QString() : ComposerWidget::composerWording(error));
+    updateButtons();
+}
+
+bool MainWindow::mayDiscardEdits()
+{
+    if (!m_composer->isEdited())
+        return true;
+    return QMessageBox::question(this, tr("Discard edits?"),
+                                 tr("The composer holds an edited request. Replace it with the chosen profile?"),
+                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+           == QMessageBox::Yes;
+}
+
+void MainWindow::send()
+{
+    if (m_broadcast || m_sendFlow->isBusy() || m_confirm)
+        return; // a repeated Ctrl+Return while a send is on its way or being confirmed
+    Profile composed;
+    QString error = m_composer->toProfile(QStringLiteral("composer"), &composed);
+    // An edited request is no longer the profile: history must not name it so.
+    m_sendingProfile = m_composer->isEdited() ? QString() : m_profiles->currentName();
     if (error.isEmpty())
         error = m_sendFlow->begin(composed, m_profiles->parameterValues());
     if (!error.isEmpty()) {
-        status(tr("Cannot send: %1").arg(error));
+        status(tr("Cannot send: %1").arg(ComposerWidget::composerWording(error)));
         return;
     }
     updateButtons();
@@ -248,33 +262,46 @@ void MainWindow::onResolved(const BroadcastPlan &plan, const QList<Target> &targ
         updateButtons();
         return;
     }
-    start(plan.request, targets, plan.options, m_sendingProfile);
+    const QString profile = m_sendingProfile;
+    confirmThen(plan.request, targets, [=] { start(plan.request, targets, plan.options, profile); });
+}
+
+void MainWindow::confirmThen(const BroadcastRequest &request, const QList<Target> &targets, std::function<void()> go)
+{
+    const int count = static_cast<int>(targets.size());
+    if (!m_prefs.needsConfirmation(request.method, count)) {
+        go();
+        return;
+    }
+    status(tr("Waiting for confirmation: %1").arg(describeSend(request, count)));
+    m_confirm = new ConfirmDialog(request, targets, m_prefs.needsTypedCount(count), this);
+    m_confirm->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_confirm, &QDialog::finished, this, [this, go](int result) {
+        m_confirm = nullptr;
+        if (result == QDialog::Accepted) {
+            go();
+        } else {
+            status(tr("Not sent"));
+            updateButtons();
+        }
+    });
+    updateButtons();
+    m_confirm->open();
 }
 
 void MainWindow::start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options,
                        const QString &profile)
 {
-    static const QByteArrayList destructive = {"PURGE", "BAN", "DELETE"};
-    if (m_confirmThreshold >= 0 && destructive.contains(request.method) && targets.size() > m_confirmThreshold
-        && QMessageBox::question(this, tr("Confirm broadcast"),
-                                 tr("Send %1 %2 to %3 targets?")
-                                     .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.pathAndQuery))
-                                     .arg(targets.size()))
-               != QMessageBox::Yes) {
-        status(tr("Not sent"));
-        updateButtons();
-        return;
-    }
     m_lastRequest = request;
     m_lastOptions = options;
     m_lastTargets = targets;
     m_lastProfile = profile;
+    m_resultsPanel->clearDetails();
     m_broadcast = m_broadcaster->start(request, targets, options);
     Broadcast *broadcast = m_broadcast;
     m_results->setBroadcast(broadcast);
     connect(broadcast, &Broadcast::finished, this, [this, broadcast] { onFinished(broadcast); });
-    status(tr("Sending %1 %2 to %3 targets").arg(QString::fromLatin1(request.method), QString::fromUtf8(request.pathAndQuery)).arg(targets.size()));
-    updateSummary();
+    status(tr("Sending %1").arg(describeSend(request, targets.size())));
     updateButtons();
 }
 
@@ -282,18 +309,19 @@ void MainWindow::onFinished(Broadcast *broadcast)
 {
     const HistoryEntry entry = HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("gui"), m_lastProfile);
     QMetaObject::invokeMethod(m_historyWorker, "record", Qt::QueuedConnection, Q_ARG(herald::HistoryEntry, entry),
-                              Q_ARG(int, m_keepEntries), Q_ARG(int, m_keepDays));
+                              Q_ARG(int, m_prefs.keepEntries), Q_ARG(int, m_prefs.keepDays));
     m_targetStatus->remember(entry.results);
     m_broadcast = nullptr;
-    status(tr("Finished: %1").arg(m_summary->text()));
+    status(tr("Finished: %1").arg(m_resultsPanel->summaryText()));
     updateButtons();
     Q_EMIT broadcastFinished();
 }
 
 void MainWindow::sendAgain()
 {
-    if (!m_broadcast && !m_lastTargets.isEmpty())
-        start(m_lastRequest, m_lastTargets, m_lastOptions, m_lastProfile);
+    if (m_broadcast || m_confirm || m_lastTargets.isEmpty())
+        return;
+    confirmThen(m_lastRequest, m_lastTargets, [this] { start(m_lastRequest, m_lastTargets, m_lastOptions, m_lastProfile); });
 }
 
 void MainWindow::sendAgainToFailed()
@@ -307,8 +335,8 @@ void MainWindow::sendAgainToFailed()
         status(tr("No target failed"));
         return;
     }
-    if (!m_broadcast)
-        start(m_lastRequest, failed, m_lastOptions, m_lastProfile);
+    if (!m_broadcast && !m_confirm)
+        confirmThen(m_lastRequest, failed, [this, failed] { start(m_lastRequest, failed, m_lastOptions, m_lastProfile); });
 }
 
 void MainWindow::cancel()
@@ -319,15 +347,19 @@ void MainWindow::cancel()
 
 void MainWindow::onRerunFromHistory(const HistoryEntry &entry)
 {
-    m_composer->loadRequest(entry.request);
+    if (m_broadcast || m_confirm || m_sendFlow->isBusy())
+        return;
     QList<Target> targets;
     for (const TargetResult &result : entry.results)
         targets.append(result.target);
     BroadcastOptions options = m_lastOptions;
     options.policy = entry.summary.policy;
-    m_tabs->setCurrentIndex(0);
-    if (!m_broadcast)
+    // The composer changes only once the operator said yes.
+    confirmThen(entry.request, targets, [this, entry, targets, options] {
+        m_composer->loadRequest(entry.request);
+        m_tabs->setCurrentIndex(0);
         start(entry.request, targets, options, entry.profile);
+    });
 }
 
 void MainWindow::refreshTargets()
@@ -335,64 +367,28 @@ void MainWindow::refreshTargets()
     Profile composed;
     const QString error = m_composer->toProfile(QStringLiteral("composer"), &composed);
     if (!error.isEmpty() || !composed.hasTargets) {
-        status(error.isEmpty() ? tr("No target source in the composer") : error);
+        status(error.isEmpty() ? tr("No target source in the composer") : ComposerWidget::composerWording(error));
         return;
     }
     m_sendFlow->refresh(composed.targets);
 }
 
-void MainWindow::updateSummary()
+void MainWindow::editPreferences()
 {
-    int ok = 0;
-    int failed = 0;
-    qint64 slowest = 0;
-    for (const TargetResult &result : m_results->results()) {
-        if (!result.isDone())
-            continue;
-        result.succeeded() ? ++ok : ++failed;
-        for (const AttemptRecord &attempt : result.attempts)
-            slowest = qMax(slowest, attempt.startedMs + attempt.latencyMs);
-    }
-    const int total = static_cast<int>(m_results->results().size());
-    QString text = tr("%1/%2 ok").arg(ok).arg(total);
-    if (failed > 0)
-        text += tr(", %1 failed").arg(failed);
-    if (ok + failed < total)
-        text += tr(", %1 pending").arg(total - ok - failed);
-    m_summary->setText(text + tr(", %1 ms").arg(slowest));
+    PreferencesDialog dialog(m_prefs, this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_prefs = dialog.preferences();
 }
 
 void MainWindow::updateButtons()
 {
-    const bool busy = m_broadcast || m_sendFlow->isBusy();
-    m_send->setEnabled(!busy);
+    const bool busy = m_broadcast || m_sendFlow->isBusy() || m_confirm;
+    m_send->setEnabled(!busy && m_inputError.isEmpty());
+    m_send->setToolTip(m_inputError.isEmpty() ? tr("Broadcast to every target (Ctrl+Return)")
+                                              : tr("Cannot send: %1").arg(ComposerWidget::composerWording(m_inputError)));
     m_cancel->setEnabled(m_broadcast);
     m_again->setEnabled(!busy && !m_lastTargets.isEmpty());
     m_againFailed->setEnabled(!busy && !m_lastTargets.isEmpty());
-}
-
-void MainWindow::showDetails(int row)
-{
-    const TargetResult result = m_results->result(row);
-    if (!result.target.isValid()) {
-        m_details->clear();
-        return;
-    }
-    QString text = QStringLiteral("%1 - %2\n").arg(result.target.baseUrl.toString(), StatusIcons::text(result, 0));
-    for (const AttemptRecord &attempt : result.attempts)
-        text += tr("attempt %1 at +%2 ms: %3 in %4 ms\n")
-                    .arg(attempt.number)
-                    .arg(attempt.startedMs)
-                    .arg(attempt.status > 0 ? QString::number(attempt.status) : attempt.error)
-                    .arg(attempt.latencyMs);
-    if (!result.responseHeaders.isEmpty()) {
-        text += QStringLiteral("\nHTTP %1 %2\n").arg(result.status).arg(QString::fromLatin1(result.reason));
-        for (const HttpHeader &header : result.responseHeaders)
-            text += QStringLiteral("%1: %2\n").arg(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
-    }
-    if (!result.responseBody.isEmpty())
-        text += QLatin1Char('\n') + QString::fromUtf8(result.responseBody.left(2048));
-    m_details->setPlainText(text);
 }
 
 } // namespace herald

@@ -4,27 +4,29 @@
 #include "broadcast/broadcastplan.h"
 #include "broadcast/broadcastoptions.h"
 #include "broadcast/broadcastrequest.h"
+#include "guipreferences.h"
 #include "targets/target.h"
 
 #include <QMainWindow>
 #include <QPointer>
 #include <QThread>
 
-class QLabel;
-class QPlainTextEdit;
+#include <functional>
+
 class QPushButton;
-class QTableView;
 class QTabWidget;
 
 namespace herald {
 
-
+class BroadcastTab;
 class Broadcaster;
 class ComposerWidget;
+class ConfirmDialog;
 class HistoryWidget;
 class HistoryWorker;
 class ProfilePanel;
 class ProfileStore;
+class ResultsPanel;
 class SendFlow;
 class TargetStatusModel;
 class TargetTableModel;
@@ -42,8 +44,12 @@ public:
 
     TargetTableModel *resultsModel() const { return m_results; }
     HistoryWidget *historyWidget() const { return m_history; }
-    // Destructive methods to more than `threshold` targets ask first; -1 never asks.
-    void setConfirmationThreshold(int threshold) { m_confirmThreshold = threshold; }
+    // Methods that are not safe, to more than `threshold` targets, ask first; -1 never asks.
+    void setConfirmationThreshold(int threshold) { m_prefs.confirmAbove = threshold; }
+    // Above `threshold` targets the operator types the count to confirm; -1 never.
+    void setTypedConfirmationThreshold(int threshold) { m_prefs.typeCountAbove = threshold; }
+    // The methods sent without asking (compared case-insensitively); GET, HEAD and OPTIONS by default.
+    void setSafeMethods(const QStringList &methods) { m_prefs.safeMethods = methods; }
     void setHistoryRetention(int entries, int days);
     bool isBroadcasting() const { return m_broadcast; }
 
@@ -60,46 +66,48 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void confirmThen(const BroadcastRequest &request, const QList<Target> &targets, std::function<void()> go);
     void start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options,
                const QString &profile);
     void onResolved(const BroadcastPlan &plan, const QList<Target> &targets, const QString &error);
     void onFinished(Broadcast *broadcast);
     void onRerunFromHistory(const HistoryEntry &entry);
-    void showDetails(int row);
-    void updateSummary();
+    void validate();
     void updateButtons();
     void refreshTargets();
     void status(const QString &message);
-    QWidget *buildBroadcastTab();
-    QWidget *buildTargetsTab();
+    void editPreferences();
+    bool mayDiscardEdits();
+    void saveSettings() const;
+    void restoreSettings();
+    void buildMenus();
 
     Broadcaster *m_broadcaster;
     ProfileStore *m_profileStore;
     ComposerWidget *m_composer;
     ProfilePanel *m_profiles;
     TargetTableModel *m_results;
+    ResultsPanel *m_resultsPanel;
     TargetStatusModel *m_targetStatus;
     HistoryWidget *m_history;
     HistoryWorker *m_historyWorker;
     QThread m_historyThread;
     QTabWidget *m_tabs;
-    QTableView *m_resultsView;
-    QLabel *m_summary;
-    QPlainTextEdit *m_details;
+    BroadcastTab *m_broadcastTab = nullptr;
     QPushButton *m_send;
     QPushButton *m_cancel;
     QPushButton *m_again;
     QPushButton *m_againFailed;
     QPointer<Broadcast> m_broadcast;
+    QPointer<ConfirmDialog> m_confirm;
     SendFlow *m_sendFlow;
     QString m_sendingProfile;
+    QString m_inputError; // why the composer cannot be sent now; "" when it can
     BroadcastRequest m_lastRequest;
     BroadcastOptions m_lastOptions;
     QList<Target> m_lastTargets;
     QString m_lastProfile;
-    int m_confirmThreshold = 1;
-    int m_keepEntries = 1000;
-    int m_keepDays = 90;
+    GuiPreferences m_prefs;
 };
 
 } // namespace herald

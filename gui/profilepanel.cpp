@@ -3,6 +3,7 @@
 #include "profilelistmodel.h"
 #include "store/profilestore.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -12,6 +13,7 @@
 #include <QListView>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace herald {
@@ -22,16 +24,24 @@ ProfilePanel::ProfilePanel(ProfileStore *store, QWidget *parent)
     , m_model(new ProfileListModel(store, this))
     , m_list(new QListView(this))
     , m_parameterBox(new QGroupBox(tr("Parameters"), this))
+    , m_hint(new QLabel(this))
+    , m_addExamples(new QPushButton(tr("Add e&xample profiles"), this))
 {
     m_list->setObjectName(QStringLiteral("profileList"));
+    m_list->setAccessibleName(tr("Profiles"));
     m_list->setModel(m_model);
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { onSelected(current.row()); });
-    // Clicking the selected profile loads it again (after the composer was edited).
-    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &index) {
-        if (index.row() == m_list->currentIndex().row() && m_model->nameAt(index.row()) == m_current)
-            onSelected(index.row());
+    // Enter, a click or a double click loads; moving with the arrow keys does not.
+    connect(m_list, &QListView::activated, this, [this](const QModelIndex &index) { onActivated(index.row()); });
+    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &index) { onActivated(index.row()); });
+    m_hint->setObjectName(QStringLiteral("profileHint"));
+    m_hint->setWordWrap(true);
+    m_hint->setText(tr("No profiles yet. Add the examples to start from, or compose a request and press New."));
+    m_addExamples->setObjectName(QStringLiteral("addExamplesButton"));
+    m_addExamples->setToolTip(tr("Copy the example profiles shipped with Herald into your profiles"));
+    connect(m_addExamples, &QPushButton::clicked, this, [this] {
+        const int added = addExamples();
+        Q_EMIT message(tr("%1 example profile(s) added").arg(added));
     });
 
     const auto button = [this](const QString &text, const QString &name, const QString &tip, void (ProfilePanel::*slot)()) {
@@ -61,9 +71,66 @@ ProfilePanel::ProfilePanel(ProfileStore *store, QWidget *parent)
     m_parameterBox->hide();
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_hint);
+    layout->addWidget(m_addExamples);
     layout->addWidget(m_list, 1);
     layout->addLayout(buttons);
     layout->addWidget(m_parameterBox);
+    updateHint();
+}
+
+void ProfilePanel::updateHint()
+{
+    const bool empty = m_model->rowCount() == 0;
+    m_hint->setVisible(empty);
+    m_addExamples->setVisible(empty);
+}
+
+int ProfilePanel::addExamples()
+{
+    int added = 0;
+    const QDir examples(QStringLiteral(":/herald/profiles"));
+    for (const QString &file : examples.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+        Profile imported;
+        QString error;
+        if (m_store->importFile(examples.filePath(file), &imported, &error))
+            ++added;
+        else
+            Q_EMIT message(error);
+    }
+    m_model->reload();
+    updateHint();
+    return added;
+}
+
+void ProfilePanel::onActivated(int row)
+{
+    if (m_model->nameAt(row) != m_current && m_mayDiscard && !m_mayDiscard()) {
+        m_list->setCurrentIndex(m_model->index(m_model->rowOf(m_current)));
+        return;
+    }
+    onSelected(row);
+    // The operator chose it: what is left to type is its first {parameter}.
+    const QList<QLineEdit *> fields = m_parameterBox->findChildren<QLineEdit *>();
+    if (!fields.isEmpty())
+        fields.first()->setFocus();
+}
+
+bool ProfilePanel::showPlanError(const QString &error)
+{
+    static const QRegularExpression parameterError(QStringLiteral("^parameter \"([^\"]+)\": (.*)$"),
+                                                   QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch match = parameterError.match(error);
+    bool shown = false;
+    for (QLabel *label : m_parameterBox->findChildren<QLabel *>()) {
+        if (!label->property("parameterError").isValid())
+            continue;
+        const bool mine = match.hasMatch() && label->property("parameterError").toString() == match.captured(1);
+        label->setText(mine ? match.captured(2) : QString());
+        label->setVisible(mine);
+        shown = shown || mine;
+    }
+    return shown;
 }
 
 QHash<QString, QString> ProfilePanel::parameterValues() const
@@ -79,10 +146,8 @@ void ProfilePanel::select(const QString &name)
     const int row = m_model->rowOf(name);
     if (row < 0)
         return;
-    if (m_list->currentIndex().row() == row)
-        onSelected(row); // already current: load it into the composer again
-    else
-        m_list->setCurrentIndex(m_model->index(row));
+    m_list->setCurrentIndex(m_model->index(row));
+    onSelected(row);
 }
 
 void ProfilePanel::onSelected(int row)
@@ -119,7 +184,20 @@ void ProfilePanel::rebuildParameters(const Profile &profile)
             edit->setToolTip(declared.pattern.isEmpty() ? declared.description
                                                         : tr("%1 (must match %2)").arg(declared.description, declared.pattern).trimmed());
         }
-        m_parameters->addRow(QStringLiteral("{%1}").arg(name), edit);
+        edit->setAccessibleName(tr("Parameter %1").arg(name));
+        connect(edit, &QLineEdit::textChanged, this, &ProfilePanel::parametersChanged);
+        auto *error = new QLabel(m_parameterBox);
+        error->setObjectName(QStringLiteral("param_%1_error").arg(name));
+        error->setProperty("parameterError", name);
+        error->setStyleSheet(QStringLiteral("color: #b00020;"));
+        error->setWordWrap(true);
+        error->hide();
+        auto *field = new QVBoxLayout;
+        field->addWidget(edit);
+        field->addWidget(error);
+        auto *label = new QLabel(QStringLiteral("{%1}").arg(name), m_parameterBox);
+        label->setBuddy(edit);
+        m_parameters->addRow(label, field);
     }
     m_parameterBox->setVisible(!names.isEmpty());
 }
@@ -132,6 +210,7 @@ void ProfilePanel::saveProfile(const Profile &profile)
         return;
     }
     m_model->reload();
+    updateHint();
     select(profile.name);
     Q_EMIT message(tr("Profile '%1' saved").arg(profile.name));
 }
@@ -180,12 +259,15 @@ void ProfilePanel::renameCurrent()
 void ProfilePanel::deleteCurrent()
 {
     if (m_current.isEmpty()
-        || QMessageBox::question(this, tr("Delete profile"), tr("Delete the profile '%1'?").arg(m_current)) != QMessageBox::Yes)
+        || QMessageBox::question(this, tr("Delete profile"), tr("Delete the profile '%1'?").arg(m_current),
+                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+               != QMessageBox::Yes)
         return;
     QString error;
     if (!m_store->remove(m_current, &error))
         Q_EMIT message(error);
     m_model->reload();
+    updateHint();
 }
 
 void ProfilePanel::importFile()
@@ -200,6 +282,7 @@ void ProfilePanel::importFile()
         return;
     }
     m_model->reload();
+    updateHint();
     select(imported.name);
 }
 

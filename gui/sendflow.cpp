@@ -7,7 +7,13 @@ SendFlow::SendFlow(QObject *parent)
 {
 }
 
-QString SendFlow::begin(const Profile &composed, const QHash<QString, QString> &typed)
+QString SendFlow::check(const Profile &composed, const QHash<QString, QString> &typed)
+{
+    BroadcastPlan unused;
+    return makePlan(composed, typed, &unused);
+}
+
+QString SendFlow::makePlan(const Profile &composed, const QHash<QString, QString> &typed, BroadcastPlan *plan)
 {
     PlanInput input;
     input.profile = composed;
@@ -18,9 +24,15 @@ QString SendFlow::begin(const Profile &composed, const QHash<QString, QString> &
             input.values.insert(it.key(), it.value());
     }
     input.noTargetsHint = tr("enter URLs, a DNS name:port or an SRV name");
-    BroadcastPlan plan;
     QString error;
-    if (!BroadcastPlan::make(input, &plan, &error))
+    return BroadcastPlan::make(input, plan, &error) ? QString() : error;
+}
+
+QString SendFlow::begin(const Profile &composed, const QHash<QString, QString> &typed)
+{
+    BroadcastPlan plan;
+    const QString error = makePlan(composed, typed, &plan);
+    if (!error.isEmpty())
         return error;
     TargetSource *source = TargetSource::create(plan.source, this);
     m_source = source;

@@ -21,6 +21,8 @@ public:
 
     // Returns "" when resolving has begun, else why not (naming the parameter or field).
     QString begin(const Profile &composed, const QHash<QString, QString> &typed);
+    // The plan's verdict without resolving or sending: "" or why begin() would refuse.
+    static QString check(const Profile &composed, const QHash<QString, QString> &typed);
     bool isBusy() const { return m_source; }
     // Resolves `spec` once for the targets view, without a broadcast.
     void refresh(const TargetSourceSpec &spec);
@@ -32,6 +34,8 @@ Q_SIGNALS:
     void refreshed(const QList<herald::Target> &targets, const QString &description, const QString &error);
 
 private:
+    static QString makePlan(const Profile &composed, const QHash<QString, QString> &typed, BroadcastPlan *plan);
+
     QPointer<TargetSource> m_source;
 };
 

@@ -9,6 +9,26 @@ TargetStatusModel::TargetStatusModel(Broadcaster *broadcaster, QObject *parent)
     : QAbstractTableModel(parent)
     , m_broadcaster(broadcaster)
 {
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &TargetStatusModel::tick);
+    m_tick.start();
+}
+
+void TargetStatusModel::tick()
+{
+    const CircuitBreaker &breaker = m_broadcaster->circuitBreaker();
+    for (int row = 0; row < m_targets.size(); ++row) {
+        if (breaker.state(m_targets.at(row).key()) != CircuitBreaker::State::Closed)
+            Q_EMIT dataChanged(index(row, CircuitColumn), index(row, CircuitColumn));
+    }
+}
+
+void TargetStatusModel::resetCircuit(int row)
+{
+    if (row < 0 || row >= m_targets.size())
+        return;
+    m_broadcaster->circuitBreaker().reset(m_targets.at(row).key());
+    Q_EMIT dataChanged(index(row, CircuitColumn), index(row, CircuitColumn));
 }
 
 void TargetStatusModel::setTargets(const QList<Target> &targets)
@@ -56,9 +76,15 @@ QVariant TargetStatusModel::data(const QModelIndex &index, int role) const
         return last->status > 0 ? QStringLiteral("%1 (%2)").arg(last->status).arg(targetOutcomeName(last->outcome))
                                 : targetOutcomeName(last->outcome);
     case LastLatencyColumn:
-        return known ? QStringLiteral("%1 ms").arg(last->latencyMs) : QString();
-    case CircuitColumn:
-        return CircuitBreaker::stateName(m_broadcaster->circuitBreaker().state(target.key()));
+        return known ? StatusIcons::latency(*last) : QString();
+    case CircuitColumn: {
+        const CircuitBreaker &breaker = m_broadcaster->circuitBreaker();
+        const CircuitBreaker::State state = breaker.state(target.key());
+        const qint64 wait = breaker.msUntilProbe(target.key(), m_broadcaster->nowMs());
+        if (state != CircuitBreaker::State::Open || wait < 0)
+            return CircuitBreaker::stateName(state);
+        return wait == 0 ? tr("open, probe on the next send") : tr("open, probe in %1 s").arg((wait + 999) / 1000);
+    }
     }
     return {};
 }

@@ -20,6 +20,7 @@ void TargetTableModel::setBroadcast(Broadcast *broadcast)
     beginResetModel();
     m_broadcast = broadcast;
     m_results = broadcast ? broadcast->results() : QList<TargetResult>();
+    m_summary = {};
     m_dirty.clear();
     endResetModel();
     if (!broadcast)
@@ -31,6 +32,7 @@ void TargetTableModel::setBroadcast(Broadcast *broadcast)
             m_dirty.insert(row);
         m_results = broadcast->results();
         m_elapsedMs = broadcast->elapsedMs();
+        m_summary = broadcast->summary();
         flush();
     });
 }
@@ -42,6 +44,7 @@ void TargetTableModel::setResults(const QList<TargetResult> &results)
     beginResetModel();
     m_broadcast = nullptr;
     m_results = results;
+    m_summary = {};
     m_dirty.clear();
     endResetModel();
 }
@@ -104,6 +107,18 @@ QVariant TargetTableModel::data(const QModelIndex &index, int role) const
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == ErrorColumn)
         return result.error;
+    if (role == Qt::UserRole) {
+        switch (index.column()) {
+        case CodeColumn:
+            return result.status;
+        case LatencyColumn:
+            return StatusIcons::latency(result).isEmpty() ? -1 : result.latencyMs;
+        case AttemptsColumn:
+            return static_cast<int>(result.attempts.size());
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -114,7 +129,7 @@ QVariant TargetTableModel::data(const QModelIndex &index, int role) const
     case CodeColumn:
         return result.status > 0 ? QVariant(result.status) : QVariant(QStringLiteral("-"));
     case LatencyColumn:
-        return result.attempts.isEmpty() ? QString() : QStringLiteral("%1 ms").arg(result.latencyMs);
+        return StatusIcons::latency(result);
     case AttemptsColumn:
         return static_cast<int>(result.attempts.size());
     case ErrorColumn:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broadcast/broadcastoptions.h"
 #include "broadcast/targetresult.h"
 
 #include <QAbstractTableModel>
@@ -15,6 +16,7 @@ class Broadcast;
 // One row per target of the broadcast being watched. Follows the Broadcast's signals, but
 // batches changed rows and flushes them as contiguous dataChanged ranges at most every 75 ms,
 // so a 1,000-target broadcast never floods the view. Keeps its rows after the broadcast ends.
+// Qt::UserRole gives each cell's sort key (numbers for code, latency and attempts).
 class TargetTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -28,6 +30,8 @@ public:
     void setResults(const QList<TargetResult> &results);
     const QList<TargetResult> &results() const { return m_results; }
     TargetResult result(int row) const { return m_results.value(row); }
+    // Set when the watched broadcast finished (policyMet, durationMs); empty before and for history.
+    const BroadcastSummary &summary() const { return m_summary; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -43,6 +47,7 @@ private:
     std::set<int> m_dirty;
     QTimer m_flushTimer;
     qint64 m_elapsedMs = 0;
+    BroadcastSummary m_summary;
 };
 
 } // namespace herald

@@ -10,10 +10,24 @@
 #include "targettablemodel.h"
 #include "testbackend.h"
 
+#include <QAbstractButton>
+#include <QAccessible>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialog>
 #include <QFile>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
 #include <QLabel>
+#include <QDir>
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
@@ -24,10 +38,64 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 
 using namespace herald;
 using herald::test::TestBackend;
+
+// Answers every modal dialog the window opens (confirmation, "discard edits?", file dialogs), as an
+// operator would, and records what it showed: its text, its default button and the status bar then.
+class DialogWatcher : public QObject
+{
+public:
+    std::function<void(QWidget *)> answer = [](QWidget *dialog) { static_cast<QDialog *>(dialog)->reject(); };
+    QStringList texts;
+    QStringList defaultButtons;
+    QStringList statusWhileOpen;
+    int seen = 0;
+
+    DialogWatcher()
+    {
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, this, [this] { poll(); });
+        m_timer.start();
+    }
+    static QString textOf(QWidget *dialog)
+    {
+        QString text;
+        if (auto *box = qobject_cast<QMessageBox *>(dialog))
+            text += box->text() + QLatin1Char('\n') + box->informativeText() + QLatin1Char('\n');
+        for (QLabel *label : dialog->findChildren<QLabel *>())
+            text += label->text() + QLatin1Char('\n');
+        for (QPlainTextEdit *edit : dialog->findChildren<QPlainTextEdit *>())
+            text += edit->toPlainText() + QLatin1Char('\n');
+        return text;
+    }
+
+private:
+    void poll()
+    {
+        QWidget *dialog = QApplication::activeModalWidget();
+        if (!dialog || dialog == m_current)
+            return;
+        m_current = dialog;
+        ++seen;
+        texts.append(textOf(dialog));
+        QString defaultButton;
+        for (QPushButton *button : dialog->findChildren<QPushButton *>()) {
+            if (button->isDefault())
+                defaultButton = button->text().remove(QLatin1Char('&'));
+        }
+        defaultButtons.append(defaultButton);
+        auto *window = qobject_cast<QMainWindow *>(dialog->parentWidget() ? dialog->parentWidget()->window() : nullptr);
+        statusWhileOpen.append(window ? window->statusBar()->currentMessage() : QString());
+        if (answer)
+            answer(dialog);
+    }
+    QTimer m_timer;
+    QPointer<QWidget> m_current;
+};
 
 class TestGui : public QObject
 {
@@ -44,13 +112,15 @@ class TestGui : public QObject
     QStringList startBackends(int count) { return m_backends.start(count); }
     TestBackend &backend(int i) { return m_backends.at(i); }
 
-    void openWindow()
+    void openWindow(bool confirm = false, bool resize = true)
     {
         m_window.reset();
         m_broadcaster = std::make_unique<Broadcaster>();
         m_window = std::make_unique<MainWindow>(m_broadcaster.get(), profileDir(), historyPath());
-        m_window->setConfirmationThreshold(-1);
-        m_window->resize(1100, 760);
+        if (!confirm)
+            m_window->setConfirmationThreshold(-1);
+        if (resize)
+            m_window->resize(1100, 760);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }
@@ -83,9 +153,12 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("herald-test"));
+        QSettings(QStringLiteral("herald"), QStringLiteral("herald")).clear();
     }
     void cleanup()
     {
+        // Each case starts from no saved window state (QSettings goes to the test-mode folder).
+        QSettings(QStringLiteral("herald"), QStringLiteral("herald")).clear();
         m_window.reset();
         m_broadcaster.reset();
         m_backends.clear();
@@ -205,6 +278,476 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
         QTRY_COMPARE(backend(0).requestCount(), 1);
         QFile::remove(historyPath());
+    }
+
+    // Every method but GET, HEAD and OPTIONS asks first, whatever its case; No is the default.
+    void confirmationCoversUnsafeMethodsInAnyCase_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<bool>("asks");
+        QTest::newRow("purge") << "purge" << true;
+        QTest::newRow("Ban") << "Ban" << true;
+        QTest::newRow("delete") << "delete" << true;
+        QTest::newRow("POST") << "POST" << true;
+        QTest::newRow("REFRESH") << "REFRESH" << true;
+        QTest::newRow("get") << "get" << false;
+        QTest::newRow("HEAD") << "HEAD" << false;
+        QTest::newRow("options") << "options" << false;
+    }
+    void confirmationCoversUnsafeMethodsInAnyCase()
+    {
+        QFETCH(QString, method);
+        QFETCH(bool, asks);
+        const QStringList urls = startBackends(2);
+        openWindow(true);
+        m_window->setConfirmationThreshold(1);
+        DialogWatcher dialogs;
+        compose(method, QStringLiteral("/c"), urls);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        if (asks) {
+            QTRY_COMPARE(dialogs.seen, 1);
+            QCOMPARE(dialogs.defaultButtons.first(), QStringLiteral("No"));
+            QTRY_VERIFY(find<QPushButton>("sendButton")->isEnabled());
+            QCOMPARE(backend(0).requestCount() + backend(1).requestCount(), 0);
+            QCOMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Not sent"));
+        } else {
+            QTRY_COMPARE(backend(0).requestCount() + backend(1).requestCount(), 2);
+            QCOMPARE(dialogs.seen, 0);
+        }
+    }
+
+    // The dialog shows the exact request: method, filled path, headers, body size, the targets.
+    void confirmationShowsTheWholeRequest()
+    {
+        const QStringList urls = startBackends(3);
+        openWindow(true);
+        m_window->setConfirmationThreshold(1);
+        compose(QStringLiteral("BAN"), QStringLiteral("/p/{id}"), urls);
+        find<QPushButton>("addHeaderButton")->click();
+        auto *headers = find<QTableWidget>("headersTable");
+        headers->item(0, 0)->setText(QStringLiteral("X-Ban-Url"));
+        headers->item(0, 1)->setText(QStringLiteral("^/p/{id}"));
+        find<QPlainTextEdit>("bodyEdit")->setPlainText(QStringLiteral("12345"));
+        auto *panel = m_window->findChild<ProfilePanel *>();
+        Q_EMIT panel->saveRequested(QStringLiteral("ban-id"));
+        QTRY_VERIFY(m_window->findChild<QLineEdit *>(QStringLiteral("param_id")));
+        QTest::keyClicks(find<QLineEdit>("param_id"), QStringLiteral("42"));
+        DialogWatcher dialogs;
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QTRY_COMPARE(dialogs.seen, 1);
+        const QString text = dialogs.texts.first();
+        QVERIFY2(text.contains(QLatin1String("BAN /p/42")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("X-Ban-Url: ^/p/42")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("5 bytes")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("3 targets")), qPrintable(text));
+        QVERIFY2(text.contains(urls.at(0)), qPrintable(text));
+        // While the operator reads it, the status bar does not claim to be resolving.
+        QVERIFY2(!dialogs.statusWhileOpen.first().startsWith(QLatin1String("Resolving")), qPrintable(dialogs.statusWhileOpen.first()));
+    }
+
+    // Ctrl+Return, then Ctrl+Return and Return again at the dialog: nothing is sent.
+    void repeatedShortcutAtTheDialogSendsNothing()
+    {
+        const QStringList urls = startBackends(2);
+        openWindow(true);
+        m_window->setConfirmationThreshold(1);
+        DialogWatcher dialogs;
+        dialogs.answer = [](QWidget *dialog) {
+            QTest::keyClick(dialog, Qt::Key_Return, Qt::ControlModifier);
+            QTest::keyClick(dialog, Qt::Key_Return, Qt::ControlModifier);
+            if (dialog->isVisible())
+                QTest::keyClick(dialog, Qt::Key_Return);
+        };
+        compose(QStringLiteral("PURGE"), QStringLiteral("/twice"), urls);
+        QTest::keyClick(find<QLineEdit>("pathEdit"), Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY(dialogs.seen >= 1);
+        QTRY_VERIFY(!QApplication::activeModalWidget());
+        QTRY_VERIFY(find<QPushButton>("sendButton")->isEnabled());
+        QCOMPARE(dialogs.seen, 1);
+        QCOMPARE(backend(0).requestCount() + backend(1).requestCount(), 0);
+    }
+
+    // Above the typing threshold, Send stays disabled until the target count is typed.
+    void manyTargetsAskForTheCountToBeTyped()
+    {
+        const QStringList urls = startBackends(4);
+        openWindow(true);
+        m_window->setConfirmationThreshold(1);
+        m_window->setTypedConfirmationThreshold(3);
+        DialogWatcher dialogs;
+        bool disabledBeforeTyping = false;
+        dialogs.answer = [&](QWidget *dialog) {
+            auto *edit = dialog->findChild<QLineEdit *>(QStringLiteral("confirmCountEdit"));
+            QPushButton *yes = dialog->findChild<QPushButton *>(QStringLiteral("confirmYesButton"));
+            if (!edit || !yes)
+                return static_cast<QDialog *>(dialog)->reject();
+            disabledBeforeTyping = !yes->isEnabled();
+            QTest::keyClicks(edit, QStringLiteral("4"));
+            yes->click();
+        };
+        compose(QStringLiteral("PURGE"), QStringLiteral("/many"), urls);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QTRY_COMPARE(backend(0).requestCount() + backend(1).requestCount() + backend(2).requestCount() + backend(3).requestCount(), 4);
+        QVERIFY(disabledBeforeTyping);
+    }
+
+    // The list of methods that need no confirmation can be changed.
+    void safeMethodsCanBeChanged()
+    {
+        const QStringList urls = startBackends(2);
+        openWindow(true);
+        m_window->setConfirmationThreshold(1);
+        m_window->setSafeMethods({QStringLiteral("GET"), QStringLiteral("purge")});
+        DialogWatcher dialogs;
+        compose(QStringLiteral("PURGE"), QStringLiteral("/ok"), urls);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QTRY_COMPARE(backend(0).requestCount() + backend(1).requestCount(), 2);
+        QCOMPARE(dialogs.seen, 0);
+    }
+
+    void historyFilterHidingTheSelectionClearsIt()
+    {
+        QFile::remove(historyPath());
+        const QStringList urls = startBackends(1);
+        openWindow();
+        for (const QString &path : {QStringLiteral("/first"), QStringLiteral("/second")}) {
+            compose(QStringLiteral("PURGE"), path, urls);
+            QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+            QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+            QVERIFY(finished.wait(10000));
+        }
+        HistoryWidget *history = m_window->historyWidget();
+        QTRY_COMPARE(history->model()->rowCount(), 2);
+        auto *view = find<QTableView>("historyView");
+        view->setCurrentIndex(view->model()->index(1, 0)); // /first
+        QTRY_COMPARE(history->resultsModel()->rowCount(), 1);
+        find<QLineEdit>("historyFilter")->setText(QStringLiteral("second"));
+        QTRY_COMPARE(history->model()->rowCount(), 1);
+        QTRY_COMPARE(history->resultsModel()->rowCount(), 0);
+        QVERIFY(!find<QPushButton>("historyRerunButton")->isEnabled());
+        QTest::mouseClick(find<QPushButton>("historyRerunButton"), Qt::LeftButton);
+        QCOMPARE(backend(0).requestCount(), 2);
+    }
+
+    // Answering No to a rerun from the history leaves the composer as it was.
+    void historyRerunAnsweredNoKeepsTheComposer()
+    {
+        QFile::remove(historyPath());
+        const QStringList urls = startBackends(2);
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/old"), urls);
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QTRY_COMPARE(m_window->historyWidget()->model()->rowCount(), 1);
+        compose(QStringLiteral("GET"), QStringLiteral("/being-edited"), urls);
+        m_window->setConfirmationThreshold(1);
+        DialogWatcher dialogs;
+        auto *view = find<QTableView>("historyView");
+        view->setCurrentIndex(view->model()->index(0, 0));
+        QTRY_VERIFY(find<QPushButton>("historyRerunButton")->isEnabled());
+        QTRY_COMPARE(m_window->historyWidget()->resultsModel()->rowCount(), 2);
+        QTest::mouseClick(find<QPushButton>("historyRerunButton"), Qt::LeftButton);
+        QTRY_COMPARE(dialogs.seen, 1);
+        QTRY_VERIFY(!QApplication::activeModalWidget());
+        QCOMPARE(find<QLineEdit>("pathEdit")->text(), QStringLiteral("/being-edited"));
+        QCOMPARE(backend(0).requestCount(), 1);
+    }
+
+    // History names the profile only when its request went out as the profile says.
+    void historyNamesTheProfileOnlyWhenUnedited()
+    {
+        QFile::remove(historyPath());
+        const QStringList urls = startBackends(1);
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/as-saved"), urls);
+        Q_EMIT m_window->findChild<ProfilePanel *>()->saveRequested(QStringLiteral("named"));
+        QTRY_COMPARE(find<QLineEdit>("pathEdit")->text(), QStringLiteral("/as-saved"));
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        find<QLineEdit>("pathEdit")->setText(QStringLiteral("/edited"));
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        HistoryModel *history = m_window->historyWidget()->model();
+        QTRY_COMPARE(history->rowCount(), 2);
+        QCOMPARE(history->entry(0).request.pathAndQuery, QByteArray("/edited"));
+        QCOMPARE(history->entry(0).profile, QString());
+        QCOMPARE(history->entry(1).profile, QStringLiteral("named"));
+    }
+
+    // Walking the profile list with the arrow keys does not throw away an edited request.
+    void arrowKeysInTheProfileListKeepEdits()
+    {
+        const QStringList urls = startBackends(1);
+        openWindow();
+        auto *panel = m_window->findChild<ProfilePanel *>();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/a"), urls);
+        Q_EMIT panel->saveRequested(QStringLiteral("a-profile"));
+        compose(QStringLiteral("PURGE"), QStringLiteral("/b"), urls);
+        Q_EMIT panel->saveRequested(QStringLiteral("b-profile"));
+        panel->select(QStringLiteral("a-profile"));
+        QTRY_COMPARE(find<QLineEdit>("pathEdit")->text(), QStringLiteral("/a"));
+        find<QLineEdit>("pathEdit")->setText(QStringLiteral("/a-edited"));
+        DialogWatcher dialogs; // a "discard your edits?" question is answered No
+        auto *list = find<QListView>("profileList");
+        list->setFocus();
+        QTest::keyClick(list, Qt::Key_Down);
+        QTest::keyClick(list, Qt::Key_Return);
+        QTRY_VERIFY(!QApplication::activeModalWidget());
+        QCOMPARE(find<QLineEdit>("pathEdit")->text(), QStringLiteral("/a-edited"));
+    }
+
+    void aProfileWithoutRetriesOrTimeoutLoadsTheDefaults()
+    {
+        const QStringList urls = startBackends(1);
+        openWindow();
+        auto *panel = m_window->findChild<ProfilePanel *>();
+        Profile bare;
+        bare.name = QStringLiteral("bare");
+        bare.method = "PURGE";
+        QVERIFY(ProfileStore(profileDir()).save(bare, nullptr));
+        compose(QStringLiteral("PURGE"), QStringLiteral("/tuned"), urls, 7);
+        find<QSpinBox>("timeoutSpin")->setValue(1234);
+        Q_EMIT panel->saveRequested(QStringLiteral("tuned"));
+        QTRY_COMPARE(find<QSpinBox>("retriesSpin")->value(), 7);
+        panel->select(QStringLiteral("bare"));
+        QTRY_COMPARE(find<QLineEdit>("pathEdit")->text(), QStringLiteral("/"));
+        QCOMPARE(find<QSpinBox>("retriesSpin")->value(), 2);
+        QCOMPARE(find<QSpinBox>("timeoutSpin")->value(), 5000);
+    }
+
+    // Headers, body and the window's size come back after a restart.
+    void aRestartRestoresHeadersBodyAndWindowSize()
+    {
+        const QStringList urls = startBackends(1);
+        openWindow();
+        compose(QStringLiteral("BAN"), QStringLiteral("/r"), urls);
+        find<QPushButton>("addHeaderButton")->click();
+        auto *headers = find<QTableWidget>("headersTable");
+        headers->item(0, 0)->setText(QStringLiteral("X-Ban-Url"));
+        headers->item(0, 1)->setText(QStringLiteral("^/r"));
+        find<QPlainTextEdit>("bodyEdit")->setPlainText(QStringLiteral("the body"));
+        m_window->resize(950, 640);
+        QTRY_COMPARE(m_window->size(), QSize(950, 640));
+        QVERIFY(m_window->close());
+        openWindow(false, false);
+        QCOMPARE(m_window->size(), QSize(950, 640));
+        headers = find<QTableWidget>("headersTable");
+        QCOMPARE(headers->rowCount(), 1);
+        QCOMPARE(headers->item(0, 0)->text(), QStringLiteral("X-Ban-Url"));
+        QCOMPARE(headers->item(0, 1)->text(), QStringLiteral("^/r"));
+        QCOMPARE(find<QPlainTextEdit>("bodyEdit")->toPlainText(), QStringLiteral("the body"));
+    }
+
+    // An empty {prefix} is shown beside its field, and Send stays disabled until it is filled.
+    void anEmptyParameterIsShownBesideItsField()
+    {
+        const QStringList urls = startBackends(1);
+        openWindow();
+        compose(QStringLiteral("BAN"), QStringLiteral("/"), urls);
+        find<QPushButton>("addHeaderButton")->click();
+        auto *headers = find<QTableWidget>("headersTable");
+        headers->item(0, 0)->setText(QStringLiteral("X-Ban-Url"));
+        headers->item(0, 1)->setText(QStringLiteral("^{prefix}"));
+        Q_EMIT m_window->findChild<ProfilePanel *>()->saveRequested(QStringLiteral("ban-prefix"));
+        QTRY_VERIFY(m_window->findChild<QLineEdit *>(QStringLiteral("param_prefix")));
+        QTRY_VERIFY(!find<QPushButton>("sendButton")->isEnabled());
+        auto *error = find<QLabel>("param_prefix_error");
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QLatin1String("empty")), qPrintable(error->text()));
+        QTest::keyClicks(find<QLineEdit>("param_prefix"), QStringLiteral("/p/"));
+        QTRY_VERIFY(find<QPushButton>("sendButton")->isEnabled());
+        QVERIFY(!error->isVisible());
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QTRY_COMPARE(backend(0).requestCount(), 1);
+        QCOMPARE(backend(0).requests().first().header("X-Ban-Url"), QByteArray("^/p/"));
+    }
+
+    // A field error is shown in the composer in its own words, not the profile file's.
+    void aComposerErrorIsShownInTheComposer()
+    {
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/x"), {QStringLiteral("ftp://nowhere")});
+        QTRY_VERIFY(!find<QPushButton>("sendButton")->isEnabled());
+        auto *error = find<QLabel>("composerError");
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().startsWith(QLatin1String("Targets: ")), qPrintable(error->text()));
+        QVERIFY2(!error->text().contains(QLatin1String("field \"")), qPrintable(error->text()));
+    }
+
+    // A file loaded as the body is sent byte for byte, NULs and invalid UTF-8 included.
+    void aBinaryBodyFileIsSentByteForByte()
+    {
+        const QStringList urls = startBackends(1);
+        const QByteArray bytes("\x00\xff\xfe" "abc\x00\xc3\x28", 8);
+        const QString path = m_dir.filePath(QStringLiteral("body.bin"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(bytes);
+        file.close();
+        openWindow();
+        compose(QStringLiteral("PUT"), QStringLiteral("/blob"), urls);
+        DialogWatcher dialogs;
+        dialogs.answer = [path](QWidget *dialog) {
+            if (auto *files = qobject_cast<QFileDialog *>(dialog)) {
+                files->selectFile(path);
+                static_cast<QDialog *>(files)->accept();
+            }
+        };
+        find<QPushButton>("loadBodyButton")->click();
+        QTRY_COMPARE(dialogs.seen, 1);
+        QTRY_VERIFY(!QApplication::activeModalWidget());
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QTRY_COMPARE(backend(0).requestCount(), 1);
+        QCOMPARE(backend(0).requests().first().body, bytes);
+    }
+
+    // A new broadcast does not leave the previous run's details on screen.
+    void aNewBroadcastClearsTheDetails()
+    {
+        const QStringList urls = startBackends(1);
+        backend(0).setStatuses({500});
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/d"), urls);
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        auto *view = find<QTableView>("resultsView");
+        view->setCurrentIndex(view->model()->index(0, 0));
+        auto *details = find<QPlainTextEdit>("detailsView");
+        QTRY_VERIFY(details->toPlainText().contains(QLatin1String("HTTP 500")));
+        backend(0).setStatuses({204});
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(!details->toPlainText().contains(QLatin1String("HTTP 500")), qPrintable(details->toPlainText()));
+    }
+
+    // The summary says whether the policy was met; the status line counts targets in English.
+    void theSummarySaysWhetherThePolicyWasMet()
+    {
+        const QStringList urls = startBackends(2);
+        backend(1).setStatuses({503});
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/s"), {urls.at(0)});
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QSignalSpy messages(m_window->statusBar(), &QStatusBar::messageChanged);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(summary().contains(QLatin1String("policy met")), qPrintable(summary()));
+        QStringList shown;
+        for (const QList<QVariant> &message : std::as_const(messages))
+            shown.append(message.first().toString());
+        QVERIFY2(shown.contains(QStringLiteral("Sending PURGE /s to 1 target")), qPrintable(shown.join(QLatin1Char('|'))));
+        QVERIFY2(!shown.join(QLatin1Char('|')).contains(QLatin1String("1 targets")), qPrintable(shown.join(QLatin1Char('|'))));
+        compose(QStringLiteral("PURGE"), QStringLiteral("/s"), urls);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(summary().contains(QLatin1String("policy not met")), qPrintable(summary()));
+    }
+
+    // The live table sorts and filters, never wraps a state, and shows no latency for a cancelled row.
+    void theLiveTableSortsFiltersAndDoesNotWrap()
+    {
+        const QStringList urls = startBackends(3);
+        backend(1).setStatuses({500});
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/t"), urls);
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        auto *view = find<QTableView>("resultsView");
+        QVERIFY(view->isSortingEnabled());
+        QVERIFY(!view->wordWrap());
+        view->sortByColumn(TargetTableModel::CodeColumn, Qt::DescendingOrder);
+        QCOMPARE(view->model()->index(0, TargetTableModel::CodeColumn).data().toInt(), 500);
+        find<QLineEdit>("resultsFilter")->setText(QStringLiteral("failed"));
+        QTRY_COMPARE(view->model()->rowCount(), 1);
+        const QModelIndex state = view->model()->index(0, TargetTableModel::StateColumn);
+        QCOMPARE(state.data().toString(), QStringLiteral("failed: http-error"));
+        QVERIFY(view->columnWidth(TargetTableModel::StateColumn) >= static_cast<QAbstractItemView *>(view)->sizeHintForColumn(TargetTableModel::StateColumn));
+    }
+
+    void aCancelledRowShowsNoLatency()
+    {
+        const QStringList urls = startBackends(1);
+        backend(0).setBehaviour(TestBackend::Behaviour::Stall);
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/slow"), urls);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QTRY_COMPARE(state(0), QStringLiteral("sending"));
+        QTest::mouseClick(find<QPushButton>("cancelButton"), Qt::LeftButton);
+        QTRY_COMPARE(state(0), QStringLiteral("cancelled"));
+        QCOMPARE(m_window->resultsModel()->index(0, TargetTableModel::LatencyColumn).data().toString(), QString());
+    }
+
+    // At 900x600, with the composer collapsed, six rows and every column show, and the details
+    // pane has room for more than a few lines.
+    void theWindowIsUsableAt900x600()
+    {
+        const QStringList urls = startBackends(6);
+        backend(2).setStatuses({503});
+        openWindow();
+        m_window->resize(900, 600);
+        compose(QStringLiteral("PURGE"), QStringLiteral("/layout"), urls);
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        auto *toggle = find<QAbstractButton>("composerToggle");
+        if (toggle->isChecked())
+            toggle->click();
+        // A long summary ("policy not met (...)") must not widen the window past 900.
+        QTRY_COMPARE(m_window->size(), QSize(900, 600));
+        auto *view = find<QTableView>("resultsView");
+        QTRY_VERIFY2(view->viewport()->height() >= 6 * view->verticalHeader()->defaultSectionSize(),
+                     qPrintable(QString::number(view->viewport()->height())));
+        QVERIFY2(view->horizontalHeader()->length() <= view->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(view->horizontalHeader()->length()).arg(view->viewport()->width())));
+        auto *details = find<QPlainTextEdit>("detailsView");
+        QVERIFY2(details->viewport()->height() >= 6 * details->fontMetrics().lineSpacing(),
+                 qPrintable(QString::number(details->viewport()->height())));
+    }
+
+    // With no profile yet, the list says so and offers the examples.
+    void theFirstStartOffersTheExampleProfiles()
+    {
+        QDir(profileDir()).removeRecursively();
+        openWindow();
+        auto *hint = find<QLabel>("profileHint");
+        QVERIFY(hint->isVisible());
+        find<QPushButton>("addExamplesButton")->click();
+        auto *list = find<QListView>("profileList");
+        QTRY_VERIFY(list->model()->rowCount() >= 2);
+        QVERIFY(!hint->isVisible());
+        Profile example;
+        QVERIFY(ProfileStore(profileDir()).load(QStringLiteral("ban-prefix"), &example, nullptr));
+        QCOMPARE(example.method, QByteArray("BAN"));
+    }
+
+    // Every input and button has a name a screen reader can say.
+    void everyInputHasAnAccessibleName()
+    {
+        openWindow();
+        QStringList unnamed;
+        const auto check = [&](QWidget *widget) {
+            QAccessibleInterface *face = QAccessible::queryAccessibleInterface(widget);
+            if (!face || face->text(QAccessible::Name).trimmed().isEmpty())
+                unnamed.append(widget->objectName().isEmpty() ? QString::fromLatin1(widget->metaObject()->className())
+                                                              : widget->objectName());
+        };
+        for (QWidget *widget : m_window->findChildren<QWidget *>()) {
+            if (qobject_cast<QLineEdit *>(widget) && qobject_cast<QComboBox *>(widget->parentWidget()))
+                continue; // a combo box's own line edit: the combo box carries the name
+            if (qobject_cast<QLineEdit *>(widget) && qobject_cast<QAbstractSpinBox *>(widget->parentWidget()))
+                continue;
+            if (qobject_cast<QHeaderView *>(widget) || widget->inherits("QComboBoxListView"))
+                continue; // a table's own header, a combo box's popup list
+            if (qobject_cast<QLineEdit *>(widget) || qobject_cast<QComboBox *>(widget) || qobject_cast<QAbstractSpinBox *>(widget)
+                || qobject_cast<QPlainTextEdit *>(widget) || qobject_cast<QAbstractItemView *>(widget)
+                || qobject_cast<QPushButton *>(widget))
+                check(widget);
+        }
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
     }
 
     // HERALD_SCREENSHOT=docs/screenshot.png tst_gui screenshot: the README's picture.

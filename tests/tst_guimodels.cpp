@@ -9,6 +9,8 @@
 #include "testbackend.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -96,6 +98,118 @@ private Q_SLOTS:
         model.remember({result});
         QCOMPARE(model.index(1, TargetStatusModel::LastStatusColumn).data().toString(), QStringLiteral("204 (ok)"));
         QCOMPARE(model.index(1, TargetStatusModel::CircuitColumn).data().toString(), QStringLiteral("closed"));
+    }
+
+    // The history list shows the request headers and the body's size, so two BANs differ.
+    void historyModelShowsHeadersAndBodySize()
+    {
+        HistoryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        HistoryEntry entry;
+        entry.id = 1;
+        entry.request.method = "BAN";
+        entry.request.pathAndQuery = "/";
+        entry.request.headers = {{"Host", "shop.example.com"}, {"X-Ban-Url", "^/product/"}};
+        entry.request.body = "12345";
+        model.setEntries({entry});
+        QString shown;
+        for (int column = 0; column < model.columnCount(); ++column)
+            shown += model.index(0, column).data().toString() + QLatin1Char('|');
+        QVERIFY2(shown.contains(QLatin1String("X-Ban-Url: ^/product/")), qPrintable(shown));
+        QVERIFY2(shown.contains(QLatin1String("5 bytes")), qPrintable(shown));
+    }
+
+    // An open circuit says when its next probe goes, and Reset closes it.
+    void targetStatusShowsTheNextProbeAndResets()
+    {
+        Broadcaster broadcaster;
+        broadcaster.circuitBreaker().failureThreshold = 1;
+        broadcaster.circuitBreaker().cooldownMs = 30000;
+        TargetStatusModel model(&broadcaster);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QList<Target> targets = Target::parseList(QStringLiteral("http://a:1 http://b:2"), nullptr);
+        model.setTargets(targets);
+        broadcaster.circuitBreaker().recordFailure(targets.at(0).key(), broadcaster.nowMs());
+        const QString open = model.index(0, TargetStatusModel::CircuitColumn).data().toString();
+        QVERIFY2(open.contains(QRegularExpression(QStringLiteral("probe in (29|30) s"))), qPrintable(open));
+        QSignalSpy changed(&model, &TargetStatusModel::dataChanged);
+        model.resetCircuit(0);
+        QCOMPARE(model.index(0, TargetStatusModel::CircuitColumn).data().toString(), QStringLiteral("closed"));
+        QVERIFY(changed.count() >= 1);
+        QVERIFY(broadcaster.circuitBreaker().allow(targets.at(0).key(), broadcaster.nowMs()));
+    }
+
+    // A row that never got an answer shows no latency rather than "0 ms".
+    void noLatencyForRowsWithoutAnAnswer_data()
+    {
+        QTest::addColumn<int>("outcome");
+        QTest::addColumn<QString>("latency");
+        QTest::newRow("cancelled") << int(TargetOutcome::Cancelled) << QString();
+        QTest::newRow("circuit open") << int(TargetOutcome::CircuitOpen) << QString();
+        QTest::newRow("ok") << int(TargetOutcome::Ok) << QStringLiteral("12 ms");
+    }
+    void noLatencyForRowsWithoutAnAnswer()
+    {
+        QFETCH(int, outcome);
+        QFETCH(QString, latency);
+        TargetResult result;
+        result.target = Target::parse(QStringLiteral("http://a:1"), nullptr);
+        result.state = TargetState::Done;
+        result.outcome = TargetOutcome(outcome);
+        result.latencyMs = outcome == int(TargetOutcome::Ok) ? 12 : 0;
+        AttemptRecord attempt;
+        attempt.number = 1;
+        result.attempts.append(attempt);
+        TargetTableModel model;
+        model.setResults({result});
+        QCOMPARE(model.index(0, TargetTableModel::LatencyColumn).data().toString(), latency);
+    }
+
+    // 1,000 targets: the table's updates arrive merged, and what a view reads on each is cheap.
+    // The numbers printed here are the ones quoted in docs/gui.md.
+    void thousandTargetsStayCheap()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        QList<Target> targets;
+        for (int i = 0; i < 1000; ++i)
+            targets.append(Target::parse(QStringLiteral("%1/t%2").arg(backend.url()).arg(i), nullptr));
+        TargetTableModel model;
+        Broadcaster broadcaster;
+        BroadcastOptions options;
+        options.retry.maxRetries = 0;
+        Broadcast *broadcast = broadcaster.start({}, targets, options);
+        int updates = 0;
+        connect(broadcast, &Broadcast::targetUpdated, this, [&updates] { ++updates; });
+        model.setBroadcast(broadcast);
+        qint64 modelNs = 0;
+        int signalCount = 0;
+        int rows = 0;
+        // A view repaints the changed cells: read each of them, as it would, and time it with the flush.
+        connect(&model, &TargetTableModel::dataChanged, this, [&](const QModelIndex &from, const QModelIndex &to) {
+            QElapsedTimer read;
+            read.start();
+            for (int row = from.row(); row <= to.row(); ++row) {
+                for (int column = 0; column < TargetTableModel::ColumnCount; ++column) {
+                    model.index(row, column).data(Qt::DisplayRole);
+                    model.index(row, column).data(Qt::DecorationRole);
+                }
+            }
+            modelNs += read.nsecsElapsed();
+            ++signalCount;
+            rows += to.row() - from.row() + 1;
+        });
+        QSignalSpy finished(broadcast, &Broadcast::finished);
+        QElapsedTimer wall;
+        wall.start();
+        QVERIFY(finished.wait(60000));
+        const qint64 wallMs = wall.elapsed();
+        QTRY_COMPARE(model.index(999, TargetTableModel::StateColumn).data().toString(), QStringLiteral("ok"));
+        qInfo("1000 targets: %d target updates -> %d dataChanged signals (%d rows), %.1f ms reading changed cells, "
+              "%.3f ms per signal, broadcast %lld ms",
+              updates, signalCount, rows, modelNs / 1e6, signalCount ? modelNs / 1e6 / signalCount : 0.0, wallMs);
+        QVERIFY(updates >= 2000);
+        QVERIFY2(signalCount < updates / 10, qPrintable(QString::number(signalCount)));
     }
 
     void profileListModel()

@@ -181,6 +181,24 @@ private Q_SLOTS:
         QVERIFY(breaker.allow(key, 0));
     }
 
+    // The Targets tab's "probe in N s" and Reset.
+    void circuitBreakerProbeTimeAndReset()
+    {
+        CircuitBreaker breaker;
+        breaker.failureThreshold = 1;
+        breaker.cooldownMs = 1000;
+        const QString key = QStringLiteral("http://a:80");
+        QCOMPARE(breaker.msUntilProbe(key, 0), qint64(-1));
+        breaker.recordFailure(key, 100);
+        QCOMPARE(breaker.msUntilProbe(key, 400), qint64(700));
+        QCOMPARE(breaker.msUntilProbe(key, 5000), qint64(0));
+        breaker.reset(key);
+        QCOMPARE(breaker.state(key), CircuitBreaker::State::Closed);
+        QCOMPARE(breaker.consecutiveFailures(key), 0);
+        QCOMPARE(breaker.msUntilProbe(key, 400), qint64(-1));
+        QVERIFY(breaker.allow(key, 400));
+    }
+
     void targets_data()
     {
         QTest::addColumn<QString>("text");

@@ -60,6 +60,14 @@ int CircuitBreaker::consecutiveFailures(const QString &key) const
     return it == m_entries.cend() ? 0 : it->failures;
 }
 
+qint64 CircuitBreaker::msUntilProbe(const QString &key, qint64 nowMs) const
+{
+    const auto it = m_entries.constFind(key);
+    if (it == m_entries.cend() || it->state != State::Open)
+        return -1;
+    return qMax<qint64>(0, it->openedAtMs + cooldownMs - nowMs);
+}
+
 QString CircuitBreaker::stateName(State state)
 {
     switch (state) {

@@ -25,6 +25,11 @@ public:
     void releaseProbe(const QString &key);
     State state(const QString &key) const;
     int consecutiveFailures(const QString &key) const;
+    // Milliseconds until an open circuit lets its probe through (0: the next request probes);
+    // -1 when the circuit is not open.
+    qint64 msUntilProbe(const QString &key, qint64 nowMs) const;
+    // Closes the circuit at once and forgets its failures (an operator's reset).
+    void reset(const QString &key) { m_entries.remove(key); }
 
     static QString stateName(State state);
 
