@@ -1,6 +1,7 @@
-// The value parsers the settings tables share: what fuzz_config found, kept as regressions
-// (the inputs are in tests/fuzz/corpus/config/ too).
+// The value parsers the settings tables share, and the Redis URL: what fuzz_config found, kept as
+// regressions (the inputs are in tests/fuzz/corpus/config/ too).
 #include "common/settingvalues.h"
+#include "relay/redisaddress.h"
 
 #include <QTest>
 
@@ -67,6 +68,34 @@ private Q_SLOTS:
         QCOMPARE(SettingValues::parseListen(shown, &again, &againPort), QString());
         QCOMPARE(again, address);
         QCOMPARE(againPort, port);
+    }
+
+    // The masked Redis URL in logs and --print-config names the same server, IPv6 included.
+    void redisMaskedReadsBack_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("masked");
+        QTest::newRow("plain") << "redis://127.0.0.1" << "redis://127.0.0.1:6379/0";
+        QTest::newRow("password") << "redis://:secret@redis:6380/2" << "redis://:****@redis:6380/2";
+        QTest::newRow("user and password") << "redis://u:secret@127.0.0.1:1/2" << "redis://u:****@127.0.0.1:1/2";
+        // Was redis://::1:6379/0, which is not a URL.
+        QTest::newRow("IPv6") << "redis://[::1]:6379/0" << "redis://[::1]:6379/0";
+        QTest::newRow("IPv6 with password") << "redis://u:p@[2001:db8::1]/3" << "redis://u:****@[2001:db8::1]:6379/3";
+    }
+    void redisMaskedReadsBack()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, masked);
+        RedisAddress address;
+        QString error;
+        QVERIFY2(RedisAddress::parse(url, &address, &error), qPrintable(error));
+        QCOMPARE(address.masked(), masked);
+        RedisAddress shown;
+        QVERIFY2(RedisAddress::parse(address.masked(), &shown, &error), qPrintable(error));
+        QCOMPARE(shown.host, address.host);
+        QCOMPARE(shown.port, address.port);
+        QCOMPARE(shown.database, address.database);
+        QCOMPARE(shown.user, address.password.isEmpty() ? QString() : address.user);
     }
 };
 
