@@ -7,8 +7,10 @@ mode="${1:-test}"
 packages=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
           libmicrohttpd-dev libhiredis-dev libcurl4-openssl-dev libgl-dev libqt6svg6)
 if [[ "$mode" == test ]]; then
-    # Real servers the tests talk to, and clang for the fuzzing build.
+    # Real servers the tests talk to.
     packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 xauth openssl)
+    # clang's ASan and libFuzzer runtimes are in libclang-rt-14-dev, which clang does not pull in.
+    packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Herald and runs every test: a normal build, then an ASan+UBSan+LSan build in build-asan/.
-# Usage: deploy/test.sh [--no-sanitize]
+# Builds Herald and runs every test: a normal build, then an ASan+UBSan+LSan build in build-asan/,
+# then every fuzz target.
+# Usage: deploy/test.sh [--no-sanitize]   (HERALD_FUZZ_SECONDS: per fuzz target, default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,5 +36,7 @@ if [[ "${1:-}" != --no-sanitize ]]; then
         cat "$report"
         status=1
     done
-    exit "$status"
+    ((status == 0)) || exit "$status"
+    # Every fuzz target for 60 s each (tests/fuzz/ci.sh).
+    tests/fuzz/ci.sh "${HERALD_FUZZ_SECONDS:-60}"
 fi
