@@ -12,11 +12,13 @@ if [[ "$mode" == run ]]; then
     packages+=(varnish python3)
 fi
 if [[ "$mode" == test ]]; then
-    # Real servers the tests talk to, clang for the fuzzing build, curl to run printed curl commands;
+    # Real servers the tests talk to, curl to run printed curl commands;
     # a real X display, a window manager, keystrokes and screenshots for tests/realwindow/run.sh.
     packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl curl
                nghttp2-server # nghttpd: the HTTP/2 server of the h2c and h2 tests
                xvfb openbox xdotool imagemagick fonts-dejavu-core python3)
+    # clang's ASan and libFuzzer runtimes are in libclang-rt-14-dev, which clang does not pull in.
+    packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -17,11 +17,16 @@ namespace herald {
 // Enough for every connection of a large broadcast to come back to the pool.
 static constexpr size_t kMaxPooledHandles = 1024;
 
-CurlTransport::CurlTransport(QObject *parent)
-    : Transport(parent)
+void CurlTransport::initGlobal()
 {
     static std::once_flag globalInit;
     std::call_once(globalInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+CurlTransport::CurlTransport(QObject *parent)
+    : Transport(parent)
+{
+    initGlobal();
     qRegisterMetaType<herald::TransportResponse>();
     // curl's default cache (4 per running transfer) would close keep-alive connections
     // between bursts and reconnect on the next broadcast, and a full cache costs a scan of

@@ -27,6 +27,9 @@ public:
     static constexpr int kHostsPerMulti = 256;
 
     explicit CurlTransport(QObject *parent = nullptr);
+    // curl_global_init, once per process. The constructor calls it; call it first in the main
+    // thread when transports are built in worker threads (createTransport does).
+    static void initGlobal();
     ~CurlTransport() override;
     TransportCall *send(const TransportRequest &request, QObject *parent) override;
 

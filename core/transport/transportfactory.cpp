@@ -36,6 +36,10 @@ QString transportKindName(TransportKind kind)
 
 Transport *createTransport(TransportKind kind, bool verifyPeer, int threads)
 {
+    // In the calling thread, before the workers: initialised from a worker, OpenSSL (under curl)
+    // kept that worker's error state past its exit, which LeakSanitizer reported.
+    if (threads > 0 && kind == TransportKind::Curl)
+        CurlTransport::initGlobal();
     if (threads > 0)
         return new ThreadedTransport(threads, [kind, verifyPeer] { return createTransport(kind, verifyPeer); });
     if (kind == TransportKind::Curl) {

@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QStringList>
 
+#include <limits>
+
 namespace herald {
 
 QString SettingValues::parseCount(const QString &value, int minimum, int *out)
@@ -43,12 +45,14 @@ QString SettingValues::parseBytes(const QString &value, qint64 *out)
         return QStringLiteral("expected a size like 10MiB, 64KiB or a number of bytes");
     qint64 bytes = match.captured(1).toLongLong();
     const QChar unit = match.captured(2).isEmpty() ? QLatin1Char('b') : match.captured(2).at(0).toLower();
-    if (unit == QLatin1Char('k'))
-        bytes *= 1024;
-    else if (unit == QLatin1Char('m'))
-        bytes *= 1024 * 1024;
-    else if (unit == QLatin1Char('g'))
-        bytes *= 1024LL * 1024 * 1024;
+    const qint64 factor = unit == QLatin1Char('k')   ? 1024
+                          : unit == QLatin1Char('m') ? 1024 * 1024
+                          : unit == QLatin1Char('g') ? 1024LL * 1024 * 1024
+                                                     : 1;
+    // Checked before multiplying: "99999999999g" overflowed (undefined behaviour, found by fuzz_config).
+    if (bytes > std::numeric_limits<qint64>::max() / factor)
+        return QStringLiteral("is too large");
+    bytes *= factor;
     if (bytes <= 0)
         return QStringLiteral("must be more than 0 bytes");
     *out = bytes;
@@ -68,10 +72,14 @@ QString SettingValues::parseListen(const QString &text, QHostAddress *address, q
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
         host = host.mid(1, host.size() - 2);
     QHostAddress parsedAddress = QHostAddress::Any;
-    if (!host.isEmpty() && host != QLatin1String("0.0.0.0")) {
+    if (!host.isEmpty()) {
         parsedAddress = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
         if (parsedAddress.isNull())
             return QStringLiteral("'%1' is not an IP address; expected [HOST]:PORT").arg(host);
+        // 0.0.0.0 in any spelling ("0", "00.0.0.0") means every address, as no host does; else
+        // "0:8080" bound IPv4 only while --print-config showed 0.0.0.0:8080, which reads back as every address.
+        if (parsedAddress == QHostAddress(QHostAddress::AnyIPv4))
+            parsedAddress = QHostAddress::Any;
     }
     *address = parsedAddress;
     *port = static_cast<quint16>(parsed);

@@ -31,10 +31,17 @@ bool RedisAddress::parse(const QString &text, RedisAddress *address, QString *er
 
 QString RedisAddress::masked() const
 {
-    QString credentials;
-    if (!password.isEmpty())
-        credentials = (user.isEmpty() ? QString() : user) + QStringLiteral(":****@");
-    return QStringLiteral("redis://%1%2:%3/%4").arg(credentials, host).arg(port).arg(database);
+    // Built by QUrl, so that an IPv6 host keeps its brackets and the text reads back as the same server.
+    QUrl url;
+    url.setScheme(QStringLiteral("redis"));
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(QStringLiteral("/%1").arg(database));
+    if (!password.isEmpty()) {
+        url.setUserName(user);
+        url.setPassword(QStringLiteral("****"));
+    }
+    return url.toString(QUrl::FullyEncoded);
 }
 
 } // namespace herald
