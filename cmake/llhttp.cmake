@@ -20,4 +20,4 @@ add_library(herald_llhttp STATIC
 target_include_directories(herald_llhttp SYSTEM PUBLIC "${LLHTTP_INCLUDE_DIR}")
 # Generated third-party code: its warnings are not ours to fix, and -Werror must not trip on them.
 target_compile_options(herald_llhttp PRIVATE -w)
-set_target_properties(herald_llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON)
+set_target_properties(herald_llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON AUTOMOC OFF)
