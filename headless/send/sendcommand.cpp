@@ -167,8 +167,8 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
     }
     const ResponseComparison comparison = ResponseComparison::compare(results, plan.options.compareHeaders);
     if (config.json) {
-        std::fputs(QJsonDocument(BroadcastJson::toJson(summary, results, &comparison)).toJson(QJsonDocument::Indented).constData(),
-                   stdout);
+        const QJsonDocument document(BroadcastJson::toJson(summary, results, &comparison));
+        std::fputs(document.toJson(QJsonDocument::Indented).constData(), stdout);
     } else {
         QString text = ResultTable::render(plan.request, summary, results);
         if (comparison.disagree())

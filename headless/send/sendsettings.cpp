@@ -214,7 +214,8 @@ QList<Table::Setting> requestRows()
     flag("from-curl",
          QStringLiteral("Build the request from a curl command line (-X, -H, -d, --data-binary @FILE, ...): its method, "
                         "path, headers and body; its URL's base is the target unless --target, --dns or --srv gives "
-                        "targets (it wins over HERALD_TARGETS). -H and --data still override. Not with METHOD PATH or --profile."),
+                        "targets (it wins over HERALD_TARGETS). -H and --data still override. Not with METHOD PATH "
+                        "or --profile."),
          "'curl ...'",
          [](C &c, const QString &v) {
              CurlCommand command;
