@@ -4,9 +4,11 @@
 #include "store/historystore.h"
 #include "testbackend.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,7 +39,8 @@ private Q_SLOTS:
         QCOMPARE(send.exitCode, 0);
         for (const char *option : {"--target", "--dns", "--srv", "--nameserver", "--profile", "--set", "--header",
                                    "--data", "--retries", "--retry-on", "--timeout", "--deadline", "--policy",
-                                   "--host-mode", "--json", "--http2", "--insecure", "--concurrency"})
+                                   "--host-mode", "--json", "--http2", "--insecure", "--concurrency", "--from-curl",
+                                   "--dry-run", "--print-curl", "--report", "--compare-headers"})
             QVERIFY2(send.out.contains(option), option);
     }
 
@@ -188,6 +191,16 @@ private Q_SLOTS:
         QTest::newRow("two sources") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--srv=_http._tcp.x")} << "only one";
         QTest::newRow("bad transport") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--transport=wget")} << "--transport";
         QTest::newRow("bad dns") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--dns=nohostport")} << "--dns";
+        const QString curl = QStringLiteral("--from-curl=curl -X PURGE http://127.0.0.1:9/p");
+        QTest::newRow("from-curl unsupported") << QStringList{QStringLiteral("--from-curl=curl --cookie a=b http://x/")} << "--cookie";
+        QTest::newRow("from-curl with METHOD PATH") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/"), curl} << "--from-curl gives the method and path; do not give METHOD and PATH";
+        QTest::newRow("from-curl with profile") << QStringList{curl, QStringLiteral("--profile=p")} << "use only one of --from-curl and --profile";
+        QTest::newRow("dry-run header") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/"), target, QStringLiteral("-H"), QStringLiteral("X-Herald-Dry-Run: 1")} << "--header: X-Herald-Dry-Run is serve's; use --dry-run";
+        QTest::newRow("dry-run header in curl") << QStringList{QStringLiteral("--from-curl=curl -H 'X-Herald-Dry-Run: 1' http://127.0.0.1:9/")} << "--from-curl: X-Herald-Dry-Run";
+        QTest::newRow("dry-run and print-curl") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--dry-run"), QStringLiteral("--print-curl")} << "--dry-run and --print-curl";
+        QTest::newRow("report with dry-run") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--dry-run"), QStringLiteral("--report=r.json")} << "--report writes";
+        QTest::newRow("report extension") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--report=r.txt")} << "--report";
+        QTest::newRow("bad compare headers") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--compare-headers=X Cache")} << "--compare-headers";
     }
     void usageErrors()
     {
@@ -334,6 +347,205 @@ private Q_SLOTS:
                                                      QStringLiteral("-t"), urls.at(0), QStringLiteral("--history"), corrupt.fileName()});
         QCOMPARE(withCorrupt.exitCode, 0);
         QVERIFY(withCorrupt.err.contains("not recorded in the history"));
+    }
+
+    // --dry-run sends nothing, and what it prints is what a real send then delivers, header by
+    // header (over --transport curl, which adds no headers of its own).
+    void dryRunShowsExactlyWhatIsSent()
+    {
+        const QStringList urls = startBackends(2);
+        const QStringList request{QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/p/42?lang=en"),
+                                  QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("-H"), QStringLiteral("Host: shop.example"),
+                                  QStringLiteral("-H"), QStringLiteral("X-Tag: a, b"), QStringLiteral("-H"), QStringLiteral("Cookie: secret=1"),
+                                  QStringLiteral("-d"), QStringLiteral("hello"), QStringLiteral("--transport=curl"), QStringLiteral("--no-history")};
+        const auto text = HeraldProcess::run(request + QStringList{QStringLiteral("--dry-run")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("PURGE " + urls.at(1).toUtf8() + "/p/42?lang=en"), text.out.constData());
+        QVERIFY(text.out.contains("X-Tag: a, b"));
+        QVERIFY(!text.out.contains("secret=1")); // the header policy drops Cookie
+        QVERIFY(text.out.contains("body: 5 bytes, sha256 " + QCryptographicHash::hash("hello", QCryptographicHash::Sha256).toHex()));
+        QVERIFY(text.out.contains("nothing sent"));
+        QVERIFY(!text.out.contains("qnam")); // the footer is about qnam's own headers
+        const auto qnam = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("-t"),
+                                              urls.at(0), QStringLiteral("--dry-run"), QStringLiteral("--transport=qnam")});
+        QCOMPARE(qnam.exitCode, 0);
+        QVERIFY(qnam.out.contains("qnam transport also adds"));
+
+        const auto json = HeraldProcess::run(request + QStringList{QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        QCOMPARE(backend(0).requestCount(), 0);
+        QCOMPARE(backend(1).requestCount(), 0);
+        const QJsonObject planned = QJsonDocument::fromJson(json.out).object();
+        QCOMPARE(planned.value(QLatin1String("dryRun")).toBool(), true);
+        const QJsonArray targets = planned.value(QLatin1String("targets")).toArray();
+        QCOMPARE(targets.size(), 2);
+
+        QCOMPARE(HeraldProcess::run(request).exitCode, 0);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(backend(i).requestCount(), 1);
+            const herald::test::RecordedRequest received = backend(i).requests().first();
+            const QJsonObject entry = targets.at(i).toObject();
+            QCOMPARE(entry.value(QLatin1String("method")).toString().toLatin1(), received.method);
+            QCOMPARE(entry.value(QLatin1String("url")).toString(), urls.at(i) + QString::fromLatin1(received.target));
+            QCOMPARE(entry.value(QLatin1String("bodyBytes")).toInt(), received.body.size());
+            QCOMPARE(entry.value(QLatin1String("bodySha256")).toString().toLatin1(),
+                     QCryptographicHash::hash(received.body, QCryptographicHash::Sha256).toHex());
+            QList<QPair<QByteArray, QByteArray>> shown;
+            for (const QJsonValue &pair : entry.value(QLatin1String("headers")).toArray())
+                shown.append({pair.toArray().at(0).toString().toLatin1(), pair.toArray().at(1).toString().toLatin1()});
+            QCOMPARE(shown.size(), received.headers.size());
+            for (int h = 0; h < shown.size(); ++h) {
+                QCOMPARE(shown.at(h).first.toLower(), received.headers.at(h).first.toLower());
+                QCOMPARE(shown.at(h).second, received.headers.at(h).second);
+            }
+        }
+    }
+
+    // A curl command line with shell quoting, -X, -H and --data-binary @FILE; its URL is the target
+    // unless a target flag says otherwise, and it wins over HERALD_TARGETS.
+    void fromCurlBuildsTheRequest()
+    {
+        const QStringList urls = startBackends(2);
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("body with space.bin")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QByteArray body("line1\nline2\0end", 15);
+        file.write(body);
+        file.close();
+        const QString command = QStringLiteral("curl -X PURGE -H \"Host: a b.example\" -H 'X-Quote: it'\"'\"'s' "
+                                               "--data-binary '@%1' '%2/p?q=1&r=2'")
+                                    .arg(file.fileName(), urls.at(0));
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("HERALD_TARGETS"), urls.at(1));
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--from-curl"), command, QStringLiteral("--no-history")},
+                                               environment);
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(backend(1).requestCount(), 0);
+        QCOMPARE(backend(0).requestCount(), 1);
+        const herald::test::RecordedRequest received = backend(0).requests().first();
+        QCOMPARE(received.method, QByteArray("PURGE"));
+        QCOMPARE(received.target, QByteArray("/p?q=1&r=2"));
+        QCOMPARE(received.header("Host"), QByteArray("a b.example"));
+        QCOMPARE(received.header("X-Quote"), QByteArray("it's"));
+        QCOMPARE(received.body, body);
+
+        // --target wins over the URL; -d with a literal body and -H still apply on top.
+        const auto flagged = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--from-curl"),
+                                                 QStringLiteral("curl -d 'a=1 2' -H 'X-Quote: x' %1/form").arg(urls.at(0)),
+                                                 QStringLiteral("-t"), urls.at(1), QStringLiteral("-H"), QStringLiteral("X-Quote: y"),
+                                                 QStringLiteral("--no-history")});
+        QCOMPARE(flagged.exitCode, 0);
+        QCOMPARE(backend(0).requestCount(), 1);
+        QCOMPARE(backend(1).requestCount(), 1);
+        QCOMPARE(backend(1).requests().first().method, QByteArray("POST"));
+        QCOMPARE(backend(1).requests().first().target, QByteArray("/form"));
+        QCOMPARE(backend(1).requests().first().body, QByteArray("a=1 2"));
+        QCOMPARE(backend(1).requests().first().header("X-Quote"), QByteArray("y"));
+
+        const auto unsupported = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--from-curl"),
+                                                     QStringLiteral("curl --cookie a=b %1/").arg(urls.at(0))});
+        QCOMPARE(unsupported.exitCode, 2);
+        QVERIFY2(unsupported.err.contains("--from-curl") && unsupported.err.contains("--cookie"), unsupported.err.constData());
+        QCOMPARE(backend(0).requestCount(), 1);
+    }
+
+    // Each printed command, run by sh with the real curl, reaches its backend as herald's send does.
+    void printCurlReachesTheBackendIdentically()
+    {
+        const QStringList urls = startBackends(2);
+        const QStringList request{QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/a/./b?x=1&y='2'"),
+                                  QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("-H"), QStringLiteral("Host: shop.example"),
+                                  QStringLiteral("-H"), QStringLiteral("X-Q: it's \"quoted\" $HOME"), QStringLiteral("-d"), QStringLiteral("b'o\"d y"),
+                                  QStringLiteral("--transport=curl"), QStringLiteral("--no-history")};
+        const auto printed = HeraldProcess::run(request + QStringList{QStringLiteral("--print-curl")});
+        QCOMPARE(printed.exitCode, 0);
+        QCOMPARE(backend(0).requestCount() + backend(1).requestCount(), 0);
+        QCOMPARE(printed.out.count("\ncurl ") + printed.out.count("\nprintf "), 2);
+
+        QProcess shell;
+        shell.start(QStringLiteral("sh"), {QStringLiteral("-c"), QString::fromUtf8(printed.out)});
+        QVERIFY(shell.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(shell.state() == QProcess::NotRunning, 15000);
+        QCOMPARE(shell.exitCode(), 0);
+        QCOMPARE(HeraldProcess::run(request).exitCode, 0);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(backend(i).requestCount(), 2);
+            const herald::test::RecordedRequest viaCurl = backend(i).requests().at(0);
+            const herald::test::RecordedRequest viaHerald = backend(i).requests().at(1);
+            QCOMPARE(viaCurl.method, viaHerald.method);
+            QCOMPARE(viaCurl.target, viaHerald.target);
+            QCOMPARE(viaCurl.body, viaHerald.body);
+            for (const auto &header : viaHerald.headers)
+                QCOMPARE(viaCurl.header(header.first), header.second);
+        }
+    }
+
+    void reportWritesJsonAndCsv()
+    {
+        const QStringList urls = startBackends(2);
+        backend(1).setStatuses({500});
+        QTemporaryDir dir;
+        const QString jsonPath = dir.filePath(QStringLiteral("run.json"));
+        const auto json = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"), QStringLiteral("-t"),
+                                              urls.join(QLatin1Char(',')), QStringLiteral("--retries=0"), QStringLiteral("--no-history"),
+                                              QStringLiteral("--report"), jsonPath});
+        QCOMPARE(json.exitCode, 1);
+        QFile jsonFile(jsonPath);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(jsonFile.readAll()).object();
+        const QJsonArray targets = report.value(QLatin1String("targets")).toArray();
+        QCOMPARE(targets.size(), 2);
+        QCOMPARE(targets.at(0).toObject().value(QLatin1String("status")).toInt(), 200);
+        QCOMPARE(targets.at(1).toObject().value(QLatin1String("status")).toInt(), 500);
+        QCOMPARE(targets.at(1).toObject().value(QLatin1String("group")).toInt(), 1);
+        QCOMPARE(report.value(QLatin1String("disagree")).toBool(), true);
+
+        const QString csvPath = dir.filePath(QStringLiteral("run.CSV"));
+        const auto csv = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"), QStringLiteral("-t"),
+                                             urls.join(QLatin1Char(',')), QStringLiteral("--retries=0"), QStringLiteral("--no-history"),
+                                             QStringLiteral("--report=") + csvPath});
+        QCOMPARE(csv.exitCode, 1);
+        QFile csvFile(csvPath);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csvFile.readAll().split('\n');
+        QCOMPARE(lines.size(), 4); // header, two rows, and the empty rest after the last CRLF
+        QCOMPARE(lines.at(0), QByteArray("target,outcome,status,latency_ms,attempts,error,group\r"));
+        QVERIFY2(lines.at(1).startsWith(urls.at(0).toUtf8() + ",ok,200,"), lines.at(1).constData());
+        QVERIFY2(lines.at(2).startsWith(urls.at(1).toUtf8() + ",http-error,500,"), lines.at(2).constData());
+        QVERIFY(lines.at(2).endsWith(",1\r"));
+
+        const auto unwritable = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"), QStringLiteral("-t"),
+                                                    urls.at(0), QStringLiteral("--no-history"), QStringLiteral("--report=/nonexistent/dir/r.json")});
+        QCOMPARE(unwritable.exitCode, 2);
+        QVERIFY2(unwritable.err.contains("--report"), unwritable.err.constData());
+    }
+
+    // One cache answering a different body or X-Cache is found in one request; the exit code stays the policy's.
+    void disagreeingTargetsPrintTheGroups()
+    {
+        const QStringList urls = startBackends(3);
+        backend(2).setResponseBody("stale");
+        for (int i = 0; i < 3; ++i)
+            backend(i).setResponseHeaders({{"X-Cache", i == 1 ? "HIT" : "MISS"}});
+        const QStringList request{QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/p"), QStringLiteral("-t"),
+                                  urls.join(QLatin1Char(',')), QStringLiteral("--no-history")};
+        const auto bodies = HeraldProcess::run(request);
+        QCOMPARE(bodies.exitCode, 0);
+        QVERIFY2(bodies.out.contains("targets disagree, 2 groups"), bodies.out.constData());
+        QVERIFY(bodies.out.contains("2 targets: 200"));
+        QVERIFY(bodies.out.contains("5 bytes"));
+
+        const auto headers = HeraldProcess::run(request + QStringList{QStringLiteral("--compare-headers=x-cache, Age"), QStringLiteral("--json")});
+        QCOMPARE(headers.exitCode, 0);
+        const QJsonObject json = QJsonDocument::fromJson(headers.out).object();
+        QCOMPARE(json.value(QLatin1String("disagree")).toBool(), true);
+        QCOMPARE(json.value(QLatin1String("groups")).toArray().size(), 3);
+
+        backend(2).setResponseBody("ok\n"); // the default body: backends 0 and 2 now answer alike
+        const auto agree = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/p"), QStringLiteral("-t"),
+                                               urls.at(0) + QLatin1Char(',') + urls.at(2), QStringLiteral("--no-history")});
+        QCOMPARE(agree.exitCode, 0);
+        QVERIFY2(!agree.out.contains("disagree"), agree.out.constData());
     }
 
     void unknownCommandIsAUsageError()

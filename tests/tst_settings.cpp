@@ -146,6 +146,9 @@ QList<SendBadValue> sendBadValues()
         {QStringLiteral("--set"), {}, QStringLiteral("=nokey"), QStringLiteral("--set")},
         {QStringLiteral("-H"), {}, QStringLiteral("nocolon"), QStringLiteral("--header")},
         {QStringLiteral("-d"), {}, QStringLiteral("@/nonexistent/body"), QStringLiteral("--data")},
+        {QStringLiteral("--from-curl"), {}, QStringLiteral("curl --cookie a=b http://x/"), QStringLiteral("--from-curl")},
+        {QStringLiteral("--compare-headers"), {}, QStringLiteral("X Cache"), QStringLiteral("--compare-headers")},
+        {QStringLiteral("--report"), {}, QStringLiteral("out.txt"), QStringLiteral("--report")},
         {QStringLiteral("--retries"), {}, QStringLiteral("-1"), QStringLiteral("--retries")},
         {QStringLiteral("--retry-on"), {}, QStringLiteral("often"), QStringLiteral("--retry-on")},
         {QStringLiteral("--timeout"), {}, QStringLiteral("soon"), QStringLiteral("--timeout")},
@@ -165,7 +168,8 @@ const QStringList &sendRowsTakingAnyValue()
 {
     static const QStringList rows{QStringLiteral("profile"), QStringLiteral("profile-dir"), QStringLiteral("sensitive-headers"),
                                   QStringLiteral("http2"), QStringLiteral("insecure"), QStringLiteral("json"),
-                                  QStringLiteral("history"), QStringLiteral("no-history")};
+                                  QStringLiteral("history"), QStringLiteral("no-history"),
+                                  QStringLiteral("dry-run"), QStringLiteral("print-curl")};
     return rows;
 }
 

@@ -1,5 +1,6 @@
 #include "send/sendbroadcastsettings.h"
 
+#include "broadcast/responsecomparison.h"
 #include "common/settingvalues.h"
 #include "util/duration.h"
 
@@ -128,6 +129,35 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
     flag("json", QStringLiteral("Print the results as JSON instead of a table."), "",
          switchOn(&C::json),
          [](const C &c) { return SettingValues::showBoolean(c.json); });
+    flag("compare-headers",
+         QStringLiteral("Response headers that group targets besides status and body, e.g. Age,X-Cache; the groups "
+                        "are printed when the targets disagree (like serve's HERALD_COMPARE_HEADERS)."),
+         "LIST",
+         [](C &c, const QString &v) {
+             c.compareHeaders = ResponseComparison::parseHeaderList(v);
+             for (const QByteArray &name : c.compareHeaders) {
+                 if (!isHttpToken(name))
+                     return QStringLiteral("\"%1\" is not a header name").arg(QString::fromLatin1(name));
+             }
+             return QString();
+         },
+         [](const C &c) { return QString::fromLatin1(c.compareHeaders.join(',')); });
+    flag("dry-run",
+         QStringLiteral("Print what each target would receive (method, URL, headers after the header policy, body size "
+                        "and SHA-256) and send nothing."),
+         "", switchOn(&C::dryRun), [](const C &c) { return SettingValues::showBoolean(c.dryRun); });
+    flag("print-curl", QStringLiteral("Print an equivalent curl command per target and send nothing."), "",
+         switchOn(&C::printCurl), [](const C &c) { return SettingValues::showBoolean(c.printCurl); });
+    flag("report", QStringLiteral("Write the per-target results to FILE, as JSON or CSV by its extension (.json, .csv)."),
+         "FILE",
+         [](C &c, const QString &v) {
+             const QString lower = v.toLower();
+             if (!lower.endsWith(QLatin1String(".json")) && !lower.endsWith(QLatin1String(".csv")))
+                 return QStringLiteral("'%1' does not end in .json or .csv").arg(v);
+             c.reportPath = v;
+             return QString();
+         },
+         [](const C &c) { return c.reportPath; });
     flag("history",
          QStringLiteral("History database the broadcast is recorded in, shared with the GUI (default: %1).").arg(HistoryStore::defaultPath()),
          "FILE",

@@ -3,8 +3,12 @@
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "broadcast/broadcastjson.h"
+#include "broadcast/dryrun.h"
+#include "broadcast/responsecomparison.h"
+#include "broadcast/runreport.h"
 #include "common/settingssources.h"
 #include "send/resulttable.h"
+#include "send/sendpreview.h"
 #include "send/sendsettings.h"
 #include "store/historyentry.h"
 #include "store/historystore.h"
@@ -27,11 +31,45 @@ void printError(const QString &message)
     std::fprintf(stderr, "herald send: %s\n", qPrintable(message));
 }
 
+// The request as written on the command line or in the curl command: its method, path, headers and body.
+QString literalRequest(const SendConfig &config, PlanInput *input)
+{
+    if (config.fromCurl) {
+        if (!config.positional.isEmpty())
+            return QStringLiteral("--from-curl gives the method and path; do not give METHOD and PATH too");
+        input->profile.method = config.fromCurl->method;
+        input->profile.path = QString::fromUtf8(config.fromCurl->pathAndQuery());
+        input->profile.headers = config.fromCurl->headers;
+        input->profile.body = config.fromCurl->body;
+        return {};
+    }
+    if (config.positional.size() != 2)
+        return QStringLiteral("expected METHOD and PATH, e.g. 'herald send PURGE /product/42 --target http://varnish:6081'");
+    input->profile.method = config.positional.at(0).toLatin1();
+    input->profile.path = config.positional.at(1);
+    return {};
+}
+
+// X-Herald-Dry-Run is serve's switch. Stripping it would send, for real, what the user meant to
+// preview (a purge), so send refuses it and points at its own flag.
+QString refuseDryRunHeader(const SendConfig &config)
+{
+    if (hasHeader(config.headers, DryRun::header))
+        return QStringLiteral("--header: %1 is serve's; use --dry-run").arg(QLatin1String(DryRun::header));
+    if (config.fromCurl && hasHeader(config.fromCurl->headers, DryRun::header))
+        return QStringLiteral("--from-curl: %1 is serve's; use --dry-run").arg(QLatin1String(DryRun::header));
+    return {};
+}
+
 } // namespace
 
 QString SendCommand::planInput(const SendConfig &config, PlanInput *input)
 {
-    QString error;
+    QString error = refuseDryRunHeader(config);
+    if (!error.isEmpty())
+        return error;
+    if (config.profile && config.fromCurl)
+        return QStringLiteral("use only one of --from-curl and --profile");
     if (config.profile) {
         const QString &name = *config.profile;
         const bool loaded = name.endsWith(QLatin1String(".json")) || name.contains(QLatin1Char('/'))
@@ -45,11 +83,10 @@ QString SendCommand::planInput(const SendConfig &config, PlanInput *input)
     } else {
         if (config.setGiven)
             return QStringLiteral("--set fills profile parameters; it needs --profile");
-        if (config.positional.size() != 2)
-            return QStringLiteral("expected METHOD and PATH, e.g. 'herald send PURGE /product/42 --target http://varnish:6081'");
+        error = literalRequest(config, input);
+        if (!error.isEmpty())
+            return error;
         input->literal = true;
-        input->profile.method = config.positional.at(0).toLatin1();
-        input->profile.path = config.positional.at(1);
     }
     input->headers = config.headers;
     input->body = config.body;
@@ -59,9 +96,22 @@ QString SendCommand::planInput(const SendConfig &config, PlanInput *input)
     input->policy = config.policy;
     input->retryOn = config.retryOn;
     input->targets = config.targets;
+    // Target flags > the curl command's URL > HERALD_TARGETS: the command line wins over the environment.
+    if (!input->targets && config.fromCurl) {
+        QString targetError;
+        const Target target = Target::parse(QString::fromUtf8(config.fromCurl->targetBase()), &targetError);
+        if (!targetError.isEmpty())
+            return QStringLiteral("--from-curl: %1").arg(targetError);
+        TargetSourceSpec spec;
+        spec.targets = {target};
+        input->targets = spec;
+    }
     input->nameserver = config.nameserver;
     input->scheme = config.scheme;
-    input->defaults.http2 = config.http2;
+    input->defaults.http2 = config.http2 || (config.fromCurl && config.fromCurl->http2);
+    input->defaults.compareHeaders = config.compareHeaders;
+    if (!input->timeoutMs && config.fromCurl && config.fromCurl->maxTimeMs > 0)
+        input->timeoutMs = config.fromCurl->maxTimeMs;
     input->defaultTargets = config.defaultTargets;
     input->defaultTargetsError = config.defaultTargetsError;
     input->noTargetsHint = QStringLiteral("give --target, --dns, --srv, a profile with targets, or set HERALD_TARGETS");
@@ -85,7 +135,20 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
         return PolicyNotMet;
     }
 
-    Broadcaster broadcaster(createTransport(config.transport, !config.insecure));
+    // curl's -k, like --insecure.
+    const bool insecure = config.insecure || (config.fromCurl && config.fromCurl->insecure);
+    if (config.dryRun || config.printCurl) {
+        const DryRun run = DryRun::plan(plan.request, source->targets(), config.headerPolicy, plan.options);
+        if (config.printCurl)
+            std::fputs(SendPreview::curlText(run, insecure).toUtf8().constData(), stdout);
+        else if (config.json)
+            std::fputs(QJsonDocument(run.toJson()).toJson(QJsonDocument::Indented).constData(), stdout);
+        else
+            std::fputs(SendPreview::dryRunText(run, config.transport).toUtf8().constData(), stdout);
+        return PolicyMet;
+    }
+
+    Broadcaster broadcaster(createTransport(config.transport, !insecure));
     broadcaster.headerPolicy() = config.headerPolicy;
     broadcaster.limiter().perKeyLimit = config.perTargetConcurrency;
     Broadcast *broadcast = broadcaster.start(plan.request, source->targets(), plan.options);
@@ -102,11 +165,23 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
         if (!history.open(&error) || !history.record(HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("send"), plan.profileName), &error))
             printError(QStringLiteral("warning: not recorded in the history: %1").arg(error));
     }
+    const ResponseComparison comparison = ResponseComparison::compare(results, plan.options.compareHeaders);
     if (config.json) {
-        std::fputs(QJsonDocument(BroadcastJson::toJson(summary, results)).toJson(QJsonDocument::Indented).constData(),
-                   stdout);
+        const QJsonDocument document(BroadcastJson::toJson(summary, results, &comparison));
+        std::fputs(document.toJson(QJsonDocument::Indented).constData(), stdout);
     } else {
-        std::fputs(ResultTable::render(plan.request, summary, results).toUtf8().constData(), stdout);
+        QString text = ResultTable::render(plan.request, summary, results);
+        if (comparison.disagree())
+            text += QStringLiteral("targets disagree, %1 groups:\n  ").arg(comparison.groups().size())
+                    + comparison.describe(results).join(QStringLiteral("\n  ")) + QLatin1Char('\n');
+        std::fputs(text.toUtf8().constData(), stdout);
+    }
+    if (!config.reportPath.isEmpty()) {
+        QString error;
+        if (!RunReport(summary, results, comparison).write(config.reportPath, &error)) {
+            printError(QStringLiteral("--report: %1").arg(error));
+            return UsageError;
+        }
     }
     return summary.policyMet ? PolicyMet : PolicyNotMet;
 }

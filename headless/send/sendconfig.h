@@ -7,7 +7,10 @@
 #include "store/profilestore.h"
 #include "targets/targetsourcespec.h"
 #include "transport/transportfactory.h"
+#include "util/curlcommand.h"
 #include "util/httpheaders.h"
+
+#include <QByteArrayList>
 
 #include <QHash>
 #include <QHostAddress>
@@ -23,6 +26,7 @@ namespace herald {
 struct SendConfig
 {
     QStringList positional; // METHOD PATH
+    std::optional<CurlCommand> fromCurl; // --from-curl: method, path, headers, body and a default target
     std::optional<QString> profile;
     QString profileDirectory = ProfileStore::defaultDirectory();
     QHash<QString, QString> values; // --set
@@ -47,6 +51,10 @@ struct SendConfig
     bool insecure = false;
     TransportKind transport = TransportKind::Qnam;
     bool json = false;
+    bool dryRun = false;    // print what each target would receive, send nothing
+    bool printCurl = false; // print a curl command per target, send nothing
+    QString reportPath;     // --report: .json or .csv, written after the broadcast
+    QByteArrayList compareHeaders; // response headers the comparison groups by, besides status and body
     QString historyPath = HistoryStore::defaultPath(); // empty: do not record
 };
 

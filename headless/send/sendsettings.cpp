@@ -211,6 +211,25 @@ QList<Table::Setting> requestRows()
             }
             return QString();
         });
+    flag("from-curl",
+         QStringLiteral("Build the request from a curl command line (-X, -H, -d, --data-binary @FILE, ...): its method, "
+                        "path, headers and body; its URL's base is the target unless --target, --dns or --srv gives "
+                        "targets (it wins over HERALD_TARGETS). -H and --data still override. Not with METHOD PATH "
+                        "or --profile."),
+         "'curl ...'",
+         [](C &c, const QString &v) {
+             CurlCommand command;
+             QString error;
+             if (!CurlCommand::parse(v, &command, &error, CurlCommand::diskReader()))
+                 return error;
+             c.fromCurl = command;
+             return QString();
+         },
+         [](const C &c) {
+             return c.fromCurl ? QString::fromLatin1(c.fromCurl->method) + QLatin1Char(' ')
+                                     + SettingValues::maskUrlPassword(QString::fromUtf8(c.fromCurl->url))
+                               : QString();
+         });
     flag("data", QStringLiteral("Request body: text, @FILE, or @- for standard input."), "DATA", applyData, showData)
         .withShortFlag(QStringLiteral("d"));
     rows.append(Table::row(QStringLiteral("HERALD_TARGETS"), {}, {},
@@ -229,6 +248,10 @@ QString checkTogether(const SendConfig &config)
 {
     if (config.targetFlags.size() > 1)
         return QStringLiteral("use only one of --target, --dns and --srv");
+    if (config.dryRun && config.printCurl)
+        return QStringLiteral("use only one of --dry-run and --print-curl");
+    if (!config.reportPath.isEmpty() && (config.dryRun || config.printCurl))
+        return QStringLiteral("--report writes a broadcast's results; --dry-run and --print-curl send nothing");
     return {};
 }
 
