@@ -83,7 +83,8 @@ ComposerWidget::ComposerWidget(QWidget *parent)
     m_sourceKind->setObjectName(QStringLiteral("sourceKindCombo"));
     m_sourceKind->setAccessibleName(tr("Target source kind"));
     m_sourceKind->addItems({tr("Static list"), tr("DNS name:port"), tr("SRV name")});
-    m_sourceKind->setToolTip(tr("DNS: every A/AAAA record of a name (a Kubernetes headless service). SRV: records with their own ports."));
+    m_sourceKind->setToolTip(
+        tr("DNS: every A/AAAA record of a name (a Kubernetes headless service). SRV: records with their own ports."));
     m_targets->setObjectName(QStringLiteral("targetsEdit"));
     m_targets->setAccessibleName(tr("Targets"));
     m_targets->setPlaceholderText(QString::fromLatin1(sourcePlaceholders[0]));
@@ -182,12 +183,15 @@ void ComposerWidget::showError(const QString &error)
 
 QString ComposerWidget::composerWording(const QString &profileError)
 {
-    static const QHash<QString, QString> labels = {
-        {QStringLiteral("method"), tr("Method")},   {QStringLiteral("path"), tr("Path")},
-        {QStringLiteral("headers"), tr("Headers")}, {QStringLiteral("body"), tr("Body")},
-        {QStringLiteral("targets"), tr("Targets")}, {QStringLiteral("retries"), tr("Retries")},
-        {QStringLiteral("timeout"), tr("Timeout")}, {QStringLiteral("policy"), tr("Policy")},
-        {QStringLiteral("retryOn"), tr("Retry on")}};
+    static const QHash<QString, QString> labels = {{QStringLiteral("method"), tr("Method")},
+                                                   {QStringLiteral("path"), tr("Path")},
+                                                   {QStringLiteral("headers"), tr("Headers")},
+                                                   {QStringLiteral("body"), tr("Body")},
+                                                   {QStringLiteral("targets"), tr("Targets")},
+                                                   {QStringLiteral("retries"), tr("Retries")},
+                                                   {QStringLiteral("timeout"), tr("Timeout")},
+                                                   {QStringLiteral("policy"), tr("Policy")},
+                                                   {QStringLiteral("retryOn"), tr("Retry on")}};
     static const QRegularExpression field(QStringLiteral("^field \"([^\"]+)\": (?:\"(?:static|dns|srv)\": )?(.*)$"),
                                           QRegularExpression::DotMatchesEverythingOption);
     const QRegularExpressionMatch match = field.match(profileError);
@@ -241,7 +245,8 @@ QString ComposerWidget::toProfile(const QString &name, Profile *profile) const
             break;
         default:
             source.insert(QLatin1String("static"),
-                          QJsonArray::fromStringList(targets.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)));
+                          QJsonArray::fromStringList(
+                              targets.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)));
         }
         json.insert(QLatin1String("targets"), source);
     }

@@ -11,8 +11,8 @@ namespace herald {
 // broadcast, and how much history to keep. Read from and written to QSettings in one place.
 struct GuiPreferences
 {
-    int confirmAbove = 0;       // ask when a method that is not safe goes to more targets than this; -1: never
-    int typeCountAbove = 20;    // above this many targets the operator types the count; -1: never
+    int confirmAbove = 0;    // ask when a method that is not safe goes to more targets than this; -1: never
+    int typeCountAbove = 20; // above this many targets the operator types the count; -1: never
     QStringList safeMethods = {QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("OPTIONS")};
     int keepEntries = 1000;
     int keepDays = 90;

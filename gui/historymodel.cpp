@@ -71,7 +71,8 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const QStringList titles = {tr("Time"), tr("Method"), tr("Path"), tr("Headers and body"), tr("Profile"), tr("Targets"), tr("Outcome"), tr("Duration")};
+    static const QStringList titles = {tr("Time"),    tr("Method"),  tr("Path"),    tr("Headers and body"),
+                                       tr("Profile"), tr("Targets"), tr("Outcome"), tr("Duration")};
     return titles.value(section);
 }
 

@@ -12,7 +12,17 @@ class HistoryModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, MethodColumn, PathColumn, HeadersColumn, ProfileColumn, TargetsColumn, OutcomeColumn, DurationColumn, ColumnCount };
+    enum Column {
+        TimeColumn,
+        MethodColumn,
+        PathColumn,
+        HeadersColumn,
+        ProfileColumn,
+        TargetsColumn,
+        OutcomeColumn,
+        DurationColumn,
+        ColumnCount
+    };
 
     using QAbstractTableModel::QAbstractTableModel;
     void setEntries(const QList<HistoryEntry> &entries);

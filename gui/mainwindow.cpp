@@ -114,11 +114,12 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     connect(m_profiles, &ProfilePanel::parametersChanged, this, &MainWindow::validate);
     connect(m_sendFlow, &SendFlow::resolving, this, [this](const QString &source) { status(tr("Resolving %1...").arg(source)); });
     connect(m_sendFlow, &SendFlow::resolved, this, &MainWindow::onResolved);
-    connect(m_sendFlow, &SendFlow::refreshed, this, [this](const QList<Target> &targets, const QString &source, const QString &error) {
-        m_targetStatus->setTargets(targets);
-        status(error.isEmpty() ? tr("%1 from %2").arg(StatusIcons::targetCount(targets.size()), source)
-                               : tr("Cannot resolve targets: %1").arg(error));
-    });
+    connect(m_sendFlow, &SendFlow::refreshed, this,
+            [this](const QList<Target> &targets, const QString &source, const QString &error) {
+                m_targetStatus->setTargets(targets);
+                status(error.isEmpty() ? tr("%1 from %2").arg(StatusIcons::targetCount(targets.size()), source)
+                                       : tr("Cannot resolve targets: %1").arg(error));
+            });
     connect(m_profiles, &ProfilePanel::profileChosen, m_composer, &ComposerWidget::load);
     connect(m_profiles, &ProfilePanel::message, this, &MainWindow::status);
     connect(m_profiles, &ProfilePanel::saveRequested, this, [this](const QString &name) {

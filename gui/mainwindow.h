@@ -38,8 +38,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(Broadcaster *broadcaster, const QString &profileDirectory, const QString &historyPath,
-               QWidget *parent = nullptr);
+    MainWindow(Broadcaster *broadcaster, const QString &profileDirectory, const QString &historyPath, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     TargetTableModel *resultsModel() const { return m_results; }

@@ -52,7 +52,9 @@ ProfilePanel::ProfilePanel(ProfileStore *store, QWidget *parent)
         return b;
     };
     auto *buttons = new QGridLayout;
-    buttons->addWidget(button(tr("New"), QStringLiteral("newProfileButton"), tr("Save the composer as a new profile"), &ProfilePanel::createNew), 0, 0);
+    buttons->addWidget(button(tr("New"), QStringLiteral("newProfileButton"), tr("Save the composer as a new profile"),
+                              &ProfilePanel::createNew),
+                       0, 0);
     auto *save = new QPushButton(tr("Save"), this);
     save->setObjectName(QStringLiteral("saveProfileButton"));
     save->setToolTip(tr("Overwrite the selected profile with the composer's contents"));
@@ -61,11 +63,16 @@ ProfilePanel::ProfilePanel(ProfileStore *store, QWidget *parent)
             Q_EMIT saveRequested(m_current);
     });
     buttons->addWidget(save, 0, 1);
-    buttons->addWidget(button(tr("Duplicate"), QStringLiteral("duplicateProfileButton"), {}, &ProfilePanel::duplicateCurrent), 1, 0);
+    buttons->addWidget(button(tr("Duplicate"), QStringLiteral("duplicateProfileButton"), {}, &ProfilePanel::duplicateCurrent), 1,
+                       0);
     buttons->addWidget(button(tr("Rename"), QStringLiteral("renameProfileButton"), {}, &ProfilePanel::renameCurrent), 1, 1);
     buttons->addWidget(button(tr("Delete"), QStringLiteral("deleteProfileButton"), {}, &ProfilePanel::deleteCurrent), 2, 0);
-    buttons->addWidget(button(tr("Import..."), QStringLiteral("importProfileButton"), tr("Add a profile from a JSON file"), &ProfilePanel::importFile), 2, 1);
-    buttons->addWidget(button(tr("Export..."), QStringLiteral("exportProfileButton"), tr("Write the selected profile to a JSON file"), &ProfilePanel::exportCurrent), 3, 0);
+    buttons->addWidget(button(tr("Import..."), QStringLiteral("importProfileButton"), tr("Add a profile from a JSON file"),
+                              &ProfilePanel::importFile),
+                       2, 1);
+    buttons->addWidget(button(tr("Export..."), QStringLiteral("exportProfileButton"),
+                              tr("Write the selected profile to a JSON file"), &ProfilePanel::exportCurrent),
+                       3, 0);
 
     m_parameters = new QFormLayout(m_parameterBox);
     m_parameterBox->hide();
@@ -181,8 +188,9 @@ void ProfilePanel::rebuildParameters(const Profile &profile)
                 edit->setPlaceholderText(tr("default: %1").arg(declared.defaultValue));
             else if (declared.allowEmpty)
                 edit->setPlaceholderText(tr("may be empty"));
-            edit->setToolTip(declared.pattern.isEmpty() ? declared.description
-                                                        : tr("%1 (must match %2)").arg(declared.description, declared.pattern).trimmed());
+            edit->setToolTip(declared.pattern.isEmpty()
+                                 ? declared.description
+                                 : tr("%1 (must match %2)").arg(declared.description, declared.pattern).trimmed());
         }
         edit->setAccessibleName(tr("Parameter %1").arg(name));
         connect(edit, &QLineEdit::textChanged, this, &ProfilePanel::parametersChanged);
@@ -290,7 +298,8 @@ void ProfilePanel::exportCurrent()
 {
     if (m_current.isEmpty())
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export profile"), m_current + QStringLiteral(".json"), tr("Profiles (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export profile"), m_current + QStringLiteral(".json"),
+                                                      tr("Profiles (*.json)"));
     QString error;
     if (!path.isEmpty() && !m_store->exportTo(m_current, path, &error))
         Q_EMIT message(error);

@@ -141,8 +141,9 @@ void ResultsPanel::updateSummary()
     text += tr(", %1 ms").arg(slowest);
     const BroadcastSummary &summary = m_model->summary();
     if (summary.finished) {
-        text += summary.policyMet ? tr(": policy met (%1)").arg(summary.policy.toString())
-                                  : tr(": policy not met (%1)").arg(summary.reason.isEmpty() ? summary.policy.toString() : summary.reason);
+        text += summary.policyMet
+                    ? tr(": policy met (%1)").arg(summary.policy.toString())
+                    : tr(": policy not met (%1)").arg(summary.reason.isEmpty() ? summary.policy.toString() : summary.reason);
     }
     m_summary->setText(text);
 }

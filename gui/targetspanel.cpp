@@ -30,7 +30,8 @@ TargetsPanel::TargetsPanel(TargetStatusModel *model, QWidget *parent)
     connect(refresh, &QPushButton::clicked, this, &TargetsPanel::refreshRequested);
     auto *reset = new QPushButton(tr("R&eset circuit"), this);
     reset->setObjectName(QStringLiteral("resetCircuitButton"));
-    reset->setToolTip(tr("Close the selected targets' circuits (all, with none selected): the next broadcast is sent to them at once"));
+    reset->setToolTip(
+        tr("Close the selected targets' circuits (all, with none selected): the next broadcast is sent to them at once"));
     connect(reset, &QPushButton::clicked, this, &TargetsPanel::resetSelected);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(refresh);

@@ -104,7 +104,8 @@ private Q_SLOTS:
         Broadcaster broadcaster;
         StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:80")}));
         AdminApi admin(config, &broadcaster, &source);
-        const HttpServerResponse response = answer(admin, request(method, "/_herald/targets", given, "[\"http://10.0.0.2\"]"), "targets");
+        const HttpServerResponse response = answer(admin, request(method, "/_herald/targets", given, "[\"http://10.0.0.2\"]"),
+                                                   "targets");
         QCOMPARE(response.status, status);
         if (status == 401)
             QCOMPARE(headerValue(response.headers, "WWW-Authenticate"), QByteArray("Bearer"));
@@ -119,20 +120,23 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<int>("status");
         QTest::addColumn<QStringList>("after");
-        const QString a = QStringLiteral("http://10.0.0.1"), b = QStringLiteral("http://10.0.0.2"), c = QStringLiteral("http://10.0.0.3");
-        QTest::newRow("PUT replaces") << QByteArray("PUT") << QByteArray() << QByteArray("[\"http://10.0.0.3\"]") << 200 << QStringList{c};
-        QTest::newRow("PUT object form") << QByteArray("PUT") << QByteArray() << QByteArray("{\"targets\": [\"http://10.0.0.3\"]}") << 200
-                                         << QStringList{c};
-        QTest::newRow("POST adds once") << QByteArray("POST") << QByteArray() << QByteArray("[\"http://10.0.0.2\", \"http://10.0.0.3\"]")
-                                        << 200 << QStringList{a, b, c};
-        QTest::newRow("DELETE removes") << QByteArray("DELETE") << QByteArray("?target=http%3A%2F%2F10.0.0.1") << QByteArray() << 200
-                                        << QStringList{b};
+        const QString a = QStringLiteral("http://10.0.0.1"), b = QStringLiteral("http://10.0.0.2"),
+                      c = QStringLiteral("http://10.0.0.3");
+        QTest::newRow("PUT replaces") << QByteArray("PUT") << QByteArray() << QByteArray("[\"http://10.0.0.3\"]") << 200
+                                      << QStringList{c};
+        QTest::newRow("PUT object form") << QByteArray("PUT") << QByteArray()
+                                         << QByteArray("{\"targets\": [\"http://10.0.0.3\"]}") << 200 << QStringList{c};
+        QTest::newRow("POST adds once") << QByteArray("POST") << QByteArray()
+                                        << QByteArray("[\"http://10.0.0.2\", \"http://10.0.0.3\"]") << 200 << QStringList{a, b, c};
+        QTest::newRow("DELETE removes") << QByteArray("DELETE") << QByteArray("?target=http%3A%2F%2F10.0.0.1") << QByteArray()
+                                        << 200 << QStringList{b};
         QTest::newRow("DELETE unknown") << QByteArray("DELETE") << QByteArray("?target=http://10.0.0.9") << QByteArray() << 404
                                         << QStringList{a, b};
         QTest::newRow("not JSON") << QByteArray("PUT") << QByteArray() << QByteArray("http://10.0.0.3") << 400 << QStringList{a, b};
         QTest::newRow("empty list") << QByteArray("PUT") << QByteArray() << QByteArray("[]") << 400 << QStringList{a, b};
         QTest::newRow("bad target") << QByteArray("PUT") << QByteArray() << QByteArray("[\"ftp://x\"]") << 400 << QStringList{a, b};
-        QTest::newRow("PATCH") << QByteArray("PATCH") << QByteArray() << QByteArray("[\"http://10.0.0.3\"]") << 405 << QStringList{a, b};
+        QTest::newRow("PATCH") << QByteArray("PATCH") << QByteArray() << QByteArray("[\"http://10.0.0.3\"]") << 405
+                               << QStringList{a, b};
     }
 
     void targetChanges()
@@ -165,7 +169,8 @@ private Q_SLOTS:
         spec.port = 6081;
         std::unique_ptr<TargetSource> source(TargetSource::create(spec, nullptr));
         AdminApi admin(config, &broadcaster, source.get());
-        const HttpServerResponse response = answer(admin, request("PUT", "/_herald/targets", token, "[\"http://10.0.0.3\"]"), "targets");
+        const HttpServerResponse response = answer(admin, request("PUT", "/_herald/targets", token, "[\"http://10.0.0.3\"]"),
+                                                   "targets");
         QCOMPARE(response.status, 409);
         QSignalSpy refreshed(source.get(), &TargetSource::refreshed);
         QSignalSpy failed(source.get(), &TargetSource::errorOccurred);
@@ -213,7 +218,8 @@ private Q_SLOTS:
         Broadcaster broadcaster;
         StaticTargetSource source(targets(urls));
         AdminApi admin(config, &broadcaster, &source);
-        const HttpServerResponse run = answer(admin, request("POST", "/_herald/profiles/purge-product/run?id=7"), "profiles/purge-product/run");
+        const HttpServerResponse run = answer(admin, request("POST", "/_herald/profiles/purge-product/run?id=7"),
+                                              "profiles/purge-product/run");
         QCOMPARE(run.status, 200);
         QCOMPARE(m_backends.at(0).requests().first().target, QByteArray("/product/7"));
         QCOMPARE(answer(admin, request("POST", "/_herald/profiles/nope/run"), "profiles/nope/run").status, 404);

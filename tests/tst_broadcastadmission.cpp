@@ -66,39 +66,49 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("header"); // one the refusal must carry, "Name: value"
 
         const QByteArrayList none;
-        QTest::newRow("client not in the allow-list") << "allow" << QByteArray("PURGE") << none << "192.168.1.9" << 0 << 0 << false
-                                                      << 403 << "client 192.168.1.9 is not allowed to broadcast" << "forbidden" << QByteArray();
+        QTest::newRow("client not in the allow-list") << "allow" << QByteArray("PURGE") << none << "192.168.1.9" << 0 << 0
+                                                      << false << 403 << "client 192.168.1.9 is not allowed to broadcast"
+                                                      << "forbidden" << QByteArray();
         QTest::newRow("no token") << "token" << QByteArray("PURGE") << none << "127.0.0.1" << 0 << 0 << false << 401
-                                  << "a valid bearer token is required to broadcast" << "unauthorized" << QByteArray("WWW-Authenticate: Bearer");
-        QTest::newRow("wrong token") << "token" << QByteArray("PURGE") << QByteArrayList{"Authorization: Bearer nope"} << "127.0.0.1" << 0
-                                     << 0 << false << 401 << "a valid bearer token is required to broadcast" << "unauthorized"
-                                     << QByteArray("WWW-Authenticate: Bearer");
-        QTest::newRow("loop") << "" << QByteArray("PURGE") << QByteArrayList{"Via: 1.1 varnish, 1.1 herald-pod-7"} << "127.0.0.1" << 0 << 0
-                              << false << 508 << "loop detected: this request already passed through Herald instance 'pod-7'" << "loop"
-                              << QByteArray();
-        QTest::newRow("invalid method") << "" << QByteArray("PUR GE") << none << "127.0.0.1" << 0 << 0 << false << 400 << "" << "invalid"
-                                        << QByteArray();
+                                  << "a valid bearer token is required to broadcast"
+                                  << "unauthorized" << QByteArray("WWW-Authenticate: Bearer");
+        QTest::newRow("wrong token") << "token" << QByteArray("PURGE") << QByteArrayList{"Authorization: Bearer nope"}
+                                     << "127.0.0.1" << 0 << 0 << false << 401 << "a valid bearer token is required to broadcast"
+                                     << "unauthorized" << QByteArray("WWW-Authenticate: Bearer");
+        QTest::newRow("loop") << "" << QByteArray("PURGE") << QByteArrayList{"Via: 1.1 varnish, 1.1 herald-pod-7"} << "127.0.0.1"
+                              << 0 << 0 << false << 508
+                              << "loop detected: this request already passed through Herald instance 'pod-7'"
+                              << "loop" << QByteArray();
+        QTest::newRow("invalid method") << "" << QByteArray("PUR GE") << none << "127.0.0.1" << 0 << 0 << false << 400 << ""
+                                        << "invalid" << QByteArray();
         QTest::newRow("draining") << "" << QByteArray("PURGE") << none << "127.0.0.1" << 0 << 0 << true << 503
-                                  << "draining: this instance is shutting down" << "draining" << QByteArray();
+                                  << "draining: this instance is shutting down"
+                                  << "draining" << QByteArray();
         QTest::newRow("overloaded") << "" << QByteArray("PURGE") << none << "127.0.0.1" << 10 << 0 << false << 503
-                                    << "overloaded: 10 broadcasts in flight" << "overloaded" << QByteArray("Retry-After: 1");
-        QTest::newRow("async queue full") << "" << QByteArray("PURGE") << QByteArrayList{"X-Herald-Policy: async"} << "127.0.0.1" << 2 << 2
-                                          << false << 503 << "async queue full (2 broadcasts in flight)" << "async_queue_full"
-                                          << QByteArray("Retry-After: 1");
-        QTest::newRow("bad override") << "" << QByteArray("PURGE") << QByteArrayList{"X-Herald-Policy: most"} << "127.0.0.1" << 0 << 0
-                                      << false << 400 << "X-Herald-Policy: " << "invalid" << QByteArray();
+                                    << "overloaded: 10 broadcasts in flight"
+                                    << "overloaded" << QByteArray("Retry-After: 1");
+        QTest::newRow("async queue full") << "" << QByteArray("PURGE") << QByteArrayList{"X-Herald-Policy: async"} << "127.0.0.1"
+                                          << 2 << 2 << false << 503 << "async queue full (2 broadcasts in flight)"
+                                          << "async_queue_full" << QByteArray("Retry-After: 1");
+        QTest::newRow("bad override") << "" << QByteArray("PURGE") << QByteArrayList{"X-Herald-Policy: most"} << "127.0.0.1" << 0
+                                      << 0 << false << 400 << "X-Herald-Policy: "
+                                      << "invalid" << QByteArray();
         QTest::newRow("no targets") << "empty" << QByteArray("PURGE") << none << "127.0.0.1" << 0 << 0 << false << 503
-                                    << "no targets to broadcast to (the static target list is empty)" << "no_targets" << QByteArray();
+                                    << "no targets to broadcast to (the static target list is empty)"
+                                    << "no_targets" << QByteArray();
         QTest::newRow("no route") << "routes" << QByteArray("PURGE") << none << "127.0.0.1" << 0 << 0 << false << 404
-                                  << "no route for host 'shop.example' and path '/x', and no default group" << "no_route" << QByteArray();
+                                  << "no route for host 'shop.example' and path '/x', and no default group"
+                                  << "no_route" << QByteArray();
         // The order: the allow-list comes before the token, the token before everything else.
-        QTest::newRow("allow-list before token") << "allow+token" << QByteArray("PURGE") << none << "10.1.1.1" << 0 << 0 << true << 403
-                                                 << "client 10.1.1.1 is not allowed to broadcast" << "forbidden" << QByteArray();
+        QTest::newRow("allow-list before token") << "allow+token" << QByteArray("PURGE") << none << "10.1.1.1" << 0 << 0 << true
+                                                 << 403 << "client 10.1.1.1 is not allowed to broadcast"
+                                                 << "forbidden" << QByteArray();
         QTest::newRow("token before draining") << "token" << QByteArray("PURGE") << none << "127.0.0.1" << 0 << 0 << true << 401
-                                               << "a valid bearer token is required to broadcast" << "unauthorized"
-                                               << QByteArray("WWW-Authenticate: Bearer");
-        QTest::newRow("loop before draining") << "" << QByteArray("PURGE") << QByteArrayList{"Via: 1.1 herald-pod-7"} << "127.0.0.1" << 0 << 0
-                                              << true << 508 << "loop detected" << "loop" << QByteArray();
+                                               << "a valid bearer token is required to broadcast"
+                                               << "unauthorized" << QByteArray("WWW-Authenticate: Bearer");
+        QTest::newRow("loop before draining") << "" << QByteArray("PURGE") << QByteArrayList{"Via: 1.1 herald-pod-7"}
+                                              << "127.0.0.1" << 0 << 0 << true << 508 << "loop detected"
+                                              << "loop" << QByteArray();
     }
 
     void refusals()
@@ -120,20 +130,23 @@ private Q_SLOTS:
             config.allowedClients = {QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8"))};
         if (setting.contains(QLatin1String("token")))
             config.authToken = "secret-token";
-        StaticTargetSource source(setting == QLatin1String("empty") ? QList<Target>() : targets({QStringLiteral("http://10.0.0.1:6081")}));
+        StaticTargetSource source(setting == QLatin1String("empty") ? QList<Target>()
+                                                                    : targets({QStringLiteral("http://10.0.0.1:6081")}));
         QTemporaryDir dir;
         std::unique_ptr<RouteSet> routes;
         if (setting == QLatin1String("routes")) {
             QFile file(dir.filePath(QStringLiteral("routes.json")));
             QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write("{\"fallbackToDefault\": false, \"routes\": [{\"host\": \"other.example\", \"targets\": {\"static\": [\"http://10.0.0.2\"]}}]}");
+            file.write(
+                "{\"fallbackToDefault\": false, \"routes\": [{\"host\": \"other.example\", \"targets\": {\"static\": [\"http://10.0.0.2\"]}}]}");
             file.close();
             routes = std::make_unique<RouteSet>(file.fileName(), config.options);
             QString error;
             QVERIFY2(routes->load(&error), qPrintable(error));
         }
         const BroadcastAdmission admission(config, &source, routes.get());
-        const AdmissionDecision decision = admission.admit(request(method, "/x", headers, peer), {inFlight, asyncInFlight, draining});
+        const AdmissionDecision decision = admission.admit(request(method, "/x", headers, peer),
+                                                           {inFlight, asyncInFlight, draining});
 
         QCOMPARE(decision.verdict, AdmissionDecision::Verdict::Refused);
         QCOMPARE(decision.status, status);
@@ -155,7 +168,8 @@ private Q_SLOTS:
         config.maxBodyBytes = 1000;
         StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081"), QStringLiteral("http://10.0.0.2:6081")}));
         const BroadcastAdmission admission(config, &source);
-        HttpServerRequest http = request("PURGE", "/p?x=1", {"Authorization: Bearer secret-token", "X-Herald-Policy: first"}, "::1");
+        HttpServerRequest http = request("PURGE", "/p?x=1", {"Authorization: Bearer secret-token", "X-Herald-Policy: first"},
+                                         "::1");
         http.tls = true;
         const AdmissionDecision decision = admission.admit(http, {9, 0, false});
 
@@ -203,7 +217,8 @@ private Q_SLOTS:
         StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081")}));
         BroadcastAdmission admission(baseConfig(), &source);
         admission.setPublishing(publishing);
-        const AdmissionDecision decision = admission.admit(request("PURGE", "/p", {"X-Herald-Dry-Run: " + value}), {inFlight, 0, draining});
+        const AdmissionDecision decision = admission.admit(request("PURGE", "/p", {"X-Herald-Dry-Run: " + value}),
+                                                           {inFlight, 0, draining});
         QCOMPARE(int(decision.verdict), verdict);
         QCOMPARE(decision.status, status);
         if (decision.verdict == AdmissionDecision::Verdict::Refused)
@@ -244,15 +259,16 @@ private Q_SLOTS:
         config.corsOrigins = {QStringLiteral("https://app.example")};
         StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081")}));
         BroadcastAdmission admission(config, &source);
-        const AdmissionDecision preflight = admission.admit(
-            request("OPTIONS", "/x", {"Origin: https://app.example", "Access-Control-Request-Method: PURGE"}), {});
+        const AdmissionDecision preflight =
+            admission.admit(request("OPTIONS", "/x", {"Origin: https://app.example", "Access-Control-Request-Method: PURGE"}), {});
         QCOMPARE(preflight.verdict, AdmissionDecision::Verdict::Preflight);
         QCOMPARE(preflight.status, 204);
         QCOMPARE(headerValue(preflight.headers, "Access-Control-Allow-Origin"), QByteArray("https://app.example"));
         QCOMPARE(headerValue(preflight.headers, "Access-Control-Allow-Methods"), QByteArray("PURGE"));
         // Another origin's OPTIONS is not ours: it is broadcast like any request.
-        const AdmissionDecision foreign = admission.admit(
-            request("OPTIONS", "/x", {"Origin: https://elsewhere.example", "Access-Control-Request-Method: PURGE"}), {});
+        const AdmissionDecision foreign =
+            admission.admit(request("OPTIONS", "/x", {"Origin: https://elsewhere.example", "Access-Control-Request-Method: PURGE"}),
+                            {});
         QCOMPARE(foreign.verdict, AdmissionDecision::Verdict::Broadcast);
 
         admission.setPublishing(true);

@@ -170,8 +170,7 @@ private Q_SLOTS:
         BroadcastRequest request;
         request.method = "BAN";
         request.pathAndQuery = "/a/b%20c?obj=%2Fx&lang=en";
-        request.headers = {{"Host", "shop.example.com"}, {"X-Empty", ""}, {"x-lower-case", "Value"},
-                           {"Content-Length", "3"}};
+        request.headers = {{"Host", "shop.example.com"}, {"X-Empty", ""}, {"x-lower-case", "Value"}, {"Content-Length", "3"}};
         request.body = "a=b";
         const Run result = run(broadcaster, request, targets, fastOptions());
         QCOMPARE(result.results.first().outcome, TargetOutcome::Ok);
@@ -188,10 +187,11 @@ private Q_SLOTS:
         QVERIFY2(!names.contains("content-type"), "no Content-Type of the transport's own");
         QVERIFY2(!names.contains("expect"), "no Expect: 100-continue");
         // QNAM adds these three when absent (noted in docs/performance.md); curl and lean add none.
-        const QList<QByteArray> transportOwn = !qnamUnderTest() ? QList<QByteArray>{}
-                                                    : QList<QByteArray>{"accept-encoding", "accept-language", "user-agent"};
-        const QList<QByteArray> policyOwn = {"host", "content-length", "x-empty", "x-lower-case", "via",
-                                             "x-forwarded-for", "x-forwarded-proto", "connection"};
+        const QList<QByteArray> transportOwn = !qnamUnderTest()
+                                                   ? QList<QByteArray>{}
+                                                   : QList<QByteArray>{"accept-encoding", "accept-language", "user-agent"};
+        const QList<QByteArray> policyOwn = {"host", "content-length",  "x-empty",           "x-lower-case",
+                                             "via",  "x-forwarded-for", "x-forwarded-proto", "connection"};
         for (const QByteArray &name : names)
             QVERIFY2(policyOwn.contains(name) || transportOwn.contains(name), name.constData());
     }
@@ -233,11 +233,16 @@ private Q_SLOTS:
         request.method = "PURGE";
         request.pathAndQuery = "/a";
         request.clientAddress = QStringLiteral("192.0.2.7");
-        request.headers = {{"Host", "h"},           {"Connection", "keep-alive, X-Hop"},
-                           {"Keep-Alive", "5"},     {"TE", "trailers"},
-                           {"Upgrade", "websocket"}, {"Proxy-Authorization", "Basic x"},
-                           {"X-Hop", "1"},           {"X-Secret", "s"},
-                           {"X-Keep", "yes"},        {"X-Forwarded-For", "198.51.100.1"}};
+        request.headers = {{"Host", "h"},
+                           {"Connection", "keep-alive, X-Hop"},
+                           {"Keep-Alive", "5"},
+                           {"TE", "trailers"},
+                           {"Upgrade", "websocket"},
+                           {"Proxy-Authorization", "Basic x"},
+                           {"X-Hop", "1"},
+                           {"X-Secret", "s"},
+                           {"X-Keep", "yes"},
+                           {"X-Forwarded-For", "198.51.100.1"}};
         run(broadcaster, request, targets, fastOptions());
         const auto received = backend(0).requests().first();
         for (const char *dropped : {"Keep-Alive", "TE", "Upgrade", "Proxy-Authorization", "X-Hop", "X-Secret"})
@@ -257,7 +262,8 @@ private Q_SLOTS:
         request.headers = {{"Host", "shop.example.com"}};
         run(broadcaster, request, targets, fastOptions());
         for (int i = 0; i < 2; ++i)
-            QCOMPARE(backend(i).requests().first().header("Host"), QByteArray("127.0.0.1:") + QByteArray::number(backend(i).port()));
+            QCOMPARE(backend(i).requests().first().header("Host"),
+                     QByteArray("127.0.0.1:") + QByteArray::number(backend(i).port()));
     }
 
     void retryAfter503KeepsTheBody()
@@ -413,7 +419,8 @@ private Q_SLOTS:
         QCOMPARE(result.results.at(0).outcome, TargetOutcome::Timeout);
         for (int i = 1; i < 3; ++i) {
             QCOMPARE(result.results.at(i).outcome, TargetOutcome::Ok);
-            QVERIFY2(result.results.at(i).latencyMs < options.attemptTimeoutMs, qPrintable(QString::number(result.results.at(i).latencyMs)));
+            QVERIFY2(result.results.at(i).latencyMs < options.attemptTimeoutMs,
+                     qPrintable(QString::number(result.results.at(i).latencyMs)));
             QCOMPARE(backend(i).requests().first().body.size(), request.body.size());
         }
     }

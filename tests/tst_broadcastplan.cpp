@@ -67,19 +67,29 @@ private Q_SLOTS:
         QTest::addColumn<QString>("policy");
         QTest::addColumn<QString>("retryOn");
         const QByteArray bare = "{\"name\": \"p\"}";
-        const QByteArray full = "{\"name\": \"p\", \"retries\": 3, \"timeout\": \"2s\", \"policy\": \"quorum=2\", \"retryOn\": \">=400\"}";
-        QTest::newRow("face defaults") << bare << QStringList() << false << 7 << 1234 << 4321 << "any" << "500";
-        QTest::newRow("profile over defaults") << full << QStringList() << false << 3 << 2000 << 4321 << "quorum=2" << ">=400";
-        QTest::newRow("overrides over profile") << full
-                                                << QStringList{"retries=0", "timeout=50", "deadline=60", "policy=all", "retryOn=none"}
-                                                << false << 0 << 50 << 60 << "all" << "none";
-        QTest::newRow("one override") << full << QStringList{"retries=9"} << false << 9 << 2000 << 4321 << "quorum=2" << ">=400";
-        QTest::newRow("async kept") << QByteArray("{\"name\": \"p\", \"policy\": \"async\"}") << QStringList() << false << 7 << 1234 << 4321 << "async" << "500";
-        QTest::newRow("admin: async reports all") << QByteArray("{\"name\": \"p\", \"policy\": \"async\"}") << QStringList() << true << 7 << 1234
-                                                  << 4321 << "all" << "500";
-        QTest::newRow("admin: first reports all") << QByteArray("{\"name\": \"p\", \"policy\": \"first\"}") << QStringList() << true << 7 << 1234
-                                                  << 4321 << "all" << "500";
-        QTest::newRow("admin: quorum kept") << full << QStringList() << true << 3 << 2000 << 4321 << "quorum=2" << ">=400";
+        const QByteArray full =
+            "{\"name\": \"p\", \"retries\": 3, \"timeout\": \"2s\", \"policy\": \"quorum=2\", \"retryOn\": \">=400\"}";
+        QTest::newRow("face defaults") << bare << QStringList() << false << 7 << 1234 << 4321 << "any"
+                                       << "500";
+        QTest::newRow("profile over defaults") << full << QStringList() << false << 3 << 2000 << 4321 << "quorum=2"
+                                               << ">=400";
+        QTest::newRow("overrides over profile")
+            << full << QStringList{"retries=0", "timeout=50", "deadline=60", "policy=all", "retryOn=none"} << false << 0 << 50
+            << 60 << "all"
+            << "none";
+        QTest::newRow("one override") << full << QStringList{"retries=9"} << false << 9 << 2000 << 4321 << "quorum=2"
+                                      << ">=400";
+        QTest::newRow("async kept") << QByteArray("{\"name\": \"p\", \"policy\": \"async\"}") << QStringList() << false << 7
+                                    << 1234 << 4321 << "async"
+                                    << "500";
+        QTest::newRow("admin: async reports all")
+            << QByteArray("{\"name\": \"p\", \"policy\": \"async\"}") << QStringList() << true << 7 << 1234 << 4321 << "all"
+            << "500";
+        QTest::newRow("admin: first reports all")
+            << QByteArray("{\"name\": \"p\", \"policy\": \"first\"}") << QStringList() << true << 7 << 1234 << 4321 << "all"
+            << "500";
+        QTest::newRow("admin: quorum kept") << full << QStringList() << true << 3 << 2000 << 4321 << "quorum=2"
+                                            << ">=400";
     }
     void options()
     {
@@ -129,14 +139,27 @@ private Q_SLOTS:
         QTest::newRow("explicit wins") << profileStatic << explicitUrl << defaultUrl << "" << true << false << "10.0.0.2:82";
         QTest::newRow("profile over default") << profileStatic << "" << defaultUrl << "" << true << false << "10.0.0.1:81";
         QTest::newRow("default") << QByteArray() << "" << defaultUrl << "" << true << false << "10.0.0.3:83";
-        QTest::newRow("running") << QByteArray() << "" << "" << "" << true << false << "running";
-        QTest::newRow("none") << QByteArray() << "" << "" << "" << false << false << "error: no targets: say where";
-        QTest::newRow("default error when needed") << QByteArray() << "" << "" << "HERALD_TARGETS: bad" << false << false
-                                                   << "error: HERALD_TARGETS: bad";
-        QTest::newRow("default error unused") << profileStatic << "" << "" << "HERALD_TARGETS: bad" << false << false << "10.0.0.1:81";
-        QTest::newRow("dns profile") << profileDns << "" << "" << "" << true << false << "varnish.svc";
-        QTest::newRow("admin: dns profile gives way") << profileDns << "" << "" << "" << true << true << "running";
-        QTest::newRow("admin: static profile kept") << profileStatic << "" << "" << "" << true << true << "10.0.0.1:81";
+        QTest::newRow("running") << QByteArray() << ""
+                                 << ""
+                                 << "" << true << false << "running";
+        QTest::newRow("none") << QByteArray() << ""
+                              << ""
+                              << "" << false << false << "error: no targets: say where";
+        QTest::newRow("default error when needed") << QByteArray() << ""
+                                                   << ""
+                                                   << "HERALD_TARGETS: bad" << false << false << "error: HERALD_TARGETS: bad";
+        QTest::newRow("default error unused") << profileStatic << ""
+                                              << ""
+                                              << "HERALD_TARGETS: bad" << false << false << "10.0.0.1:81";
+        QTest::newRow("dns profile") << profileDns << ""
+                                     << ""
+                                     << "" << true << false << "varnish.svc";
+        QTest::newRow("admin: dns profile gives way") << profileDns << ""
+                                                      << ""
+                                                      << "" << true << true << "running";
+        QTest::newRow("admin: static profile kept") << profileStatic << ""
+                                                    << ""
+                                                    << "" << true << true << "10.0.0.1:81";
     }
     void targets()
     {
@@ -148,7 +171,8 @@ private Q_SLOTS:
         QFETCH(bool, staticOnly);
         QFETCH(QString, expected);
         PlanInput input;
-        input.profile = profileFrom(targets.isEmpty() ? QByteArray("{\"name\": \"p\"}") : "{\"name\": \"p\", \"targets\": " + targets + "}");
+        input.profile = profileFrom(targets.isEmpty() ? QByteArray("{\"name\": \"p\"}")
+                                                      : "{\"name\": \"p\", \"targets\": " + targets + "}");
         if (!explicitUrl.isEmpty())
             input.targets = staticSpec(explicitUrl);
         if (!defaultUrl.isEmpty())
@@ -205,32 +229,42 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expectedBody");
         const QByteArray ban = "{\"name\": \"ban\", \"method\": \"BAN\", \"path\": \"/\", \"headers\": [[\"Host\", \"shop\"],"
                                " [\"X-Ban-Url\", \"^{prefix}\"]], \"parameters\": {\"prefix\": {\"pattern\": \"/.*\"}}}";
-        const QByteArray post = "{\"name\": \"hook\", \"method\": \"POST\", \"path\": \"/hook/{id}\", \"body\": \"{\\\"id\\\": \\\"{id}\\\"}\"}";
-        QTest::newRow("filled") << ban << false << QStringList{"prefix=/p/"} << QStringList() << "-" << "BAN /"
-                                << QStringList{"Host: shop", "X-Ban-Url: ^/p/"} << "";
+        const QByteArray post =
+            "{\"name\": \"hook\", \"method\": \"POST\", \"path\": \"/hook/{id}\", \"body\": \"{\\\"id\\\": \\\"{id}\\\"}\"}";
+        QTest::newRow("filled") << ban << false << QStringList{"prefix=/p/"} << QStringList() << "-"
+                                << "BAN /" << QStringList{"Host: shop", "X-Ban-Url: ^/p/"} << "";
         QTest::newRow("empty refused") << ban << false << QStringList{"prefix="} << QStringList() << "-"
-                                       << "error: parameter \"prefix\": the value is empty; a value is required" << QStringList() << "";
-        QTest::newRow("missing refused") << ban << false << QStringList() << QStringList() << "-" << "error: parameter \"prefix\": a value is required"
-                                         << QStringList() << "";
+                                       << "error: parameter \"prefix\": the value is empty; a value is required" << QStringList()
+                                       << "";
+        QTest::newRow("missing refused") << ban << false << QStringList() << QStringList() << "-"
+                                         << "error: parameter \"prefix\": a value is required" << QStringList() << "";
         QTest::newRow("pattern refused") << ban << false << QStringList{"prefix=p"} << QStringList() << "-"
-                                         << "error: parameter \"prefix\": 'p' does not match the pattern /.*" << QStringList() << "";
-        QTest::newRow("CR LF in a header refused") << QByteArray("{\"name\": \"t\", \"headers\": [[\"X-Tag\", \"{tag}\"]]}") << false
-                                                   << QStringList{"tag=a\r\nX-Evil: 1"} << QStringList() << "-"
-                                                   << "error: parameter \"tag\": the value would put CR, LF or another control character into header X-Tag" << QStringList() << "";
-        QTest::newRow("header override replaces") << ban << false << QStringList{"prefix=/p"} << QStringList{"host: other", "X-New: 1"}
-                                                  << "-" << "BAN /" << QStringList{"X-Ban-Url: ^/p", "host: other", "X-New: 1"} << "";
-        QTest::newRow("body gets a Content-Type") << post << false << QStringList{"id=7"} << QStringList() << "-" << "POST /hook/7"
-                                                  << QStringList{"Content-Type: application/octet-stream"} << "{\"id\": \"7\"}";
-        QTest::newRow("Content-Type kept") << post << false << QStringList{"id=7"} << QStringList{"Content-Type: application/json"} << "-"
+                                         << "error: parameter \"prefix\": 'p' does not match the pattern /.*" << QStringList()
+                                         << "";
+        QTest::newRow("CR LF in a header refused")
+            << QByteArray("{\"name\": \"t\", \"headers\": [[\"X-Tag\", \"{tag}\"]]}") << false
+            << QStringList{"tag=a\r\nX-Evil: 1"} << QStringList() << "-"
+            << "error: parameter \"tag\": the value would put CR, LF or another control character into header X-Tag"
+            << QStringList() << "";
+        QTest::newRow("header override replaces")
+            << ban << false << QStringList{"prefix=/p"} << QStringList{"host: other", "X-New: 1"} << "-"
+            << "BAN /" << QStringList{"X-Ban-Url: ^/p", "host: other", "X-New: 1"} << "";
+        QTest::newRow("body gets a Content-Type")
+            << post << false << QStringList{"id=7"} << QStringList() << "-"
+            << "POST /hook/7" << QStringList{"Content-Type: application/octet-stream"} << "{\"id\": \"7\"}";
+        QTest::newRow("Content-Type kept") << post << false << QStringList{"id=7"}
+                                           << QStringList{"Content-Type: application/json"} << "-"
                                            << "POST /hook/7" << QStringList{"Content-Type: application/json"} << "{\"id\": \"7\"}";
-        QTest::newRow("body override") << post << false << QStringList{"id=7"} << QStringList() << "raw" << "POST /hook/7"
-                                       << QStringList{"Content-Type: application/octet-stream"} << "raw";
-        QTest::newRow("no body, no Content-Type") << ban << false << QStringList{"prefix=/"} << QStringList() << "" << "BAN /"
-                                                  << QStringList{"Host: shop", "X-Ban-Url: ^/"} << "";
-        QTest::newRow("literal keeps braces") << QByteArray("{\"name\": \"x\", \"method\": \"GET\", \"path\": \"/a/{b}\"}") << true << QStringList()
-                                              << QStringList() << "-" << "GET /a/{b}" << QStringList() << "";
-        QTest::newRow("literal bad path") << QByteArray("{\"name\": \"x\", \"method\": \"GET\", \"path\": \"/a\"}") << true << QStringList()
-                                          << QStringList{"X: a\nb"} << "-" << "error: header 'X' has CR, LF or NUL in its value" << QStringList() << "";
+        QTest::newRow("body override") << post << false << QStringList{"id=7"} << QStringList() << "raw"
+                                       << "POST /hook/7" << QStringList{"Content-Type: application/octet-stream"} << "raw";
+        QTest::newRow("no body, no Content-Type") << ban << false << QStringList{"prefix=/"} << QStringList() << ""
+                                                  << "BAN /" << QStringList{"Host: shop", "X-Ban-Url: ^/"} << "";
+        QTest::newRow("literal keeps braces") << QByteArray("{\"name\": \"x\", \"method\": \"GET\", \"path\": \"/a/{b}\"}")
+                                              << true << QStringList() << QStringList() << "-"
+                                              << "GET /a/{b}" << QStringList() << "";
+        QTest::newRow("literal bad path") << QByteArray("{\"name\": \"x\", \"method\": \"GET\", \"path\": \"/a\"}") << true
+                                          << QStringList() << QStringList{"X: a\nb"} << "-"
+                                          << "error: header 'X' has CR, LF or NUL in its value" << QStringList() << "";
     }
     void request()
     {

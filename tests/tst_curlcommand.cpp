@@ -47,7 +47,8 @@ private Q_SLOTS:
         QTest::newRow("backslash outside") << "a b\\ c \\'d" << QStringList{"a", "b c", "'d"};
         QTest::newRow("adjacent parts join") << "a 'b'\"c\"d" << QStringList{"a", "bcd"};
         QTest::newRow("empty quoted word") << "a '' \"\"" << QStringList{"a", "", ""};
-        QTest::newRow("line continuation") << "curl \\\n  -X PURGE \\\r\n  http://x/" << QStringList{"curl", "-X", "PURGE", "http://x/"};
+        QTest::newRow("line continuation") << "curl \\\n  -X PURGE \\\r\n  http://x/"
+                                           << QStringList{"curl", "-X", "PURGE", "http://x/"};
         QTest::newRow("continuation inside double quotes") << "a \"b\\\nc\"" << QStringList{"a", "bc"};
         QTest::newRow("ansi-c quoting") << "a $'b\\n\\x41\\101\\''" << QStringList{"a", "b\nAA'"};
         QTest::newRow("comment") << "a b # c d\n e" << QStringList{"a", "b", "e"};
@@ -69,16 +70,26 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("line");
         QTest::addColumn<QString>("error");
-        QTest::newRow("open single") << "a 'b" << "unterminated single quote";
-        QTest::newRow("open double") << "a \"b" << "unterminated double quote";
-        QTest::newRow("open ansi-c") << "a $'b" << "unterminated $'...' quote";
-        QTest::newRow("trailing backslash") << "a \\" << "a backslash ends the command line";
-        QTest::newRow("variable") << "curl $HOST" << "shell expansion ($H) is not done here";
-        QTest::newRow("variable in double quotes") << "curl \"${HOST}\"" << "shell expansion (${) is not done here";
-        QTest::newRow("command substitution") << "curl $(cat f)" << "shell expansion ($() is not done here";
-        QTest::newRow("backtick") << "curl `cat f`" << "shell expansion (`c) is not done here";
-        QTest::newRow("unquoted ampersand") << "curl http://x/?a=1&b=2" << "the shell operator '&' is not supported";
-        QTest::newRow("pipe") << "curl http://x/ | jq" << "the shell operator '|' is not supported";
+        QTest::newRow("open single") << "a 'b"
+                                     << "unterminated single quote";
+        QTest::newRow("open double") << "a \"b"
+                                     << "unterminated double quote";
+        QTest::newRow("open ansi-c") << "a $'b"
+                                     << "unterminated $'...' quote";
+        QTest::newRow("trailing backslash") << "a \\"
+                                            << "a backslash ends the command line";
+        QTest::newRow("variable") << "curl $HOST"
+                                  << "shell expansion ($H) is not done here";
+        QTest::newRow("variable in double quotes") << "curl \"${HOST}\""
+                                                   << "shell expansion (${) is not done here";
+        QTest::newRow("command substitution") << "curl $(cat f)"
+                                              << "shell expansion ($() is not done here";
+        QTest::newRow("backtick") << "curl `cat f`"
+                                  << "shell expansion (`c) is not done here";
+        QTest::newRow("unquoted ampersand") << "curl http://x/?a=1&b=2"
+                                            << "the shell operator '&' is not supported";
+        QTest::newRow("pipe") << "curl http://x/ | jq"
+                              << "the shell operator '|' is not supported";
     }
     void shellWordErrors()
     {
@@ -93,8 +104,8 @@ private Q_SLOTS:
     void quoteRoundTrips_data()
     {
         QTest::addColumn<QString>("word");
-        for (const char *word : {"plain", "http://x:8080/p?q=1", "", "it's", "a b", "\"q\"", "$HOME", "back\\slash",
-                                 "new\nline", "*", "caf\u00e9", "'''", "-H"})
+        for (const char *word : {"plain", "http://x:8080/p?q=1", "", "it's", "a b", "\"q\"", "$HOME", "back\\slash", "new\nline",
+                                 "*", "caf\u00e9", "'''", "-H"})
             QTest::addRow("%s", QByteArray(word).replace('\n', "\\n").constData()) << QString::fromUtf8(word);
     }
     void quoteRoundTrips()
@@ -133,24 +144,23 @@ private Q_SLOTS:
                                           << QByteArray("http://x") << QByteArray("/") << none << QByteArray("a=1&b=2&@c") << true;
         QTest::newRow("-d @file drops newlines") << "curl -d @body.txt http://x/" << QByteArray("POST") << QByteArray("http://x")
                                                  << QByteArray("/") << none << QByteArray("line oneline two") << true;
-        QTest::newRow("--data-binary @file as is") << "curl --data-binary @body.txt http://x/" << QByteArray("POST")
-                                                   << QByteArray("http://x") << QByteArray("/") << none
-                                                   << QByteArray("line one\r\nline two\n") << true;
+        QTest::newRow("--data-binary @file as is")
+            << "curl --data-binary @body.txt http://x/" << QByteArray("POST") << QByteArray("http://x") << QByteArray("/") << none
+            << QByteArray("line one\r\nline two\n") << true;
         QTest::newRow("empty body") << "curl -X PUT -d '' http://x/" << QByteArray("PUT") << QByteArray("http://x")
                                     << QByteArray("/") << none << QByteArray() << true;
         QTest::newRow("-X wins over -d") << "curl -d x -X BAN http://x/" << QByteArray("BAN") << QByteArray("http://x")
                                          << QByteArray("/") << none << QByteArray("x") << true;
         QTest::newRow("-I") << "curl -I http://x/" << QByteArray("HEAD") << QByteArray("http://x") << QByteArray("/") << none
                             << QByteArray() << false;
-        QTest::newRow("-G moves data to the query") << "curl -G -d a=1 -d b=2 'http://x/p?z=0'" << QByteArray("GET")
-                                                    << QByteArray("http://x") << QByteArray("/p?z=0&a=1&b=2") << none
-                                                    << QByteArray() << false;
-        QTest::newRow("-G keeps a # in the query") << "curl -G --data-raw 'a=#1' http://x/p" << QByteArray("GET")
-                                                   << QByteArray("http://x") << QByteArray("/p?a=%231") << none
-                                                   << QByteArray() << false;
+        QTest::newRow("-G moves data to the query")
+            << "curl -G -d a=1 -d b=2 'http://x/p?z=0'" << QByteArray("GET") << QByteArray("http://x")
+            << QByteArray("/p?z=0&a=1&b=2") << none << QByteArray() << false;
+        QTest::newRow("-G keeps a # in the query")
+            << "curl -G --data-raw 'a=#1' http://x/p" << QByteArray("GET") << QByteArray("http://x") << QByteArray("/p?a=%231")
+            << none << QByteArray() << false;
         QTest::newRow("-A trimmed like -H") << "curl -A ' agent 1 ' http://x/" << QByteArray("GET") << QByteArray("http://x")
-                                            << QByteArray("/") << HttpHeaders{{"User-Agent", "agent 1"}} << QByteArray()
-                                            << false;
+                                            << QByteArray("/") << HttpHeaders{{"User-Agent", "agent 1"}} << QByteArray() << false;
         QTest::newRow("--data-urlencode") << "curl --data-urlencode 'q=a b&c' --data-urlencode plain http://x/"
                                           << QByteArray("POST") << QByteArray("http://x") << QByteArray("/") << none
                                           << QByteArray("q=a%20b%26c&plain") << true;
@@ -158,22 +168,21 @@ private Q_SLOTS:
                                 << QByteArray("/")
                                 << HttpHeaders{{"Content-Type", "application/json"}, {"Accept", "application/json"}}
                                 << QByteArray("{\"a\":1}") << true;
-        QTest::newRow("clustered and attached") << "curl -sSXPURGE -HX-A:1 --url http://x/p" << QByteArray("PURGE")
-                                                << QByteArray("http://x") << QByteArray("/p") << HttpHeaders{{"X-A", "1"}}
-                                                << QByteArray() << false;
+        QTest::newRow("clustered and attached")
+            << "curl -sSXPURGE -HX-A:1 --url http://x/p" << QByteArray("PURGE") << QByteArray("http://x") << QByteArray("/p")
+            << HttpHeaders{{"X-A", "1"}} << QByteArray() << false;
         QTest::newRow("cluster then value word") << "curl -sX BAN http://x/" << QByteArray("BAN") << QByteArray("http://x")
                                                  << QByteArray("/") << none << QByteArray() << false;
-        QTest::newRow("empty header and removed one") << "curl -H 'X-Empty;' -H 'Accept:' http://x/" << QByteArray("GET")
-                                                      << QByteArray("http://x") << QByteArray("/")
-                                                      << HttpHeaders{{"X-Empty", ""}} << QByteArray() << false;
-        QTest::newRow("user agent, referer, user") << "curl -A agent -e http://r/ -u u:p http://x/" << QByteArray("GET")
-                                                   << QByteArray("http://x") << QByteArray("/")
-                                                   << HttpHeaders{{"User-Agent", "agent"}, {"Referer", "http://r/"},
-                                                                  {"Authorization", "Basic dTpw"}}
-                                                   << QByteArray() << false;
-        QTest::newRow("output options ignored") << "curl -sS -o /dev/null -w '%{http_code}' -v -i -L http://x/"
-                                                << QByteArray("GET") << QByteArray("http://x") << QByteArray("/") << none
-                                                << QByteArray() << false;
+        QTest::newRow("empty header and removed one")
+            << "curl -H 'X-Empty;' -H 'Accept:' http://x/" << QByteArray("GET") << QByteArray("http://x") << QByteArray("/")
+            << HttpHeaders{{"X-Empty", ""}} << QByteArray() << false;
+        QTest::newRow("user agent, referer, user")
+            << "curl -A agent -e http://r/ -u u:p http://x/" << QByteArray("GET") << QByteArray("http://x") << QByteArray("/")
+            << HttpHeaders{{"User-Agent", "agent"}, {"Referer", "http://r/"}, {"Authorization", "Basic dTpw"}} << QByteArray()
+            << false;
+        QTest::newRow("output options ignored")
+            << "curl -sS -o /dev/null -w '%{http_code}' -v -i -L http://x/" << QByteArray("GET") << QByteArray("http://x")
+            << QByteArray("/") << none << QByteArray() << false;
         QTest::newRow("after -- a dash URL") << "curl -X GET -- http://x/-p" << QByteArray("GET") << QByteArray("http://x")
                                              << QByteArray("/-p") << none << QByteArray() << false;
         QTest::newRow("full path to curl, continuations")
@@ -217,27 +226,48 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("line");
         QTest::addColumn<QString>("error");
-        QTest::newRow("not curl") << "wget http://x/" << "expected a curl command line (it starts with \"wget\")";
-        QTest::newRow("empty") << "" << "expected a curl command line (it starts with \"\")";
-        QTest::newRow("cookie") << "curl --cookie a=b http://x/" << "--cookie is not supported";
-        QTest::newRow("short cookie") << "curl -b a=b http://x/" << "-b is not supported";
-        QTest::newRow("form") << "curl -F a=@f http://x/" << "-F is not supported";
-        QTest::newRow("compressed") << "curl --compressed http://x/" << "--compressed is not supported";
-        QTest::newRow("long with equals") << "curl --request=PURGE http://x/" << "--request=PURGE is not supported";
-        QTest::newRow("missing value") << "curl http://x/ -X" << "-X needs a value";
-        QTest::newRow("missing long value") << "curl http://x/ --data-binary" << "--data-binary needs a value";
-        QTest::newRow("bad method") << "curl -X 'PUR GE' http://x/" << "-X: \"PUR GE\" is not a method";
-        QTest::newRow("bad header") << "curl -H nocolon http://x/" << "-H: \"nocolon\" is not a header (expected Name: value)";
-        QTest::newRow("header file") << "curl -H @headers.txt http://x/" << "-H @FILE is not supported; give each header with -H";
-        QTest::newRow("no URL") << "curl -X PURGE" << "no URL given";
-        QTest::newRow("two URLs") << "curl http://a/ http://b/" << "more than one URL (http://a/, http://b/); give one";
-        QTest::newRow("ftp") << "curl ftp://x/f" << "URL ftp://x/f: the scheme must be http or https";
-        QTest::newRow("no host") << "curl http:///p" << "URL http:///p has no host";
-        QTest::newRow("stdin") << "curl -d @- http://x/" << "-d @-: reading standard input is not supported; name a file";
-        QTest::newRow("missing file") << "curl --data-binary @nope.bin http://x/" << "--data-binary @nope.bin: ";
-        QTest::newRow("quote") << "curl 'http://x/" << "unterminated single quote";
-        QTest::newRow("user agent on two lines") << "curl -A $'a\\nb' http://x/" << "-A: the value must be on one line";
-        QTest::newRow("max time") << "curl -m soon http://x/" << "-m: \"soon\" is not a number of seconds";
+        QTest::newRow("not curl") << "wget http://x/"
+                                  << "expected a curl command line (it starts with \"wget\")";
+        QTest::newRow("empty") << ""
+                               << "expected a curl command line (it starts with \"\")";
+        QTest::newRow("cookie") << "curl --cookie a=b http://x/"
+                                << "--cookie is not supported";
+        QTest::newRow("short cookie") << "curl -b a=b http://x/"
+                                      << "-b is not supported";
+        QTest::newRow("form") << "curl -F a=@f http://x/"
+                              << "-F is not supported";
+        QTest::newRow("compressed") << "curl --compressed http://x/"
+                                    << "--compressed is not supported";
+        QTest::newRow("long with equals") << "curl --request=PURGE http://x/"
+                                          << "--request=PURGE is not supported";
+        QTest::newRow("missing value") << "curl http://x/ -X"
+                                       << "-X needs a value";
+        QTest::newRow("missing long value") << "curl http://x/ --data-binary"
+                                            << "--data-binary needs a value";
+        QTest::newRow("bad method") << "curl -X 'PUR GE' http://x/"
+                                    << "-X: \"PUR GE\" is not a method";
+        QTest::newRow("bad header") << "curl -H nocolon http://x/"
+                                    << "-H: \"nocolon\" is not a header (expected Name: value)";
+        QTest::newRow("header file") << "curl -H @headers.txt http://x/"
+                                     << "-H @FILE is not supported; give each header with -H";
+        QTest::newRow("no URL") << "curl -X PURGE"
+                                << "no URL given";
+        QTest::newRow("two URLs") << "curl http://a/ http://b/"
+                                  << "more than one URL (http://a/, http://b/); give one";
+        QTest::newRow("ftp") << "curl ftp://x/f"
+                             << "URL ftp://x/f: the scheme must be http or https";
+        QTest::newRow("no host") << "curl http:///p"
+                                 << "URL http:///p has no host";
+        QTest::newRow("stdin") << "curl -d @- http://x/"
+                               << "-d @-: reading standard input is not supported; name a file";
+        QTest::newRow("missing file") << "curl --data-binary @nope.bin http://x/"
+                                      << "--data-binary @nope.bin: ";
+        QTest::newRow("quote") << "curl 'http://x/"
+                               << "unterminated single quote";
+        QTest::newRow("user agent on two lines") << "curl -A $'a\\nb' http://x/"
+                                                 << "-A: the value must be on one line";
+        QTest::newRow("max time") << "curl -m soon http://x/"
+                                  << "-m: \"soon\" is not a number of seconds";
     }
     void parseErrors()
     {
@@ -271,8 +301,8 @@ private Q_SLOTS:
                                << HttpHeaders{{"Host", "a b"}, {"X-Quote", "it's \"q\" $x"}} << QByteArray() << false;
         QTest::newRow("get") << QByteArray("GET") << QByteArray("http://x/") << HttpHeaders{} << QByteArray() << false;
         QTest::newRow("head") << QByteArray("HEAD") << QByteArray("http://x/") << HttpHeaders{} << QByteArray() << false;
-        QTest::newRow("post text") << QByteArray("POST") << QByteArray("http://x/")
-                                   << HttpHeaders{{"Content-Type", "text/plain"}} << QByteArray("@not-a-file\nline 2 'q'") << true;
+        QTest::newRow("post text") << QByteArray("POST") << QByteArray("http://x/") << HttpHeaders{{"Content-Type", "text/plain"}}
+                                   << QByteArray("@not-a-file\nline 2 'q'") << true;
         QTest::newRow("put empty body") << QByteArray("PUT") << QByteArray("http://x/") << HttpHeaders{{"Content-Type", "a/b"}}
                                         << QByteArray() << true;
         QTest::newRow("empty header") << QByteArray("BAN") << QByteArray("http://x/") << HttpHeaders{{"X-Empty", ""}}

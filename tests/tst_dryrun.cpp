@@ -109,7 +109,8 @@ private Q_SLOTS:
         QCOMPARE(curl.url, QByteArray("http://127.0.0.1:9/prefix/a?b=1"));
         QCOMPARE(curl.body, QByteArray("body"));
         QVERIFY(curl.hasBody);
-        QCOMPARE(curl.headers, (HttpHeaders{{"Host", "www.example.com"}, {"Content-Type", "text/plain"}, {"Via", "1.1 herald-herald"}}));
+        QCOMPARE(curl.headers,
+                 (HttpHeaders{{"Host", "www.example.com"}, {"Content-Type", "text/plain"}, {"Via", "1.1 herald-herald"}}));
         QCOMPARE(run.entries().first().request.headers.last(), (HttpHeader{"Content-Length", "4"}));
     }
 
@@ -132,9 +133,9 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("HERALD_INSTANCE_ID"), QStringLiteral("dry"));
         ServeProcess serve;
         QVERIFY2(serve.start(environment), serve.errorOutput().constData());
-        const QList<QPair<QByteArray, QByteArray>> headers = {
-            {"Host", "www.example.com"}, {"Connection", "X-Hop"}, {"X-Hop", "1"}, {"Cookie", "session=secret"},
-            {"X-Forwarded-For", "10.1.1.1"}, {"Via", "1.0 upstream"}, {"X-Keep", "kept"}, {"Content-Type", "application/json"}};
+        const QList<QPair<QByteArray, QByteArray>> headers =
+            {{"Host", "www.example.com"},     {"Connection", "X-Hop"}, {"X-Hop", "1"},     {"Cookie", "session=secret"},
+             {"X-Forwarded-For", "10.1.1.1"}, {"Via", "1.0 upstream"}, {"X-Keep", "kept"}, {"Content-Type", "application/json"}};
         auto dryHeaders = headers;
         dryHeaders.append(qMakePair(QByteArray("X-Herald-Dry-Run"), QByteArray("1")));
         const HttpReply dry = serve.send("PURGE", "/product/7?x=1", dryHeaders, body);

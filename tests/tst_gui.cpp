@@ -125,8 +125,7 @@ class TestGui : public QObject
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }
 
-    template <typename T>
-    T *find(const char *name)
+    template <typename T> T *find(const char *name)
     {
         T *widget = m_window->findChild<T *>(QString::fromLatin1(name));
         if (!widget)
@@ -342,7 +341,8 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QLatin1String("3 targets")), qPrintable(text));
         QVERIFY2(text.contains(urls.at(0)), qPrintable(text));
         // While the operator reads it, the status bar does not claim to be resolving.
-        QVERIFY2(!dialogs.statusWhileOpen.first().startsWith(QLatin1String("Resolving")), qPrintable(dialogs.statusWhileOpen.first()));
+        QVERIFY2(!dialogs.statusWhileOpen.first().startsWith(QLatin1String("Resolving")),
+                 qPrintable(dialogs.statusWhileOpen.first()));
     }
 
     // Ctrl+Return, then Ctrl+Return and Return again at the dialog: nothing is sent.
@@ -387,7 +387,8 @@ private Q_SLOTS:
         };
         compose(QStringLiteral("PURGE"), QStringLiteral("/many"), urls);
         QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
-        QTRY_COMPARE(backend(0).requestCount() + backend(1).requestCount() + backend(2).requestCount() + backend(3).requestCount(), 4);
+        QTRY_COMPARE(backend(0).requestCount() + backend(1).requestCount() + backend(2).requestCount() + backend(3).requestCount(),
+                     4);
         QVERIFY(disabledBeforeTyping);
     }
 
@@ -580,7 +581,9 @@ private Q_SLOTS:
     void aBinaryBodyFileIsSentByteForByte()
     {
         const QStringList urls = startBackends(1);
-        const QByteArray bytes("\x00\xff\xfe" "abc\x00\xc3\x28", 8);
+        const QByteArray bytes("\x00\xff\xfe"
+                               "abc\x00\xc3\x28",
+                               8);
         const QString path = m_dir.filePath(QStringLiteral("body.bin"));
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -665,7 +668,8 @@ private Q_SLOTS:
         QTRY_COMPARE(view->model()->rowCount(), 1);
         const QModelIndex state = view->model()->index(0, TargetTableModel::StateColumn);
         QCOMPARE(state.data().toString(), QStringLiteral("failed: http-error"));
-        QVERIFY(view->columnWidth(TargetTableModel::StateColumn) >= static_cast<QAbstractItemView *>(view)->sizeHintForColumn(TargetTableModel::StateColumn));
+        QVERIFY(view->columnWidth(TargetTableModel::StateColumn)
+                >= static_cast<QAbstractItemView *>(view)->sizeHintForColumn(TargetTableModel::StateColumn));
     }
 
     void aCancelledRowShowsNoLatency()

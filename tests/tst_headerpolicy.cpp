@@ -33,7 +33,9 @@ private Q_SLOTS:
     {
         HeaderPolicy policy;
         BroadcastRequest request;
-        request.headers = {{"Content-Length", "5"}, {"Transfer-Encoding", "chunked"}, {"Expect", "100-continue"},
+        request.headers = {{"Content-Length", "5"},
+                           {"Transfer-Encoding", "chunked"},
+                           {"Expect", "100-continue"},
                            {"Content-Type", "text/plain"}};
         const HttpHeaders out = policy.outgoingHeaders(request, target());
         QVERIFY(!hasHeader(out, "Content-Length"));

@@ -138,7 +138,8 @@ private Q_SLOTS:
         QTest::newRow("routes only") << "routes" << 200 << QByteArray("ready: 1 routes\n");
         QTest::newRow("relay only, Redis down") << "relay" << 503 << QByteArray("the relay's Redis is unreachable\n");
         // Every request is published first: targets do not make up for the relay's Redis.
-        QTest::newRow("relay with targets, Redis down") << "relay+targets" << 503 << QByteArray("the relay's Redis is unreachable\n");
+        QTest::newRow("relay with targets, Redis down")
+            << "relay+targets" << 503 << QByteArray("the relay's Redis is unreachable\n");
     }
 
     void readinessByState()

@@ -65,8 +65,8 @@ class TestHttpListener : public QObject
     Q_OBJECT
 
     std::unique_ptr<HttpListener> m_listener;
-    QList<HttpServerRequest> m_seen;          // every request the handler got, in order
-    QList<QPointer<PendingRequest>> m_held;   // requests the test answers itself, later
+    QList<HttpServerRequest> m_seen;        // every request the handler got, in order
+    QList<QPointer<PendingRequest>> m_held; // requests the test answers itself, later
     bool m_answerLater = false;
     std::function<HttpServerResponse(const HttpServerRequest &)> m_answer = echo;
 
@@ -132,7 +132,8 @@ private Q_SLOTS:
     void everyMethodTokenReachesTheHandler_data()
     {
         QTest::addColumn<QByteArray>("method");
-        for (const char *method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE", "BAN", "REFRESH", "FOOBAR", "X-Custom_1"})
+        for (const char *method :
+             {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE", "BAN", "REFRESH", "FOOBAR", "X-Custom_1"})
             QTest::newRow(method) << QByteArray(method);
     }
     void everyMethodTokenReachesTheHandler()
@@ -184,14 +185,18 @@ private Q_SLOTS:
                                                   "X-Padded: \t padded value \t \r\n"
                                                   "X-Inner:a\tb  c\r\n"
                                                   "X-Utf8: \xe2\x82\xac\r\n"
-                                                  "X-Long: " + longValue + "\r\n"
-                                                  "\r\n");
+                                                  "X-Long: "
+                                                  + longValue
+                                                  + "\r\n"
+                                                    "\r\n");
         QCOMPARE(response.status, 200);
         QCOMPARE(m_seen.size(), 1);
         // Each line as its own field, in order, names as sent, values without surrounding whitespace.
-        const HttpHeaders expected = {{"Host", "shop"},           {"X-Repeat", "1"},      {"x-lower", "a, b"},
-                                      {"x-repeat", "2"},          {"X-Empty", ""},        {"X-Padded", "padded value"},
-                                      {"X-Inner", "a\tb  c"},     {"X-Utf8", "\xe2\x82\xac"}, {"X-Long", longValue}};
+        const HttpHeaders expected = {{"Host", "shop"},       {"X-Repeat", "1"},
+                                      {"x-lower", "a, b"},    {"x-repeat", "2"},
+                                      {"X-Empty", ""},        {"X-Padded", "padded value"},
+                                      {"X-Inner", "a\tb  c"}, {"X-Utf8", "\xe2\x82\xac"},
+                                      {"X-Long", longValue}};
         QCOMPARE(m_seen.first().headers, expected);
         const QJsonArray echoed = QJsonDocument::fromJson(response.body).object().value("headers").toArray();
         QCOMPARE(echoed.size(), expected.size());
@@ -222,13 +227,23 @@ private Q_SLOTS:
         QByteArray chunkedBinary;
         for (qsizetype at = 0; at < binary.size(); at += 65536)
             chunkedBinary += QByteArray::number(65536, 16) + "\r\n" + binary.mid(at, 65536) + "\r\n";
-        QTest::newRow("content-length") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world") << QByteArray("hello world");
-        QTest::newRow("empty content-length") << QByteArray("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n") << QByteArray();
-        QTest::newRow("chunked") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n") << QByteArray("hello world");
-        QTest::newRow("chunked, extension and trailer") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n") << QByteArray("hello");
-        QTest::newRow("body on a PURGE") << withNul("PURGE /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n", "\r\n") << withNul("", "\r\n");
-        QTest::newRow("1 MiB binary, content-length") << QByteArray("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 1048576\r\n\r\n") + binary << binary;
-        QTest::newRow("1 MiB binary, chunked") << QByteArray("PUT / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n") + chunkedBinary + "0\r\n\r\n" << binary;
+        QTest::newRow("content-length") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world")
+                                        << QByteArray("hello world");
+        QTest::newRow("empty content-length")
+            << QByteArray("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n") << QByteArray();
+        QTest::newRow("chunked") << QByteArray(
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+                                 << QByteArray("hello world");
+        QTest::newRow("chunked, extension and trailer") << QByteArray(
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n")
+                                                        << QByteArray("hello");
+        QTest::newRow("body on a PURGE") << withNul("PURGE /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n", "\r\n")
+                                         << withNul("", "\r\n");
+        QTest::newRow("1 MiB binary, content-length")
+            << QByteArray("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 1048576\r\n\r\n") + binary << binary;
+        QTest::newRow("1 MiB binary, chunked")
+            << QByteArray("PUT / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n") + chunkedBinary + "0\r\n\r\n"
+            << binary;
     }
     void bodies()
     {
@@ -250,40 +265,73 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("reason"); // in the body; empty where MHD answers with its own HTML
         const QByteArray post = "POST / HTTP/1.1\r\nHost: h\r\n";
         // limits (maxBodyBytes 1024, maxHeaderBytes 4096)
-        QTest::newRow("body over limit, content-length") << post + "Content-Length: 2000\r\n\r\n" + QByteArray(2000, 'x') << 413 << QByteArray("request body over the limit of 1024 bytes");
-        QTest::newRow("body over limit, content-length, no body sent") << post + "Content-Length: 99999999\r\n\r\n" << 413 << QByteArray("request body over the limit of 1024 bytes");
-        QTest::newRow("body over limit, chunked") << post + "Transfer-Encoding: chunked\r\n\r\n400\r\n" + QByteArray(1024, 'x') + "\r\n1\r\ny\r\n0\r\n\r\n" << 413 << QByteArray("request body over the limit of 1024 bytes");
-        QTest::newRow("head over limit") << "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + QByteArray(5000, 'a') + "\r\n\r\n" << 431 << QByteArray("request head over the limit of 4096 bytes");
-        QTest::newRow("head over limit in many fields") << "GET / HTTP/1.1\r\nHost: h\r\n" + QByteArray("X-Field: 0123456789\r\n").repeated(200) + "\r\n" << 431 << QByteArray("request head over the limit of 4096 bytes");
-        QTest::newRow("request line over limit") << "GET /" + QByteArray(5000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n" << 414 << QByteArray("request line over the limit of 4096 bytes");
-        QTest::newRow("head beyond MHD's pool") << "GET / HTTP/1.1\r\nHost: h\r\nX-Huge: " + QByteArray(40000, 'a') + "\r\n\r\n" << 431 << QByteArray();
+        QTest::newRow("body over limit, content-length") << post + "Content-Length: 2000\r\n\r\n" + QByteArray(2000, 'x') << 413
+                                                         << QByteArray("request body over the limit of 1024 bytes");
+        QTest::newRow("body over limit, content-length, no body sent")
+            << post + "Content-Length: 99999999\r\n\r\n"
+            << 413 << QByteArray("request body over the limit of 1024 bytes");
+        QTest::newRow("body over limit, chunked")
+            << post + "Transfer-Encoding: chunked\r\n\r\n400\r\n" + QByteArray(1024, 'x') + "\r\n1\r\ny\r\n0\r\n\r\n"
+            << 413 << QByteArray("request body over the limit of 1024 bytes");
+        QTest::newRow("head over limit") << "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + QByteArray(5000, 'a') + "\r\n\r\n"
+                                         << 431 << QByteArray("request head over the limit of 4096 bytes");
+        QTest::newRow("head over limit in many fields")
+            << "GET / HTTP/1.1\r\nHost: h\r\n" + QByteArray("X-Field: 0123456789\r\n").repeated(200) + "\r\n"
+            << 431 << QByteArray("request head over the limit of 4096 bytes");
+        QTest::newRow("request line over limit") << "GET /" + QByteArray(5000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n"
+                                                 << 414 << QByteArray("request line over the limit of 4096 bytes");
+        QTest::newRow("head beyond MHD's pool") << "GET / HTTP/1.1\r\nHost: h\r\nX-Huge: " + QByteArray(40000, 'a') + "\r\n\r\n"
+                                                << 431 << QByteArray();
         // request line
-        QTest::newRow("space in method") << QByteArray("GE T / HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << QByteArray("request-target contains a space or a control byte");
-        QTest::newRow("space in target") << QByteArray("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << QByteArray("request-target contains a space or a control byte");
-        QTest::newRow("two spaces") << QByteArray("GET  / HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << QByteArray("malformed request line");
-        QTest::newRow("NUL in target") << withNul("GET /a", "b HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << QByteArray("malformed request line");
-        QTest::newRow("control byte in target") << QByteArray("GET /a\x01 HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << QByteArray("request-target contains a space or a control byte");
-        QTest::newRow("method not a token") << QByteArray("G(T / HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << QByteArray("method is not a token");
+        QTest::newRow("space in method") << QByteArray("GE T / HTTP/1.1\r\nHost: h\r\n\r\n") << 400
+                                         << QByteArray("request-target contains a space or a control byte");
+        QTest::newRow("space in target") << QByteArray("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400
+                                         << QByteArray("request-target contains a space or a control byte");
+        QTest::newRow("two spaces") << QByteArray("GET  / HTTP/1.1\r\nHost: h\r\n\r\n") << 400
+                                    << QByteArray("malformed request line");
+        QTest::newRow("NUL in target") << withNul("GET /a", "b HTTP/1.1\r\nHost: h\r\n\r\n") << 400
+                                       << QByteArray("malformed request line");
+        QTest::newRow("control byte in target") << QByteArray("GET /a\x01 HTTP/1.1\r\nHost: h\r\n\r\n") << 400
+                                                << QByteArray("request-target contains a space or a control byte");
+        QTest::newRow("method not a token") << QByteArray("G(T / HTTP/1.1\r\nHost: h\r\n\r\n") << 400
+                                            << QByteArray("method is not a token");
         // header syntax
         QTest::newRow("no colon") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nNo colon here\r\n\r\n") << 400 << QByteArray();
-        QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-A : b\r\n\r\n") << 400 << QByteArray("malformed header name 'X-A '");
-        QTest::newRow("empty name") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\n: v\r\n\r\n") << 400 << QByteArray("malformed header section");
-        QTest::newRow("obs-fold") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-Fold: one\r\n two\r\n\r\n") << 400 << QByteArray("folded line (obs-fold)");
-        QTest::newRow("NUL in value") << withNul("GET / HTTP/1.1\r\nHost: h\r\nX-N: a", "b\r\n\r\n") << 400 << QByteArray("a NUL byte");
-        QTest::newRow("control byte in value") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-C: a\x01z\r\n\r\n") << 400 << QByteArray("header 'X-C' contains a control byte");
-        QTest::newRow("bare CR in value") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-C: a\rz\r\n\r\n") << 400 << QByteArray("header 'X-C' contains a control byte");
+        QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-A : b\r\n\r\n") << 400
+                                            << QByteArray("malformed header name 'X-A '");
+        QTest::newRow("empty name") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\n: v\r\n\r\n") << 400
+                                    << QByteArray("malformed header section");
+        QTest::newRow("obs-fold") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-Fold: one\r\n two\r\n\r\n") << 400
+                                  << QByteArray("folded line (obs-fold)");
+        QTest::newRow("NUL in value") << withNul("GET / HTTP/1.1\r\nHost: h\r\nX-N: a", "b\r\n\r\n") << 400
+                                      << QByteArray("a NUL byte");
+        QTest::newRow("control byte in value") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-C: a\x01z\r\n\r\n") << 400
+                                               << QByteArray("header 'X-C' contains a control byte");
+        QTest::newRow("bare CR in value") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-C: a\rz\r\n\r\n") << 400
+                                          << QByteArray("header 'X-C' contains a control byte");
         // framing: one unambiguous length, or request smuggling becomes possible
-        QTest::newRow("CL and TE") << post + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" << 400 << QByteArray("request has both Content-Length and Transfer-Encoding");
-        QTest::newRow("TE and CL") << post + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n" << 400 << QByteArray("request has both Content-Length and Transfer-Encoding");
-        QTest::newRow("two Content-Lengths") << post + "Content-Length: 3\r\nContent-Length: 5\r\n\r\nabcde" << 400 << QByteArray("more than one Content-Length header");
-        QTest::newRow("two Transfer-Encodings") << post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" << 400 << QByteArray("more than one Transfer-Encoding header");
-        QTest::newRow("TE not ending in chunked") << post + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n" << 400 << QByteArray("does not end with chunked");
-        QTest::newRow("TE with another coding") << post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" << 501 << QByteArray("not supported: only 'chunked'");
-        QTest::newRow("TE in HTTP/1.0") << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400 << QByteArray("Transfer-Encoding in an HTTP/1.0 request");
+        QTest::newRow("CL and TE") << post + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                                   << 400 << QByteArray("request has both Content-Length and Transfer-Encoding");
+        QTest::newRow("TE and CL") << post + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n"
+                                   << 400 << QByteArray("request has both Content-Length and Transfer-Encoding");
+        QTest::newRow("two Content-Lengths") << post + "Content-Length: 3\r\nContent-Length: 5\r\n\r\nabcde" << 400
+                                             << QByteArray("more than one Content-Length header");
+        QTest::newRow("two Transfer-Encodings")
+            << post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            << 400 << QByteArray("more than one Transfer-Encoding header");
+        QTest::newRow("TE not ending in chunked") << post + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"
+                                                  << 400 << QByteArray("does not end with chunked");
+        QTest::newRow("TE with another coding") << post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"
+                                                << 501 << QByteArray("not supported: only 'chunked'");
+        QTest::newRow("TE in HTTP/1.0") << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400
+                                        << QByteArray("Transfer-Encoding in an HTTP/1.0 request");
         QTest::newRow("malformed Content-Length") << post + "Content-Length: 5, 5\r\n\r\nabcde" << 400 << QByteArray();
-        QTest::newRow("bad chunk size") << post + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n" << 400 << QByteArray();
-        QTest::newRow("no Host in HTTP/1.1") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400 << QByteArray("HTTP/1.1 request without a Host header");
-        QTest::newRow("two Hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400 << QByteArray("more than one Host header");
+        QTest::newRow("bad chunk size") << post + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
+                                        << 400 << QByteArray();
+        QTest::newRow("no Host in HTTP/1.1")
+            << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400 << QByteArray("HTTP/1.1 request without a Host header");
+        QTest::newRow("two Hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400
+                                   << QByteArray("more than one Host header");
     }
     void refusals()
     {
@@ -317,20 +365,25 @@ private Q_SLOTS:
         QTest::newRow("GARBAGE") << QByteArray("GARBAGE\r\n\r\n") << 400 << QByteArray("malformed request line: no space");
         QTest::newRow("method alone") << QByteArray("GET\r\n\r\n") << 400 << QByteArray("malformed request line: no space");
         QTest::newRow("bare LF") << QByteArray("GARBAGE\n\n") << 400 << QByteArray("malformed request line: no space");
-        QTest::newRow("after empty lines") << QByteArray("\r\n\r\nGARBAGE\r\n\r\n") << 400 << QByteArray("malformed request line: no space");
-        QTest::newRow("control bytes") << QByteArray("\x01\x02\x7f\x1b\r\n\r\n") << 400 << QByteArray("malformed request line: no space");
+        QTest::newRow("after empty lines") << QByteArray("\r\n\r\nGARBAGE\r\n\r\n") << 400
+                                           << QByteArray("malformed request line: no space");
+        QTest::newRow("control bytes") << QByteArray("\x01\x02\x7f\x1b\r\n\r\n") << 400
+                                       << QByteArray("malformed request line: no space");
         QTest::newRow("empty method") << " / HTTP/1.1" + host << 400 << QByteArray("malformed request line: empty method");
         QTest::newRow("tab first") << "\t/ HTTP/1.1" + host << 400 << QByteArray("malformed request line: empty method");
         QTest::newRow("spaces only") << QByteArray("   \r\n\r\n") << 400 << QByteArray("malformed request line: empty method");
         QTest::newRow("no version") << QByteArray("GET /\r\n\r\n") << 400 << QByteArray("malformed request line: no HTTP version");
-        QTest::newRow("method and space") << QByteArray("GET \r\n\r\n") << 400 << QByteArray("malformed request line: no HTTP version");
+        QTest::newRow("method and space") << QByteArray("GET \r\n\r\n") << 400
+                                          << QByteArray("malformed request line: no HTTP version");
         QTest::newRow("junk after version") << "GET / HTTP/1.1 x" + host << 400 << QByteArray("malformed HTTP version 'x'");
         QTest::newRow("misspelt version") << "GET / HTTQ/1.1" + host << 400 << QByteArray("malformed HTTP version 'HTTQ/1.1'");
         QTest::newRow("lower-case version") << "GET / http/1.1" + host << 400 << QByteArray("malformed HTTP version 'http/1.1'");
         QTest::newRow("short version") << "GET / HTTP/1" + host << 400 << QByteArray("malformed HTTP version 'HTTP/1'");
         QTest::newRow("trailing space") << "GET / HTTP/1.1 " + host << 400 << QByteArray("malformed HTTP version 'HTTP/1.1 '");
-        QTest::newRow("control byte in version") << "GET / HTTP/1.\x01" + host << 400 << QByteArray("malformed HTTP version 'HTTP/1.?'");
-        QTest::newRow("HTTP/2.0") << "GET / HTTP/2.0" + host << 505 << QByteArray("HTTP version 'HTTP/2.0' not supported: only HTTP/1.x");
+        QTest::newRow("control byte in version")
+            << "GET / HTTP/1.\x01" + host << 400 << QByteArray("malformed HTTP version 'HTTP/1.?'");
+        QTest::newRow("HTTP/2.0") << "GET / HTTP/2.0" + host << 505
+                                  << QByteArray("HTTP version 'HTTP/2.0' not supported: only HTTP/1.x");
         QTest::newRow("HTTP/0.9") << "GET / HTTP/0.9" + host << 505 << QByteArray("HTTP version 'HTTP/0.9' not supported");
         // Lines the guard lets through for libmicrohttpd and the head check to refuse
         QTest::newRow("extra space") << "GET  / HTTP/1.1" + host << 400 << QByteArray("malformed request line");
@@ -363,7 +416,8 @@ private Q_SLOTS:
         QTest::addColumn<QList<QByteArray>>("pieces");
         const QList<QByteArray> garbage = {"GARBAGE\r\n\r\n"};
         QTest::newRow("after a GET") << get("/one") << garbage;
-        QTest::newRow("after a POST with a body") << QByteArray("POST /one HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello") << garbage;
+        QTest::newRow("after a POST with a body")
+            << QByteArray("POST /one HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello") << garbage;
         QTest::newRow("in pieces") << QByteArray() << QList<QByteArray>{"GAR", "BA", "GE\r\n\r\n"};
         QTest::newRow("in pieces after a GET") << get("/one") << QList<QByteArray>{"GET", "\r", "\n\r\n"};
     }
@@ -398,7 +452,8 @@ private Q_SLOTS:
         for (int i = 0; i < 10000; ++i)
             manyHeaders += "X-" + QByteArray::number(i) + ": v\r\n";
         QTest::newRow("10,000 headers") << manyHeaders + "\r\n";
-        QTest::newRow("1 MiB header") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-Huge: ") + QByteArray(1024 * 1024, 'h') + "\r\n\r\n";
+        QTest::newRow("1 MiB header") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-Huge: ") + QByteArray(1024 * 1024, 'h')
+                                             + "\r\n\r\n";
     }
     void hugeHeads()
     {

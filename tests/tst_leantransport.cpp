@@ -105,7 +105,7 @@ void TestLeanTransport::answersParseAtEverySplit_data()
 {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<bool>("head");
-    QTest::addColumn<bool>("eof");     // the body runs to the close
+    QTest::addColumn<bool>("eof"); // the body runs to the close
     QTest::addColumn<int>("bodyLimit");
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("body");
@@ -115,37 +115,36 @@ void TestLeanTransport::answersParseAtEverySplit_data()
     QTest::addColumn<QByteArray>("reason");
 
     QTest::newRow("content-length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  b \r\n\r\nhello") << false
-                                    << false << 4096 << 200 << QByteArray("hello") << qint64(5) << true
-                                    << QByteArray("X-A: b") << QByteArray("OK");
+                                    << false << 4096 << 200 << QByteArray("hello") << qint64(5) << true << QByteArray("X-A: b")
+                                    << QByteArray("OK");
     QTest::newRow("chunked, extensions, trailers")
         << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6;x\r\n world\r\n"
                       "0\r\nX-Trailer: t\r\n\r\n")
-        << false << false << 4096 << 200 << QByteArray("hello world") << qint64(11) << true
-        << QByteArray("X-Trailer: t") << QByteArray("OK");
+        << false << false << 4096 << 200 << QByteArray("hello world") << qint64(11) << true << QByteArray("X-Trailer: t")
+        << QByteArray("OK");
     QTest::newRow("100 continue") << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")
                                   << false << false << 4096 << 201 << QByteArray("ok") << qint64(2) << true
                                   << QByteArray("Content-Length: 2") << QByteArray("Created");
     QTest::newRow("103 then 204") << QByteArray("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
-                                  << false << false << 4096 << 204 << QByteArray() << qint64(0) << true
-                                  << QByteArray("Link:") << QByteArray("No Content");
-    QTest::newRow("close-delimited") << QByteArray("HTTP/1.1 200 OK\r\n\r\nuntil the close") << false << true << 4096
-                                     << 200 << QByteArray("until the close") << qint64(15) << false << QByteArray()
-                                     << QByteArray("OK");
+                                  << false << false << 4096 << 204 << QByteArray() << qint64(0) << true << QByteArray("Link:")
+                                  << QByteArray("No Content");
+    QTest::newRow("close-delimited") << QByteArray("HTTP/1.1 200 OK\r\n\r\nuntil the close") << false << true << 4096 << 200
+                                     << QByteArray("until the close") << qint64(15) << false << QByteArray() << QByteArray("OK");
     QTest::newRow("HEAD") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n") << true << false << 4096 << 200
                           << QByteArray() << qint64(0) << true << QByteArray("Content-Length: 1000") << QByteArray("OK");
-    QTest::newRow("204") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << false << false << 4096 << 204
-                         << QByteArray() << qint64(0) << true << QByteArray() << QByteArray("No Content");
-    QTest::newRow("304 with a length") << QByteArray("HTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n") << false
-                                       << false << 4096 << 304 << QByteArray() << qint64(0) << true << QByteArray()
+    QTest::newRow("204") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << false << false << 4096 << 204 << QByteArray()
+                         << qint64(0) << true << QByteArray() << QByteArray("No Content");
+    QTest::newRow("304 with a length") << QByteArray("HTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n") << false << false
+                                       << 4096 << 304 << QByteArray() << qint64(0) << true << QByteArray()
                                        << QByteArray("Not Modified");
-    QTest::newRow("HTTP/1.0") << QByteArray("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok") << false << false << 4096
-                              << 200 << QByteArray("ok") << qint64(2) << false << QByteArray() << QByteArray("OK");
+    QTest::newRow("HTTP/1.0") << QByteArray("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok") << false << false << 4096 << 200
+                              << QByteArray("ok") << qint64(2) << false << QByteArray() << QByteArray("OK");
     QTest::newRow("HTTP/1.0 keep-alive") << QByteArray("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok")
-                                         << false << false << 4096 << 200 << QByteArray("ok") << qint64(2) << true
-                                         << QByteArray() << QByteArray("OK");
+                                         << false << false << 4096 << 200 << QByteArray("ok") << qint64(2) << true << QByteArray()
+                                         << QByteArray("OK");
     QTest::newRow("Connection: close") << QByteArray("HTTP/1.1 503 Busy\r\nConnection: close\r\nContent-Length: 2\r\n\r\nno")
-                                       << false << false << 4096 << 503 << QByteArray("no") << qint64(2) << false
-                                       << QByteArray() << QByteArray("Busy");
+                                       << false << false << 4096 << 503 << QByteArray("no") << qint64(2) << false << QByteArray()
+                                       << QByteArray("Busy");
     QTest::newRow("body over the limit") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n0123456789abcdefghij")
                                          << false << false << 8 << 200 << QByteArray("01234567") << qint64(20) << true
                                          << QByteArray() << QByteArray("OK");
@@ -166,7 +165,7 @@ void TestLeanTransport::answersParseAtEverySplit()
 
     QList<QList<int>> splits;
     for (int cut = 0; cut <= bytes.size(); ++cut)
-        splits.append(QList<int> {cut});
+        splits.append(QList<int>{cut});
     QList<int> everyByte;
     for (int cut = 1; cut < bytes.size(); ++cut)
         everyByte.append(cut);
@@ -219,8 +218,7 @@ void TestLeanTransport::badFramingIsAnError_data()
     QTest::newRow("Content-Length with chunked")
         << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
     QTest::newRow("negative Content-Length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n");
-    QTest::newRow("overflowing Content-Length")
-        << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 184467440737095516160\r\n\r\n");
+    QTest::newRow("overflowing Content-Length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 184467440737095516160\r\n\r\n");
     QTest::newRow("two Content-Lengths") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab");
     QTest::newRow("head over 64 KiB") << "HTTP/1.1 200 OK\r\nX-Big: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n";
 }
@@ -259,13 +257,13 @@ void TestLeanTransport::exchange_data()
     const QByteArray chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;a=b\r\nsome\r\n5\r\nthing\r\n0\r\nX-T: 1\r\n\r\n";
     QTest::newRow("content-length, a byte at a time") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") << true
                                                       << A::KeepOpen << QByteArray("GET") << E::None << 200 << QByteArray("ok");
-    QTest::newRow("chunked, a byte at a time") << chunked << true << A::KeepOpen << QByteArray("GET") << E::None << 200
-                                               << QByteArray("something");
+    QTest::newRow("chunked, a byte at a time")
+        << chunked << true << A::KeepOpen << QByteArray("GET") << E::None << 200 << QByteArray("something");
     QTest::newRow("100 continue, a byte at a time")
         << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 1\r\n\r\ny") << true << A::KeepOpen
         << QByteArray("PURGE") << E::None << 202 << QByteArray("y");
-    QTest::newRow("close-delimited") << QByteArray("HTTP/1.1 200 OK\r\n\r\nto the end") << false << A::Close
-                                     << QByteArray("GET") << E::None << 200 << QByteArray("to the end");
+    QTest::newRow("close-delimited") << QByteArray("HTTP/1.1 200 OK\r\n\r\nto the end") << false << A::Close << QByteArray("GET")
+                                     << E::None << 200 << QByteArray("to the end");
     QTest::newRow("HEAD does not wait for the body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n") << false
                                                      << A::KeepOpen << QByteArray("HEAD") << E::None << 200 << QByteArray();
     QTest::newRow("204") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << false << A::KeepOpen << QByteArray("PURGE")
@@ -276,14 +274,14 @@ void TestLeanTransport::exchange_data()
                              << QByteArray();
     QTest::newRow("Content-Length with chunked") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n") + chunked.mid(17)
                                                  << false << A::KeepOpen << QByteArray("GET") << E::Protocol << 0 << QByteArray();
-    QTest::newRow("head over 64 KiB") << "HTTP/1.1 200 OK\r\nX-Big: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n" << false
-                                      << A::KeepOpen << QByteArray("GET") << E::Protocol << 0 << QByteArray();
-    QTest::newRow("closed mid-body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial") << false
-                                     << A::Close << QByteArray("GET") << E::ConnectionClosed << 0 << QByteArray();
+    QTest::newRow("head over 64 KiB") << "HTTP/1.1 200 OK\r\nX-Big: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n"
+                                      << false << A::KeepOpen << QByteArray("GET") << E::Protocol << 0 << QByteArray();
+    QTest::newRow("closed mid-body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial") << false << A::Close
+                                     << QByteArray("GET") << E::ConnectionClosed << 0 << QByteArray();
     QTest::newRow("closed mid-chunk") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc") << false
                                       << A::Close << QByteArray("GET") << E::ConnectionClosed << 0 << QByteArray();
-    QTest::newRow("closed without a byte") << QByteArray() << false << A::Close << QByteArray("GET") << E::ConnectionClosed
-                                           << 0 << QByteArray();
+    QTest::newRow("closed without a byte") << QByteArray() << false << A::Close << QByteArray("GET") << E::ConnectionClosed << 0
+                                           << QByteArray();
 }
 
 void TestLeanTransport::exchange()
@@ -437,8 +435,7 @@ void TestLeanTransport::timeout()
 void TestLeanTransport::refused()
 {
     LeanTransport transport;
-    const TransportResponse response
-        = exchange(transport, request(QStringLiteral("http://127.0.0.1:%1/").arg(closedPort())));
+    const TransportResponse response = exchange(transport, request(QStringLiteral("http://127.0.0.1:%1/").arg(closedPort())));
     QCOMPARE(response.error, TransportError::Refused);
     QVERIFY(!response.errorString.isEmpty());
 }

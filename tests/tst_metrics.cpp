@@ -86,7 +86,7 @@ private Q_SLOTS:
         QVERIFY(text.contains("herald_dns_errors_total 0\n"));
         QVERIFY(text.contains("herald_broadcast_duration_seconds_count 3\n"));
         QVERIFY(text.contains("herald_attempt_latency_seconds_count 5\n")); // 2 + 1 (the retry), then 1 and 1
-        QVERIFY(!text.contains("herald_relay_")); // no publisher, no relay series
+        QVERIFY(!text.contains("herald_relay_"));                           // no publisher, no relay series
     }
 
     void textFormatIsPrometheus()

@@ -83,17 +83,19 @@ class TestNetem : public QObject
     {
         if (m_netem)
             return netem({QStringLiteral("loss"), QStringLiteral("%1%").arg(percent)});
-        QStringList rule = {QStringLiteral("ip"), QStringLiteral("netns"), QStringLiteral("exec"), m_namespace, QStringLiteral("iptables"),
-                            QStringLiteral("-A"), QStringLiteral("INPUT"), QStringLiteral("-i"), m_backendLink};
+        QStringList rule =
+            {QStringLiteral("ip"), QStringLiteral("netns"), QStringLiteral("exec"), m_namespace,  QStringLiteral("iptables"),
+             QStringLiteral("-A"), QStringLiteral("INPUT"), QStringLiteral("-i"),   m_backendLink};
         if (percent < 100)
-            rule += {QStringLiteral("-m"), QStringLiteral("statistic"), QStringLiteral("--mode"), QStringLiteral("random"),
-                     QStringLiteral("--probability"), QString::number(percent / 100.0)};
+            rule += {QStringLiteral("-m"),     QStringLiteral("statistic"),     QStringLiteral("--mode"),
+                     QStringLiteral("random"), QStringLiteral("--probability"), QString::number(percent / 100.0)};
         return run(rule + QStringList{QStringLiteral("-j"), QStringLiteral("DROP")});
     }
     void unshape()
     {
         if (m_netem)
-            run({QStringLiteral("tc"), QStringLiteral("qdisc"), QStringLiteral("del"), QStringLiteral("dev"), m_hostLink, QStringLiteral("root")});
+            run({QStringLiteral("tc"), QStringLiteral("qdisc"), QStringLiteral("del"), QStringLiteral("dev"), m_hostLink,
+                 QStringLiteral("root")});
         else
             run({QStringLiteral("ip"), QStringLiteral("netns"), QStringLiteral("exec"), m_namespace, QStringLiteral("iptables"),
                  QStringLiteral("-F"), QStringLiteral("INPUT")});
@@ -131,7 +133,8 @@ private Q_SLOTS:
     {
         if (::geteuid() != 0)
             QSKIP("needs root for ip netns and tc");
-        if (!run({QStringLiteral("ip"), QStringLiteral("-V")}).isEmpty() || !run({QStringLiteral("tc"), QStringLiteral("-V")}).isEmpty())
+        if (!run({QStringLiteral("ip"), QStringLiteral("-V")}).isEmpty()
+            || !run({QStringLiteral("tc"), QStringLiteral("-V")}).isEmpty())
             QSKIP("needs ip and tc (apt-get install iproute2)");
         run({QStringLiteral("modprobe"), QStringLiteral("sch_netem")}); // may be built in, or already loaded
         const QString id = QString::number(::getpid());
@@ -146,7 +149,8 @@ private Q_SLOTS:
         for (const QString &command :
              {QStringLiteral("ip link add %1 type veth peer name %2").arg(m_hostLink, m_backendLink),
               QStringLiteral("ip link set %1 netns %2").arg(m_backendLink, m_namespace),
-              QStringLiteral("ip addr add %1 dev %2").arg(kHostAddress, m_hostLink), QStringLiteral("ip link set %1 up").arg(m_hostLink),
+              QStringLiteral("ip addr add %1 dev %2").arg(kHostAddress, m_hostLink),
+              QStringLiteral("ip link set %1 up").arg(m_hostLink),
               inside + QStringLiteral("ip addr add %1/30 dev %2").arg(kBackendAddress, m_backendLink),
               inside + QStringLiteral("ip link set %1 up").arg(m_backendLink), inside + QStringLiteral("ip link set lo up")}) {
             error = run(command.split(QLatin1Char(' ')));
@@ -158,11 +162,12 @@ private Q_SLOTS:
         m_netemError = netem({QStringLiteral("delay"), QStringLiteral("0ms")});
         m_netem = m_netemError.isEmpty();
         if (!m_netem) {
-            error = run({QStringLiteral("ip"), QStringLiteral("netns"), QStringLiteral("exec"), m_namespace, QStringLiteral("iptables"),
-                         QStringLiteral("-L"), QStringLiteral("INPUT")});
+            error = run({QStringLiteral("ip"), QStringLiteral("netns"), QStringLiteral("exec"), m_namespace,
+                         QStringLiteral("iptables"), QStringLiteral("-L"), QStringLiteral("INPUT")});
             if (!error.isEmpty()) {
                 removeNamespace();
-                QSKIP(qPrintable(QStringLiteral("neither tc netem (modprobe sch_netem) nor iptables works here: ") + m_netemError + "; " + error));
+                QSKIP(qPrintable(QStringLiteral("neither tc netem (modprobe sch_netem) nor iptables works here: ") + m_netemError
+                                 + "; " + error));
             }
         }
         for (auto &backend : m_backends) {
@@ -196,7 +201,9 @@ private Q_SLOTS:
             QSKIP(qPrintable(QStringLiteral("added latency needs tc netem (modprobe sch_netem): ") + m_netemError));
         QVERIFY2(netem({QStringLiteral("delay"), QStringLiteral("100ms")}).isEmpty(), "tc netem delay");
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", targets()}, {"HERALD_TIMEOUT", timeout}, {"HERALD_RETRIES", QStringLiteral("0")},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", targets()},
+                                 {"HERALD_TIMEOUT", timeout},
+                                 {"HERALD_RETRIES", QStringLiteral("0")},
                                  {"HERALD_CIRCUIT_THRESHOLD", QStringLiteral("0")}})));
         const HttpReply reply = serve.send("PURGE", "/latency");
         QCOMPARE(reply.status, status);
@@ -204,7 +211,8 @@ private Q_SLOTS:
         QCOMPARE(results.size(), 2);
         for (const QJsonValue &result : results) {
             QCOMPARE(result[QLatin1String("outcome")].toString(), outcome);
-            QVERIFY2(result[QLatin1String("latencyMs")].toInt() >= 50, qPrintable(QString::number(result[QLatin1String("latencyMs")].toInt())));
+            QVERIFY2(result[QLatin1String("latencyMs")].toInt() >= 50,
+                     qPrintable(QString::number(result[QLatin1String("latencyMs")].toInt())));
             if (outcome == QLatin1String("ok")) // the delay is visible: at least one 100 ms crossing
                 QVERIFY(result[QLatin1String("latencyMs")].toInt() >= 100);
         }
@@ -217,8 +225,10 @@ private Q_SLOTS:
     {
         QVERIFY2(loss(30).isEmpty(), "30% loss");
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", targets()}, {"HERALD_TIMEOUT", QStringLiteral("300ms")},
-                                 {"HERALD_RETRIES", QStringLiteral("12")}, {"HERALD_DEADLINE", QStringLiteral("20s")},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", targets()},
+                                 {"HERALD_TIMEOUT", QStringLiteral("300ms")},
+                                 {"HERALD_RETRIES", QStringLiteral("12")},
+                                 {"HERALD_DEADLINE", QStringLiteral("20s")},
                                  {"HERALD_CIRCUIT_THRESHOLD", QStringLiteral("0")}})));
         const int before[2] = {m_backends[0]->requestCount(), m_backends[1]->requestCount()};
         const int broadcasts = 20;
@@ -255,8 +265,10 @@ private Q_SLOTS:
     {
         QVERIFY2(loss(100).isEmpty(), "100% loss");
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", targets()}, {"HERALD_TIMEOUT", QStringLiteral("300ms")},
-                                 {"HERALD_RETRIES", QStringLiteral("2")}, {"HERALD_DEADLINE", QStringLiteral("3s")},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", targets()},
+                                 {"HERALD_TIMEOUT", QStringLiteral("300ms")},
+                                 {"HERALD_RETRIES", QStringLiteral("2")},
+                                 {"HERALD_DEADLINE", QStringLiteral("3s")},
                                  {"HERALD_CIRCUIT_THRESHOLD", QStringLiteral("0")}})));
         QElapsedTimer clock;
         clock.start();

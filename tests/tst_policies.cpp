@@ -204,12 +204,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("url");
-        QTest::newRow("plain") << "http://10.0.0.1:6081" << "http://10.0.0.1:6081" << "http://10.0.0.1:6081/p?q=1";
-        QTest::newRow("no scheme") << "varnish:6081" << "http://varnish:6081" << "http://varnish:6081/p?q=1";
-        QTest::newRow("default port") << "http://h" << "http://h:80" << "http://h/p?q=1";
-        QTest::newRow("https") << "https://h" << "https://h:443" << "https://h/p?q=1";
-        QTest::newRow("prefix") << "http://h:1/api/" << "http://h:1/api" << "http://h:1/api/p?q=1";
-        QTest::newRow("ipv6") << "http://[::1]:8080" << "http://[::1]:8080" << "http://[::1]:8080/p?q=1";
+        QTest::newRow("plain") << "http://10.0.0.1:6081"
+                               << "http://10.0.0.1:6081"
+                               << "http://10.0.0.1:6081/p?q=1";
+        QTest::newRow("no scheme") << "varnish:6081"
+                                   << "http://varnish:6081"
+                                   << "http://varnish:6081/p?q=1";
+        QTest::newRow("default port") << "http://h"
+                                      << "http://h:80"
+                                      << "http://h/p?q=1";
+        QTest::newRow("https") << "https://h"
+                               << "https://h:443"
+                               << "https://h/p?q=1";
+        QTest::newRow("prefix") << "http://h:1/api/"
+                                << "http://h:1/api"
+                                << "http://h:1/api/p?q=1";
+        QTest::newRow("ipv6") << "http://[::1]:8080"
+                              << "http://[::1]:8080"
+                              << "http://[::1]:8080/p?q=1";
     }
     void targets()
     {

@@ -109,22 +109,37 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
-        QTest::newRow("empty") << "" << "empty duration";
-        QTest::newRow("blank") << "   " << "empty duration";
-        QTest::newRow("negative") << "-1s" << "'-1s' is negative";
-        QTest::newRow("negative zero") << "-0" << "is negative";
-        QTest::newRow("garbage") << "soon" << "'soon' is not a duration";
-        QTest::newRow("unit only") << "ms" << "'ms' is not a duration";
-        QTest::newRow("two dots") << "1.5.2s" << "is not a duration";
-        QTest::newRow("word unit") << "2 sec" << "is not a duration";
-        QTest::newRow("upper case") << "2S" << "is not a duration";
-        QTest::newRow("exponent") << "1e3" << "is not a duration";
-        QTest::newRow("comma") << "1,5s" << "is not a duration";
-        QTest::newRow("two amounts") << "1m30s" << "is not a duration";
+        QTest::newRow("empty") << ""
+                               << "empty duration";
+        QTest::newRow("blank") << "   "
+                               << "empty duration";
+        QTest::newRow("negative") << "-1s"
+                                  << "'-1s' is negative";
+        QTest::newRow("negative zero") << "-0"
+                                       << "is negative";
+        QTest::newRow("garbage") << "soon"
+                                 << "'soon' is not a duration";
+        QTest::newRow("unit only") << "ms"
+                                   << "'ms' is not a duration";
+        QTest::newRow("two dots") << "1.5.2s"
+                                  << "is not a duration";
+        QTest::newRow("word unit") << "2 sec"
+                                   << "is not a duration";
+        QTest::newRow("upper case") << "2S"
+                                    << "is not a duration";
+        QTest::newRow("exponent") << "1e3"
+                                  << "is not a duration";
+        QTest::newRow("comma") << "1,5s"
+                               << "is not a duration";
+        QTest::newRow("two amounts") << "1m30s"
+                                     << "is not a duration";
         QTest::newRow("arabic digit") << QString(QChar(0x0663)) + QLatin1Char('s') << "is not a duration";
-        QTest::newRow("under a ms") << "0.1ms" << "less than a millisecond";
-        QTest::newRow("over a day") << "25h" << "longer than a day";
-        QTest::newRow("huge") << "99999999999999999999" << "longer than a day";
+        QTest::newRow("under a ms") << "0.1ms"
+                                    << "less than a millisecond";
+        QTest::newRow("over a day") << "25h"
+                                    << "longer than a day";
+        QTest::newRow("huge") << "99999999999999999999"
+                              << "longer than a day";
     }
     void parseDurationRejects()
     {
@@ -134,7 +149,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!parseDuration(text, &parsed, &error));
         QVERIFY2(error.contains(message), qPrintable(error));
-        QCOMPARE(parsed, -7); // untouched on error
+        QCOMPARE(parsed, -7);                            // untouched on error
         QVERIFY(!parseDuration(text, &parsed, nullptr)); // a null error pointer is allowed
     }
 
@@ -166,67 +181,129 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("problem");
         const QByteArray longName(101, 'a');
-        QTest::newRow("name missing") << QByteArray("{}") << "name" << "is required";
-        QTest::newRow("name slash") << QByteArray("{\"name\": \"a/b\"}") << "name" << "'a/b' is not a profile name";
-        QTest::newRow("name dot dot") << QByteArray("{\"name\": \"..\"}") << "name" << "not a profile name";
-        QTest::newRow("name space") << QByteArray("{\"name\": \"a b\"}") << "name" << "not a profile name";
-        QTest::newRow("name empty") << QByteArray("{\"name\": \"\"}") << "name" << "not a profile name";
-        QTest::newRow("name too long") << "{\"name\": \"" + longName + "\"}" << "name" << "not a profile name";
-        QTest::newRow("name number") << QByteArray("{\"name\": 5}") << "name" << "must be a string";
-        QTest::newRow("description number") << QByteArray("{\"name\": \"a\", \"description\": 5}") << "description" << "must be a string";
-        QTest::newRow("method space") << QByteArray("{\"name\": \"a\", \"method\": \"GE T\"}") << "method" << "'GE T' is not an HTTP method";
-        QTest::newRow("method empty") << QByteArray("{\"name\": \"a\", \"method\": \"\"}") << "method" << "is not an HTTP method";
-        QTest::newRow("method number") << QByteArray("{\"name\": \"a\", \"method\": 5}") << "method" << "must be a string";
-        QTest::newRow("path relative") << QByteArray("{\"name\": \"a\", \"path\": \"nope\"}") << "path" << "must start with /";
-        QTest::newRow("path space") << QByteArray("{\"name\": \"a\", \"path\": \"/a b\"}") << "path" << "spaces or control";
-        QTest::newRow("path CRLF") << QByteArray("{\"name\": \"a\", \"path\": \"/a\\r\\nX: y\"}") << "path" << "control characters";
-        QTest::newRow("path fragment") << QByteArray("{\"name\": \"a\", \"path\": \"/a#b\"}") << "path" << "'#'";
-        QTest::newRow("path array") << QByteArray("{\"name\": \"a\", \"path\": []}") << "path" << "must be a string";
-        QTest::newRow("headers object") << QByteArray("{\"name\": \"a\", \"headers\": {\"X\": \"y\"}}") << "headers" << "must be an array";
-        QTest::newRow("header single") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X\"]]}") << "headers" << "entry 1: must be";
-        QTest::newRow("header string") << QByteArray("{\"name\": \"a\", \"headers\": [\"X: y\"]}") << "headers" << "entry 1: must be";
-        QTest::newRow("header value number") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X\", 5]]}") << "headers" << "two strings";
-        QTest::newRow("header name") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X Y\", \"v\"]]}") << "headers" << "'X Y' is not a header name";
-        QTest::newRow("header CRLF") << QByteArray("{\"name\": \"a\", \"headers\": [[\"A\", \"b\"], [\"X\", \"a\\r\\nb\"]]}") << "headers"
+        QTest::newRow("name missing") << QByteArray("{}") << "name"
+                                      << "is required";
+        QTest::newRow("name slash") << QByteArray("{\"name\": \"a/b\"}") << "name"
+                                    << "'a/b' is not a profile name";
+        QTest::newRow("name dot dot") << QByteArray("{\"name\": \"..\"}") << "name"
+                                      << "not a profile name";
+        QTest::newRow("name space") << QByteArray("{\"name\": \"a b\"}") << "name"
+                                    << "not a profile name";
+        QTest::newRow("name empty") << QByteArray("{\"name\": \"\"}") << "name"
+                                    << "not a profile name";
+        QTest::newRow("name too long") << "{\"name\": \"" + longName + "\"}"
+                                       << "name"
+                                       << "not a profile name";
+        QTest::newRow("name number") << QByteArray("{\"name\": 5}") << "name"
+                                     << "must be a string";
+        QTest::newRow("description number") << QByteArray("{\"name\": \"a\", \"description\": 5}") << "description"
+                                            << "must be a string";
+        QTest::newRow("method space") << QByteArray("{\"name\": \"a\", \"method\": \"GE T\"}") << "method"
+                                      << "'GE T' is not an HTTP method";
+        QTest::newRow("method empty") << QByteArray("{\"name\": \"a\", \"method\": \"\"}") << "method"
+                                      << "is not an HTTP method";
+        QTest::newRow("method number") << QByteArray("{\"name\": \"a\", \"method\": 5}") << "method"
+                                       << "must be a string";
+        QTest::newRow("path relative") << QByteArray("{\"name\": \"a\", \"path\": \"nope\"}") << "path"
+                                       << "must start with /";
+        QTest::newRow("path space") << QByteArray("{\"name\": \"a\", \"path\": \"/a b\"}") << "path"
+                                    << "spaces or control";
+        QTest::newRow("path CRLF") << QByteArray("{\"name\": \"a\", \"path\": \"/a\\r\\nX: y\"}") << "path"
+                                   << "control characters";
+        QTest::newRow("path fragment") << QByteArray("{\"name\": \"a\", \"path\": \"/a#b\"}") << "path"
+                                       << "'#'";
+        QTest::newRow("path array") << QByteArray("{\"name\": \"a\", \"path\": []}") << "path"
+                                    << "must be a string";
+        QTest::newRow("headers object") << QByteArray("{\"name\": \"a\", \"headers\": {\"X\": \"y\"}}") << "headers"
+                                        << "must be an array";
+        QTest::newRow("header single") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X\"]]}") << "headers"
+                                       << "entry 1: must be";
+        QTest::newRow("header string") << QByteArray("{\"name\": \"a\", \"headers\": [\"X: y\"]}") << "headers"
+                                       << "entry 1: must be";
+        QTest::newRow("header value number") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X\", 5]]}") << "headers"
+                                             << "two strings";
+        QTest::newRow("header name") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X Y\", \"v\"]]}") << "headers"
+                                     << "'X Y' is not a header name";
+        QTest::newRow("header CRLF") << QByteArray("{\"name\": \"a\", \"headers\": [[\"A\", \"b\"], [\"X\", \"a\\r\\nb\"]]}")
+                                     << "headers"
                                      << "entry 2: the value of X must not contain CR, LF";
-        QTest::newRow("header NUL") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X\", \"a\\u0000b\"]]}") << "headers" << "control characters";
-        QTest::newRow("body number") << QByteArray("{\"name\": \"a\", \"body\": 5}") << "body" << "must be a string";
-        QTest::newRow("body and base64") << QByteArray("{\"name\": \"a\", \"body\": \"x\", \"bodyBase64\": \"eA==\"}") << "body" << "not both";
-        QTest::newRow("bad base64") << QByteArray("{\"name\": \"a\", \"bodyBase64\": \"!!\"}") << "bodyBase64" << "not valid base64";
-        QTest::newRow("base64 number") << QByteArray("{\"name\": \"a\", \"bodyBase64\": 5}") << "bodyBase64" << "must be a string";
-        QTest::newRow("targets string") << QByteArray("{\"name\": \"a\", \"targets\": \"http://x\"}") << "targets" << "must be an object";
-        QTest::newRow("targets bad dns") << QByteArray("{\"name\": \"a\", \"targets\": {\"dns\": \"nope\"}}") << "targets" << "\"dns\"";
-        QTest::newRow("targets two kinds") << QByteArray("{\"name\": \"a\", \"targets\": {\"dns\": \"a:1\", \"srv\": \"b\"}}") << "targets" << "exactly one";
-        QTest::newRow("targets bad url") << QByteArray("{\"name\": \"a\", \"targets\": {\"static\": [\"ftp://x\"]}}") << "targets" << "scheme";
-        QTest::newRow("retries negative") << QByteArray("{\"name\": \"a\", \"retries\": -2}") << "retries" << "must be a whole number >= 0";
-        QTest::newRow("retries fraction") << QByteArray("{\"name\": \"a\", \"retries\": 1.5}") << "retries" << "must be a whole number >= 0";
-        QTest::newRow("retries text") << QByteArray("{\"name\": \"a\", \"retries\": \"3\"}") << "retries" << "must be a whole number >= 0";
-        QTest::newRow("retries huge") << QByteArray("{\"name\": \"a\", \"retries\": 1000}") << "retries" << "at most 100";
-        QTest::newRow("timeout word") << QByteArray("{\"name\": \"a\", \"timeout\": \"later\"}") << "timeout" << "'later' is not a duration";
-        QTest::newRow("timeout zero") << QByteArray("{\"name\": \"a\", \"timeout\": \"0s\"}") << "timeout" << "more than 0";
-        QTest::newRow("timeout negative") << QByteArray("{\"name\": \"a\", \"timeout\": -1}") << "timeout" << "negative";
-        QTest::newRow("timeout too long") << QByteArray("{\"name\": \"a\", \"timeout\": \"2d\"}") << "timeout" << "not a duration";
-        QTest::newRow("timeout bool") << QByteArray("{\"name\": \"a\", \"timeout\": true}") << "timeout" << "must be a duration";
-        QTest::newRow("policy word") << QByteArray("{\"name\": \"a\", \"policy\": \"most\"}") << "policy" << "'most' is not a policy";
-        QTest::newRow("policy quorum") << QByteArray("{\"name\": \"a\", \"policy\": \"quorum=0\"}") << "policy" << "quorum takes";
-        QTest::newRow("policy number") << QByteArray("{\"name\": \"a\", \"policy\": 5}") << "policy" << "must be a string";
-        QTest::newRow("retryOn class") << QByteArray("{\"name\": \"a\", \"retryOn\": \"7xx\"}") << "retryOn" << "not a status rule";
-        QTest::newRow("retryOn empty") << QByteArray("{\"name\": \"a\", \"retryOn\": \"\"}") << "retryOn" << "\"none\"";
-        QTest::newRow("unknown field") << QByteArray("{\"name\": \"a\", \"retires\": 2}") << "retires" << "unknown field (known: name,";
+        QTest::newRow("header NUL") << QByteArray("{\"name\": \"a\", \"headers\": [[\"X\", \"a\\u0000b\"]]}") << "headers"
+                                    << "control characters";
+        QTest::newRow("body number") << QByteArray("{\"name\": \"a\", \"body\": 5}") << "body"
+                                     << "must be a string";
+        QTest::newRow("body and base64") << QByteArray("{\"name\": \"a\", \"body\": \"x\", \"bodyBase64\": \"eA==\"}") << "body"
+                                         << "not both";
+        QTest::newRow("bad base64") << QByteArray("{\"name\": \"a\", \"bodyBase64\": \"!!\"}") << "bodyBase64"
+                                    << "not valid base64";
+        QTest::newRow("base64 number") << QByteArray("{\"name\": \"a\", \"bodyBase64\": 5}") << "bodyBase64"
+                                       << "must be a string";
+        QTest::newRow("targets string") << QByteArray("{\"name\": \"a\", \"targets\": \"http://x\"}") << "targets"
+                                        << "must be an object";
+        QTest::newRow("targets bad dns") << QByteArray("{\"name\": \"a\", \"targets\": {\"dns\": \"nope\"}}") << "targets"
+                                         << "\"dns\"";
+        QTest::newRow("targets two kinds") << QByteArray("{\"name\": \"a\", \"targets\": {\"dns\": \"a:1\", \"srv\": \"b\"}}")
+                                           << "targets"
+                                           << "exactly one";
+        QTest::newRow("targets bad url") << QByteArray("{\"name\": \"a\", \"targets\": {\"static\": [\"ftp://x\"]}}") << "targets"
+                                         << "scheme";
+        QTest::newRow("retries negative") << QByteArray("{\"name\": \"a\", \"retries\": -2}") << "retries"
+                                          << "must be a whole number >= 0";
+        QTest::newRow("retries fraction") << QByteArray("{\"name\": \"a\", \"retries\": 1.5}") << "retries"
+                                          << "must be a whole number >= 0";
+        QTest::newRow("retries text") << QByteArray("{\"name\": \"a\", \"retries\": \"3\"}") << "retries"
+                                      << "must be a whole number >= 0";
+        QTest::newRow("retries huge") << QByteArray("{\"name\": \"a\", \"retries\": 1000}") << "retries"
+                                      << "at most 100";
+        QTest::newRow("timeout word") << QByteArray("{\"name\": \"a\", \"timeout\": \"later\"}") << "timeout"
+                                      << "'later' is not a duration";
+        QTest::newRow("timeout zero") << QByteArray("{\"name\": \"a\", \"timeout\": \"0s\"}") << "timeout"
+                                      << "more than 0";
+        QTest::newRow("timeout negative") << QByteArray("{\"name\": \"a\", \"timeout\": -1}") << "timeout"
+                                          << "negative";
+        QTest::newRow("timeout too long") << QByteArray("{\"name\": \"a\", \"timeout\": \"2d\"}") << "timeout"
+                                          << "not a duration";
+        QTest::newRow("timeout bool") << QByteArray("{\"name\": \"a\", \"timeout\": true}") << "timeout"
+                                      << "must be a duration";
+        QTest::newRow("policy word") << QByteArray("{\"name\": \"a\", \"policy\": \"most\"}") << "policy"
+                                     << "'most' is not a policy";
+        QTest::newRow("policy quorum") << QByteArray("{\"name\": \"a\", \"policy\": \"quorum=0\"}") << "policy"
+                                       << "quorum takes";
+        QTest::newRow("policy number") << QByteArray("{\"name\": \"a\", \"policy\": 5}") << "policy"
+                                       << "must be a string";
+        QTest::newRow("retryOn class") << QByteArray("{\"name\": \"a\", \"retryOn\": \"7xx\"}") << "retryOn"
+                                       << "not a status rule";
+        QTest::newRow("retryOn empty") << QByteArray("{\"name\": \"a\", \"retryOn\": \"\"}") << "retryOn"
+                                       << "\"none\"";
+        QTest::newRow("unknown field") << QByteArray("{\"name\": \"a\", \"retires\": 2}") << "retires"
+                                       << "unknown field (known: name,";
         const QByteArray withPrefix = "{\"name\": \"a\", \"path\": \"/{prefix}\", \"parameters\": ";
-        QTest::newRow("parameters array") << withPrefix + "[\"prefix\"]}" << "parameters" << "must be an object of";
-        QTest::newRow("parameter string") << withPrefix + "{\"prefix\": \"required\"}}" << "parameters" << "parameter \"prefix\": must be an object";
-        QTest::newRow("parameter unknown key") << withPrefix + "{\"prefix\": {\"requird\": true}}}" << "parameters"
-                                               << "parameter \"prefix\": unknown key \"requird\" (known: description, pattern, default, allowEmpty)";
-        QTest::newRow("parameter bad pattern") << withPrefix + "{\"prefix\": {\"pattern\": \"^(/\"}}}" << "parameters"
+        QTest::newRow("parameters array") << withPrefix + "[\"prefix\"]}"
+                                          << "parameters"
+                                          << "must be an object of";
+        QTest::newRow("parameter string") << withPrefix + "{\"prefix\": \"required\"}}"
+                                          << "parameters"
+                                          << "parameter \"prefix\": must be an object";
+        QTest::newRow("parameter unknown key")
+            << withPrefix + "{\"prefix\": {\"requird\": true}}}"
+            << "parameters"
+            << "parameter \"prefix\": unknown key \"requird\" (known: description, pattern, default, allowEmpty)";
+        QTest::newRow("parameter bad pattern") << withPrefix + "{\"prefix\": {\"pattern\": \"^(/\"}}}"
+                                               << "parameters"
                                                << "parameter \"prefix\": \"pattern\" '^(/' is not a regular expression";
-        QTest::newRow("parameter pattern number") << withPrefix + "{\"prefix\": {\"pattern\": 5}}}" << "parameters" << "\"pattern\" must be a string";
-        QTest::newRow("parameter default number") << withPrefix + "{\"prefix\": {\"default\": 5}}}" << "parameters" << "\"default\" must be a string";
-        QTest::newRow("parameter allowEmpty text") << withPrefix + "{\"prefix\": {\"allowEmpty\": \"yes\"}}}" << "parameters"
+        QTest::newRow("parameter pattern number") << withPrefix + "{\"prefix\": {\"pattern\": 5}}}"
+                                                  << "parameters"
+                                                  << "\"pattern\" must be a string";
+        QTest::newRow("parameter default number") << withPrefix + "{\"prefix\": {\"default\": 5}}}"
+                                                  << "parameters"
+                                                  << "\"default\" must be a string";
+        QTest::newRow("parameter allowEmpty text") << withPrefix + "{\"prefix\": {\"allowEmpty\": \"yes\"}}}"
+                                                   << "parameters"
                                                    << "\"allowEmpty\" must be true or false";
-        QTest::newRow("parameter default off pattern") << withPrefix + "{\"prefix\": {\"pattern\": \"/.*\", \"default\": \"x\"}}}" << "parameters"
+        QTest::newRow("parameter default off pattern") << withPrefix + "{\"prefix\": {\"pattern\": \"/.*\", \"default\": \"x\"}}}"
+                                                       << "parameters"
                                                        << "parameter \"prefix\": the default 'x' does not match the pattern /.*";
-        QTest::newRow("parameter not used") << withPrefix + "{\"prefx\": {}}}" << "parameters"
+        QTest::newRow("parameter not used") << withPrefix + "{\"prefx\": {}}}"
+                                            << "parameters"
                                             << "parameter \"prefx\" is not used in the path, a header value or the body (used: prefix)";
     }
     void validation()
@@ -309,13 +386,27 @@ private Q_SLOTS:
         QTest::addColumn<QString>("header");
         QTest::addColumn<QString>("body");
         QTest::addColumn<QStringList>("names");
-        QTest::newRow("none") << "/a/b" << "x" << "y" << QStringList();
-        QTest::newRow("order of first appearance") << "/{b}/{a}/{b}" << "{c}-{a}" << "{d}{b}" << QStringList{"b", "a", "c", "d"};
-        QTest::newRow("query") << "/s?q={q}&n={n}" << "" << "" << QStringList{"q", "n"};
-        QTest::newRow("name characters") << "/{_x}/{a-b}/{a1}" << "" << "" << QStringList{"_x", "a-b", "a1"};
-        QTest::newRow("not names") << "/{1a}/{a b}/{}/{-a}/{a" << "{ x }" << "" << QStringList();
-        QTest::newRow("escaped brace") << "/{{id}/{id}" << "{{h}" << "{{{b}" << QStringList{"id", "b"};
-        QTest::newRow("json body") << "/" << "" << "{\"id\": \"{id}\", \"o\": {\"k\": {\"v\": 1}}}" << QStringList{"id"};
+        QTest::newRow("none") << "/a/b"
+                              << "x"
+                              << "y" << QStringList();
+        QTest::newRow("order of first appearance") << "/{b}/{a}/{b}"
+                                                   << "{c}-{a}"
+                                                   << "{d}{b}" << QStringList{"b", "a", "c", "d"};
+        QTest::newRow("query") << "/s?q={q}&n={n}"
+                               << ""
+                               << "" << QStringList{"q", "n"};
+        QTest::newRow("name characters") << "/{_x}/{a-b}/{a1}"
+                                         << ""
+                                         << "" << QStringList{"_x", "a-b", "a1"};
+        QTest::newRow("not names") << "/{1a}/{a b}/{}/{-a}/{a"
+                                   << "{ x }"
+                                   << "" << QStringList();
+        QTest::newRow("escaped brace") << "/{{id}/{id}"
+                                       << "{{h}"
+                                       << "{{{b}" << QStringList{"id", "b"};
+        QTest::newRow("json body") << "/"
+                                   << ""
+                                   << "{\"id\": \"{id}\", \"o\": {\"k\": {\"v\": 1}}}" << QStringList{"id"};
     }
     void parameters()
     {
@@ -340,33 +431,146 @@ private Q_SLOTS:
         QTest::addColumn<QString>("filledHeader");
         QTest::addColumn<QString>("filledBody");
         QTest::addColumn<QString>("error"); // empty: must succeed
-        QTest::newRow("path is percent-encoded") << "/p/{id}" << "" << "" << QStringList{"id=42/x y"} << "/p/42%2Fx%20y" << "" << "" << "";
-        QTest::newRow("unreserved kept") << "/p/{id}" << "" << "" << QStringList{"id=a-b_c.d~E9"} << "/p/a-b_c.d~E9" << "" << "" << "";
-        QTest::newRow("query value encoded") << "/s?q={q}" << "" << "" << QStringList{"q=a&b=c+d?"} << "/s?q=a%26b%3Dc%2Bd%3F" << "" << "" << "";
-        QTest::newRow("utf-8 encoded") << "/p/{id}" << "" << "" << QStringList{QString::fromUtf8("id=caf\xc3\xa9")} << "/p/caf%C3%A9" << "" << "" << "";
-        QTest::newRow("percent encoded") << "/p/{id}" << "" << "" << QStringList{"id=%2e%2e"} << "/p/%252e%252e" << "" << "" << "";
-        QTest::newRow("CR LF in path encoded") << "/p/{id}" << "" << "" << QStringList{"id=a\r\nb"} << "/p/a%0D%0Ab" << "" << "" << "";
-        QTest::newRow("escaped brace") << "/p/{{id}/{id}" << "{{x}" << "{{{id}}" << QStringList{"id=7"} << "/p/{id}/7" << "{x}" << "{7}" << "";
-        QTest::newRow("header and body as-is") << "/" << "{site}.example.com" << "a={v}&b=2" << QStringList{"site=a b/c", "v=x&y"}
-                                               << "/" << "a b/c.example.com" << "a=x&y&b=2" << "";
-        QTest::newRow("json body untouched braces") << "/" << "" << "{\"id\": \"{id}\", \"o\": {\"k\": {\"v\": 1}}}" << QStringList{"id=9"}
-                                                    << "/" << "" << "{\"id\": \"9\", \"o\": {\"k\": {\"v\": 1}}}" << "";
-        QTest::newRow("CR LF in body kept") << "/" << "" << "{b}" << QStringList{"b=x\r\ny"} << "/" << "" << "x\r\ny" << "";
-        QTest::newRow("empty value") << "/p/{id}" << "" << "" << QStringList{"id="} << "" << "" << "" << "parameter \"id\": the value is empty; a value is required";
-        QTest::newRow("dots inside a segment") << "/p/{id}" << "" << "" << QStringList{"id=..x"} << "/p/..x" << "" << "" << "";
-        QTest::newRow("template dot segment") << "/p/./{id}" << "" << "" << QStringList{"id=1"} << "/p/./1" << "" << "" << "";
-        QTest::newRow("missing") << "/p/{id}" << "{site}" << "" << QStringList{"id=1"} << "" << "" << "" << "parameter \"site\": a value is required";
-        QTest::newRow("first missing named") << "/p/{id}" << "{site}" << "" << QStringList() << "" << "" << "" << "parameter \"id\": a value is required";
-        QTest::newRow("unknown") << "/p/{id}" << "" << "" << QStringList{"id=1", "extra=2"} << "" << "" << "" << "has no parameter {extra} (it has: {id})";
-        QTest::newRow("unknown without parameters") << "/p" << "" << "" << QStringList{"id=1"} << "" << "" << "" << "has no parameter {id} (it has: none)";
-        QTest::newRow("CR LF in header") << "/" << "v={tag}" << "" << QStringList{"tag=a\r\nX-Evil: 1"} << "" << "" << ""
-                                         << "parameter \"tag\": the value would put CR, LF or another control character into header X-Test";
-        QTest::newRow("LF in header") << "/" << "{tag}" << "" << QStringList{"tag=a\nb"} << "" << "" << "" << "into header X-Test";
-        QTest::newRow("NUL in header") << "/" << "{tag}" << "" << QStringList{QStringLiteral("tag=a") + QChar(0) + QStringLiteral("b")}
-                                       << "" << "" << "" << "into header X-Test";
-        QTest::newRow("dot dot segment") << "/p/{id}" << "" << "" << QStringList{"id=.."} << "" << "" << "" << "'..' segment";
-        QTest::newRow("dot segment") << "/p/{id}/x" << "" << "" << QStringList{"id=."} << "" << "" << "" << "'.' segment";
-        QTest::newRow("dots from two values") << "/p/{a}{b}" << "" << "" << QStringList{"a=.", "b=."} << "" << "" << "" << "'..' segment";
+        QTest::newRow("path is percent-encoded") << "/p/{id}"
+                                                 << ""
+                                                 << "" << QStringList{"id=42/x y"} << "/p/42%2Fx%20y"
+                                                 << ""
+                                                 << ""
+                                                 << "";
+        QTest::newRow("unreserved kept") << "/p/{id}"
+                                         << ""
+                                         << "" << QStringList{"id=a-b_c.d~E9"} << "/p/a-b_c.d~E9"
+                                         << ""
+                                         << ""
+                                         << "";
+        QTest::newRow("query value encoded") << "/s?q={q}"
+                                             << ""
+                                             << "" << QStringList{"q=a&b=c+d?"} << "/s?q=a%26b%3Dc%2Bd%3F"
+                                             << ""
+                                             << ""
+                                             << "";
+        QTest::newRow("utf-8 encoded") << "/p/{id}"
+                                       << ""
+                                       << "" << QStringList{QString::fromUtf8("id=caf\xc3\xa9")} << "/p/caf%C3%A9"
+                                       << ""
+                                       << ""
+                                       << "";
+        QTest::newRow("percent encoded") << "/p/{id}"
+                                         << ""
+                                         << "" << QStringList{"id=%2e%2e"} << "/p/%252e%252e"
+                                         << ""
+                                         << ""
+                                         << "";
+        QTest::newRow("CR LF in path encoded") << "/p/{id}"
+                                               << ""
+                                               << "" << QStringList{"id=a\r\nb"} << "/p/a%0D%0Ab"
+                                               << ""
+                                               << ""
+                                               << "";
+        QTest::newRow("escaped brace") << "/p/{{id}/{id}"
+                                       << "{{x}"
+                                       << "{{{id}}" << QStringList{"id=7"} << "/p/{id}/7"
+                                       << "{x}"
+                                       << "{7}"
+                                       << "";
+        QTest::newRow("header and body as-is") << "/"
+                                               << "{site}.example.com"
+                                               << "a={v}&b=2" << QStringList{"site=a b/c", "v=x&y"} << "/"
+                                               << "a b/c.example.com"
+                                               << "a=x&y&b=2"
+                                               << "";
+        QTest::newRow("json body untouched braces")
+            << "/"
+            << ""
+            << "{\"id\": \"{id}\", \"o\": {\"k\": {\"v\": 1}}}" << QStringList{"id=9"} << "/"
+            << ""
+            << "{\"id\": \"9\", \"o\": {\"k\": {\"v\": 1}}}"
+            << "";
+        QTest::newRow("CR LF in body kept") << "/"
+                                            << ""
+                                            << "{b}" << QStringList{"b=x\r\ny"} << "/"
+                                            << ""
+                                            << "x\r\ny"
+                                            << "";
+        QTest::newRow("empty value") << "/p/{id}"
+                                     << ""
+                                     << "" << QStringList{"id="} << ""
+                                     << ""
+                                     << ""
+                                     << "parameter \"id\": the value is empty; a value is required";
+        QTest::newRow("dots inside a segment") << "/p/{id}"
+                                               << ""
+                                               << "" << QStringList{"id=..x"} << "/p/..x"
+                                               << ""
+                                               << ""
+                                               << "";
+        QTest::newRow("template dot segment") << "/p/./{id}"
+                                              << ""
+                                              << "" << QStringList{"id=1"} << "/p/./1"
+                                              << ""
+                                              << ""
+                                              << "";
+        QTest::newRow("missing") << "/p/{id}"
+                                 << "{site}"
+                                 << "" << QStringList{"id=1"} << ""
+                                 << ""
+                                 << ""
+                                 << "parameter \"site\": a value is required";
+        QTest::newRow("first missing named") << "/p/{id}"
+                                             << "{site}"
+                                             << "" << QStringList() << ""
+                                             << ""
+                                             << ""
+                                             << "parameter \"id\": a value is required";
+        QTest::newRow("unknown") << "/p/{id}"
+                                 << ""
+                                 << "" << QStringList{"id=1", "extra=2"} << ""
+                                 << ""
+                                 << ""
+                                 << "has no parameter {extra} (it has: {id})";
+        QTest::newRow("unknown without parameters") << "/p"
+                                                    << ""
+                                                    << "" << QStringList{"id=1"} << ""
+                                                    << ""
+                                                    << ""
+                                                    << "has no parameter {id} (it has: none)";
+        QTest::newRow("CR LF in header")
+            << "/"
+            << "v={tag}"
+            << "" << QStringList{"tag=a\r\nX-Evil: 1"} << ""
+            << ""
+            << ""
+            << "parameter \"tag\": the value would put CR, LF or another control character into header X-Test";
+        QTest::newRow("LF in header") << "/"
+                                      << "{tag}"
+                                      << "" << QStringList{"tag=a\nb"} << ""
+                                      << ""
+                                      << ""
+                                      << "into header X-Test";
+        QTest::newRow("NUL in header") << "/"
+                                       << "{tag}"
+                                       << "" << QStringList{QStringLiteral("tag=a") + QChar(0) + QStringLiteral("b")} << ""
+                                       << ""
+                                       << ""
+                                       << "into header X-Test";
+        QTest::newRow("dot dot segment") << "/p/{id}"
+                                         << ""
+                                         << "" << QStringList{"id=.."} << ""
+                                         << ""
+                                         << ""
+                                         << "'..' segment";
+        QTest::newRow("dot segment") << "/p/{id}/x"
+                                     << ""
+                                     << "" << QStringList{"id=."} << ""
+                                     << ""
+                                     << ""
+                                     << "'.' segment";
+        QTest::newRow("dots from two values") << "/p/{a}{b}"
+                                              << ""
+                                              << "" << QStringList{"a=.", "b=."} << ""
+                                              << ""
+                                              << ""
+                                              << "'..' segment";
     }
     void fill()
     {
@@ -432,19 +636,30 @@ private Q_SLOTS:
                                             << "parameter \"prefix\": a value is required";
         QTest::newRow("undeclared empty") << QByteArray("{}") << QStringList{"prefix=", "lang=fr", "suffix=x"} << ""
                                           << "parameter \"prefix\": the value is empty; a value is required";
-        QTest::newRow("required missing") << prefix << QStringList{"lang=fr", "suffix=x"} << "" << "parameter \"prefix\": a value is required";
-        QTest::newRow("required empty") << prefix << QStringList{"prefix=", "lang=fr", "suffix=x"} << "" << "parameter \"prefix\": the value is empty";
-        QTest::newRow("pattern matches") << prefix << QStringList{"prefix=/a/b", "lang=fr", "suffix=x"} << "%2Fa%2Fb/fr/x" << "";
+        QTest::newRow("required missing") << prefix << QStringList{"lang=fr", "suffix=x"} << ""
+                                          << "parameter \"prefix\": a value is required";
+        QTest::newRow("required empty") << prefix << QStringList{"prefix=", "lang=fr", "suffix=x"} << ""
+                                        << "parameter \"prefix\": the value is empty";
+        QTest::newRow("pattern matches") << prefix << QStringList{"prefix=/a/b", "lang=fr", "suffix=x"} << "%2Fa%2Fb/fr/x"
+                                         << "";
         QTest::newRow("pattern is anchored") << prefix << QStringList{"prefix=x/a", "lang=fr", "suffix=x"} << ""
                                              << "parameter \"prefix\": 'x/a' does not match the pattern /[^ ]*";
-        QTest::newRow("pattern whole value") << prefix << QStringList{"prefix=/a b", "lang=fr", "suffix=x"} << "" << "does not match the pattern";
-        QTest::newRow("default when missing") << lang << QStringList{"prefix=p", "suffix=x"} << "p/en/x" << "";
-        QTest::newRow("default when empty") << lang << QStringList{"prefix=p", "lang=", "suffix=x"} << "p/en/x" << "";
-        QTest::newRow("default overridden") << lang << QStringList{"prefix=p", "lang=de", "suffix=x"} << "p/de/x" << "";
-        QTest::newRow("allowEmpty empty") << suffix << QStringList{"prefix=p", "lang=fr", "suffix="} << "p/fr/" << "";
-        QTest::newRow("allowEmpty missing") << suffix << QStringList{"prefix=p", "lang=fr"} << "p/fr/" << "";
-        QTest::newRow("allowEmpty filled") << suffix << QStringList{"prefix=p", "lang=fr", "suffix=s"} << "p/fr/s" << "";
-        QTest::newRow("others stay required") << suffix << QStringList{"prefix=p", "suffix="} << "" << "parameter \"lang\": a value is required";
+        QTest::newRow("pattern whole value") << prefix << QStringList{"prefix=/a b", "lang=fr", "suffix=x"} << ""
+                                             << "does not match the pattern";
+        QTest::newRow("default when missing") << lang << QStringList{"prefix=p", "suffix=x"} << "p/en/x"
+                                              << "";
+        QTest::newRow("default when empty") << lang << QStringList{"prefix=p", "lang=", "suffix=x"} << "p/en/x"
+                                            << "";
+        QTest::newRow("default overridden") << lang << QStringList{"prefix=p", "lang=de", "suffix=x"} << "p/de/x"
+                                            << "";
+        QTest::newRow("allowEmpty empty") << suffix << QStringList{"prefix=p", "lang=fr", "suffix="} << "p/fr/"
+                                          << "";
+        QTest::newRow("allowEmpty missing") << suffix << QStringList{"prefix=p", "lang=fr"} << "p/fr/"
+                                            << "";
+        QTest::newRow("allowEmpty filled") << suffix << QStringList{"prefix=p", "lang=fr", "suffix=s"} << "p/fr/s"
+                                           << "";
+        QTest::newRow("others stay required") << suffix << QStringList{"prefix=p", "suffix="} << ""
+                                              << "parameter \"lang\": a value is required";
     }
     void declaredParameters()
     {
@@ -452,7 +667,8 @@ private Q_SLOTS:
         QFETCH(QStringList, values);
         QFETCH(QString, filledPath);
         QFETCH(QString, error);
-        const Profile profile = parse("{\"name\": \"d\", \"path\": \"/{prefix}/{lang}/{suffix}\", \"parameters\": " + declarations + "}");
+        const Profile profile = parse("{\"name\": \"d\", \"path\": \"/{prefix}/{lang}/{suffix}\", \"parameters\": " + declarations
+                                      + "}");
         Profile filled;
         QString message;
         const bool ok = profile.fill(valuesFrom(values), &filled, &message);
@@ -502,15 +718,19 @@ private Q_SLOTS:
         QTest::newRow("full") << QJsonDocument(purgeProduct().toJson()).toJson();
         QTest::newRow("minimal") << QByteArray("{\"name\": \"m\"}");
         QTest::newRow("binary body") << QByteArray("{\"name\": \"b\", \"method\": \"POST\", \"bodyBase64\": \"/wABAg==\"}");
-        QTest::newRow("dns targets") << QByteArray("{\"name\": \"d\", \"targets\": {\"dns\": \"varnish.svc:6081\", \"refreshSeconds\": 10,"
-                                                   " \"nameserver\": \"127.0.0.77\", \"scheme\": \"https\", \"pathPrefix\": \"/api\"}}");
+        QTest::newRow("dns targets") << QByteArray(
+            "{\"name\": \"d\", \"targets\": {\"dns\": \"varnish.svc:6081\", \"refreshSeconds\": 10,"
+            " \"nameserver\": \"127.0.0.77\", \"scheme\": \"https\", \"pathPrefix\": \"/api\"}}");
         QTest::newRow("srv targets") << QByteArray("{\"name\": \"s\", \"targets\": {\"srv\": \"_http._tcp.web.svc\"}}");
-        QTest::newRow("unicode") << QByteArray("{\"name\": \"u\", \"description\": \"caf\xc3\xa9 \\u2603\", \"body\": \"\xe2\x82\xac {x}\","
-                                               " \"headers\": [[\"X-Note\", \"\xc3\xa9t\xc3\xa9\"], [\"x-note\", \"again\"]]}");
-        QTest::newRow("parameters") << QByteArray("{\"name\": \"p\", \"path\": \"/{a}\", \"headers\": [[\"X\", \"{b}{c}\"]], \"parameters\":"
-                                                  " {\"a\": {\"pattern\": \"^/.*$\", \"description\": \"d\"}, \"b\": {\"default\": \"\"},"
-                                                  " \"c\": {\"allowEmpty\": true}}}");
-        QTest::newRow("sub-second timeout") << QByteArray("{\"name\": \"t\", \"timeout\": \"1500ms\", \"retries\": 0, \"retryOn\": \"none\"}");
+        QTest::newRow("unicode") << QByteArray(
+            "{\"name\": \"u\", \"description\": \"caf\xc3\xa9 \\u2603\", \"body\": \"\xe2\x82\xac {x}\","
+            " \"headers\": [[\"X-Note\", \"\xc3\xa9t\xc3\xa9\"], [\"x-note\", \"again\"]]}");
+        QTest::newRow("parameters") << QByteArray(
+            "{\"name\": \"p\", \"path\": \"/{a}\", \"headers\": [[\"X\", \"{b}{c}\"]], \"parameters\":"
+            " {\"a\": {\"pattern\": \"^/.*$\", \"description\": \"d\"}, \"b\": {\"default\": \"\"},"
+            " \"c\": {\"allowEmpty\": true}}}");
+        QTest::newRow("sub-second timeout") << QByteArray(
+            "{\"name\": \"t\", \"timeout\": \"1500ms\", \"retries\": 0, \"retryOn\": \"none\"}");
     }
     void jsonRoundTrip()
     {
@@ -576,7 +796,8 @@ private Q_SLOTS:
 
         // Readable: the name first, one field per line, valid JSON that matches toJson().
         const QByteArray content = readFile(store.pathFor(QStringLiteral("alpha")));
-        QVERIFY2(content.startsWith("{\n    \"name\": \"alpha\",\n    \"description\": \"one product\",\n    \"method\": \"PURGE\",\n"),
+        QVERIFY2(content.startsWith(
+                     "{\n    \"name\": \"alpha\",\n    \"description\": \"one product\",\n    \"method\": \"PURGE\",\n"),
                  content.constData());
         QVERIFY2(content.contains("\n    \"retries\": 3,\n"), content.constData());
         QCOMPARE(QJsonDocument::fromJson(content).object(), profile.toJson());

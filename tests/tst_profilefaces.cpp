@@ -90,7 +90,8 @@ class TestProfileFaces : public QObject
         QStringList lines;
         for (int i = 0; i < m_backends.count(); ++i) {
             for (const test::RecordedRequest &request : const_cast<TestProfileFaces *>(this)->m_backends.at(i).requests()) {
-                lines.append(QStringLiteral("%1: %2 %3").arg(i).arg(QString::fromLatin1(request.method), QString::fromUtf8(request.target)));
+                lines.append(
+                    QStringLiteral("%1: %2 %3").arg(i).arg(QString::fromLatin1(request.method), QString::fromUtf8(request.target)));
                 for (const QByteArray &name : names)
                     lines.append(QStringLiteral("  %1: %2").arg(QString::fromLatin1(name), QString::fromUtf8(request.header(name))));
                 lines.append(QStringLiteral("  body: ") + QString::fromUtf8(request.body));
@@ -217,17 +218,18 @@ private Q_SLOTS:
         QFETCH(int, attempts);
         const QString named = QStringLiteral("parameter \"%1\"").arg(refusedParameter);
         QStringList first;
-        const QList<QPair<const char *, Outcome (TestProfileFaces::*)(const QStringList &)>> faces = {
-            {"herald send", &TestProfileFaces::throughSend},
-            {"admin API", &TestProfileFaces::throughAdminApi},
-            {"window", &TestProfileFaces::throughWindow}};
+        const QList<QPair<const char *, Outcome (TestProfileFaces::*)(const QStringList &)>> faces =
+            {{"herald send", &TestProfileFaces::throughSend},
+             {"admin API", &TestProfileFaces::throughAdminApi},
+             {"window", &TestProfileFaces::throughWindow}};
         for (const auto &face : faces) {
             prepare(profile);
             const Outcome outcome = (this->*face.second)(values);
             const QStringList got = received();
             if (!refusedParameter.isEmpty()) {
                 QVERIFY2(outcome.refused, face.first);
-                QVERIFY2(outcome.message.contains(named), qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(face.first), outcome.message)));
+                QVERIFY2(outcome.message.contains(named),
+                         qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(face.first), outcome.message)));
                 QVERIFY2(got.isEmpty(), face.first);
                 continue;
             }
@@ -261,7 +263,8 @@ private Q_SLOTS:
         QCOMPARE(saved.declaredParameters.size(), 1);
         QCOMPARE(saved.declaredParameters.first().defaultValue, QStringLiteral("/all/"));
         const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--profile-dir"), profileDir(),
-                                                QStringLiteral("--profile"), QStringLiteral("resaved"), QStringLiteral("--no-history")});
+                                                QStringLiteral("--profile"), QStringLiteral("resaved"),
+                                                QStringLiteral("--no-history")});
         QVERIFY2(result.exitCode == 0, result.err.constData());
         QCOMPARE(m_backends.at(0).requests().first().header("X-Ban-Url"), QByteArray("^/all/"));
         QCOMPARE(m_backends.at(1).requestCount(), 3); // 503 retried twice: retryOn survived the save

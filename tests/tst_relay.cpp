@@ -67,7 +67,8 @@ bool waitReady(ServeProcess &serve)
 // A consumer group as XINFO GROUPS reports it (name, pending, last-delivered-id...); empty when it does not exist.
 QHash<QByteArray, QByteArray> groupInfo(const RedisServer &redis, const QByteArray &group)
 {
-    const QList<QByteArray> lines = redis.cli({QStringLiteral("XINFO"), QStringLiteral("GROUPS"), QStringLiteral("herald")}).split('\n');
+    const QList<QByteArray> lines =
+        redis.cli({QStringLiteral("XINFO"), QStringLiteral("GROUPS"), QStringLiteral("herald")}).split('\n');
     QHash<QByteArray, QByteArray> fields;
     for (int i = 0; i + 1 < lines.size(); i += 2) {
         if (lines.at(i) == "name") {
@@ -91,8 +92,9 @@ bool hasGroup(const RedisServer &redis, const QByteArray &group)
 bool caughtUp(const RedisServer &redis, const QByteArray &group)
 {
     const QHash<QByteArray, QByteArray> info = groupInfo(redis, group);
-    const QByteArray last = redis.cli({QStringLiteral("XREVRANGE"), QStringLiteral("herald"), QStringLiteral("+"), QStringLiteral("-"),
-                                       QStringLiteral("COUNT"), QStringLiteral("1")})
+    const QByteArray last = redis
+                                .cli({QStringLiteral("XREVRANGE"), QStringLiteral("herald"), QStringLiteral("+"),
+                                      QStringLiteral("-"), QStringLiteral("COUNT"), QStringLiteral("1")})
                                 .split('\n')
                                 .value(0);
     return !last.isEmpty() && info.value("pending") == "0" && info.value("last-delivered-id") == last;
@@ -183,7 +185,8 @@ private Q_SLOTS:
         QVERIFY(backend.listen());
         backend.setBehaviour(TestBackend::Behaviour::Stall); // nothing is delivered before the restart
         Agent agent;
-        QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("aof"), {QStringLiteral("--retry-deadline"), QStringLiteral("30s")}));
+        QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("aof"),
+                            {QStringLiteral("--retry-deadline"), QStringLiteral("30s")}));
         QTRY_VERIFY(hasGroup(*m_redis, "aof"));
         ServeProcess serve;
         QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
@@ -237,16 +240,19 @@ private Q_SLOTS:
         TestBackend backend;
         QVERIFY(backend.listen());
         const QString url = backend.url();
-        backend.setStatuses({503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503,
-                             503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 200});
+        backend.setStatuses({503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503,
+                             503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503,
+                             503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 200});
         Agent agent;
-        QVERIFY(agent.start(m_redis->url(), url, QStringLiteral("deadline"), {QStringLiteral("--retry-deadline"), QStringLiteral("1s")}));
+        QVERIFY(agent.start(m_redis->url(), url, QStringLiteral("deadline"),
+                            {QStringLiteral("--retry-deadline"), QStringLiteral("1s")}));
         QTRY_VERIFY(hasGroup(*m_redis, "deadline"));
         ServeProcess serve;
         QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
         QVERIFY(waitReady(serve));
         QCOMPARE(serve.send("PURGE", "/doomed").status, 202);
-        QTRY_COMPARE_WITH_TIMEOUT(m_redis->cli({QStringLiteral("XLEN"), QStringLiteral("herald:failed:deadline")}).trimmed(), QByteArray("1"), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_redis->cli({QStringLiteral("XLEN"), QStringLiteral("herald:failed:deadline")}).trimmed(),
+                                  QByteArray("1"), 15000);
         backend.setStatuses({200});
         const int before = backend.requestCount();
         QCOMPARE(serve.send("PURGE", "/next").status, 202);
@@ -263,7 +269,8 @@ private Q_SLOTS:
         Agent sameInstance;
         Agent otherInstance;
         // The agent beside the publisher carries the publisher's instance id.
-        QVERIFY(sameInstance.start(m_redis->url(), mine.url(), QStringLiteral("beside"), {QStringLiteral("--instance-id"), QStringLiteral("edge-1")}));
+        QVERIFY(sameInstance.start(m_redis->url(), mine.url(), QStringLiteral("beside"),
+                                   {QStringLiteral("--instance-id"), QStringLiteral("edge-1")}));
         QVERIFY(otherInstance.start(m_redis->url(), other.url(), QStringLiteral("elsewhere")));
         QTRY_VERIFY(hasGroup(*m_redis, "beside"));
         QTRY_VERIFY(hasGroup(*m_redis, "elsewhere"));
@@ -330,8 +337,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("variable");
         QTest::addColumn<QString>("value");
-        QTest::newRow("by length") << "HERALD_RELAY_MAXLEN" << "5";
-        QTest::newRow("by age") << "HERALD_RELAY_MAX_AGE" << "1ms";
+        QTest::newRow("by length") << "HERALD_RELAY_MAXLEN"
+                                   << "5";
+        QTest::newRow("by age") << "HERALD_RELAY_MAX_AGE"
+                                << "1ms";
     }
     void retentionByLengthAndByAge()
     {
@@ -339,8 +348,8 @@ private Q_SLOTS:
         QFETCH(QString, value);
         // Old entries, written straight to the stream with ids far in the past.
         for (int i = 1; i <= 300; ++i)
-            m_redis->cli({QStringLiteral("XADD"), QStringLiteral("herald"), QStringLiteral("%1-0").arg(i), QStringLiteral("method"),
-                          QStringLiteral("PURGE"), QStringLiteral("path"), QStringLiteral("/old")});
+            m_redis->cli({QStringLiteral("XADD"), QStringLiteral("herald"), QStringLiteral("%1-0").arg(i),
+                          QStringLiteral("method"), QStringLiteral("PURGE"), QStringLiteral("path"), QStringLiteral("/old")});
         ServeProcess serve;
         QProcessEnvironment environment = env({{"HERALD_RELAY_URL", m_redis->url()}});
         environment.insert(variable, value);
@@ -356,7 +365,8 @@ private Q_SLOTS:
         TestBackend local;
         QVERIFY(local.listen());
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}, {"HERALD_TARGETS", local.url()},
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()},
+                                 {"HERALD_TARGETS", local.url()},
                                  {"HERALD_RELAY_BROADCAST", QStringLiteral("true")}})));
         QVERIFY(waitReady(serve)); // ready means the publisher is connected too, targets or not
         QCOMPARE(serve.send("PURGE", "/both").status, 202);
@@ -390,8 +400,9 @@ private Q_SLOTS:
         QCOMPARE(relay.exitCode(), 2);
         QVERIFY(relay.readAllStandardError().contains("HERALD_RELAY_URL"));
         QProcess masked;
-        masked.start(QStringLiteral(HERALD_BINARY), {QStringLiteral("relay"), QStringLiteral("--redis"), QStringLiteral("redis://u:secret@127.0.0.1:6379/2"),
-                                                     QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--print-config")});
+        masked.start(QStringLiteral(HERALD_BINARY),
+                     {QStringLiteral("relay"), QStringLiteral("--redis"), QStringLiteral("redis://u:secret@127.0.0.1:6379/2"),
+                      QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--print-config")});
         QVERIFY(masked.waitForFinished(5000));
         const QByteArray out = masked.readAllStandardOutput();
         QVERIFY(!out.contains("secret"));

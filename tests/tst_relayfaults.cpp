@@ -26,7 +26,8 @@ QProcessEnvironment env(std::initializer_list<std::pair<const char *, QString>> 
 // XINFO GROUPS for one group (name, pending, last-delivered-id...); empty when it does not exist.
 QHash<QByteArray, QByteArray> groupInfo(const RedisServer &redis, const QByteArray &group)
 {
-    const QList<QByteArray> lines = redis.cli({QStringLiteral("XINFO"), QStringLiteral("GROUPS"), QStringLiteral("herald")}).split('\n');
+    const QList<QByteArray> lines =
+        redis.cli({QStringLiteral("XINFO"), QStringLiteral("GROUPS"), QStringLiteral("herald")}).split('\n');
     QHash<QByteArray, QByteArray> fields;
     for (int i = 0; i + 1 < lines.size(); i += 2) {
         if (lines.at(i) == "name") {
@@ -77,7 +78,8 @@ private Q_SLOTS:
         QVERIFY(local.listen());
         m_redis->stop();
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}, {"HERALD_TARGETS", local.url()},
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()},
+                                 {"HERALD_TARGETS", local.url()},
                                  {"HERALD_RELAY_BROADCAST", QStringLiteral("true")}})));
         const HttpReply notReady = serve.send("GET", "/readyz");
         QCOMPARE(notReady.status, 503);

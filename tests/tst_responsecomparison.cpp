@@ -68,16 +68,14 @@ private Q_SLOTS:
         QTest::newRow("all alike") << QStringList{"200 ok", "200 ok", "200 ok"} << "" << QList<int>{0, 0, 0};
         QTest::newRow("one body differs") << QStringList{"200 ok", "200 stale", "200 ok"} << "" << QList<int>{0, 1, 0};
         QTest::newRow("status differs") << QStringList{"200 ok", "404 ok"} << "" << QList<int>{0, 1};
-        QTest::newRow("header not compared") << QStringList{"200 ok X-Cache=HIT", "200 ok X-Cache=MISS"} << ""
-                                             << QList<int>{0, 0};
+        QTest::newRow("header not compared") << QStringList{"200 ok X-Cache=HIT", "200 ok X-Cache=MISS"} << "" << QList<int>{0, 0};
         QTest::newRow("header compared") << QStringList{"200 ok X-Cache=MISS", "200 ok X-Cache=HIT", "200 ok X-Cache=MISS"}
                                          << "x-cache" << QList<int>{0, 1, 0};
-        QTest::newRow("absent is not empty") << QStringList{"200 ok Age=", "200 ok", "200 ok Age="} << "Age"
-                                             << QList<int>{0, 1, 0};
+        QTest::newRow("absent is not empty") << QStringList{"200 ok Age=", "200 ok", "200 ok Age="} << "Age" << QList<int>{0, 1, 0};
         QTest::newRow("repeats joined") << QStringList{"200 ok Age=1 Age=2", "200 ok Age=1,_2", "200 ok Age=1"} << "Age"
                                         << QList<int>{0, 0, 1};
-        QTest::newRow("failures by outcome") << QStringList{"timeout", "200 ok", "timeout", "refused"} << ""
-                                             << QList<int>{0, 1, 0, 2};
+        QTest::newRow("failures by outcome")
+            << QStringList{"timeout", "200 ok", "timeout", "refused"} << "" << QList<int>{0, 1, 0, 2};
         QTest::newRow("pending left out") << QStringList{"pending", "200 ok"} << "" << QList<int>{-1, 0};
         QTest::newRow("none") << QStringList{} << "" << QList<int>{};
     }
@@ -188,17 +186,20 @@ private Q_SLOTS:
             QCOMPARE(odd.value(QLatin1String("status")).toInt(), 200);
             QCOMPARE(odd.value(QLatin1String("bodyBytes")).toInt(), byBody ? 6 : 3);
             const QJsonObject headers = odd.value(QLatin1String("headers")).toObject();
-            QCOMPARE(headers.value(QLatin1String("X-Cache")).toString(), compareHeaders.isEmpty() ? QString() : QStringLiteral("HIT"));
+            QCOMPARE(headers.value(QLatin1String("X-Cache")).toString(),
+                     compareHeaders.isEmpty() ? QString() : QStringLiteral("HIT"));
             QVERIFY(!headers.contains(QLatin1String("Age")));
         }
-        QTRY_VERIFY(serve.send("GET", "/metrics").body.contains("herald_broadcasts_disagree_total " + QByteArray(expectDisagree ? "1" : "0")));
+        QTRY_VERIFY(serve.send("GET", "/metrics")
+                        .body.contains("herald_broadcasts_disagree_total " + QByteArray(expectDisagree ? "1" : "0")));
 
         // A purge the fleet agrees on counts nothing more.
         m_backends.at(1).setResponseBody("ok\n");
         m_backends.at(1).setResponseHeaders({{"X-Cache", "MISS"}});
         QCOMPARE(json(serve.send("PURGE", "/product/7")).value(QLatin1String("disagree")).toBool(), false);
         QTRY_VERIFY(serve.send("GET", "/metrics").body.contains("herald_broadcasts_total{method=\"PURGE\""));
-        QVERIFY(serve.send("GET", "/metrics").body.contains("herald_broadcasts_disagree_total " + QByteArray(expectDisagree ? "1" : "0")));
+        QVERIFY(serve.send("GET", "/metrics")
+                    .body.contains("herald_broadcasts_disagree_total " + QByteArray(expectDisagree ? "1" : "0")));
     }
 
     void compareHeadersSetting()
@@ -208,7 +209,8 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("HERALD_TARGETS"), QStringLiteral("http://127.0.0.1:9"));
         environment.insert(QStringLiteral("HERALD_COMPARE_HEADERS"), QStringLiteral("X-Cache,Bad Name"));
         QVERIFY(!serve.start(environment));
-        QVERIFY2(serve.errorOutput().contains("HERALD_COMPARE_HEADERS") && serve.errorOutput().contains("\"Bad Name\" is not a header name"),
+        QVERIFY2(serve.errorOutput().contains("HERALD_COMPARE_HEADERS")
+                     && serve.errorOutput().contains("\"Bad Name\" is not a header name"),
                  serve.errorOutput().constData());
     }
 };

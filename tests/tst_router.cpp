@@ -105,25 +105,27 @@ private Q_SLOTS:
         QTest::newRow("readyz") << false << none << false << QByteArray("HEAD") << QByteArray("/readyz") << "ready";
         QTest::newRow("metrics") << false << none << false << QByteArray("GET") << QByteArray("/metrics?x") << "metrics";
         QTest::newRow("admin") << false << none << false << QByteArray("GET") << QByteArray("/_herald/targets") << "admin";
-        QTest::newRow("bare admin prefix is broadcast") << false << none << false << QByteArray("GET") << QByteArray("/_herald/")
-                                                        << "broadcast";
-        QTest::newRow("PURGE /livez is broadcast") << false << none << false << QByteArray("PURGE") << QByteArray("/livez") << "broadcast";
+        QTest::newRow("bare admin prefix is broadcast")
+            << false << none << false << QByteArray("GET") << QByteArray("/_herald/") << "broadcast";
+        QTest::newRow("PURGE /livez is broadcast")
+            << false << none << false << QByteArray("PURGE") << QByteArray("/livez") << "broadcast";
         QTest::newRow("other path") << false << none << false << QByteArray("PURGE") << QByteArray("/product/1") << "broadcast";
         QTest::newRow("prefix: livez") << false << "/-" << false << QByteArray("GET") << QByteArray("/-/livez") << "live";
         QTest::newRow("prefix: metrics") << false << "/-" << false << QByteArray("GET") << QByteArray("/-/metrics") << "metrics";
-        QTest::newRow("prefix: bare livez is broadcast") << false << "/-" << false << QByteArray("GET") << QByteArray("/livez")
-                                                         << "broadcast";
+        QTest::newRow("prefix: bare livez is broadcast")
+            << false << "/-" << false << QByteArray("GET") << QByteArray("/livez") << "broadcast";
         QTest::newRow("admin port: livez") << true << "/-" << true << QByteArray("GET") << QByteArray("/livez") << "live";
         QTest::newRow("admin port: readyz") << true << none << true << QByteArray("GET") << QByteArray("/readyz") << "ready";
         QTest::newRow("admin port: healthz") << true << none << true << QByteArray("GET") << QByteArray("/healthz") << "health";
         QTest::newRow("admin port: admin API") << true << none << true << QByteArray("GET") << QByteArray("/targets") << "admin";
-        QTest::newRow("admin port: PURGE is the admin API's") << true << none << true << QByteArray("PURGE") << QByteArray("/x") << "admin";
+        QTest::newRow("admin port: PURGE is the admin API's")
+            << true << none << true << QByteArray("PURGE") << QByteArray("/x") << "admin";
         QTest::newRow("admin port: GET unknown") << true << none << true << QByteArray("GET") << QByteArray("/x") << "admin";
         QTest::newRow("admin port: not a path") << true << none << true << QByteArray("OPTIONS") << QByteArray("*") << "not-found";
-        QTest::newRow("main port with admin port: livez is broadcast") << true << none << false << QByteArray("GET")
-                                                                       << QByteArray("/livez") << "broadcast";
-        QTest::newRow("main port with admin port: admin is broadcast") << true << none << false << QByteArray("GET")
-                                                                       << QByteArray("/_herald/targets") << "broadcast";
+        QTest::newRow("main port with admin port: livez is broadcast")
+            << true << none << false << QByteArray("GET") << QByteArray("/livez") << "broadcast";
+        QTest::newRow("main port with admin port: admin is broadcast")
+            << true << none << false << QByteArray("GET") << QByteArray("/_herald/targets") << "broadcast";
     }
 
     void dispatch()

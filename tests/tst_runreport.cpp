@@ -61,12 +61,11 @@ private Q_SLOTS:
     {
         const Fixture f;
         const RunReport report(f.summary, f.results, f.comparison);
-        QCOMPARE(report.toCsv(),
-                 QByteArray("target,outcome,status,latency_ms,attempts,error,group\r\n"
-                            "http://127.0.0.1:8081,ok,200,12,2,,0\r\n"
-                            "http://127.0.0.1:8082,http-error,503,12,2,\"HTTP 503 \"\"busy\"\", try\nlater\",1\r\n"
-                            "http://127.0.0.1:8083,timeout,,12,2,timed out,2\r\n"
-                            "http://127.0.0.1:8084,pending,,0,0,,\r\n"));
+        QCOMPARE(report.toCsv(), QByteArray("target,outcome,status,latency_ms,attempts,error,group\r\n"
+                                            "http://127.0.0.1:8081,ok,200,12,2,,0\r\n"
+                                            "http://127.0.0.1:8082,http-error,503,12,2,\"HTTP 503 \"\"busy\"\", try\nlater\",1\r\n"
+                                            "http://127.0.0.1:8083,timeout,,12,2,timed out,2\r\n"
+                                            "http://127.0.0.1:8084,pending,,0,0,,\r\n"));
     }
 
     void json()

@@ -37,20 +37,20 @@ private Q_SLOTS:
         QVERIFY(top.out.contains("serve"));
         const auto send = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--help")});
         QCOMPARE(send.exitCode, 0);
-        for (const char *option : {"--target", "--dns", "--srv", "--nameserver", "--profile", "--set", "--header",
-                                   "--data", "--retries", "--retry-on", "--timeout", "--deadline", "--policy",
-                                   "--host-mode", "--json", "--http2", "--insecure", "--concurrency", "--from-curl",
-                                   "--dry-run", "--print-curl", "--report", "--compare-headers"})
+        for (const char *option :
+             {"--target",    "--dns",       "--srv",        "--nameserver", "--profile",        "--set",
+              "--header",    "--data",      "--retries",    "--retry-on",   "--timeout",        "--deadline",
+              "--policy",    "--host-mode", "--json",       "--http2",      "--insecure",       "--concurrency",
+              "--from-curl", "--dry-run",   "--print-curl", "--report",     "--compare-headers"})
             QVERIFY2(send.out.contains(option), option);
     }
 
     void purgeReachesEveryTarget()
     {
         const QStringList urls = startBackends(3);
-        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"),
-                                                QStringLiteral("/product/42?lang=en"), QStringLiteral("--target"),
-                                                urls.join(QLatin1Char(',')), QStringLiteral("-H"),
-                                                QStringLiteral("Host: shop.example.com")});
+        const auto result = HeraldProcess::run(
+            {QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/product/42?lang=en"), QStringLiteral("--target"),
+             urls.join(QLatin1Char(',')), QStringLiteral("-H"), QStringLiteral("Host: shop.example.com")});
         QCOMPARE(result.exitCode, 0);
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(backend(i).requestCount(), 1);
@@ -67,9 +67,9 @@ private Q_SLOTS:
     void curlTransportSendsThePathAsGiven()
     {
         const QStringList urls = startBackends(2);
-        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"),
-                                                QStringLiteral("/a/./b/../c?x=1"), QStringLiteral("--transport=curl"),
-                                                QStringLiteral("--target"), urls.join(QLatin1Char(',')), QStringLiteral("--no-history")});
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/a/./b/../c?x=1"),
+                                                QStringLiteral("--transport=curl"), QStringLiteral("--target"),
+                                                urls.join(QLatin1Char(',')), QStringLiteral("--no-history")});
         QCOMPARE(result.exitCode, 0);
         for (int i = 0; i < 2; ++i) {
             QCOMPARE(backend(i).requestCount(), 1);
@@ -89,9 +89,8 @@ private Q_SLOTS:
         QVERIFY(result.out.contains("http-error"));
         QVERIFY(result.out.contains("not met"));
         const auto any = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("BAN"), QStringLiteral("/"),
-                                             QStringLiteral("-t"), urls.join(QLatin1Char(',')),
-                                             QStringLiteral("--retries"), QStringLiteral("0"),
-                                             QStringLiteral("--policy"), QStringLiteral("any")});
+                                             QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("--retries"),
+                                             QStringLiteral("0"), QStringLiteral("--policy"), QStringLiteral("any")});
         QCOMPARE(any.exitCode, 0);
     }
 
@@ -100,8 +99,7 @@ private Q_SLOTS:
         const QStringList urls = startBackends(2);
         backend(1).setStatuses({503, 200});
         const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("FOOBAR"), QStringLiteral("/x"),
-                                                QStringLiteral("-t"), urls.join(QLatin1Char(',')),
-                                                QStringLiteral("--json")});
+                                                QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("--json")});
         QCOMPARE(result.exitCode, 0);
         QJsonParseError error;
         const QJsonObject json = QJsonDocument::fromJson(result.out, &error).object();
@@ -128,8 +126,8 @@ private Q_SLOTS:
         file.write(body);
         file.close();
         const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("POST"), QStringLiteral("/hook"),
-                                                QStringLiteral("-t"), urls.join(QLatin1Char(',')),
-                                                QStringLiteral("--data"), QLatin1Char('@') + path});
+                                                QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("--data"),
+                                                QLatin1Char('@') + path});
         QCOMPARE(result.exitCode, 0);
         QVERIFY(backend(0).requests().first().body == body);
         QVERIFY(backend(1).requests().first().body == body);
@@ -144,7 +142,8 @@ private Q_SLOTS:
         const QJsonObject profile{{QLatin1String("name"), QStringLiteral("purge-product")},
                                   {QLatin1String("method"), QStringLiteral("PURGE")},
                                   {QLatin1String("path"), QStringLiteral("/product/{id}?v=1")},
-                                  {QLatin1String("targets"), QJsonObject{{QLatin1String("static"), QJsonArray::fromStringList(urls)}}}};
+                                  {QLatin1String("targets"),
+                                   QJsonObject{{QLatin1String("static"), QJsonArray::fromStringList(urls)}}}};
         file.write(QJsonDocument(profile).toJson());
         file.close();
         const QStringList base = {QStringLiteral("send"), QStringLiteral("--profile-dir"), dir.path(),
@@ -163,10 +162,9 @@ private Q_SLOTS:
     {
         startBackends(1);
         const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
-                                                QStringLiteral("--dns"),
-                                                QStringLiteral("localhost:%1").arg(backend(0).port()),
-                                                QStringLiteral("--policy"), QStringLiteral("any"),
-                                                QStringLiteral("--retries"), QStringLiteral("0")});
+                                                QStringLiteral("--dns"), QStringLiteral("localhost:%1").arg(backend(0).port()),
+                                                QStringLiteral("--policy"), QStringLiteral("any"), QStringLiteral("--retries"),
+                                                QStringLiteral("0")});
         QVERIFY2(result.exitCode == 0, result.out + result.err);
         QCOMPARE(backend(0).requestCount(), 1);
         QVERIFY(result.out.contains("127.0.0.1"));
@@ -179,28 +177,62 @@ private Q_SLOTS:
         const QString target = QStringLiteral("--target=http://127.0.0.1:9");
         QTest::newRow("no targets") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/")} << "no targets";
         QTest::newRow("no path") << QStringList{QStringLiteral("PURGE"), target} << "METHOD and PATH";
-        QTest::newRow("bad policy") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--policy=most")} << "--policy";
-        QTest::newRow("bad timeout") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--timeout=soon")} << "--timeout";
-        QTest::newRow("bad retries") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--retries=-1")} << "--retries";
-        QTest::newRow("bad target") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--target=ftp://x")} << "--target";
-        QTest::newRow("bad header") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("-H"), QStringLiteral("nocolon")} << "--header";
+        QTest::newRow("bad policy") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                   QStringLiteral("--policy=most")}
+                                    << "--policy";
+        QTest::newRow("bad timeout") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                    QStringLiteral("--timeout=soon")}
+                                     << "--timeout";
+        QTest::newRow("bad retries") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                    QStringLiteral("--retries=-1")}
+                                     << "--retries";
+        QTest::newRow("bad target") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--target=ftp://x")}
+                                    << "--target";
+        QTest::newRow("bad header") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("-H"),
+                                                   QStringLiteral("nocolon")}
+                                    << "--header";
         QTest::newRow("bad method") << QStringList{QStringLiteral("GE T"), QStringLiteral("/"), target} << "method";
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--frobnicate")} << "frobnicate";
-        QTest::newRow("set without profile") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--set=a=b")} << "--profile";
-        QTest::newRow("missing profile") << QStringList{QStringLiteral("--profile=nope"), QStringLiteral("--profile-dir=/nonexistent")} << "nope";
-        QTest::newRow("two sources") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--srv=_http._tcp.x")} << "only one";
-        QTest::newRow("bad transport") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--transport=wget")} << "--transport";
-        QTest::newRow("bad dns") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--dns=nohostport")} << "--dns";
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                       QStringLiteral("--frobnicate")}
+                                        << "frobnicate";
+        QTest::newRow("set without profile")
+            << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--set=a=b")} << "--profile";
+        QTest::newRow("missing profile") << QStringList{QStringLiteral("--profile=nope"),
+                                                        QStringLiteral("--profile-dir=/nonexistent")}
+                                         << "nope";
+        QTest::newRow("two sources") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                    QStringLiteral("--srv=_http._tcp.x")}
+                                     << "only one";
+        QTest::newRow("bad transport") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                      QStringLiteral("--transport=wget")}
+                                       << "--transport";
+        QTest::newRow("bad dns") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("--dns=nohostport")}
+                                 << "--dns";
         const QString curl = QStringLiteral("--from-curl=curl -X PURGE http://127.0.0.1:9/p");
-        QTest::newRow("from-curl unsupported") << QStringList{QStringLiteral("--from-curl=curl --cookie a=b http://x/")} << "--cookie";
-        QTest::newRow("from-curl with METHOD PATH") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/"), curl} << "--from-curl gives the method and path; do not give METHOD and PATH";
-        QTest::newRow("from-curl with profile") << QStringList{curl, QStringLiteral("--profile=p")} << "use only one of --from-curl and --profile";
-        QTest::newRow("dry-run header") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/"), target, QStringLiteral("-H"), QStringLiteral("X-Herald-Dry-Run: 1")} << "--header: X-Herald-Dry-Run is serve's; use --dry-run";
-        QTest::newRow("dry-run header in curl") << QStringList{QStringLiteral("--from-curl=curl -H 'X-Herald-Dry-Run: 1' http://127.0.0.1:9/")} << "--from-curl: X-Herald-Dry-Run";
-        QTest::newRow("dry-run and print-curl") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--dry-run"), QStringLiteral("--print-curl")} << "--dry-run and --print-curl";
-        QTest::newRow("report with dry-run") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--dry-run"), QStringLiteral("--report=r.json")} << "--report writes";
-        QTest::newRow("report extension") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--report=r.txt")} << "--report";
-        QTest::newRow("bad compare headers") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--compare-headers=X Cache")} << "--compare-headers";
+        QTest::newRow("from-curl unsupported")
+            << QStringList{QStringLiteral("--from-curl=curl --cookie a=b http://x/")} << "--cookie";
+        QTest::newRow("from-curl with METHOD PATH") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/"), curl}
+                                                    << "--from-curl gives the method and path; do not give METHOD and PATH";
+        QTest::newRow("from-curl with profile")
+            << QStringList{curl, QStringLiteral("--profile=p")} << "use only one of --from-curl and --profile";
+        QTest::newRow("dry-run header") << QStringList{QStringLiteral("PURGE"), QStringLiteral("/"), target, QStringLiteral("-H"),
+                                                       QStringLiteral("X-Herald-Dry-Run: 1")}
+                                        << "--header: X-Herald-Dry-Run is serve's; use --dry-run";
+        QTest::newRow("dry-run header in curl")
+            << QStringList{QStringLiteral("--from-curl=curl -H 'X-Herald-Dry-Run: 1' http://127.0.0.1:9/")}
+            << "--from-curl: X-Herald-Dry-Run";
+        QTest::newRow("dry-run and print-curl") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                               QStringLiteral("--dry-run"), QStringLiteral("--print-curl")}
+                                                << "--dry-run and --print-curl";
+        QTest::newRow("report with dry-run") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                            QStringLiteral("--dry-run"), QStringLiteral("--report=r.json")}
+                                             << "--report writes";
+        QTest::newRow("report extension") << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target,
+                                                         QStringLiteral("--report=r.txt")}
+                                          << "--report";
+        QTest::newRow("bad compare headers")
+            << QStringList{QStringLiteral("GET"), QStringLiteral("/"), target, QStringLiteral("--compare-headers=X Cache")}
+            << "--compare-headers";
     }
     void usageErrors()
     {
@@ -236,11 +268,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QFile file(dir.filePath(QStringLiteral("purge.json")));
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QJsonDocument(QJsonObject{{QLatin1String("name"), QStringLiteral("purge")},
-                                             {QLatin1String("method"), QStringLiteral("PURGE")},
-                                             {QLatin1String("path"), QStringLiteral("/x")},
-                                             {QLatin1String("targets"), QJsonObject{{QLatin1String("static"), QJsonArray{urls.at(1)}}}}})
-                       .toJson());
+        file.write(
+            QJsonDocument(QJsonObject{{QLatin1String("name"), QStringLiteral("purge")},
+                                      {QLatin1String("method"), QStringLiteral("PURGE")},
+                                      {QLatin1String("path"), QStringLiteral("/x")},
+                                      {QLatin1String("targets"), QJsonObject{{QLatin1String("static"), QJsonArray{urls.at(1)}}}}})
+                .toJson());
         file.close();
         QStringList arguments{QStringLiteral("send"), QStringLiteral("--no-history")};
         if (source == QLatin1String("profile"))
@@ -265,24 +298,26 @@ private Q_SLOTS:
         QProcessEnvironment env;
         env.insert(QStringLiteral("HERALD_TARGETS"), QStringLiteral("http://127.0.0.1:7001"));
         env.insert(QStringLiteral("HERALD_TRANSPORT"), QStringLiteral("curl"));
-        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/x"), QStringLiteral("-t"),
-                                                urls.at(0), QStringLiteral("-H"), QStringLiteral("Authorization: Bearer s3cret"),
-                                                QStringLiteral("-H"), QStringLiteral("X-Tag: a"), QStringLiteral("--retries"),
-                                                QStringLiteral("3"), QStringLiteral("--timeout=1500ms"), QStringLiteral("--print-config")},
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/x"),
+                                                QStringLiteral("-t"), urls.at(0), QStringLiteral("-H"),
+                                                QStringLiteral("Authorization: Bearer s3cret"), QStringLiteral("-H"),
+                                                QStringLiteral("X-Tag: a"), QStringLiteral("--retries"), QStringLiteral("3"),
+                                                QStringLiteral("--timeout=1500ms"), QStringLiteral("--print-config")},
                                                env);
         QCOMPARE(result.exitCode, 0);
         QVERIFY2(!result.out.contains("s3cret"), result.out.constData());
-        for (const QByteArray &line : {"--target=" + urls.at(0).toUtf8() + "\n", QByteArray("--header=Authorization: ****, X-Tag: a\n"),
-                                       QByteArray("--retries=3\n"), QByteArray("--timeout=1500ms\n"),
-                                       QByteArray("HERALD_TARGETS=http://127.0.0.1:7001\n"), QByteArray("HERALD_TRANSPORT=curl\n"),
-                                       QByteArray("--concurrency=6\n")})
+        for (const QByteArray &line :
+             {"--target=" + urls.at(0).toUtf8() + "\n", QByteArray("--header=Authorization: ****, X-Tag: a\n"),
+              QByteArray("--retries=3\n"), QByteArray("--timeout=1500ms\n"), QByteArray("HERALD_TARGETS=http://127.0.0.1:7001\n"),
+              QByteArray("HERALD_TRANSPORT=curl\n"), QByteArray("--concurrency=6\n")})
             QVERIFY2(result.out.contains(line), qPrintable(QString::fromUtf8(line + "missing from:\n" + result.out)));
         QCOMPARE(backend(0).requestCount(), 0); // printed, not sent
 
         const auto unset = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--print-config")});
         QCOMPARE(unset.exitCode, 0);
         QVERIFY2(unset.out.contains("HERALD_TRANSPORT=qnam\n"), unset.out.constData()); // send's default stays qnam
-        const auto bad = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--print-config"), QStringLiteral("--retries=x")});
+        const auto bad = HeraldProcess::run(
+            {QStringLiteral("send"), QStringLiteral("--print-config"), QStringLiteral("--retries=x")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.out.isEmpty());
         QVERIFY2(bad.err.contains("--retries: 'x'"), bad.err.constData());
@@ -292,8 +327,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("variable");
         QTest::addColumn<QString>("value");
-        QTest::newRow("HERALD_NAMESERVER") << "HERALD_NAMESERVER" << "not-an-ip";
-        QTest::newRow("HERALD_TRANSPORT") << "HERALD_TRANSPORT" << "wget";
+        QTest::newRow("HERALD_NAMESERVER") << "HERALD_NAMESERVER"
+                                           << "not-an-ip";
+        QTest::newRow("HERALD_TRANSPORT") << "HERALD_TRANSPORT"
+                                          << "wget";
     }
     void badVariableIsAUsageError()
     {
@@ -344,7 +381,8 @@ private Q_SLOTS:
         corrupt.write(QByteArray(4096, 'Z'));
         corrupt.close();
         const auto withCorrupt = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
-                                                     QStringLiteral("-t"), urls.at(0), QStringLiteral("--history"), corrupt.fileName()});
+                                                     QStringLiteral("-t"), urls.at(0), QStringLiteral("--history"),
+                                                     corrupt.fileName()});
         QCOMPARE(withCorrupt.exitCode, 0);
         QVERIFY(withCorrupt.err.contains("not recorded in the history"));
     }
@@ -354,10 +392,21 @@ private Q_SLOTS:
     void dryRunShowsExactlyWhatIsSent()
     {
         const QStringList urls = startBackends(2);
-        const QStringList request{QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/p/42?lang=en"),
-                                  QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("-H"), QStringLiteral("Host: shop.example"),
-                                  QStringLiteral("-H"), QStringLiteral("X-Tag: a, b"), QStringLiteral("-H"), QStringLiteral("Cookie: secret=1"),
-                                  QStringLiteral("-d"), QStringLiteral("hello"), QStringLiteral("--transport=curl"), QStringLiteral("--no-history")};
+        const QStringList request{QStringLiteral("send"),
+                                  QStringLiteral("PURGE"),
+                                  QStringLiteral("/p/42?lang=en"),
+                                  QStringLiteral("-t"),
+                                  urls.join(QLatin1Char(',')),
+                                  QStringLiteral("-H"),
+                                  QStringLiteral("Host: shop.example"),
+                                  QStringLiteral("-H"),
+                                  QStringLiteral("X-Tag: a, b"),
+                                  QStringLiteral("-H"),
+                                  QStringLiteral("Cookie: secret=1"),
+                                  QStringLiteral("-d"),
+                                  QStringLiteral("hello"),
+                                  QStringLiteral("--transport=curl"),
+                                  QStringLiteral("--no-history")};
         const auto text = HeraldProcess::run(request + QStringList{QStringLiteral("--dry-run")});
         QCOMPARE(text.exitCode, 0);
         QVERIFY2(text.out.contains("PURGE " + urls.at(1).toUtf8() + "/p/42?lang=en"), text.out.constData());
@@ -366,8 +415,9 @@ private Q_SLOTS:
         QVERIFY(text.out.contains("body: 5 bytes, sha256 " + QCryptographicHash::hash("hello", QCryptographicHash::Sha256).toHex()));
         QVERIFY(text.out.contains("nothing sent"));
         QVERIFY(!text.out.contains("qnam")); // the footer is about qnam's own headers
-        const auto qnam = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/"), QStringLiteral("-t"),
-                                              urls.at(0), QStringLiteral("--dry-run"), QStringLiteral("--transport=qnam")});
+        const auto qnam = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/"),
+                                              QStringLiteral("-t"), urls.at(0), QStringLiteral("--dry-run"),
+                                              QStringLiteral("--transport=qnam")});
         QCOMPARE(qnam.exitCode, 0);
         QVERIFY(qnam.out.contains("qnam transport also adds"));
 
@@ -417,7 +467,8 @@ private Q_SLOTS:
                                     .arg(file.fileName(), urls.at(0));
         QProcessEnvironment environment;
         environment.insert(QStringLiteral("HERALD_TARGETS"), urls.at(1));
-        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--from-curl"), command, QStringLiteral("--no-history")},
+        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--from-curl"), command,
+                                                QStringLiteral("--no-history")},
                                                environment);
         QCOMPARE(result.exitCode, 0);
         QCOMPARE(backend(1).requestCount(), 0);
@@ -432,8 +483,8 @@ private Q_SLOTS:
         // --target wins over the URL; -d with a literal body and -H still apply on top.
         const auto flagged = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--from-curl"),
                                                  QStringLiteral("curl -d 'a=1 2' -H 'X-Quote: x' %1/form").arg(urls.at(0)),
-                                                 QStringLiteral("-t"), urls.at(1), QStringLiteral("-H"), QStringLiteral("X-Quote: y"),
-                                                 QStringLiteral("--no-history")});
+                                                 QStringLiteral("-t"), urls.at(1), QStringLiteral("-H"),
+                                                 QStringLiteral("X-Quote: y"), QStringLiteral("--no-history")});
         QCOMPARE(flagged.exitCode, 0);
         QCOMPARE(backend(0).requestCount(), 1);
         QCOMPARE(backend(1).requestCount(), 1);
@@ -442,8 +493,8 @@ private Q_SLOTS:
         QCOMPARE(backend(1).requests().first().body, QByteArray("a=1 2"));
         QCOMPARE(backend(1).requests().first().header("X-Quote"), QByteArray("y"));
 
-        const auto unsupported = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--from-curl"),
-                                                     QStringLiteral("curl --cookie a=b %1/").arg(urls.at(0))});
+        const auto unsupported = HeraldProcess::run(
+            {QStringLiteral("send"), QStringLiteral("--from-curl"), QStringLiteral("curl --cookie a=b %1/").arg(urls.at(0))});
         QCOMPARE(unsupported.exitCode, 2);
         QVERIFY2(unsupported.err.contains("--from-curl") && unsupported.err.contains("--cookie"), unsupported.err.constData());
         QCOMPARE(backend(0).requestCount(), 1);
@@ -453,10 +504,19 @@ private Q_SLOTS:
     void printCurlReachesTheBackendIdentically()
     {
         const QStringList urls = startBackends(2);
-        const QStringList request{QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/a/./b?x=1&y='2'"),
-                                  QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("-H"), QStringLiteral("Host: shop.example"),
-                                  QStringLiteral("-H"), QStringLiteral("X-Q: it's \"quoted\" $HOME"), QStringLiteral("-d"), QStringLiteral("b'o\"d y"),
-                                  QStringLiteral("--transport=curl"), QStringLiteral("--no-history")};
+        const QStringList request{QStringLiteral("send"),
+                                  QStringLiteral("PURGE"),
+                                  QStringLiteral("/a/./b?x=1&y='2'"),
+                                  QStringLiteral("-t"),
+                                  urls.join(QLatin1Char(',')),
+                                  QStringLiteral("-H"),
+                                  QStringLiteral("Host: shop.example"),
+                                  QStringLiteral("-H"),
+                                  QStringLiteral("X-Q: it's \"quoted\" $HOME"),
+                                  QStringLiteral("-d"),
+                                  QStringLiteral("b'o\"d y"),
+                                  QStringLiteral("--transport=curl"),
+                                  QStringLiteral("--no-history")};
         const auto printed = HeraldProcess::run(request + QStringList{QStringLiteral("--print-curl")});
         QCOMPARE(printed.exitCode, 0);
         QCOMPARE(backend(0).requestCount() + backend(1).requestCount(), 0);
@@ -486,9 +546,9 @@ private Q_SLOTS:
         backend(1).setStatuses({500});
         QTemporaryDir dir;
         const QString jsonPath = dir.filePath(QStringLiteral("run.json"));
-        const auto json = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"), QStringLiteral("-t"),
-                                              urls.join(QLatin1Char(',')), QStringLiteral("--retries=0"), QStringLiteral("--no-history"),
-                                              QStringLiteral("--report"), jsonPath});
+        const auto json = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
+                                              QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("--retries=0"),
+                                              QStringLiteral("--no-history"), QStringLiteral("--report"), jsonPath});
         QCOMPARE(json.exitCode, 1);
         QFile jsonFile(jsonPath);
         QVERIFY(jsonFile.open(QIODevice::ReadOnly));
@@ -501,9 +561,9 @@ private Q_SLOTS:
         QCOMPARE(report.value(QLatin1String("disagree")).toBool(), true);
 
         const QString csvPath = dir.filePath(QStringLiteral("run.CSV"));
-        const auto csv = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"), QStringLiteral("-t"),
-                                             urls.join(QLatin1Char(',')), QStringLiteral("--retries=0"), QStringLiteral("--no-history"),
-                                             QStringLiteral("--report=") + csvPath});
+        const auto csv = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
+                                             QStringLiteral("-t"), urls.join(QLatin1Char(',')), QStringLiteral("--retries=0"),
+                                             QStringLiteral("--no-history"), QStringLiteral("--report=") + csvPath});
         QCOMPARE(csv.exitCode, 1);
         QFile csvFile(csvPath);
         QVERIFY(csvFile.open(QIODevice::ReadOnly));
@@ -514,8 +574,9 @@ private Q_SLOTS:
         QVERIFY2(lines.at(2).startsWith(urls.at(1).toUtf8() + ",http-error,500,"), lines.at(2).constData());
         QVERIFY(lines.at(2).endsWith(",1\r"));
 
-        const auto unwritable = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"), QStringLiteral("-t"),
-                                                    urls.at(0), QStringLiteral("--no-history"), QStringLiteral("--report=/nonexistent/dir/r.json")});
+        const auto unwritable = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/"),
+                                                    QStringLiteral("-t"), urls.at(0), QStringLiteral("--no-history"),
+                                                    QStringLiteral("--report=/nonexistent/dir/r.json")});
         QCOMPARE(unwritable.exitCode, 2);
         QVERIFY2(unwritable.err.contains("--report"), unwritable.err.constData());
     }
@@ -527,23 +588,25 @@ private Q_SLOTS:
         backend(2).setResponseBody("stale");
         for (int i = 0; i < 3; ++i)
             backend(i).setResponseHeaders({{"X-Cache", i == 1 ? "HIT" : "MISS"}});
-        const QStringList request{QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/p"), QStringLiteral("-t"),
-                                  urls.join(QLatin1Char(',')), QStringLiteral("--no-history")};
+        const QStringList request{QStringLiteral("send"), QStringLiteral("GET"),       QStringLiteral("/p"),
+                                  QStringLiteral("-t"),   urls.join(QLatin1Char(',')), QStringLiteral("--no-history")};
         const auto bodies = HeraldProcess::run(request);
         QCOMPARE(bodies.exitCode, 0);
         QVERIFY2(bodies.out.contains("targets disagree, 2 groups"), bodies.out.constData());
         QVERIFY(bodies.out.contains("2 targets: 200"));
         QVERIFY(bodies.out.contains("5 bytes"));
 
-        const auto headers = HeraldProcess::run(request + QStringList{QStringLiteral("--compare-headers=x-cache, Age"), QStringLiteral("--json")});
+        const auto headers = HeraldProcess::run(
+            request + QStringList{QStringLiteral("--compare-headers=x-cache, Age"), QStringLiteral("--json")});
         QCOMPARE(headers.exitCode, 0);
         const QJsonObject json = QJsonDocument::fromJson(headers.out).object();
         QCOMPARE(json.value(QLatin1String("disagree")).toBool(), true);
         QCOMPARE(json.value(QLatin1String("groups")).toArray().size(), 3);
 
         backend(2).setResponseBody("ok\n"); // the default body: backends 0 and 2 now answer alike
-        const auto agree = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/p"), QStringLiteral("-t"),
-                                               urls.at(0) + QLatin1Char(',') + urls.at(2), QStringLiteral("--no-history")});
+        const auto agree = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("GET"), QStringLiteral("/p"),
+                                               QStringLiteral("-t"), urls.at(0) + QLatin1Char(',') + urls.at(2),
+                                               QStringLiteral("--no-history")});
         QCOMPARE(agree.exitCode, 0);
         QVERIFY2(!agree.out.contains("disagree"), agree.out.constData());
     }

@@ -77,22 +77,28 @@ private Q_SLOTS:
         } else if (seed == QLatin1String("red-tentacle")) {
             environment = env({{"BACKEND_SERVERS", urls.join(QLatin1Char(','))}});
         } else if (seed == QLatin1String("fanout")) {
-            environment = env({{"TARGETS", urls.join(QLatin1Char(','))}, {"PORT", QStringLiteral("0")},
-                               {"MAX_BODY_SIZE", QStringLiteral("1000")}, {"HTTP_TIMEOUT", QStringLiteral("2")},
+            environment = env({{"TARGETS", urls.join(QLatin1Char(','))},
+                               {"PORT", QStringLiteral("0")},
+                               {"MAX_BODY_SIZE", QStringLiteral("1000")},
+                               {"HTTP_TIMEOUT", QStringLiteral("2")},
                                {"SENSITIVE_HEADERS", QStringLiteral("X-Secret")}});
         } else if (seed == QLatin1String("k8sreq-duplicator")) {
-            environment = env({{"HERALD_TARGETS", urls.join(QLatin1Char(' '))}, {"HTTP_ADDR", QStringLiteral("127.0.0.1:0")},
-                               {"PROBE_ADDR", QStringLiteral("127.0.0.1:0")}, {"PROXY_WRITE_TIMEOUT", QStringLiteral("2s")},
+            environment = env({{"HERALD_TARGETS", urls.join(QLatin1Char(' '))},
+                               {"HTTP_ADDR", QStringLiteral("127.0.0.1:0")},
+                               {"PROBE_ADDR", QStringLiteral("127.0.0.1:0")},
+                               {"PROXY_WRITE_TIMEOUT", QStringLiteral("2s")},
                                {"PROXY_READ_TIMEOUT", QStringLiteral("5s")}});
         } else {
-            environment = env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))}, {"SERVER_ADDR", QStringLiteral("127.0.0.1:0")},
-                               {"LOG_FORMAT", QStringLiteral("json")}, {"LOG_LEVEL", QStringLiteral("info")}});
+            environment = env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))},
+                               {"SERVER_ADDR", QStringLiteral("127.0.0.1:0")},
+                               {"LOG_FORMAT", QStringLiteral("json")},
+                               {"LOG_LEVEL", QStringLiteral("info")}});
         }
         ServeProcess serve;
         QVERIFY2(serve.start(environment), serve.errorOutput().constData());
         // DNS targets resolve after the listener starts; Kubernetes waits for /readyz, so do we.
-        QTRY_COMPARE(serve.send("GET", "/readyz", {}, {},
-                                seed == QLatin1String("k8sreq-duplicator") ? serve.adminPort() : 0).status, 200);
+        QTRY_COMPARE(serve.send("GET", "/readyz", {}, {}, seed == QLatin1String("k8sreq-duplicator") ? serve.adminPort() : 0).status,
+                     200);
         const HttpReply reply = serve.send("PURGE", "/product/42?lang=en", {{"Host", "shop.example.com"}, {"X-Secret", "s"}});
         QVERIFY2(reply.status == 200, reply.body + reply.error.toUtf8() + serve.errorOutput());
         for (int i = 0; i < m_backends.count(); ++i) {
@@ -164,7 +170,10 @@ private Q_SLOTS:
                 settings.insert(QStringLiteral("HERALD_TRANSPORT_THREADS"), parts.at(1));
         }
         QVERIFY(serve.start(settings));
-        const HttpReply reply = serve.send(method, "/a%20b/c?x=1&y=%2F", {{"X-Custom", "v"}, {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}, body);
+        const HttpReply reply = serve.send(method, "/a%20b/c?x=1&y=%2F",
+                                           {{"X-Custom", "v"},
+                                            {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}},
+                                           body);
         QVERIFY2(reply.status == 200, reply.body + reply.error.toUtf8());
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(backend(i).requestCount(), 1);
@@ -190,7 +199,8 @@ private Q_SLOTS:
         backend(1).setResponseBody("answer from backend 1");
         backend(1).setResponseHeaders({{"X-From", "one"}});
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))}, {"HERALD_RETRIES", QStringLiteral("0")},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))},
+                                 {"HERALD_RETRIES", QStringLiteral("0")},
                                  {"HERALD_CIRCUIT_THRESHOLD", QStringLiteral("0")}})));
 
         HttpReply all = serve.send("PURGE", "/x");
@@ -259,8 +269,8 @@ private Q_SLOTS:
         const HttpReply metrics = serve.send("GET", "/metrics");
         QCOMPARE(metrics.status, 200);
         QVERIFY(metrics.header("Content-Type").startsWith("text/plain"));
-        static const QRegularExpression sample(
-            QStringLiteral("^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? -?[0-9.eE+-]+(Inf)?$"));
+        static const QRegularExpression sample(QStringLiteral(
+            "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? -?[0-9.eE+-]+(Inf)?$"));
         int samples = 0;
         for (const QByteArray &line : metrics.body.split('\n')) {
             if (line.isEmpty() || line.startsWith('#'))
@@ -319,7 +329,8 @@ private Q_SLOTS:
         file.close();
         const QByteArray token = "admin-token-0123456789abcdef";
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))}, {"HERALD_ADMIN_TOKEN", QString::fromLatin1(token)},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.join(QLatin1Char(','))},
+                                 {"HERALD_ADMIN_TOKEN", QString::fromLatin1(token)},
                                  {"HERALD_PROFILE_DIR", profiles.path()}})));
         const QList<QPair<QByteArray, QByteArray>> auth = {{"Authorization", "Bearer " + token}};
         const HttpReply run = serve.send("POST", "/_herald/profiles/purge-product/run?id=7", auth);
@@ -361,7 +372,8 @@ private Q_SLOTS:
     {
         const QStringList urls = startBackends(1);
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}, {"HERALD_MAX_BODY", QStringLiteral("1KiB")},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)},
+                                 {"HERALD_MAX_BODY", QStringLiteral("1KiB")},
                                  {"HERALD_MAX_HEADER_BYTES", QStringLiteral("8KiB")}})));
         QCOMPARE(serve.send("POST", "/", {}, QByteArray(1024, 'x')).status, 200);
         const HttpReply tooLarge = serve.send("POST", "/", {}, QByteArray(1025, 'x'));
@@ -383,9 +395,12 @@ private Q_SLOTS:
             file.write(content);
         };
         const QByteArray first = "{\"fallbackToDefault\": false, \"routes\": ["
-                                 "{\"host\": \"a.example\", \"targets\": {\"static\": [\"" + urls.at(0).toUtf8() + "\"]}},"
-                                 "{\"host\": \"*.b.example\", \"pathPrefix\": \"/api\", \"retries\": 0, \"policy\": \"any\","
-                                 " \"targets\": {\"static\": [\"" + urls.at(1).toUtf8() + "\"]}}]}";
+                                 "{\"host\": \"a.example\", \"targets\": {\"static\": [\""
+                                 + urls.at(0).toUtf8()
+                                 + "\"]}},"
+                                   "{\"host\": \"*.b.example\", \"pathPrefix\": \"/api\", \"retries\": 0, \"policy\": \"any\","
+                                   " \"targets\": {\"static\": [\""
+                                 + urls.at(1).toUtf8() + "\"]}}]}";
         write(first);
         ServeProcess serve;
         QVERIFY2(serve.start(env({{"HERALD_ROUTES", path}})), serve.errorOutput().constData());
@@ -398,13 +413,14 @@ private Q_SLOTS:
         QCOMPARE(backend(1).requests().first().header("Host"), QByteArray("shop.b.example"));
 
         write("{\"routes\": [ broken");
-        QTRY_VERIFY(serve.errorOutput().contains("keeping the last good ones")); // the watcher saw the broken file
+        QTRY_VERIFY(serve.errorOutput().contains("keeping the last good ones"));  // the watcher saw the broken file
         QCOMPARE(serve.send("PURGE", "/y", {{"Host", "a.example"}}).status, 200); // last good routes kept
         QCOMPARE(backend(0).requestCount(), 2);
 
         write("{\"fallbackToDefault\": false, \"routes\": [{\"host\": \"a.example\", \"targets\": {\"static\": [\""
               + urls.at(2).toUtf8() + "\"]}}]}");
-        QTRY_COMPARE_WITH_TIMEOUT(serve.send("PURGE", "/z", {{"Host", "a.example"}}).status == 200 && backend(2).requestCount() > 0, true, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(serve.send("PURGE", "/z", {{"Host", "a.example"}}).status == 200 && backend(2).requestCount() > 0,
+                                  true, 10000);
         QVERIFY(serve.errorOutput().contains("keeping the last good ones"));
     }
 
@@ -415,7 +431,8 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(certificate.create(&error), qPrintable(error));
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}, {"SERVER_TLS_CERT_FILE", certificate.certificateFile()},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)},
+                                 {"SERVER_TLS_CERT_FILE", certificate.certificateFile()},
                                  {"SERVER_TLS_KEY_FILE", certificate.keyFile()},
                                  {"SERVER_CORS_ALLOWED_ORIGINS", QStringLiteral("https://admin.example.com")}})));
         QNetworkAccessManager client;
@@ -461,7 +478,8 @@ private Q_SLOTS:
         QNetworkAccessManager client;
         QList<QNetworkReply *> slow;
         for (int i = 0; i < 2; ++i)
-            slow.append(client.sendCustomRequest(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/slow").arg(serve.port()))), "PURGE"));
+            slow.append(client.sendCustomRequest(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/slow").arg(serve.port()))),
+                                                 "PURGE"));
         QTRY_COMPARE(backend(0).requestCount(), 2);
         const HttpReply shed = serve.send("PURGE", "/third");
         QCOMPARE(shed.status, 503);
@@ -498,7 +516,9 @@ private Q_SLOTS:
         for (int i = 0; i < 10000; ++i)
             manyHeaders += "X-" + QByteArray::number(i) + ": v\r\n";
         QTest::newRow("10,000 headers") << manyHeaders + "\r\n" << 431;
-        QTest::newRow("1 MiB header") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-Big: ") + QByteArray(1024 * 1024, 'b') + "\r\n\r\n" << 431;
+        QTest::newRow("1 MiB header") << QByteArray("PURGE / HTTP/1.1\r\nHost: h\r\nX-Big: ") + QByteArray(1024 * 1024, 'b')
+                                             + "\r\n\r\n"
+                                      << 431;
     }
     void hostileRequestsAreRefusedAndNothingIsBroadcast()
     {
@@ -519,7 +539,7 @@ private Q_SLOTS:
         }
         QCOMPARE(answer.startsWith("HTTP/1.1 ") ? answer.mid(9, 3).toInt() : 0, status);
         QCOMPARE(serve.send("PURGE", "/after").status, 200); // still serving
-        QCOMPARE(backend(0).requestCount(), 1);               // only the good one was broadcast
+        QCOMPARE(backend(0).requestCount(), 1);              // only the good one was broadcast
         QCOMPARE(backend(0).requests().first().target, QByteArray("/after"));
     }
 
@@ -536,13 +556,16 @@ private Q_SLOTS:
         for (const QString &mode : {QString(), QStringLiteral("drop"), QStringLiteral("refuse"), QStringLiteral("pass")}) {
             const QByteArray name = mode.isEmpty() ? "default" : mode.toLatin1();
             const bool refuse = mode == QLatin1String("refuse");
-            QTest::addRow("%s: X_Custom", name.constData()) << mode << QByteArray("X_Custom") << (refuse ? 400 : 200)
-                                                            << (mode == QLatin1String("pass")) << QByteArray(refuse ? "'X_Custom' has an underscore" : "");
+            QTest::addRow("%s: X_Custom", name.constData())
+                << mode << QByteArray("X_Custom") << (refuse ? 400 : 200) << (mode == QLatin1String("pass"))
+                << QByteArray(refuse ? "'X_Custom' has an underscore" : "");
             QTest::addRow("%s: X-Custom", name.constData()) << mode << QByteArray("X-Custom") << 200 << true << QByteArray();
-            QTest::addRow("%s: Transfer_Encoding", name.constData()) << mode << QByteArray("Transfer_Encoding") << 400 << false
-                                                                     << QByteArray("'Transfer_Encoding' would read as Transfer-Encoding " + alias);
-            QTest::addRow("%s: Content_Length", name.constData()) << mode << QByteArray("Content_Length") << 400 << false
-                                                                  << QByteArray("'Content_Length' would read as Content-Length " + alias);
+            QTest::addRow("%s: Transfer_Encoding", name.constData())
+                << mode << QByteArray("Transfer_Encoding") << 400 << false
+                << QByteArray("'Transfer_Encoding' would read as Transfer-Encoding " + alias);
+            QTest::addRow("%s: Content_Length", name.constData())
+                << mode << QByteArray("Content_Length") << 400 << false
+                << QByteArray("'Content_Length' would read as Content-Length " + alias);
             QTest::addRow("%s: keep_alive", name.constData()) << mode << QByteArray("keep_alive") << 400 << false << alias;
         }
     }
@@ -599,7 +622,8 @@ private Q_SLOTS:
     void noTargetsIs503()
     {
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_DNS_NAME", QStringLiteral("no-such-name.invalid")}, {"HERALD_DNS_PORT", QStringLiteral("80")}})));
+        QVERIFY(serve.start(
+            env({{"HERALD_DNS_NAME", QStringLiteral("no-such-name.invalid")}, {"HERALD_DNS_PORT", QStringLiteral("80")}})));
         const HttpReply reply = serve.send("PURGE", "/x");
         QCOMPARE(reply.status, 503);
         QVERIFY(reply.body.contains("no targets"));
@@ -664,18 +688,42 @@ private Q_SLOTS:
         QTest::addColumn<QString>("variable");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("message");
-        QTest::newRow("retries") << "RETRIES" << "abc" << "RETRIES (alias of HERALD_RETRIES)";
-        QTest::newRow("timeout") << "HERALD_TIMEOUT" << "soon" << "HERALD_TIMEOUT";
-        QTest::newRow("policy") << "HERALD_POLICY" << "most" << "HERALD_POLICY";
-        QTest::newRow("listen") << "HTTP_ADDR" << "nowhere" << "HTTP_ADDR";
-        QTest::newRow("targets") << "TARGETS" << "ftp://x" << "TARGETS";
-        QTest::newRow("max body") << "MAX_BODY_SIZE" << "lots" << "MAX_BODY_SIZE";
-        QTest::newRow("log format") << "LOG_FORMAT" << "xml" << "LOG_FORMAT";
-        QTest::newRow("short admin token") << "HERALD_ADMIN_TOKEN" << "short" << "HERALD_ADMIN_TOKEN";
-        QTest::newRow("cidr") << "HERALD_ALLOWED_CLIENTS" << "10.0.0.0/99" << "HERALD_ALLOWED_CLIENTS";
-        QTest::newRow("transport") << "HERALD_TRANSPORT" << "wget" << "HERALD_TRANSPORT";
-        QTest::newRow("transport threads") << "HERALD_TRANSPORT_THREADS" << "100" << "HERALD_TRANSPORT_THREADS";
-        QTest::newRow("underscore headers") << "HERALD_UNDERSCORE_HEADERS" << "sometimes" << "HERALD_UNDERSCORE_HEADERS";
+        QTest::newRow("retries") << "RETRIES"
+                                 << "abc"
+                                 << "RETRIES (alias of HERALD_RETRIES)";
+        QTest::newRow("timeout") << "HERALD_TIMEOUT"
+                                 << "soon"
+                                 << "HERALD_TIMEOUT";
+        QTest::newRow("policy") << "HERALD_POLICY"
+                                << "most"
+                                << "HERALD_POLICY";
+        QTest::newRow("listen") << "HTTP_ADDR"
+                                << "nowhere"
+                                << "HTTP_ADDR";
+        QTest::newRow("targets") << "TARGETS"
+                                 << "ftp://x"
+                                 << "TARGETS";
+        QTest::newRow("max body") << "MAX_BODY_SIZE"
+                                  << "lots"
+                                  << "MAX_BODY_SIZE";
+        QTest::newRow("log format") << "LOG_FORMAT"
+                                    << "xml"
+                                    << "LOG_FORMAT";
+        QTest::newRow("short admin token") << "HERALD_ADMIN_TOKEN"
+                                           << "short"
+                                           << "HERALD_ADMIN_TOKEN";
+        QTest::newRow("cidr") << "HERALD_ALLOWED_CLIENTS"
+                              << "10.0.0.0/99"
+                              << "HERALD_ALLOWED_CLIENTS";
+        QTest::newRow("transport") << "HERALD_TRANSPORT"
+                                   << "wget"
+                                   << "HERALD_TRANSPORT";
+        QTest::newRow("transport threads") << "HERALD_TRANSPORT_THREADS"
+                                           << "100"
+                                           << "HERALD_TRANSPORT_THREADS";
+        QTest::newRow("underscore headers") << "HERALD_UNDERSCORE_HEADERS"
+                                            << "sometimes"
+                                            << "HERALD_UNDERSCORE_HEADERS";
     }
     void invalidConfiguration()
     {
@@ -704,7 +752,8 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("HERALD_ADMIN_TOKEN"), QStringLiteral("very-secret-token-value"));
         environment.insert(QStringLiteral("RETRIES"), QStringLiteral("4"));
         process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(HERALD_BINARY), {QStringLiteral("serve"), QStringLiteral("--print-config"), QStringLiteral("--retries=5")});
+        process.start(QStringLiteral(HERALD_BINARY),
+                      {QStringLiteral("serve"), QStringLiteral("--print-config"), QStringLiteral("--retries=5")});
         QVERIFY(process.waitForFinished(10000));
         QCOMPARE(process.exitCode(), 0);
         const QByteArray out = process.readAllStandardOutput();

@@ -36,7 +36,8 @@ QList<int> concurrentStatuses(quint16 port, int count)
     QNetworkAccessManager client;
     QList<QNetworkReply *> replies;
     for (int i = 0; i < count; ++i)
-        replies.append(client.sendCustomRequest(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/c%2").arg(port).arg(i))), "PURGE"));
+        replies.append(
+            client.sendCustomRequest(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/c%2").arg(port).arg(i))), "PURGE"));
     QList<int> statuses;
     for (QNetworkReply *reply : replies) {
         QSignalSpy finished(reply, &QNetworkReply::finished);
@@ -82,73 +83,81 @@ private Q_SLOTS:
         QFETCH(QStringList, settings);
         QFETCH(QString, check);
         const QHash<QString, std::pair<Prepare, Check>> checks = {
-            {QStringLiteral("perTarget"), {[](TestBackend &b) { b.setDelayMs(1000); },
-                                           [](ServeProcess &serve, TestBackend &) {
-                                               // One in flight per target: the second waits past its deadline.
-                                               QCOMPARE(concurrentStatuses(serve.port(), 2), (QList<int>{200, 502}));
-                                           }}},
-            {QStringLiteral("maxInFlight"), {[](TestBackend &b) { b.setDelayMs(1000); },
-                                             [](ServeProcess &serve, TestBackend &b) {
-                                                 QNetworkAccessManager client;
-                                                 QNetworkReply *slow = client.sendCustomRequest(
-                                                     QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/slow").arg(serve.port()))), "PURGE");
-                                                 QTRY_COMPARE(b.requestCount(), 1);
-                                                 const HttpReply shed = serve.send("PURGE", "/shed");
-                                                 QSignalSpy finished(slow, &QNetworkReply::finished);
-                                                 QVERIFY(slow->isFinished() || finished.wait(10000));
-                                                 delete slow;
-                                                 QCOMPARE(shed.status, 503);
-                                                 QCOMPARE(shed.header("Retry-After"), QByteArray("1"));
-                                             }}},
-            {QStringLiteral("asyncQueue"), {[](TestBackend &b) { b.setDelayMs(1000); },
-                                            [](ServeProcess &serve, TestBackend &b) {
-                                                const qsizetype logged = serve.errorOutput().count("PURGE /first");
-                                                QCOMPARE(serve.send("PURGE", "/first").status, 202);
-                                                QTRY_COMPARE(b.requestCount(), 1);
-                                                const HttpReply full = serve.send("PURGE", "/second");
-                                                QCOMPARE(full.status, 503);
-                                                QVERIFY2(full.body.contains("async queue full"), full.body.constData());
-                                                // Let the first finish, so the next round starts empty.
-                                                QTRY_VERIFY_WITH_TIMEOUT(serve.errorOutput().count("PURGE /first") > logged, 10000);
-                                                QCOMPARE(serve.send("PURGE", "/third").status, 202);
-                                                QTRY_COMPARE(b.requestCount(), 2);
-                                                QTRY_VERIFY_WITH_TIMEOUT(serve.errorOutput().contains("PURGE /third"), 10000);
-                                            }}},
-            {QStringLiteral("body"), {[](TestBackend &) {},
-                                      [](ServeProcess &serve, TestBackend &b) {
-                                          QCOMPARE(serve.send("POST", "/", {}, QByteArray(1025, 'x')).status, 413);
-                                          QCOMPARE(serve.send("POST", "/", {}, QByteArray(1024, 'x')).status, 200);
-                                          QCOMPARE(b.requestCount(), 1);
-                                      }}},
-            {QStringLiteral("header"), {[](TestBackend &) {},
-                                        [](ServeProcess &serve, TestBackend &b) {
-                                            QCOMPARE(serve.send("GET", "/", {{"X-Big", QByteArray(16 * 1024, 'a')}}).status, 431);
-                                            QCOMPARE(b.requestCount(), 0);
-                                        }}},
-            {QStringLiteral("timeout"), {[](TestBackend &b) { b.setBehaviour(TestBackend::Behaviour::Stall); },
-                                         [](ServeProcess &serve, TestBackend &) {
-                                             const HttpReply reply = serve.send("PURGE", "/stalled");
-                                             QCOMPARE(reply.status, 502);
-                                             const QJsonObject target = firstTarget(reply);
-                                             QCOMPARE(target.value(QLatin1String("outcome")).toString(), QStringLiteral("timeout"));
-                                             QVERIFY(target.value(QLatin1String("latencyMs")).toInt() < 5000);
-                                         }}},
-            {QStringLiteral("retries"), {[](TestBackend &b) { b.setStatuses({503}); },
-                                         [](ServeProcess &serve, TestBackend &b) {
-                                             const HttpReply reply = serve.send("PURGE", "/retried");
-                                             QCOMPARE(reply.status, 502);
-                                             QCOMPARE(firstTarget(reply).value(QLatin1String("attempts")).toInt(), 3);
-                                             QCOMPARE(b.requestCount(), 3);
-                                         }}},
-            {QStringLiteral("circuit"), {[](TestBackend &b) { b.setStatuses({503}); },
-                                         [](ServeProcess &serve, TestBackend &b) {
-                                             QCOMPARE(serve.send("PURGE", "/1").status, 502);
-                                             QCOMPARE(serve.send("PURGE", "/2").status, 502);
-                                             const HttpReply third = serve.send("PURGE", "/3");
-                                             QCOMPARE(firstTarget(third).value(QLatin1String("outcome")).toString(),
-                                                      QStringLiteral("circuit-open"));
-                                             QCOMPARE(b.requestCount(), 2); // open after two failures, for a minute
-                                         }}},
+            {QStringLiteral("perTarget"),
+             {[](TestBackend &b) { b.setDelayMs(1000); },
+              [](ServeProcess &serve, TestBackend &) {
+                  // One in flight per target: the second waits past its deadline.
+                  QCOMPARE(concurrentStatuses(serve.port(), 2), (QList<int>{200, 502}));
+              }}},
+            {QStringLiteral("maxInFlight"),
+             {[](TestBackend &b) { b.setDelayMs(1000); },
+              [](ServeProcess &serve, TestBackend &b) {
+                  QNetworkAccessManager client;
+                  QNetworkReply *slow = client.sendCustomRequest(QNetworkRequest(QUrl(
+                                                                     QStringLiteral("http://127.0.0.1:%1/slow").arg(serve.port()))),
+                                                                 "PURGE");
+                  QTRY_COMPARE(b.requestCount(), 1);
+                  const HttpReply shed = serve.send("PURGE", "/shed");
+                  QSignalSpy finished(slow, &QNetworkReply::finished);
+                  QVERIFY(slow->isFinished() || finished.wait(10000));
+                  delete slow;
+                  QCOMPARE(shed.status, 503);
+                  QCOMPARE(shed.header("Retry-After"), QByteArray("1"));
+              }}},
+            {QStringLiteral("asyncQueue"),
+             {[](TestBackend &b) { b.setDelayMs(1000); },
+              [](ServeProcess &serve, TestBackend &b) {
+                  const qsizetype logged = serve.errorOutput().count("PURGE /first");
+                  QCOMPARE(serve.send("PURGE", "/first").status, 202);
+                  QTRY_COMPARE(b.requestCount(), 1);
+                  const HttpReply full = serve.send("PURGE", "/second");
+                  QCOMPARE(full.status, 503);
+                  QVERIFY2(full.body.contains("async queue full"), full.body.constData());
+                  // Let the first finish, so the next round starts empty.
+                  QTRY_VERIFY_WITH_TIMEOUT(serve.errorOutput().count("PURGE /first") > logged, 10000);
+                  QCOMPARE(serve.send("PURGE", "/third").status, 202);
+                  QTRY_COMPARE(b.requestCount(), 2);
+                  QTRY_VERIFY_WITH_TIMEOUT(serve.errorOutput().contains("PURGE /third"), 10000);
+              }}},
+            {QStringLiteral("body"),
+             {[](TestBackend &) {},
+              [](ServeProcess &serve, TestBackend &b) {
+                  QCOMPARE(serve.send("POST", "/", {}, QByteArray(1025, 'x')).status, 413);
+                  QCOMPARE(serve.send("POST", "/", {}, QByteArray(1024, 'x')).status, 200);
+                  QCOMPARE(b.requestCount(), 1);
+              }}},
+            {QStringLiteral("header"),
+             {[](TestBackend &) {},
+              [](ServeProcess &serve, TestBackend &b) {
+                  QCOMPARE(serve.send("GET", "/", {{"X-Big", QByteArray(16 * 1024, 'a')}}).status, 431);
+                  QCOMPARE(b.requestCount(), 0);
+              }}},
+            {QStringLiteral("timeout"),
+             {[](TestBackend &b) { b.setBehaviour(TestBackend::Behaviour::Stall); },
+              [](ServeProcess &serve, TestBackend &) {
+                  const HttpReply reply = serve.send("PURGE", "/stalled");
+                  QCOMPARE(reply.status, 502);
+                  const QJsonObject target = firstTarget(reply);
+                  QCOMPARE(target.value(QLatin1String("outcome")).toString(), QStringLiteral("timeout"));
+                  QVERIFY(target.value(QLatin1String("latencyMs")).toInt() < 5000);
+              }}},
+            {QStringLiteral("retries"),
+             {[](TestBackend &b) { b.setStatuses({503}); },
+              [](ServeProcess &serve, TestBackend &b) {
+                  const HttpReply reply = serve.send("PURGE", "/retried");
+                  QCOMPARE(reply.status, 502);
+                  QCOMPARE(firstTarget(reply).value(QLatin1String("attempts")).toInt(), 3);
+                  QCOMPARE(b.requestCount(), 3);
+              }}},
+            {QStringLiteral("circuit"),
+             {[](TestBackend &b) { b.setStatuses({503}); },
+              [](ServeProcess &serve, TestBackend &b) {
+                  QCOMPARE(serve.send("PURGE", "/1").status, 502);
+                  QCOMPARE(serve.send("PURGE", "/2").status, 502);
+                  const HttpReply third = serve.send("PURGE", "/3");
+                  QCOMPARE(firstTarget(third).value(QLatin1String("outcome")).toString(), QStringLiteral("circuit-open"));
+                  QCOMPARE(b.requestCount(), 2); // open after two failures, for a minute
+              }}},
         };
         const auto &[prepare, verify] = checks.value(check);
 

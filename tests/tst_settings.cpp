@@ -34,24 +34,26 @@ Table testTable()
 {
     using C = TestConfig;
     QList<Table::Setting> rows;
-    rows.append(Table::row(QStringLiteral("TEST_COUNT"), {QStringLiteral("OLD_COUNT")}, QStringLiteral("count"),
-                           QStringLiteral("A count."),
-                           [](C &c, const QString &v) { return SettingValues::parseCount(v, 0, &c.count); },
-                           [](const C &c) { return QString::number(c.count); }));
-    rows.append(Table::row(QStringLiteral("TEST_TOKEN"), {}, QStringLiteral("token"), QStringLiteral("A secret."),
-                           [](C &c, const QString &v) {
-                               c.token = v;
-                               return v.size() < 8 ? QStringLiteral("must be at least 8 characters") : QString();
-                           },
-                           [](const C &c) { return c.token.isEmpty() ? QString() : QStringLiteral("********"); }, true));
-    rows.append(Table::row(QStringLiteral("TEST_URL"), {}, QStringLiteral("url"), QStringLiteral("A URL with a password."),
-                           [](C &c, const QString &v) {
-                               if (!v.startsWith(QLatin1String("redis://")))
-                                   return QStringLiteral("expected redis://");
-                               c.url = v;
-                               return QString();
-                           },
-                           [](const C &c) { return SettingValues::maskUrlPassword(c.url); })
+    rows.append(Table::row(
+        QStringLiteral("TEST_COUNT"), {QStringLiteral("OLD_COUNT")}, QStringLiteral("count"), QStringLiteral("A count."),
+        [](C &c, const QString &v) { return SettingValues::parseCount(v, 0, &c.count); },
+        [](const C &c) { return QString::number(c.count); }));
+    rows.append(Table::row(
+        QStringLiteral("TEST_TOKEN"), {}, QStringLiteral("token"), QStringLiteral("A secret."),
+        [](C &c, const QString &v) {
+            c.token = v;
+            return v.size() < 8 ? QStringLiteral("must be at least 8 characters") : QString();
+        },
+        [](const C &c) { return c.token.isEmpty() ? QString() : QStringLiteral("********"); }, true));
+    rows.append(Table::row(
+                    QStringLiteral("TEST_URL"), {}, QStringLiteral("url"), QStringLiteral("A URL with a password."),
+                    [](C &c, const QString &v) {
+                        if (!v.startsWith(QLatin1String("redis://")))
+                            return QStringLiteral("expected redis://");
+                        c.url = v;
+                        return QString();
+                    },
+                    [](const C &c) { return SettingValues::maskUrlPassword(c.url); })
                     .withMask(SettingValues::maskUrlPassword));
     rows.append(Table::row({}, {}, QStringLiteral("header"), QStringLiteral("A header; repeat."), {},
                            [](const C &c) { return c.headers.join(QLatin1Char('|')); })
@@ -65,24 +67,24 @@ Table testTable()
                         c.headers = values;
                         return QString();
                     }));
-    rows.append(Table::row(QStringLiteral("TEST_VERBOSE"), {}, QStringLiteral("verbose"), QStringLiteral("A switch."),
-                           [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.verbose); },
-                           [](const C &c) { return SettingValues::showBoolean(c.verbose); })
+    rows.append(Table::row(
+                    QStringLiteral("TEST_VERBOSE"), {}, QStringLiteral("verbose"), QStringLiteral("A switch."),
+                    [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.verbose); },
+                    [](const C &c) { return SettingValues::showBoolean(c.verbose); })
                     .asSwitch());
-    rows.append(Table::row(QStringLiteral("TEST_REGION"), {QStringLiteral("OLD_REGION")}, {},
-                           QStringLiteral("A variable without a flag, whose help is long enough to be wrapped under its "
-                                          "name's column."),
-                           [](C &c, const QString &v) {
-                               c.region = v;
-                               return QString();
-                           },
-                           [](const C &c) { return c.region; }));
+    rows.append(Table::row(
+        QStringLiteral("TEST_REGION"), {QStringLiteral("OLD_REGION")}, {},
+        QStringLiteral("A variable without a flag, whose help is long enough to be wrapped under its "
+                       "name's column."),
+        [](C &c, const QString &v) {
+            c.region = v;
+            return QString();
+        },
+        [](const C &c) { return c.region; }));
     Table table(rows);
     table.setConfigFile(QStringLiteral("config"), QStringLiteral("TEST_CONFIG"),
                         [](C &c, const QString &file) { c.configFile = file; });
-    table.setCheck([](const C &c) {
-        return c.count == 13 ? QStringLiteral("TEST_COUNT: 13 is unlucky") : QString();
-    });
+    table.setCheck([](const C &c) { return c.count == 13 ? QStringLiteral("TEST_COUNT: 13 is unlucky") : QString(); });
     return table;
 }
 
@@ -166,10 +168,10 @@ QList<SendBadValue> sendBadValues()
 // Rows every value is good for (names, paths, lists) and the switches, which take none.
 const QStringList &sendRowsTakingAnyValue()
 {
-    static const QStringList rows{QStringLiteral("profile"), QStringLiteral("profile-dir"), QStringLiteral("sensitive-headers"),
-                                  QStringLiteral("http2"), QStringLiteral("insecure"), QStringLiteral("json"),
-                                  QStringLiteral("history"), QStringLiteral("no-history"),
-                                  QStringLiteral("dry-run"), QStringLiteral("print-curl")};
+    static const QStringList rows{QStringLiteral("profile"),   QStringLiteral("profile-dir"), QStringLiteral("sensitive-headers"),
+                                  QStringLiteral("http2"),     QStringLiteral("insecure"),    QStringLiteral("json"),
+                                  QStringLiteral("history"),   QStringLiteral("no-history"),  QStringLiteral("dry-run"),
+                                  QStringLiteral("print-curl")};
     return rows;
 }
 
@@ -249,14 +251,30 @@ private Q_SLOTS:
         QTest::addColumn<QString>("environment");
         QTest::addColumn<QString>("flag");
         QTest::addColumn<int>("expected");
-        QTest::newRow("none: the default") << "" << "" << "" << 1;
-        QTest::newRow("file") << "2" << "" << "" << 2;
-        QTest::newRow("environment") << "" << "3" << "" << 3;
-        QTest::newRow("flag") << "" << "" << "4" << 4;
-        QTest::newRow("environment beats file") << "2" << "3" << "" << 3;
-        QTest::newRow("flag beats file") << "2" << "" << "4" << 4;
-        QTest::newRow("flag beats environment") << "" << "3" << "4" << 4;
-        QTest::newRow("all three: the flag") << "2" << "3" << "4" << 4;
+        QTest::newRow("none: the default") << ""
+                                           << ""
+                                           << "" << 1;
+        QTest::newRow("file") << "2"
+                              << ""
+                              << "" << 2;
+        QTest::newRow("environment") << ""
+                                     << "3"
+                                     << "" << 3;
+        QTest::newRow("flag") << ""
+                              << ""
+                              << "4" << 4;
+        QTest::newRow("environment beats file") << "2"
+                                                << "3"
+                                                << "" << 3;
+        QTest::newRow("flag beats file") << "2"
+                                         << ""
+                                         << "4" << 4;
+        QTest::newRow("flag beats environment") << ""
+                                                << "3"
+                                                << "4" << 4;
+        QTest::newRow("all three: the flag") << "2"
+                                             << "3"
+                                             << "4" << 4;
     }
     void layering()
     {
@@ -282,7 +300,8 @@ private Q_SLOTS:
     {
         const QString file = writeFile("{\"retries\": 3}");
         ServeConfig serve;
-        QCOMPARE(loadServe({QStringLiteral("--config"), file}, {{QStringLiteral("RETRIES"), QStringLiteral("4")}}, &serve), QString());
+        QCOMPARE(loadServe({QStringLiteral("--config"), file}, {{QStringLiteral("RETRIES"), QStringLiteral("4")}}, &serve),
+                 QString());
         QCOMPARE(serve.options.retry.maxRetries, 4);
         QCOMPARE(serve.configFile, file);
         QCOMPARE(loadServe({QStringLiteral("--config"), file, QStringLiteral("--retries"), QStringLiteral("5")},
@@ -305,7 +324,8 @@ private Q_SLOTS:
         TestConfig config;
         QCOMPARE(loadTest({}, {{QStringLiteral("OLD_COUNT"), QStringLiteral("5")}}, &config), QString());
         QCOMPARE(config.count, 5);
-        QCOMPARE(loadTest({}, {{QStringLiteral("OLD_COUNT"), QStringLiteral("5")}, {QStringLiteral("TEST_COUNT"), QStringLiteral("6")}},
+        QCOMPARE(loadTest({},
+                          {{QStringLiteral("OLD_COUNT"), QStringLiteral("5")}, {QStringLiteral("TEST_COUNT"), QStringLiteral("6")}},
                           &config),
                  QString());
         QCOMPARE(config.count, 6);
@@ -327,26 +347,50 @@ private Q_SLOTS:
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected"); // FILE stands for the config file's path
-        QTest::newRow("canonical variable") << QStringList() << "TEST_COUNT" << "many" << ""
+        QTest::newRow("canonical variable") << QStringList() << "TEST_COUNT"
+                                            << "many"
+                                            << ""
                                             << "TEST_COUNT: 'many' expected a whole number >= 0";
-        QTest::newRow("alias") << QStringList() << "OLD_COUNT" << "many" << ""
+        QTest::newRow("alias") << QStringList() << "OLD_COUNT"
+                               << "many"
+                               << ""
                                << "OLD_COUNT (alias of TEST_COUNT): 'many' expected a whole number >= 0";
-        QTest::newRow("flag") << QStringList{"--count", "-2"} << "" << "" << ""
+        QTest::newRow("flag") << QStringList{"--count", "-2"} << ""
+                              << ""
+                              << ""
                               << "--count (TEST_COUNT): '-2' expected a whole number >= 0";
-        QTest::newRow("config file key") << QStringList() << "" << "" << "{\"count\": \"x\"}"
+        QTest::newRow("config file key") << QStringList() << ""
+                                         << ""
+                                         << "{\"count\": \"x\"}"
                                          << "config file FILE, key \"count\": 'x' expected a whole number >= 0";
-        QTest::newRow("switch from the environment") << QStringList() << "TEST_VERBOSE" << "maybe" << ""
+        QTest::newRow("switch from the environment") << QStringList() << "TEST_VERBOSE"
+                                                     << "maybe"
+                                                     << ""
                                                      << "TEST_VERBOSE: 'maybe' expected true or false";
-        QTest::newRow("repeatable flag without variable") << QStringList{"-H", "A: 1", "--header", "broken"} << "" << "" << ""
+        QTest::newRow("repeatable flag without variable") << QStringList{"-H", "A: 1", "--header", "broken"} << ""
+                                                          << ""
+                                                          << ""
                                                           << "--header: 'A: 1', 'broken' expected 'Name: value'";
-        QTest::newRow("unknown config-file key") << QStringList() << "" << "" << "{\"count\": 2, \"colour\": \"red\"}"
+        QTest::newRow("unknown config-file key") << QStringList() << ""
+                                                 << ""
+                                                 << "{\"count\": 2, \"colour\": \"red\"}"
                                                  << "config file FILE: unknown key \"colour\"";
-        QTest::newRow("a flag-only row has no file key") << QStringList() << "" << "" << "{\"header\": \"A: 1\"}"
+        QTest::newRow("a flag-only row has no file key") << QStringList() << ""
+                                                         << ""
+                                                         << "{\"header\": \"A: 1\"}"
                                                          << "config file FILE: unknown key \"header\"";
-        QTest::newRow("not an object") << QStringList() << "" << "" << "[1]" << "config file FILE: not a JSON object";
-        QTest::newRow("not JSON") << QStringList() << "" << "" << "{\"count\": "
+        QTest::newRow("not an object") << QStringList() << ""
+                                       << ""
+                                       << "[1]"
+                                       << "config file FILE: not a JSON object";
+        QTest::newRow("not JSON") << QStringList() << ""
+                                  << ""
+                                  << "{\"count\": "
                                   << "config file FILE: not a JSON object (unterminated object at offset 10)";
-        QTest::newRow("cross-row check") << QStringList{"--count", "13"} << "" << "" << "" << "TEST_COUNT: 13 is unlucky";
+        QTest::newRow("cross-row check") << QStringList{"--count", "13"} << ""
+                                         << ""
+                                         << ""
+                                         << "TEST_COUNT: 13 is unlucky";
     }
     void errorNamesWhatTheUserSet()
     {
@@ -375,7 +419,8 @@ private Q_SLOTS:
         QCOMPARE(config.count, 1000000); // not "1e+06"
         QVERIFY(config.verbose);
         ServeConfig serve;
-        QCOMPARE(loadServe({QStringLiteral("--config"), writeFile("{\"relay-maxlen\": 2000000, \"relay-broadcast\": true}")}, {}, &serve),
+        QCOMPARE(loadServe({QStringLiteral("--config"), writeFile("{\"relay-maxlen\": 2000000, \"relay-broadcast\": true}")}, {},
+                           &serve),
                  QString());
         QCOMPARE(serve.relayMaxLength, 2000000);
         QVERIFY(serve.relayAlsoBroadcast);
@@ -417,17 +462,20 @@ private Q_SLOTS:
                           {{QStringLiteral("TEST_TOKEN"), QStringLiteral("long-enough-token")}}, &loaded),
                  QString());
         const QString printed = table.printConfig(loaded);
-        QVERIFY2(!printed.contains(QLatin1String("hunter2")) && !printed.contains(QLatin1String("long-enough")), qPrintable(printed));
+        QVERIFY2(!printed.contains(QLatin1String("hunter2")) && !printed.contains(QLatin1String("long-enough")),
+                 qPrintable(printed));
         QVERIFY(printed.contains(QLatin1String("TEST_TOKEN=********\n")));
         QVERIFY(printed.contains(QLatin1String("TEST_URL=redis://:****@host:1/0\n")));
         QVERIFY(printed.contains(QLatin1String("--header=\n"))); // a row without variable is shown by its flag
 
         ServeConfig serve;
         const QString serveError = loadServe({}, {{QStringLiteral("HERALD_ADMIN_TOKEN"), QStringLiteral("tiny-secret")}}, &serve);
-        QVERIFY2(serveError.startsWith(QLatin1String("HERALD_ADMIN_TOKEN: (secret)")) && !serveError.contains(QLatin1String("tiny-secret")),
+        QVERIFY2(serveError.startsWith(QLatin1String("HERALD_ADMIN_TOKEN: (secret)"))
+                     && !serveError.contains(QLatin1String("tiny-secret")),
                  qPrintable(serveError));
-        QCOMPARE(loadServe({}, {{QStringLiteral("HERALD_AUTH_TOKEN"), QStringLiteral("a-long-client-token")},
-                                {QStringLiteral("HERALD_RELAY_URL"), QStringLiteral("redis://u:pub-secret@127.0.0.1:1/0")}},
+        QCOMPARE(loadServe({},
+                           {{QStringLiteral("HERALD_AUTH_TOKEN"), QStringLiteral("a-long-client-token")},
+                            {QStringLiteral("HERALD_RELAY_URL"), QStringLiteral("redis://u:pub-secret@127.0.0.1:1/0")}},
                            &serve),
                  QString());
         const QString servePrinted = ServeSettings::printConfig(serve);
@@ -455,9 +503,11 @@ private Q_SLOTS:
         QCOMPARE(loadRelay({QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:1")}, {}, &relay),
                  QStringLiteral("--redis (HERALD_RELAY_URL) is required"));
         QCOMPARE(loadRelay({QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1:1")}, {}, &relay),
-                 QStringLiteral("--endpoint (HERALD_RELAY_ENDPOINT or AGENT_ENDPOINT), --endpoint-dns or --endpoint-srv: one is required"));
+                 QStringLiteral(
+                     "--endpoint (HERALD_RELAY_ENDPOINT or AGENT_ENDPOINT), --endpoint-dns or --endpoint-srv: one is required"));
         RelayConfig fromFile;
-        const QString path = writeFile("{\"redis\": \"redis://127.0.0.1:1/0\", \"endpoint-dns\": \"localhost:8080\", \"colour\": 1}");
+        const QString path = writeFile(
+            "{\"redis\": \"redis://127.0.0.1:1/0\", \"endpoint-dns\": \"localhost:8080\", \"colour\": 1}");
         QCOMPARE(loadRelay({QStringLiteral("--config"), path}, {}, &fromFile),
                  QStringLiteral("config file %1: unknown key \"colour\"").arg(path));
     }
@@ -484,9 +534,11 @@ private Q_SLOTS:
             return name + (aliases.isEmpty() ? QString() : QStringLiteral(", or ") + aliases.join(QStringLiteral(", ")));
         };
         for (const ServeSettings::Setting &row : ServeSettings::table())
-            QTest::newRow(qPrintable(QStringLiteral("serve ") + row.name)) << "serve" << row.key << variables(row.name, row.aliases);
+            QTest::newRow(qPrintable(QStringLiteral("serve ") + row.name))
+                << "serve" << row.key << variables(row.name, row.aliases);
         for (const RelaySettings::Setting &row : RelaySettings::table())
-            QTest::newRow(qPrintable(QStringLiteral("relay ") + row.name)) << "relay" << row.key << variables(row.name, row.aliases);
+            QTest::newRow(qPrintable(QStringLiteral("relay ") + row.name))
+                << "relay" << row.key << variables(row.name, row.aliases);
         for (const SendSettings::Setting &row : SendSettings::table())
             QTest::newRow(qPrintable(QStringLiteral("send ") + (row.key.isEmpty() ? row.name : row.key)))
                 << "send" << row.key << (row.name.isEmpty() ? QString() : variables(row.name, row.aliases));
@@ -544,7 +596,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("named");
         for (const SendBadValue &bad : sendBadValues())
-            QTest::newRow(qPrintable(bad.flag.isEmpty() ? bad.variable : bad.flag)) << bad.flag << bad.variable << bad.value << bad.named;
+            QTest::newRow(qPrintable(bad.flag.isEmpty() ? bad.variable : bad.flag))
+                << bad.flag << bad.variable << bad.value << bad.named;
     }
     void sendBadValue()
     {
@@ -571,15 +624,16 @@ private Q_SLOTS:
         for (const SendSettings::Setting &row : SendSettings::table()) {
             QVERIFY2(covered.contains(row.key.isEmpty() ? row.name : row.key), qPrintable(row.key + row.name));
             if (!row.key.isEmpty() && !row.name.isEmpty())
-                QVERIFY2(covered.contains(row.name), qPrintable(row.name + QStringLiteral(" has no bad value from the environment")));
+                QVERIFY2(covered.contains(row.name),
+                         qPrintable(row.name + QStringLiteral(" has no bad value from the environment")));
         }
     }
 
     void sendSecretHeadersMasked()
     {
         SendConfig config;
-        const QString error = loadSend({QStringLiteral("-H"), QStringLiteral("Authorization: Bearer hunter2"), QStringLiteral("-H"),
-                                        QStringLiteral("Authorization Bearer hunter2")},
+        const QString error = loadSend({QStringLiteral("-H"), QStringLiteral("Authorization: Bearer hunter2"),
+                                        QStringLiteral("-H"), QStringLiteral("Authorization Bearer hunter2")},
                                        {}, &config);
         QCOMPARE(error, QStringLiteral("--header: 'Authorization ****' is not 'Name: value'")); // the wrong one, masked
         SendConfig loaded;
@@ -589,7 +643,8 @@ private Q_SLOTS:
                           {}, &loaded),
                  QString());
         const QString printed = SendSettings::printConfig(loaded);
-        QVERIFY2(printed.contains(QLatin1String("--header=X-Api-Token: ****, cookie: ****, X-Shown: visible\n")), qPrintable(printed));
+        QVERIFY2(printed.contains(QLatin1String("--header=X-Api-Token: ****, cookie: ****, X-Shown: visible\n")),
+                 qPrintable(printed));
         QVERIFY2(printed.contains(QLatin1String("--data=13 bytes\n")), qPrintable(printed));
         SendConfig withPassword;
         QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://u:pa55@127.0.0.1:1")},
@@ -597,7 +652,8 @@ private Q_SLOTS:
                  QString());
         const QString urls = SendSettings::printConfig(withPassword);
         QVERIFY2(urls.contains(QLatin1String("--target=http://u:****@127.0.0.1:1\n"))
-                     && urls.contains(QLatin1String("HERALD_TARGETS=http://v:****@127.0.0.1:2\n")) && !urls.contains(QLatin1String("pa55")),
+                     && urls.contains(QLatin1String("HERALD_TARGETS=http://v:****@127.0.0.1:2\n"))
+                     && !urls.contains(QLatin1String("pa55")),
                  qPrintable(urls));
         for (const char *secret : {"t0ken", "c00kie", "b0dy"})
             QVERIFY2(!printed.contains(QLatin1String(secret)), secret);
@@ -606,12 +662,13 @@ private Q_SLOTS:
     void sendTwoTargetSourcesRefused()
     {
         SendConfig config;
-        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--dns"), QStringLiteral("a:1")}, {},
-                          &config),
+        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--dns"),
+                           QStringLiteral("a:1")},
+                          {}, &config),
                  QStringLiteral("use only one of --target, --dns and --srv"));
         SendConfig repeated;
-        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://127.0.0.1:1,http://127.0.0.1:2"), QStringLiteral("--target"),
-                           QStringLiteral("http://127.0.0.1:3")},
+        QCOMPARE(loadSend({QStringLiteral("-t"), QStringLiteral("http://127.0.0.1:1,http://127.0.0.1:2"),
+                           QStringLiteral("--target"), QStringLiteral("http://127.0.0.1:3")},
                           {}, &repeated),
                  QString());
         QCOMPARE(repeated.targets->targets.size(), 3);
@@ -623,18 +680,23 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("environment");
         QTest::addColumn<QString>("expected"); // the plan's first target, or the error's start
-        QTest::newRow("environment only") << QStringList{"PURGE", "/x"} << "http://127.0.0.1:7001" << "http://127.0.0.1:7001";
-        QTest::newRow("flag beats environment") << QStringList{"PURGE", "/x", "-t", "http://127.0.0.1:7002"} << "http://127.0.0.1:7001"
-                                                << "http://127.0.0.1:7002";
+        QTest::newRow("environment only") << QStringList{"PURGE", "/x"} << "http://127.0.0.1:7001"
+                                          << "http://127.0.0.1:7001";
+        QTest::newRow("flag beats environment")
+            << QStringList{"PURGE", "/x", "-t", "http://127.0.0.1:7002"} << "http://127.0.0.1:7001"
+            << "http://127.0.0.1:7002";
         QTest::newRow("profile beats environment") << QStringList{"--profile", "PROFILE"} << "http://127.0.0.1:7001"
                                                    << "http://127.0.0.1:7003";
         QTest::newRow("flag beats profile") << QStringList{"--profile", "PROFILE", "--target", "http://127.0.0.1:7002"} << ""
                                             << "http://127.0.0.1:7002";
         QTest::newRow("bad default, flag given") << QStringList{"PURGE", "/x", "-t", "http://127.0.0.1:7002"} << "ftp://x"
                                                  << "http://127.0.0.1:7002";
-        QTest::newRow("bad default, profile given") << QStringList{"--profile", "PROFILE"} << "ftp://x" << "http://127.0.0.1:7003";
-        QTest::newRow("bad default needed") << QStringList{"PURGE", "/x"} << "ftp://x" << "HERALD_TARGETS: 'ftp://x' uses scheme";
-        QTest::newRow("blank default ignored") << QStringList{"PURGE", "/x"} << " " << "no targets";
+        QTest::newRow("bad default, profile given") << QStringList{"--profile", "PROFILE"} << "ftp://x"
+                                                    << "http://127.0.0.1:7003";
+        QTest::newRow("bad default needed") << QStringList{"PURGE", "/x"} << "ftp://x"
+                                            << "HERALD_TARGETS: 'ftp://x' uses scheme";
+        QTest::newRow("blank default ignored") << QStringList{"PURGE", "/x"} << " "
+                                               << "no targets";
     }
     void sendDefaultTargets()
     {
@@ -649,7 +711,8 @@ private Q_SLOTS:
         QVERIFY(parser.parse(QStringList{QStringLiteral("send")} + arguments));
         SendConfig config;
         config.positional = parser.positionalArguments();
-        const Environment env = environment.isEmpty() ? Environment() : Environment{{QStringLiteral("HERALD_TARGETS"), environment}};
+        const Environment env = environment.isEmpty() ? Environment()
+                                                      : Environment{{QStringLiteral("HERALD_TARGETS"), environment}};
         QCOMPARE(SendSettings::load(parser, env, &config), QString());
         PlanInput input;
         QCOMPARE(SendCommand::planInput(config, &input), QString());

@@ -47,13 +47,19 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("shown");
-        QTest::newRow("port only") << ":8080" << ":8080";
-        QTest::newRow("0.0.0.0") << "0.0.0.0:8080" << ":8080";
+        QTest::newRow("port only") << ":8080"
+                                   << ":8080";
+        QTest::newRow("0.0.0.0") << "0.0.0.0:8080"
+                                 << ":8080";
         // Spelled "0" or "00.0.0.0" it was IPv4 only, shown as 0.0.0.0:8080, read back as every address.
-        QTest::newRow("0") << "0:8080" << ":8080";
-        QTest::newRow("00.0.0.0") << "00.0.0.0:8080" << ":8080";
-        QTest::newRow("loopback") << "127.0.0.1:8080" << "127.0.0.1:8080";
-        QTest::newRow("IPv6 loopback") << "[::1]:8080" << "::1:8080";
+        QTest::newRow("0") << "0:8080"
+                           << ":8080";
+        QTest::newRow("00.0.0.0") << "00.0.0.0:8080"
+                                  << ":8080";
+        QTest::newRow("loopback") << "127.0.0.1:8080"
+                                  << "127.0.0.1:8080";
+        QTest::newRow("IPv6 loopback") << "[::1]:8080"
+                                       << "::1:8080";
     }
     void listenReadsBackAsShown()
     {
@@ -75,12 +81,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("masked");
-        QTest::newRow("plain") << "redis://127.0.0.1" << "redis://127.0.0.1:6379/0";
-        QTest::newRow("password") << "redis://:secret@redis:6380/2" << "redis://:****@redis:6380/2";
-        QTest::newRow("user and password") << "redis://u:secret@127.0.0.1:1/2" << "redis://u:****@127.0.0.1:1/2";
+        QTest::newRow("plain") << "redis://127.0.0.1"
+                               << "redis://127.0.0.1:6379/0";
+        QTest::newRow("password") << "redis://:secret@redis:6380/2"
+                                  << "redis://:****@redis:6380/2";
+        QTest::newRow("user and password") << "redis://u:secret@127.0.0.1:1/2"
+                                           << "redis://u:****@127.0.0.1:1/2";
         // Was redis://::1:6379/0, which is not a URL.
-        QTest::newRow("IPv6") << "redis://[::1]:6379/0" << "redis://[::1]:6379/0";
-        QTest::newRow("IPv6 with password") << "redis://u:p@[2001:db8::1]/3" << "redis://u:****@[2001:db8::1]:6379/3";
+        QTest::newRow("IPv6") << "redis://[::1]:6379/0"
+                              << "redis://[::1]:6379/0";
+        QTest::newRow("IPv6 with password") << "redis://u:p@[2001:db8::1]/3"
+                                            << "redis://u:****@[2001:db8::1]:6379/3";
     }
     void redisMaskedReadsBack()
     {

@@ -118,7 +118,8 @@ private Q_SLOTS:
         const QString oldProfiles = location.legacyGuiConfigDirectory() + QStringLiteral("/profiles");
         write(oldProfiles + QStringLiteral("/only-gui.json"), profileJson(QStringLiteral("only-gui"), QStringLiteral("/a")));
         write(oldProfiles + QStringLiteral("/both.json"), profileJson(QStringLiteral("both"), QStringLiteral("/gui")));
-        write(location.profileDirectory() + QStringLiteral("/both.json"), profileJson(QStringLiteral("both"), QStringLiteral("/cli")));
+        write(location.profileDirectory() + QStringLiteral("/both.json"),
+              profileJson(QStringLiteral("both"), QStringLiteral("/cli")));
         write(location.legacyGuiDataDirectory() + QStringLiteral("/notes.txt"), "kept by the GUI\n");
         record(location.legacyGuiDataDirectory() + QStringLiteral("/history.sqlite"), "/old", 2);
 

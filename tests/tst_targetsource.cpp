@@ -25,21 +25,21 @@ using Records = DnsmasqServer::Records;
 Q_DECLARE_METATYPE(herald::test::DnsmasqServer::Records)
 
 // Skips a test that needs dnsmasq when it cannot run here; in CI that is a failure instead.
-#define REQUIRE_DNSMASQ()                                                                          \
-    do {                                                                                           \
-        const QString reason_ = DnsmasqServer::unavailableReason();                                \
-        if (!reason_.isEmpty()) {                                                                  \
-            if (runningInCi())                                                                     \
-                QFAIL(qPrintable(reason_ + QStringLiteral(" (CI=true: a failure, not a skip)")));  \
-            QSKIP(qPrintable(reason_));                                                            \
-        }                                                                                          \
+#define REQUIRE_DNSMASQ() \
+    do { \
+        const QString reason_ = DnsmasqServer::unavailableReason(); \
+        if (!reason_.isEmpty()) { \
+            if (runningInCi()) \
+                QFAIL(qPrintable(reason_ + QStringLiteral(" (CI=true: a failure, not a skip)"))); \
+            QSKIP(qPrintable(reason_)); \
+        } \
     } while (false)
 
 // (Re)starts dnsmasq with these records, or fails the test with its output.
-#define START_DNS(records)                                                                         \
-    do {                                                                                           \
-        QString dnsError_;                                                                         \
-        QVERIFY2(m_dns.start(records, &dnsError_), qPrintable(dnsError_));                         \
+#define START_DNS(records) \
+    do { \
+        QString dnsError_; \
+        QVERIFY2(m_dns.start(records, &dnsError_), qPrintable(dnsError_)); \
     } while (false)
 
 namespace {
@@ -124,9 +124,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("className");
         QTest::addColumn<QString>("description");
-        QTest::newRow("static") << "{\"static\": [\"http://a:1\"]}" << "herald::StaticTargetSource" << "1 static target(s)";
-        QTest::newRow("dns") << "{\"dns\": \"web.test:6081\"}" << "herald::DnsTargetSource" << "DNS web.test:6081";
-        QTest::newRow("srv") << "{\"srv\": \"_http._tcp.web.test\"}" << "herald::SrvTargetSource" << "SRV _http._tcp.web.test";
+        QTest::newRow("static") << "{\"static\": [\"http://a:1\"]}"
+                                << "herald::StaticTargetSource"
+                                << "1 static target(s)";
+        QTest::newRow("dns") << "{\"dns\": \"web.test:6081\"}"
+                             << "herald::DnsTargetSource"
+                             << "DNS web.test:6081";
+        QTest::newRow("srv") << "{\"srv\": \"_http._tcp.web.test\"}"
+                             << "herald::SrvTargetSource"
+                             << "SRV _http._tcp.web.test";
     }
     void createMakesTheSourceTheSpecDescribes()
     {
@@ -152,29 +158,31 @@ private Q_SLOTS:
         QTest::addColumn<QString>("pathPrefix");
         QTest::addColumn<QStringList>("expected");
 
-        QTest::newRow("dns: 3 A + 1 AAAA")
-            << "dns"
-            << hosts({"web.test,127.0.0.13", "web.test,127.0.0.11", "web.test,2001:db8::7", "web.test,127.0.0.12"})
-            << "web.test" << 6081 << "http" << ""
-            << QStringList{"http://127.0.0.11:6081", "http://127.0.0.12:6081", "http://127.0.0.13:6081",
-                           "http://[2001:db8::7]:6081"};
-        QTest::newRow("dns: numeric order")
-            << "dns" << hosts({"web.test,127.0.0.100", "web.test,127.0.0.9", "web.test,127.0.0.10"})
-            << "web.test" << 80 << "http" << ""
-            << QStringList{"http://127.0.0.9:80", "http://127.0.0.10:80", "http://127.0.0.100:80"};
+        QTest::newRow("dns: 3 A + 1 AAAA") << "dns"
+                                           << hosts({"web.test,127.0.0.13", "web.test,127.0.0.11", "web.test,2001:db8::7",
+                                                     "web.test,127.0.0.12"})
+                                           << "web.test" << 6081 << "http"
+                                           << ""
+                                           << QStringList{"http://127.0.0.11:6081", "http://127.0.0.12:6081",
+                                                          "http://127.0.0.13:6081", "http://[2001:db8::7]:6081"};
+        QTest::newRow("dns: numeric order") << "dns"
+                                            << hosts({"web.test,127.0.0.100", "web.test,127.0.0.9", "web.test,127.0.0.10"})
+                                            << "web.test" << 80 << "http"
+                                            << ""
+                                            << QStringList{"http://127.0.0.9:80", "http://127.0.0.10:80", "http://127.0.0.100:80"};
         QTest::newRow("dns: https and path prefix")
-            << "dns" << hosts({"api.test,127.0.0.41", "api.test,::1"}) << "api.test" << 8443 << "https" << "/v1"
-            << QStringList{"https://127.0.0.41:8443/v1", "https://[::1]:8443/v1"};
+            << "dns" << hosts({"api.test,127.0.0.41", "api.test,::1"}) << "api.test" << 8443 << "https"
+            << "/v1" << QStringList{"https://127.0.0.41:8443/v1", "https://[::1]:8443/v1"};
         QTest::newRow("srv: each record its own port")
             << "srv" << services({"_http._tcp.web.test,b.web.test,8082,10,5", "_http._tcp.web.test,a.web.test,8081,0,5"})
-            << "_http._tcp.web.test" << 0 << "http" << ""
-            << QStringList{"http://a.web.test:8081", "http://b.web.test:8082"};
+            << "_http._tcp.web.test" << 0 << "http"
+            << "" << QStringList{"http://a.web.test:8081", "http://b.web.test:8082"};
         QTest::newRow("srv: priority, then heaviest weight, then name")
             << "srv"
             << services({"_http._tcp.web.test,a.web.test,80,5,100", "_http._tcp.web.test,c.web.test,80,0,10",
                          "_http._tcp.web.test,d.web.test,80,0,50", "_http._tcp.web.test,b.web.test,80,0,10"})
-            << "_http._tcp.web.test" << 0 << "http" << ""
-            << QStringList{"http://d.web.test:80", "http://b.web.test:80", "http://c.web.test:80", "http://a.web.test:80"};
+            << "_http._tcp.web.test" << 0 << "http"
+            << "" << QStringList{"http://d.web.test:80", "http://b.web.test:80", "http://c.web.test:80", "http://a.web.test:80"};
         QTest::newRow("srv: https and path prefix")
             << "srv" << services({"_https._tcp.web.test,a.web.test,8443,0,0"}) << "_https._tcp.web.test" << 0 << "https"
             << "/api" << QStringList{"https://a.web.test:8443/api"};
@@ -220,7 +228,8 @@ private Q_SLOTS:
 
     void systemResolverFindsLocalhost()
     {
-        std::unique_ptr<TargetSource> source(TargetSource::create(makeSpec(QStringLiteral("system"), QStringLiteral("localhost"), 8080), nullptr));
+        std::unique_ptr<TargetSource> source(
+            TargetSource::create(makeSpec(QStringLiteral("system"), QStringLiteral("localhost"), 8080), nullptr));
         QVERIFY(resolve(source.get()));
         QVERIFY2(source->lastError().isEmpty(), qPrintable(source->lastError()));
         const QStringList found = keys(source->targets());
@@ -232,11 +241,13 @@ private Q_SLOTS:
     void systemResolverReportsAnUnknownName()
     {
         // .invalid never resolves (RFC 6761); without a network the resolver may take its timeouts.
-        std::unique_ptr<TargetSource> source(TargetSource::create(makeSpec(QStringLiteral("system"), QStringLiteral("herald-no-such-host.invalid")), nullptr));
+        std::unique_ptr<TargetSource> source(
+            TargetSource::create(makeSpec(QStringLiteral("system"), QStringLiteral("herald-no-such-host.invalid")), nullptr));
         QSignalSpy errors(source.get(), &TargetSource::errorOccurred);
         QVERIFY(resolve(source.get(), 60000));
         QCOMPARE(errors.count(), 1);
-        QVERIFY2(errors.first().first().toString().contains(QLatin1String("herald-no-such-host.invalid")), qPrintable(source->lastError()));
+        QVERIFY2(errors.first().first().toString().contains(QLatin1String("herald-no-such-host.invalid")),
+                 qPrintable(source->lastError()));
         QVERIFY(!source->isResolved());
     }
 
@@ -247,18 +258,19 @@ private Q_SLOTS:
         QTest::addColumn<Records>("before");
         QTest::addColumn<Records>("after");
         QTest::addColumn<QStringList>("expected");
-        QTest::newRow("dns: a pod joins")
-            << "dns" << "pods.test" << hosts({"pods.test,127.0.0.21", "pods.test,127.0.0.22"})
-            << hosts({"pods.test,127.0.0.21", "pods.test,127.0.0.22", "pods.test,127.0.0.23"})
-            << QStringList{"http://127.0.0.21:80", "http://127.0.0.22:80", "http://127.0.0.23:80"};
-        QTest::newRow("dns: a pod is replaced")
-            << "dns" << "pods.test" << hosts({"pods.test,127.0.0.21", "pods.test,127.0.0.22"})
-            << hosts({"pods.test,127.0.0.22", "pods.test,127.0.0.24"})
-            << QStringList{"http://127.0.0.22:80", "http://127.0.0.24:80"};
-        QTest::newRow("srv: a port moves")
-            << "srv" << "_http._tcp.pods.test" << services({"_http._tcp.pods.test,a.pods.test,8080,0,0"})
-            << services({"_http._tcp.pods.test,a.pods.test,8081,0,0", "_http._tcp.pods.test,b.pods.test,8080,0,0"})
-            << QStringList{"http://a.pods.test:8081", "http://b.pods.test:8080"};
+        QTest::newRow("dns: a pod joins") << "dns"
+                                          << "pods.test" << hosts({"pods.test,127.0.0.21", "pods.test,127.0.0.22"})
+                                          << hosts({"pods.test,127.0.0.21", "pods.test,127.0.0.22", "pods.test,127.0.0.23"})
+                                          << QStringList{"http://127.0.0.21:80", "http://127.0.0.22:80", "http://127.0.0.23:80"};
+        QTest::newRow("dns: a pod is replaced") << "dns"
+                                                << "pods.test" << hosts({"pods.test,127.0.0.21", "pods.test,127.0.0.22"})
+                                                << hosts({"pods.test,127.0.0.22", "pods.test,127.0.0.24"})
+                                                << QStringList{"http://127.0.0.22:80", "http://127.0.0.24:80"};
+        QTest::newRow("srv: a port moves") << "srv"
+                                           << "_http._tcp.pods.test" << services({"_http._tcp.pods.test,a.pods.test,8080,0,0"})
+                                           << services({"_http._tcp.pods.test,a.pods.test,8081,0,0",
+                                                        "_http._tcp.pods.test,b.pods.test,8080,0,0"})
+                                           << QStringList{"http://a.pods.test:8081", "http://b.pods.test:8080"};
     }
     void reResolutionFollowsTheRecords()
     {
@@ -298,21 +310,21 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("message"); // parts the error must contain, in order
         const Records pods = hosts({"pods.test,127.0.0.21", "pods.test,127.0.0.22"});
         const Records srv = services({"_http._tcp.pods.test,a.pods.test,8080,0,0"});
-        QTest::newRow("dns: name removed (NXDOMAIN)")
-            << "dns" << "pods.test" << pods << hosts({"other.test,127.0.0.31"}) << false
-            << QStringList{"pods.test has no A or AAAA records"};
-        QTest::newRow("dns: records removed (NODATA)")
-            << "dns" << "pods.test" << pods << Records{{}, {}, {"pods.test,gone"}} << false
-            << QStringList{"pods.test has no A or AAAA records"};
-        QTest::newRow("dns: nameserver down")
-            << "dns" << "pods.test" << pods << Records{} << true
-            << QStringList{"pods.test has no A or AAAA records, or ", "did not answer"};
-        QTest::newRow("srv: name removed (NXDOMAIN)")
-            << "srv" << "_http._tcp.pods.test" << srv << hosts({"other.test,127.0.0.31"}) << false
-            << QStringList{"_http._tcp.pods.test has no SRV records"};
-        QTest::newRow("srv: nameserver down")
-            << "srv" << "_http._tcp.pods.test" << srv << Records{} << true
-            << QStringList{"_http._tcp.pods.test has no SRV records, or ", "did not answer"};
+        QTest::newRow("dns: name removed (NXDOMAIN)") << "dns"
+                                                      << "pods.test" << pods << hosts({"other.test,127.0.0.31"}) << false
+                                                      << QStringList{"pods.test has no A or AAAA records"};
+        QTest::newRow("dns: records removed (NODATA)") << "dns"
+                                                       << "pods.test" << pods << Records{{}, {}, {"pods.test,gone"}} << false
+                                                       << QStringList{"pods.test has no A or AAAA records"};
+        QTest::newRow("dns: nameserver down") << "dns"
+                                              << "pods.test" << pods << Records{} << true
+                                              << QStringList{"pods.test has no A or AAAA records, or ", "did not answer"};
+        QTest::newRow("srv: name removed (NXDOMAIN)") << "srv"
+                                                      << "_http._tcp.pods.test" << srv << hosts({"other.test,127.0.0.31"})
+                                                      << false << QStringList{"_http._tcp.pods.test has no SRV records"};
+        QTest::newRow("srv: nameserver down") << "srv"
+                                              << "_http._tcp.pods.test" << srv << Records{} << true
+                                              << QStringList{"_http._tcp.pods.test has no SRV records, or ", "did not answer"};
     }
     void failedLookupKeepsTheLastGoodSet()
     {
@@ -359,13 +371,17 @@ private Q_SLOTS:
         QTest::addColumn<Records>("records");
         QTest::addColumn<QString>("message");
         // Qt 6.4's QDnsLookup cannot tell an answer without records (NODATA) from no answer.
-        QTest::newRow("dns: NXDOMAIN") << "dns" << "empty.test" << hosts({"other.test,127.0.0.31"})
+        QTest::newRow("dns: NXDOMAIN") << "dns"
+                                       << "empty.test" << hosts({"other.test,127.0.0.31"})
                                        << "empty.test has no A or AAAA records";
-        QTest::newRow("dns: NODATA") << "dns" << "empty.test" << Records{{}, {}, {"empty.test,no addresses here"}}
+        QTest::newRow("dns: NODATA") << "dns"
+                                     << "empty.test" << Records{{}, {}, {"empty.test,no addresses here"}}
                                      << "empty.test has no A or AAAA records, or %1 did not answer";
-        QTest::newRow("srv: NXDOMAIN") << "srv" << "_http._tcp.empty.test" << hosts({"other.test,127.0.0.31"})
+        QTest::newRow("srv: NXDOMAIN") << "srv"
+                                       << "_http._tcp.empty.test" << hosts({"other.test,127.0.0.31"})
                                        << "_http._tcp.empty.test has no SRV records";
-        QTest::newRow("srv: NODATA") << "srv" << "_http._tcp.empty.test" << Records{{}, {}, {"_http._tcp.empty.test,none"}}
+        QTest::newRow("srv: NODATA") << "srv"
+                                     << "_http._tcp.empty.test" << Records{{}, {}, {"_http._tcp.empty.test,none"}}
                                      << "_http._tcp.empty.test has no SRV records, or %1 did not answer";
     }
     void nameWithoutRecordsIsAnError()
@@ -396,8 +412,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("prefix");
         // dnsmasq has no upstream, so it refuses names outside .test.
-        QTest::newRow("dns") << "dns" << "web.example" << "DNS lookup of web.example failed: A query: ";
-        QTest::newRow("srv") << "srv" << "_http._tcp.web.example" << "SRV lookup of _http._tcp.web.example failed: ";
+        QTest::newRow("dns") << "dns"
+                             << "web.example"
+                             << "DNS lookup of web.example failed: A query: ";
+        QTest::newRow("srv") << "srv"
+                             << "_http._tcp.web.example"
+                             << "SRV lookup of _http._tcp.web.example failed: ";
     }
     void refusedLookupIsAnError()
     {
@@ -418,9 +438,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("name");
-        QTest::newRow("dns") << "dns" << "pods.test";
-        QTest::newRow("srv") << "srv" << "_http._tcp.pods.test";
-        QTest::newRow("system resolver") << "system" << "localhost";
+        QTest::newRow("dns") << "dns"
+                             << "pods.test";
+        QTest::newRow("srv") << "srv"
+                             << "_http._tcp.pods.test";
+        QTest::newRow("system resolver") << "system"
+                                         << "localhost";
     }
     void overlappingRefreshesRunOneLookupAtATime()
     {
@@ -455,7 +478,8 @@ private Q_SLOTS:
         QVERIFY(first.listen(QHostAddress(QStringLiteral("127.0.0.51"))));
         QVERIFY(second.listen(QHostAddress(QStringLiteral("127.0.0.52")), first.port()));
         START_DNS(hosts({QStringLiteral("shop.test,127.0.0.51"), QStringLiteral("shop.test,127.0.0.52")}));
-        std::unique_ptr<TargetSource> source(TargetSource::create(makeSpec(QStringLiteral("dns"), QStringLiteral("shop.test"), first.port()), nullptr));
+        std::unique_ptr<TargetSource> source(
+            TargetSource::create(makeSpec(QStringLiteral("dns"), QStringLiteral("shop.test"), first.port()), nullptr));
         QVERIFY(resolve(source.get()));
         Broadcaster broadcaster;
         BroadcastRequest request;
@@ -474,7 +498,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("valid");
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("port");
-        QTest::newRow("name and port") << "varnish.default.svc.cluster.local:6081" << true << "varnish.default.svc.cluster.local" << 6081;
+        QTest::newRow("name and port") << "varnish.default.svc.cluster.local:6081" << true << "varnish.default.svc.cluster.local"
+                                       << 6081;
         QTest::newRow("surrounding spaces") << " web:80 " << true << "web" << 80;
         QTest::newRow("fully qualified") << "web.test.:80" << true << "web.test." << 80;
         QTest::newRow("highest port") << "web:65535" << true << "web" << 65535;
@@ -542,26 +567,46 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("error");
-        QTest::newRow("two kinds") << "{\"dns\": \"a:1\", \"srv\": \"_x._tcp.a\"}" << "exactly one";
-        QTest::newRow("none") << "{}" << "exactly one";
-        QTest::newRow("static not array") << "{\"static\": \"http://a\"}" << "\"static\" must be an array";
-        QTest::newRow("static bad url") << "{\"static\": [\"ftp://a\"]}" << "\"static\": 'ftp://a' uses scheme 'ftp'";
-        QTest::newRow("static entry not string") << "{\"static\": [80]}" << "entries must be strings";
-        QTest::newRow("dns no port") << "{\"dns\": \"a\"}" << "\"dns\": 'a' is not NAME:PORT";
-        QTest::newRow("dns bad port") << "{\"dns\": \"a:99999\"}" << "NAME:PORT";
-        QTest::newRow("dns is a URL") << "{\"dns\": \"http://a:80\"}" << "NAME:PORT";
-        QTest::newRow("dns not string") << "{\"dns\": 80}" << "\"dns\" must be a string";
-        QTest::newRow("srv with port") << "{\"srv\": \"a:80\"}" << "\"srv\": 'a:80' is not an SRV name";
-        QTest::newRow("srv not string") << "{\"srv\": [\"a\"]}" << "\"srv\" must be a string";
-        QTest::newRow("bad nameserver") << "{\"dns\": \"a:1\", \"nameserver\": \"x\"}" << "\"nameserver\" must be an IP address";
-        QTest::newRow("nameserver with port") << "{\"dns\": \"a:1\", \"nameserver\": \"127.0.0.1:5353\"}" << "\"nameserver\"";
-        QTest::newRow("bad scheme") << "{\"dns\": \"a:1\", \"scheme\": \"ftp\"}" << "\"scheme\" must be";
-        QTest::newRow("negative refresh") << "{\"dns\": \"a:1\", \"refreshSeconds\": -1}" << "\"refreshSeconds\"";
-        QTest::newRow("refresh as text") << "{\"dns\": \"a:1\", \"refreshSeconds\": \"5\"}" << "\"refreshSeconds\"";
-        QTest::newRow("refresh overflows") << "{\"dns\": \"a:1\", \"refreshSeconds\": 1e12}" << "\"refreshSeconds\"";
-        QTest::newRow("prefix without slash") << "{\"dns\": \"a:1\", \"pathPrefix\": \"api\"}" << "\"pathPrefix\"";
-        QTest::newRow("prefix with query") << "{\"dns\": \"a:1\", \"pathPrefix\": \"/api?x=1\"}" << "\"pathPrefix\"";
-        QTest::newRow("prefix not string") << "{\"dns\": \"a:1\", \"pathPrefix\": 1}" << "\"pathPrefix\"";
+        QTest::newRow("two kinds") << "{\"dns\": \"a:1\", \"srv\": \"_x._tcp.a\"}"
+                                   << "exactly one";
+        QTest::newRow("none") << "{}"
+                              << "exactly one";
+        QTest::newRow("static not array") << "{\"static\": \"http://a\"}"
+                                          << "\"static\" must be an array";
+        QTest::newRow("static bad url") << "{\"static\": [\"ftp://a\"]}"
+                                        << "\"static\": 'ftp://a' uses scheme 'ftp'";
+        QTest::newRow("static entry not string") << "{\"static\": [80]}"
+                                                 << "entries must be strings";
+        QTest::newRow("dns no port") << "{\"dns\": \"a\"}"
+                                     << "\"dns\": 'a' is not NAME:PORT";
+        QTest::newRow("dns bad port") << "{\"dns\": \"a:99999\"}"
+                                      << "NAME:PORT";
+        QTest::newRow("dns is a URL") << "{\"dns\": \"http://a:80\"}"
+                                      << "NAME:PORT";
+        QTest::newRow("dns not string") << "{\"dns\": 80}"
+                                        << "\"dns\" must be a string";
+        QTest::newRow("srv with port") << "{\"srv\": \"a:80\"}"
+                                       << "\"srv\": 'a:80' is not an SRV name";
+        QTest::newRow("srv not string") << "{\"srv\": [\"a\"]}"
+                                        << "\"srv\" must be a string";
+        QTest::newRow("bad nameserver") << "{\"dns\": \"a:1\", \"nameserver\": \"x\"}"
+                                        << "\"nameserver\" must be an IP address";
+        QTest::newRow("nameserver with port") << "{\"dns\": \"a:1\", \"nameserver\": \"127.0.0.1:5353\"}"
+                                              << "\"nameserver\"";
+        QTest::newRow("bad scheme") << "{\"dns\": \"a:1\", \"scheme\": \"ftp\"}"
+                                    << "\"scheme\" must be";
+        QTest::newRow("negative refresh") << "{\"dns\": \"a:1\", \"refreshSeconds\": -1}"
+                                          << "\"refreshSeconds\"";
+        QTest::newRow("refresh as text") << "{\"dns\": \"a:1\", \"refreshSeconds\": \"5\"}"
+                                         << "\"refreshSeconds\"";
+        QTest::newRow("refresh overflows") << "{\"dns\": \"a:1\", \"refreshSeconds\": 1e12}"
+                                           << "\"refreshSeconds\"";
+        QTest::newRow("prefix without slash") << "{\"dns\": \"a:1\", \"pathPrefix\": \"api\"}"
+                                              << "\"pathPrefix\"";
+        QTest::newRow("prefix with query") << "{\"dns\": \"a:1\", \"pathPrefix\": \"/api?x=1\"}"
+                                           << "\"pathPrefix\"";
+        QTest::newRow("prefix not string") << "{\"dns\": \"a:1\", \"pathPrefix\": 1}"
+                                           << "\"pathPrefix\"";
     }
     void specFromJsonRejects()
     {
@@ -607,7 +652,8 @@ private Q_SLOTS:
     void smallRefreshIntervalsStayOn()
     {
         TargetSourceSpec spec;
-        QVERIFY(TargetSourceSpec::fromJson(QJsonDocument::fromJson("{\"dns\": \"a:1\", \"refreshSeconds\": 0.0001}").object(), &spec, nullptr));
+        QVERIFY(TargetSourceSpec::fromJson(QJsonDocument::fromJson("{\"dns\": \"a:1\", \"refreshSeconds\": 0.0001}").object(),
+                                           &spec, nullptr));
         QCOMPARE(spec.refreshIntervalMs, 1);
     }
 };

@@ -63,8 +63,8 @@ private Q_SLOTS:
         QCOMPARE(fetch("shop.example.com", "/page"), first); // cached
 
         // The seeds' bug: sending the target's own Host purges another object; the page stays cached.
-        QCOMPARE(purge({QStringLiteral("/page"), QStringLiteral("--host-mode"), QStringLiteral("target"),
-                        QStringLiteral("-H"), QStringLiteral("Host: shop.example.com")}),
+        QCOMPARE(purge({QStringLiteral("/page"), QStringLiteral("--host-mode"), QStringLiteral("target"), QStringLiteral("-H"),
+                        QStringLiteral("Host: shop.example.com")}),
                  0);
         QCOMPARE(fetch("shop.example.com", "/page"), first);
 

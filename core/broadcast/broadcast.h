@@ -52,8 +52,7 @@ Q_SIGNALS:
 
 private:
     friend class Broadcaster;
-    Broadcast(Broadcaster *owner, const BroadcastRequest &request, const QList<Target> &targets,
-              const BroadcastOptions &options);
+    Broadcast(Broadcaster *owner, const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options);
 
     struct TargetRun
     {

@@ -19,8 +19,7 @@ Broadcaster::~Broadcaster()
     qDeleteAll(findChildren<Broadcast *>(QString(), Qt::FindDirectChildrenOnly));
 }
 
-Broadcast *Broadcaster::start(const BroadcastRequest &request, const QList<Target> &targets,
-                              const BroadcastOptions &options)
+Broadcast *Broadcaster::start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options)
 {
     auto *broadcast = new Broadcast(this, request, targets, options);
     ++m_active;

@@ -27,8 +27,7 @@ public:
 
     // Returns at once; the work starts on the next event-loop turn. The Broadcast is a child of
     // this Broadcaster and deletes itself after finished() unless setAutoDelete(false).
-    Broadcast *start(const BroadcastRequest &request, const QList<Target> &targets,
-                     const BroadcastOptions &options = {});
+    Broadcast *start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options = {});
 
     HeaderPolicy &headerPolicy() { return m_headerPolicy; }
     CircuitBreaker &circuitBreaker() { return m_breaker; }

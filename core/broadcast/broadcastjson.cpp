@@ -15,13 +15,27 @@ void appendString(QByteArray &out, const QString &text)
     out += '"';
     for (const char c : utf8) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
             if (static_cast<unsigned char>(c) < 0x20) {
                 char escaped[8];
@@ -156,8 +170,7 @@ QJsonObject BroadcastJson::targetToJson(const TargetResult &result, bool withAtt
     if (withAttempts && result.attempts.size() > 1) {
         QJsonArray attempts;
         for (const AttemptRecord &attempt : result.attempts) {
-            QJsonObject entry{{QLatin1String("startedMs"), attempt.startedMs},
-                              {QLatin1String("latencyMs"), attempt.latencyMs}};
+            QJsonObject entry{{QLatin1String("startedMs"), attempt.startedMs}, {QLatin1String("latencyMs"), attempt.latencyMs}};
             if (attempt.status > 0)
                 entry.insert(QLatin1String("status"), attempt.status);
             if (!attempt.error.isEmpty())

@@ -13,9 +13,9 @@ struct BroadcastOptions
     RetryPolicy retry;
     OutcomePolicy policy;
     int attemptTimeoutMs = 5000;
-    int deadlineMs = 30000;     // whole broadcast; unfinished targets then time out
-    int bodyLimit = 4096;       // response body bytes kept per target
-    bool http2 = false;         // h2c with prior knowledge to every target
+    int deadlineMs = 30000;        // whole broadcast; unfinished targets then time out
+    int bodyLimit = 4096;          // response body bytes kept per target
+    bool http2 = false;            // h2c with prior knowledge to every target
     QByteArrayList compareHeaders; // response headers that ResponseComparison groups by, besides status and body
 };
 

@@ -67,7 +67,8 @@ BroadcastOptions BroadcastPlan::makeOptions(const PlanInput &input)
     options.deadlineMs = input.deadlineMs.value_or(options.deadlineMs);
     options.policy = input.policy.value_or(options.policy);
     options.retry.retryStatuses = input.retryOn.value_or(options.retry.retryStatuses);
-    const bool answersEarly = options.policy.kind == OutcomePolicy::Kind::Async || options.policy.kind == OutcomePolicy::Kind::First;
+    const bool answersEarly = options.policy.kind == OutcomePolicy::Kind::Async
+                              || options.policy.kind == OutcomePolicy::Kind::First;
     if (input.reportEveryTarget && answersEarly)
         options.policy = OutcomePolicy{};
     return options;
@@ -92,7 +93,7 @@ bool BroadcastPlan::chooseSource(const PlanInput &input, BroadcastPlan *plan, QS
         return true;
     } else {
         return fail(error, input.noTargetsHint.isEmpty() ? QStringLiteral("no targets")
-                                                          : QStringLiteral("no targets: %1").arg(input.noTargetsHint));
+                                                         : QStringLiteral("no targets: %1").arg(input.noTargetsHint));
     }
     plan->hasSource = true;
     if (input.nameserver)

@@ -13,7 +13,7 @@ struct BroadcastPlan
 {
     BroadcastRequest request;
     BroadcastOptions options;
-    bool hasSource = false; // false: the face's own running targets (PlanInput::runningTargets)
+    bool hasSource = false;  // false: the face's own running targets (PlanInput::runningTargets)
     TargetSourceSpec source; // resolved once: refreshIntervalMs is 0
     QString profileName;     // empty for a literal request
 

@@ -15,7 +15,7 @@ struct BroadcastRequest
     QByteArray pathAndQuery = "/"; // as it came on the request line, query included
     HttpHeaders headers;
     QByteArray body;
-    QString clientAddress;          // for X-Forwarded-For; empty when sent from the CLI or GUI
+    QString clientAddress;            // for X-Forwarded-For; empty when sent from the CLI or GUI
     QByteArray clientScheme = "http"; // for X-Forwarded-Proto
 
     // Returns an empty string when the request can be broadcast, else the reason.

@@ -17,11 +17,11 @@ public:
     // One distinct answer and the targets that gave it, by index into the results.
     struct Group
     {
-        int status = 0;           // 0: no HTTP answer, see outcome
+        int status = 0; // 0: no HTTP answer, see outcome
         TargetOutcome outcome = TargetOutcome::None;
-        QByteArray bodySha256;    // hex, of the kept body (TargetResult::responseBody)
-        qint64 bodyBytes = 0;     // the whole body's length as received
-        HttpHeaders headers;      // the compared headers that were present, in the order asked for
+        QByteArray bodySha256; // hex, of the kept body (TargetResult::responseBody)
+        qint64 bodyBytes = 0;  // the whole body's length as received
+        HttpHeaders headers;   // the compared headers that were present, in the order asked for
         QList<int> members;
     };
 

@@ -17,11 +17,11 @@ QString targetOutcomeName(TargetOutcome outcome);
 
 struct AttemptRecord
 {
-    int number = 0;         // 1 for the first attempt
-    qint64 startedMs = 0;   // since the broadcast began
+    int number = 0;       // 1 for the first attempt
+    qint64 startedMs = 0; // since the broadcast began
     qint64 latencyMs = 0;
-    int status = 0;         // 0 when no HTTP answer came
-    QString error;          // empty on an HTTP answer
+    int status = 0; // 0 when no HTTP answer came
+    QString error;  // empty on an HTTP answer
 };
 
 // What happened to one target of a broadcast; a copyable snapshot.
@@ -31,8 +31,8 @@ struct TargetResult
     TargetState state = TargetState::Pending;
     TargetOutcome outcome = TargetOutcome::None;
     int status = 0;
-    qint64 latencyMs = 0;   // of the last attempt
-    qint64 retryAtMs = 0;   // when Retrying: when the next attempt starts, since the broadcast began
+    qint64 latencyMs = 0; // of the last attempt
+    qint64 retryAtMs = 0; // when Retrying: when the next attempt starts, since the broadcast began
     QString error;
     QList<AttemptRecord> attempts;
     QByteArray reason;

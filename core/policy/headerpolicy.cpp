@@ -10,8 +10,7 @@ QByteArrayList HeaderPolicy::defaultSensitiveHeaders()
 
 bool HeaderPolicy::isHopByHop(const QByteArray &name)
 {
-    static const QByteArrayList hopByHop = {"Connection", "Keep-Alive", "TE", "Trailer",
-                                            "Transfer-Encoding", "Upgrade"};
+    static const QByteArrayList hopByHop = {"Connection", "Keep-Alive", "TE", "Trailer", "Transfer-Encoding", "Upgrade"};
     if (name.size() >= 6 && qstrnicmp(name.constData(), "Proxy-", 6) == 0)
         return true;
     for (const QByteArray &hop : hopByHop) {
@@ -127,8 +126,7 @@ HttpHeaders HeaderPolicy::outgoingHeaders(const BroadcastRequest &request, const
         if (isHopByHop(name) || listed(connectionNamed, name) || listed(sensitiveHeaders, name) || dropsUnderscoreName(name))
             continue;
         // The transport frames the body itself; a stale length or an Expect would break it.
-        if (name.compare("Content-Length", Qt::CaseInsensitive) == 0
-            || name.compare("Expect", Qt::CaseInsensitive) == 0)
+        if (name.compare("Content-Length", Qt::CaseInsensitive) == 0 || name.compare("Expect", Qt::CaseInsensitive) == 0)
             continue;
         if (name.compare("Host", Qt::CaseInsensitive) == 0) {
             if (hostMode == HostMode::TargetHost)

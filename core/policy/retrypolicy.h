@@ -12,7 +12,7 @@ struct RetryPolicy
     int maxRetries = 2;
     int baseDelayMs = 100;
     int maxDelayMs = 5000;
-    double jitter = 0.2; // each delay varies by up to this fraction, both ways
+    double jitter = 0.2;                // each delay varies by up to this fraction, both ways
     bool retryOnConnectionError = true; // refused, reset, DNS failure, timeout
     StatusRule retryStatuses;           // default "5xx,429"
 

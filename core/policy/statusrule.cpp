@@ -31,16 +31,14 @@ StatusRule StatusRule::parse(const QString &text, QString *error)
             high = 599;
         } else if (part.contains(QLatin1Char('-'))) {
             const QStringList bounds = part.split(QLatin1Char('-'));
-            valid = bounds.size() == 2 && parseCode(bounds.at(0), &low) && parseCode(bounds.at(1), &high)
-                    && low <= high;
+            valid = bounds.size() == 2 && parseCode(bounds.at(0), &low) && parseCode(bounds.at(1), &high) && low <= high;
         } else {
             valid = parseCode(part, &low);
             high = low;
         }
         if (!valid) {
             if (error)
-                *error = QStringLiteral("'%1' is not a status rule; use forms like 5xx, 429, 500-504, >=400 or none")
-                             .arg(part);
+                *error = QStringLiteral("'%1' is not a status rule; use forms like 5xx, 429, 500-504, >=400 or none").arg(part);
             return {};
         }
         rule.m_ranges.append({low, high});

@@ -232,7 +232,9 @@ QList<HistoryEntry> HistoryStore::list(const QString &text, const QString &outco
     query.prepare(sql);
     if (!text.isEmpty()) {
         QString pattern = text;
-        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('%'), QLatin1String("\\%")).replace(QLatin1Char('_'), QLatin1String("\\_"));
+        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+            .replace(QLatin1Char('%'), QLatin1String("\\%"))
+            .replace(QLatin1Char('_'), QLatin1String("\\_"));
         pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
         for (int i = 0; i < 3; ++i)
             query.addBindValue(pattern);

@@ -69,9 +69,8 @@ bool readPath(const QJsonValue &value, Profile *profile, QString *problem)
     const QString &path = profile->path;
     if (!path.startsWith(QLatin1Char('/')))
         return fail(problem, QStringLiteral("'%1' must start with /").arg(path));
-    const bool unsafe = std::any_of(path.cbegin(), path.cend(), [](QChar c) {
-        return c.unicode() <= 0x20 || c.unicode() == 0x7f || c.isSpace();
-    });
+    const bool unsafe = std::any_of(path.cbegin(), path.cend(),
+                                    [](QChar c) { return c.unicode() <= 0x20 || c.unicode() == 0x7f || c.isSpace(); });
     if (unsafe)
         return fail(problem, QStringLiteral("must not contain spaces or control characters (write %20)"));
     if (path.contains(QLatin1Char('#')))
@@ -94,8 +93,9 @@ bool readHeaders(const QJsonValue &value, Profile *profile, QString *problem)
         if (!isHttpToken(name))
             return fail(problem, entry + QStringLiteral("'%1' is not a header name").arg(pair.at(0).toString()));
         if (ProfileTemplate::hasControlCharacter(headerValue))
-            return fail(problem, entry + QStringLiteral("the value of %1 must not contain CR, LF or other control characters")
-                                             .arg(pair.at(0).toString()));
+            return fail(problem, entry
+                                     + QStringLiteral("the value of %1 must not contain CR, LF or other control characters")
+                                           .arg(pair.at(0).toString()));
         profile->headers.append({name, headerValue});
     }
     return true;
@@ -125,7 +125,8 @@ bool readBodyBase64(const QJsonValue &value, Profile *profile, QString *problem)
 bool readTargets(const QJsonValue &value, Profile *profile, QString *problem)
 {
     if (!value.isObject())
-        return fail(problem, QStringLiteral("must be an object: {\"static\": [URL...]}, {\"dns\": \"name:port\"} or {\"srv\": \"name\"}"));
+        return fail(problem,
+                    QStringLiteral("must be an object: {\"static\": [URL...]}, {\"dns\": \"name:port\"} or {\"srv\": \"name\"}"));
     if (!TargetSourceSpec::fromJson(value.toObject(), &profile->targets, problem))
         return false;
     profile->hasTargets = true;
@@ -182,7 +183,8 @@ bool readRetryOn(const QJsonValue &value, Profile *profile, QString *problem)
 bool readParameters(const QJsonValue &value, Profile *profile, QString *problem)
 {
     if (!value.isObject())
-        return fail(problem, QStringLiteral("must be an object of {\"name\": {\"pattern\", \"default\", \"allowEmpty\", \"description\"}}"));
+        return fail(problem,
+                    QStringLiteral("must be an object of {\"name\": {\"pattern\", \"default\", \"allowEmpty\", \"description\"}}"));
     const QJsonObject object = value.toObject();
     for (auto it = object.begin(); it != object.end(); ++it) {
         ProfileParameter parameter;

@@ -23,10 +23,10 @@ struct Profile
     QByteArray body;
     bool hasTargets = false;
     TargetSourceSpec targets;
-    int retries = -1;   // -1: the face's default
-    int timeoutMs = -1; // per attempt; -1: the face's default
-    QString policy;     // OutcomePolicy text; empty: the face's default
-    QString retryOn;    // StatusRule text; empty: the face's default
+    int retries = -1;                           // -1: the face's default
+    int timeoutMs = -1;                         // per attempt; -1: the face's default
+    QString policy;                             // OutcomePolicy text; empty: the face's default
+    QString retryOn;                            // StatusRule text; empty: the face's default
     QList<ProfileParameter> declaredParameters; // "parameters": each names one used in path, headers or body
 
     // 1 to 100 of [A-Za-z0-9._-], not "." or "..": safe as a file name on every platform.

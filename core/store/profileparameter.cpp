@@ -36,7 +36,9 @@ bool ProfileParameter::fromJson(const QString &name, const QJsonValue &json, Pro
     const QJsonObject object = json.toObject();
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!knownKeys().contains(it.key()))
-            return fail(problem, prefix + QStringLiteral("unknown key \"%1\" (known: %2)").arg(it.key(), knownKeys().join(QStringLiteral(", "))));
+            return fail(problem,
+                        prefix
+                            + QStringLiteral("unknown key \"%1\" (known: %2)").arg(it.key(), knownKeys().join(QStringLiteral(", "))));
     }
     ProfileParameter result;
     result.name = name;
@@ -56,12 +58,14 @@ bool ProfileParameter::fromJson(const QString &name, const QJsonValue &json, Pro
     if (!result.pattern.isEmpty()) {
         const QRegularExpression regex(result.pattern);
         if (!regex.isValid())
-            return fail(problem, prefix + QStringLiteral("\"pattern\" '%1' is not a regular expression: %2 at offset %3")
-                                              .arg(result.pattern, regex.errorString())
-                                              .arg(regex.patternErrorOffset()));
+            return fail(problem, prefix
+                                     + QStringLiteral("\"pattern\" '%1' is not a regular expression: %2 at offset %3")
+                                           .arg(result.pattern, regex.errorString())
+                                           .arg(regex.patternErrorOffset()));
         if (result.hasDefault && !matchesWhole(result.pattern, result.defaultValue))
-            return fail(problem, prefix + QStringLiteral("the default '%1' does not match the pattern %2")
-                                              .arg(result.defaultValue, result.pattern));
+            return fail(problem, prefix
+                                     + QStringLiteral("the default '%1' does not match the pattern %2")
+                                           .arg(result.defaultValue, result.pattern));
     }
     *parameter = result;
     return true;
@@ -90,8 +94,9 @@ bool ProfileParameter::resolve(const std::optional<QString> &given, QString *val
         return true;
     }
     if (empty && !allowEmpty)
-        return fail(error, prefix + (given ? QStringLiteral("the value is empty; a value is required")
-                                           : QStringLiteral("a value is required")));
+        return fail(error, prefix
+                               + (given ? QStringLiteral("the value is empty; a value is required")
+                                        : QStringLiteral("a value is required")));
     *value = given.value_or(QString());
     // An allowed empty value is exactly what was declared, so it needs no pattern.
     if (!value->isEmpty() && !pattern.isEmpty() && !matchesWhole(pattern, *value))

@@ -49,10 +49,10 @@ QByteArray compactJson(const QJsonValue &value)
 // the request before the settings, so the fields follow Profile's order.
 QByteArray readableJson(const QJsonObject &json)
 {
-    static const QStringList order = {QStringLiteral("name"),    QStringLiteral("description"), QStringLiteral("method"),
-                                      QStringLiteral("path"),    QStringLiteral("headers"),     QStringLiteral("body"),
-                                      QStringLiteral("bodyBase64"), QStringLiteral("targets"),  QStringLiteral("retries"),
-                                      QStringLiteral("timeout"), QStringLiteral("policy"),      QStringLiteral("retryOn")};
+    static const QStringList order = {QStringLiteral("name"),       QStringLiteral("description"), QStringLiteral("method"),
+                                      QStringLiteral("path"),       QStringLiteral("headers"),     QStringLiteral("body"),
+                                      QStringLiteral("bodyBase64"), QStringLiteral("targets"),     QStringLiteral("retries"),
+                                      QStringLiteral("timeout"),    QStringLiteral("policy"),      QStringLiteral("retryOn")};
     QStringList keys;
     for (const QString &key : order) {
         if (json.contains(key))
@@ -115,7 +115,9 @@ bool ProfileStore::readObject(const QString &path, QJsonObject *json, QString *e
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return storeError(error, QStringLiteral("%1: invalid JSON: %2 at offset %3").arg(path, parseError.errorString()).arg(parseError.offset));
+        return storeError(error, QStringLiteral("%1: invalid JSON: %2 at offset %3")
+                                     .arg(path, parseError.errorString())
+                                     .arg(parseError.offset));
     if (!document.isObject())
         return storeError(error, QStringLiteral("%1: must be a JSON object {...}").arg(path));
     *json = document.object();

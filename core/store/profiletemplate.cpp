@@ -133,8 +133,9 @@ bool fillHeader(HttpHeader *header, const QHash<QString, QString> &values, QStri
         return true;
     for (const QString &parameter : placeholdersIn(templateValue)) {
         if (ProfileTemplate::hasControlCharacter(values.value(parameter).toUtf8()))
-            return fail(error, QStringLiteral("parameter \"%1\": the value would put CR, LF or another control character into header %2")
-                                   .arg(parameter, QString::fromLatin1(header->first)));
+            return fail(error,
+                        QStringLiteral("parameter \"%1\": the value would put CR, LF or another control character into header %2")
+                            .arg(parameter, QString::fromLatin1(header->first)));
     }
     return fail(error, QStringLiteral("the values would put CR, LF or another control character into header %1")
                            .arg(QString::fromLatin1(header->first)));

@@ -114,9 +114,9 @@ void DnsTargetSource::onRecordLookupFinished(QDnsLookup *lookup)
         // AAAA query) and for no answer at all, so it is only "nothing of this type" here.
         break;
     default:
-        m_queryErrors.append(QStringLiteral("%1 query: %2")
-                                 .arg(lookup->type() == QDnsLookup::A ? QStringLiteral("A") : QStringLiteral("AAAA"),
-                                      lookup->errorString()));
+        m_queryErrors.append(
+            QStringLiteral("%1 query: %2")
+                .arg(lookup->type() == QDnsLookup::A ? QStringLiteral("A") : QStringLiteral("AAAA"), lookup->errorString()));
         break;
     }
     if (--m_pendingQueries > 0)
@@ -124,8 +124,7 @@ void DnsTargetSource::onRecordLookupFinished(QDnsLookup *lookup)
     if (!m_queryErrors.isEmpty()) {
         m_queryErrors.sort(); // A before AAAA, whichever answered first
         finishAddressLookup({}, m_queryErrors.join(QLatin1String("; ")));
-    }
-    else if (m_found.isEmpty() && m_answeredQueries == 0)
+    } else if (m_found.isEmpty() && m_answeredQueries == 0)
         finishAddressLookup({}, QString(), m_spec.nameserver.toString());
     else
         finishAddressLookup(m_found, QString());

@@ -35,9 +35,8 @@ QString SrvTargetSource::description() const
 
 void SrvTargetSource::startLookup()
 {
-    auto *lookup = m_spec.nameserver.isNull()
-                       ? new QDnsLookup(QDnsLookup::SRV, m_spec.name, this)
-                       : new QDnsLookup(QDnsLookup::SRV, m_spec.name, m_spec.nameserver, this);
+    auto *lookup = m_spec.nameserver.isNull() ? new QDnsLookup(QDnsLookup::SRV, m_spec.name, this)
+                                              : new QDnsLookup(QDnsLookup::SRV, m_spec.name, m_spec.nameserver, this);
     connect(lookup, &QDnsLookup::finished, this, [this, lookup] { onLookupFinished(lookup); });
     lookup->lookup();
 }
@@ -66,8 +65,8 @@ void SrvTargetSource::onLookupFinished(QDnsLookup *lookup)
     case QDnsLookup::InvalidReplyError:
         // Qt 6.4 says this both for an answer without SRV records and for no answer at all.
         problem = QStringLiteral("%1 has no SRV records, or %2 did not answer")
-                      .arg(m_spec.name, m_spec.nameserver.isNull() ? QStringLiteral("the nameserver")
-                                                                   : m_spec.nameserver.toString());
+                      .arg(m_spec.name,
+                           m_spec.nameserver.isNull() ? QStringLiteral("the nameserver") : m_spec.nameserver.toString());
         break;
     default:
         problem = QStringLiteral("SRV lookup of %1 failed: %2").arg(m_spec.name, lookup->errorString());

@@ -24,8 +24,7 @@ Target Target::parse(const QString &text, QString *error)
     const QString scheme = url.scheme().toLower();
     if (scheme != QLatin1String("http") && scheme != QLatin1String("https")) {
         if (error)
-            *error = QStringLiteral("'%1' uses scheme '%2'; only http and https are supported")
-                         .arg(text, url.scheme());
+            *error = QStringLiteral("'%1' uses scheme '%2'; only http and https are supported").arg(text, url.scheme());
         return {};
     }
     if (url.hasQuery() || url.hasFragment()) {
@@ -61,10 +60,7 @@ QString Target::key() const
     QString host = baseUrl.host();
     if (host.contains(QLatin1Char(':')))
         host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("%1://%2:%3%4")
-        .arg(baseUrl.scheme(), host)
-        .arg(baseUrl.port(defaultPort))
-        .arg(path);
+    return QStringLiteral("%1://%2:%3%4").arg(baseUrl.scheme(), host).arg(baseUrl.port(defaultPort)).arg(path);
 }
 
 QUrl Target::urlFor(const QByteArray &pathAndQuery) const

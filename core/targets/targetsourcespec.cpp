@@ -65,7 +65,8 @@ bool TargetSourceSpec::fromJson(const QJsonObject &json, TargetSourceSpec *spec,
             const Target target = Target::parse(entry.toString(), &targetError);
             if (!entry.isString() || !target.isValid()) {
                 if (error)
-                    *error = QStringLiteral("\"static\": %1").arg(entry.isString() ? targetError : QStringLiteral("entries must be strings"));
+                    *error = QStringLiteral("\"static\": %1")
+                                 .arg(entry.isString() ? targetError : QStringLiteral("entries must be strings"));
                 return false;
             }
             result.targets.append(target);

@@ -16,12 +16,12 @@ struct TargetSourceSpec
     enum class Kind { Static, Dns, Srv };
 
     Kind kind = Kind::Static;
-    QList<Target> targets;       // Static
-    QString name;                // Dns: host name; Srv: e.g. _http._tcp.web.default.svc
-    int port = 80;               // Dns
+    QList<Target> targets; // Static
+    QString name;          // Dns: host name; Srv: e.g. _http._tcp.web.default.svc
+    int port = 80;         // Dns
     QString scheme = QStringLiteral("http");
-    QString pathPrefix;          // appended to every resolved address, e.g. /api
-    QHostAddress nameserver;     // null: the system resolver (/etc/hosts, search domains)
+    QString pathPrefix;            // appended to every resolved address, e.g. /api
+    QHostAddress nameserver;       // null: the system resolver (/etc/hosts, search domains)
     int refreshIntervalMs = 30000; // Dns and Srv re-resolve on this interval; 0 turns it off
 
     // "name:port" for Dns; returns false and sets *error when malformed.

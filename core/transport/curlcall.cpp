@@ -50,7 +50,7 @@ static void suppressCurlDefaults(const TransportRequest &request, curl_slist **l
         *list = curl_slist_append(*list, "Accept:");
     if (!hasHeader(request.headers, "Content-Type"))
         *list = curl_slist_append(*list, "Content-Type:"); // curl's form type for POSTFIELDS
-    *list = curl_slist_append(*list, "Expect:");            // no 100-continue round trip on big bodies
+    *list = curl_slist_append(*list, "Expect:");           // no 100-continue round trip on big bodies
 }
 
 CurlCall::CurlCall(CurlTransport *transport, const TransportRequest &request, QObject *parent)
@@ -108,7 +108,7 @@ void CurlCall::configure(CURL *easy, bool verifyPeer)
     curl_easy_setopt(easy, CURLOPT_URL, m_url.constData());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L); // the path goes out byte for byte as the client sent it
-    curl_easy_setopt(easy, CURLOPT_PROXY, "");       // never a proxy from the environment
+    curl_easy_setopt(easy, CURLOPT_PROXY, "");      // never a proxy from the environment
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, m_headerList);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(m_request.timeoutMs));
@@ -147,8 +147,7 @@ size_t CurlCall::onHeaderLine(char *data, size_t size, size_t count, void *self)
     if (line.startsWith("HTTP/")) {
         call->readStatusLine(line);
     } else if (const qsizetype colon = line.indexOf(':'); colon > 0) {
-        call->m_response.headers.append(
-            {line.first(colon).trimmed().toByteArray(), line.sliced(colon + 1).trimmed().toByteArray()});
+        call->m_response.headers.append({line.first(colon).trimmed().toByteArray(), line.sliced(colon + 1).trimmed().toByteArray()});
     }
     return length;
 }

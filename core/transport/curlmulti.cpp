@@ -90,7 +90,7 @@ void CurlMulti::watchSocket(int socket, uint32_t events)
     Watch &watch = m_watches[size_t(socket)];
     if (watch.watched && watch.inSet && watch.events == events)
         return;
-    epoll_event event {};
+    epoll_event event{};
     event.data.fd = socket;
     event.events = events;
     // The descriptor may have been closed and its number reused since it was added: then

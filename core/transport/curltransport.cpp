@@ -32,7 +32,7 @@ CurlTransport::CurlTransport(QObject *parent)
     // between bursts and reconnect on the next broadcast, and a full cache costs a scan of
     // every connection per new one. Half the descriptor limit keeps a large fleet's
     // connections and leaves the rest to the listener.
-    rlimit limit {};
+    rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
         m_maxIdleConnections = qBound(64L, long(limit.rlim_cur / 2), 65536L);
 }
@@ -76,7 +76,8 @@ void CurlTransport::failLater(CurlCall *call)
 {
     // finished() must come after send() has returned, when the caller has connected to it;
     // complete() does nothing if the call was aborted in between.
-    QMetaObject::invokeMethod(call, [call] { call->complete(CURLE_FAILED_INIT); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        call, [call] { call->complete(CURLE_FAILED_INIT); }, Qt::QueuedConnection);
 }
 
 CURL *CurlTransport::takeHandle()

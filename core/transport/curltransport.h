@@ -48,7 +48,7 @@ private:
     void failLater(CurlCall *call);
 
     std::vector<std::unique_ptr<CurlMulti>> m_multis;
-    HostOrdinals m_hosts; // backend n goes to m_multis[n / kHostsPerMulti]
+    HostOrdinals m_hosts;              // backend n goes to m_multis[n / kHostsPerMulti]
     std::vector<CURL *> m_idleHandles; // reset and reused: easy_init allocates several KiB
     long m_maxIdleConnections = 4096;
     bool m_verifyPeer = true;

@@ -49,11 +49,11 @@ void LeanCall::start(const TransportRequest &request)
     m_hasDeadline = true;
     m_wire = transport->m_wires.wireFor(request);
     QPointer<LeanCall> self(this);
-    const LeanEndpointPtr endpoint = transport->m_resolver.resolve(
-        request.url, this, [self](const LeanEndpointPtr &resolved, const QString &error) {
-            if (self)
-                self->onResolved(resolved, error);
-        });
+    const LeanEndpointPtr endpoint = transport->m_resolver.resolve(request.url, this,
+                                                                   [self](const LeanEndpointPtr &resolved, const QString &error) {
+                                                                       if (self)
+                                                                           self->onResolved(resolved, error);
+                                                                   });
     if (endpoint)
         onResolved(endpoint, {});
     m_starting = false;
@@ -79,15 +79,16 @@ void LeanCall::attach(bool fresh)
         int error = 0;
         connection = transport->openConnection(m_endpoint->address, &error);
         if (!connection) {
-            fail(TransportError::Refused, QStringLiteral("Failed to connect: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
+            fail(TransportError::Refused,
+                 QStringLiteral("Failed to connect: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
             return;
         }
     }
     m_connection = connection;
     connection->call = this;
     static const QByteArray none;
-    const QByteArray *parts[] = {&m_wire.requestLine, m_wire.needsHostLine ? &m_endpoint->hostLine : &none,
-                                 &m_wire.headers, &m_wire.body};
+    const QByteArray *parts[] = {&m_wire.requestLine, m_wire.needsHostLine ? &m_endpoint->hostLine : &none, &m_wire.headers,
+                                 &m_wire.body};
     onProgress(connection->begin(parts, 4, m_wire.head, m_bodyLimit));
 }
 

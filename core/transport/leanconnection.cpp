@@ -33,7 +33,7 @@ LeanConnection *LeanConnection::open(int epoll, const QByteArray &address, int *
         return nullptr;
     }
     auto *connection = new LeanConnection(epoll, fd, address);
-    epoll_event event {};
+    epoll_event event{};
     event.events = EPOLLIN | EPOLLOUT; // EPOLLOUT: the connect finished, one way or the other
     event.data.ptr = connection;
     if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) != 0) {
@@ -130,7 +130,7 @@ LeanConnection::Progress LeanConnection::write()
     }
     // sendmsg is writev with MSG_NOSIGNAL: a backend's reset must not kill the process
     // through SIGPIPE, whatever the face did with that signal.
-    msghdr message {};
+    msghdr message{};
     message.msg_iov = vectors;
     message.msg_iovlen = size_t(count);
     const ssize_t written = ::sendmsg(m_fd, &message, MSG_NOSIGNAL);
@@ -139,8 +139,7 @@ LeanConnection::Progress LeanConnection::write()
             watchWrites(true);
             return Progress::Pending;
         }
-        return fail(TransportError::ConnectionClosed, QStringLiteral("Send failure: %1").arg(systemError(errno)),
-                    true);
+        return fail(TransportError::ConnectionClosed, QStringLiteral("Send failure: %1").arg(systemError(errno)), true);
     }
     m_sent += size_t(written);
     m_unsent -= size_t(written);
@@ -192,7 +191,7 @@ void LeanConnection::watchWrites(bool on)
 {
     if (on == m_watchingWrites)
         return;
-    epoll_event event {};
+    epoll_event event{};
     event.events = on ? EPOLLIN | EPOLLOUT : EPOLLIN;
     event.data.ptr = this;
     epoll_ctl(m_epoll, EPOLL_CTL_MOD, m_fd, &event);

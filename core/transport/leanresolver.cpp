@@ -18,13 +18,13 @@ static QByteArray socketAddress(const QHostAddress &address, int port)
     bool isV4 = false;
     const quint32 v4 = address.toIPv4Address(&isV4);
     if (isV4) {
-        sockaddr_in in {};
+        sockaddr_in in{};
         in.sin_family = AF_INET;
         in.sin_port = htons(quint16(port));
         in.sin_addr.s_addr = htonl(v4);
         return QByteArray(reinterpret_cast<const char *>(&in), sizeof in);
     }
-    sockaddr_in6 in6 {};
+    sockaddr_in6 in6{};
     in6.sin6_family = AF_INET6;
     in6.sin6_port = htons(quint16(port));
     const Q_IPV6ADDR v6 = address.toIPv6Address();
@@ -64,16 +64,15 @@ LeanEndpointPtr LeanResolver::resolve(const QUrl &url, QObject *context, Callbac
     const QByteArray hostLine = hostLineFor(url);
     QHostAddress literal;
     if (literal.setAddress(host)) {
-        auto endpoint = std::make_shared<LeanEndpoint>(LeanEndpoint {socketAddress(literal, port), hostLine});
+        auto endpoint = std::make_shared<LeanEndpoint>(LeanEndpoint{socketAddress(literal, port), hostLine});
         remember(key, {endpoint, -1});
         return endpoint;
     }
     QList<Waiter> &waiters = m_waiting[key];
     waiters.append({context, std::move(done)});
     if (waiters.size() == 1) {
-        QHostInfo::lookupHost(host, this, [this, key, port, hostLine](const QHostInfo &info) {
-            onLookedUp(key, port, hostLine, info);
-        });
+        QHostInfo::lookupHost(host, this,
+                              [this, key, port, hostLine](const QHostInfo &info) { onLookedUp(key, port, hostLine, info); });
     }
     return nullptr;
 }
@@ -94,7 +93,7 @@ void LeanResolver::onLookedUp(const QString &key, int port, const QByteArray &ho
                 break;
             }
         }
-        endpoint = std::make_shared<LeanEndpoint>(LeanEndpoint {socketAddress(chosen, port), hostLine});
+        endpoint = std::make_shared<LeanEndpoint>(LeanEndpoint{socketAddress(chosen, port), hostLine});
         remember(key, {endpoint, m_clock.elapsed() + kNameTtlMs});
     }
     const QList<Waiter> waiters = m_waiting.take(key);

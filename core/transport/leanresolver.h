@@ -17,7 +17,7 @@ namespace herald {
 // line curl would send for its URL.
 struct LeanEndpoint
 {
-    QByteArray address; // a sockaddr_in or sockaddr_in6, as bytes
+    QByteArray address;  // a sockaddr_in or sockaddr_in6, as bytes
     QByteArray hostLine; // "Host: name[:port]\r\n"
 };
 using LeanEndpointPtr = std::shared_ptr<const LeanEndpoint>;

@@ -24,7 +24,7 @@ int LeanTransport::maxIdleConnections()
 {
     // As for curl's connection cache: half the descriptor limit keeps a large fleet's
     // connections between bursts and leaves the rest to the listener.
-    rlimit limit {};
+    rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
         return int(qBound<rlim_t>(64, limit.rlim_cur / 2, 65536));
     return 4096;

@@ -17,7 +17,8 @@ ThreadedTransport::ThreadedTransport(int threads, std::function<Transport *()> f
         entry.thread->setObjectName(QStringLiteral("herald-transport-%1").arg(i));
         // Answers cross back as queued calls on this object, in the caller's thread.
         entry.worker = new TransportWorker(factory, [this](quint64 id, const TransportResponse &response) {
-            QMetaObject::invokeMethod(this, [this, id, response] { deliver(id, response); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, id, response] { deliver(id, response); }, Qt::QueuedConnection);
         });
         entry.worker->moveToThread(entry.thread);
         connect(entry.thread, &QThread::finished, entry.worker, &QObject::deleteLater);
@@ -44,7 +45,8 @@ TransportCall *ThreadedTransport::send(const TransportRequest &request, QObject 
     auto *call = new RemoteCall(this, id, index, parent);
     m_pending.insert(id, call);
     TransportWorker *worker = m_workers[size_t(index)].worker;
-    QMetaObject::invokeMethod(worker, [worker, id, request] { worker->start(id, request); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, id, request] { worker->start(id, request); }, Qt::QueuedConnection);
     return call;
 }
 
@@ -64,7 +66,8 @@ void ThreadedTransport::abort(quint64 id, int index)
     if (!m_pending.remove(id))
         return;
     TransportWorker *worker = m_workers[size_t(index)].worker;
-    QMetaObject::invokeMethod(worker, [worker, id] { worker->abort(id); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, id] { worker->abort(id); }, Qt::QueuedConnection);
 }
 
 } // namespace herald

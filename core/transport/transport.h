@@ -13,7 +13,7 @@ struct TransportRequest
     QByteArray method;
     QUrl url;
     HttpHeaders headers;
-    QByteArray body;    // shared, never copied per target
+    QByteArray body;       // shared, never copied per target
     bool sendBody = false; // frame a body (with Content-Length) even when it is empty
     int timeoutMs = 5000;  // whole attempt, connect to last byte
     bool http2 = false;    // h2c with prior knowledge for http://, ALPN h2 for https://
@@ -29,8 +29,8 @@ struct TransportResponse
     int status = 0;
     QByteArray reason;
     HttpHeaders headers;
-    QByteArray body;        // at most bodyLimit bytes
-    qint64 bodyBytes = 0;   // total received
+    QByteArray body;      // at most bodyLimit bytes
+    qint64 bodyBytes = 0; // total received
 };
 
 // A request under way; emits finished() exactly once, unless aborted first.

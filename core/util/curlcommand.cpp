@@ -94,7 +94,8 @@ QString CurlCommand::toShell(const QString &bodyFile) const
     for (const HttpHeader &header : headers) {
         const QString name = QString::fromLatin1(header.first);
         words << QStringLiteral("-H")
-              << (header.second.isEmpty() ? name + QLatin1Char(';') : name + QLatin1String(": ") + QString::fromUtf8(header.second));
+              << (header.second.isEmpty() ? name + QLatin1Char(';')
+                                          : name + QLatin1String(": ") + QString::fromUtf8(header.second));
     }
     if (hasBody) {
         // curl names a form type of its own for a body; the request had none, so none is sent.

@@ -17,8 +17,27 @@ bool fail(QString *error, const QString &text)
     return false;
 }
 
-enum class Option { Request, Header, Data, DataBinary, DataRaw, DataUrlencode, Json, Head, Get, Url, UserAgent, Referer,
-                    User, Insecure, Http2, Http11, MaxTime, Ignored, IgnoredWithValue };
+enum class Option {
+    Request,
+    Header,
+    Data,
+    DataBinary,
+    DataRaw,
+    DataUrlencode,
+    Json,
+    Head,
+    Get,
+    Url,
+    UserAgent,
+    Referer,
+    User,
+    Insecure,
+    Http2,
+    Http11,
+    MaxTime,
+    Ignored,
+    IgnoredWithValue
+};
 
 struct OptionSpec
 {
@@ -31,21 +50,36 @@ struct OptionSpec
 // The options that shape the request, and those that only change what curl prints (accepted, ignored).
 // Anything else is refused by name rather than silently dropped.
 constexpr OptionSpec specs[] = {
-    {"X", "request", Option::Request, true},      {"H", "header", Option::Header, true},
-    {"d", "data", Option::Data, true},            {"", "data-ascii", Option::Data, true},
-    {"", "data-binary", Option::DataBinary, true}, {"", "data-raw", Option::DataRaw, true},
-    {"", "data-urlencode", Option::DataUrlencode, true}, {"", "json", Option::Json, true},
-    {"I", "head", Option::Head, false},           {"G", "get", Option::Get, false},
-    {"", "url", Option::Url, true},               {"A", "user-agent", Option::UserAgent, true},
-    {"e", "referer", Option::Referer, true},      {"u", "user", Option::User, true},
-    {"k", "insecure", Option::Insecure, false},   {"", "http2", Option::Http2, false},
-    {"", "http2-prior-knowledge", Option::Http2, false}, {"", "http1.1", Option::Http11, false},
-    {"m", "max-time", Option::MaxTime, true},     {"s", "silent", Option::Ignored, false},
-    {"S", "show-error", Option::Ignored, false},  {"v", "verbose", Option::Ignored, false},
-    {"i", "include", Option::Ignored, false},     {"f", "fail", Option::Ignored, false},
-    {"", "fail-with-body", Option::Ignored, false}, {"g", "globoff", Option::Ignored, false},
-    {"L", "location", Option::Ignored, false},    {"", "no-progress-meter", Option::Ignored, false},
-    {"", "path-as-is", Option::Ignored, false},   {"o", "output", Option::IgnoredWithValue, true},
+    {"X", "request", Option::Request, true},
+    {"H", "header", Option::Header, true},
+    {"d", "data", Option::Data, true},
+    {"", "data-ascii", Option::Data, true},
+    {"", "data-binary", Option::DataBinary, true},
+    {"", "data-raw", Option::DataRaw, true},
+    {"", "data-urlencode", Option::DataUrlencode, true},
+    {"", "json", Option::Json, true},
+    {"I", "head", Option::Head, false},
+    {"G", "get", Option::Get, false},
+    {"", "url", Option::Url, true},
+    {"A", "user-agent", Option::UserAgent, true},
+    {"e", "referer", Option::Referer, true},
+    {"u", "user", Option::User, true},
+    {"k", "insecure", Option::Insecure, false},
+    {"", "http2", Option::Http2, false},
+    {"", "http2-prior-knowledge", Option::Http2, false},
+    {"", "http1.1", Option::Http11, false},
+    {"m", "max-time", Option::MaxTime, true},
+    {"s", "silent", Option::Ignored, false},
+    {"S", "show-error", Option::Ignored, false},
+    {"v", "verbose", Option::Ignored, false},
+    {"i", "include", Option::Ignored, false},
+    {"f", "fail", Option::Ignored, false},
+    {"", "fail-with-body", Option::Ignored, false},
+    {"g", "globoff", Option::Ignored, false},
+    {"L", "location", Option::Ignored, false},
+    {"", "no-progress-meter", Option::Ignored, false},
+    {"", "path-as-is", Option::Ignored, false},
+    {"o", "output", Option::IgnoredWithValue, true},
     {"w", "write-out", Option::IgnoredWithValue, true},
 };
 

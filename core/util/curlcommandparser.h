@@ -9,8 +9,7 @@ namespace herald {
 class CurlCommandParser
 {
 public:
-    static bool parse(const QString &commandLine, CurlCommand *command, QString *error,
-                      const CurlCommand::FileReader &readFile);
+    static bool parse(const QString &commandLine, CurlCommand *command, QString *error, const CurlCommand::FileReader &readFile);
 };
 
 } // namespace herald

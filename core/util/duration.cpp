@@ -33,9 +33,11 @@ bool parseDuration(const QString &text, int *ms, QString *error)
     bool ok = false;
     const double value = match.hasMatch() ? match.captured(1).toDouble(&ok) : 0;
     if (!ok)
-        return durationError(error, QStringLiteral("'%1' is not a duration; use forms like 500ms, 2s, 1.5s, 1m or a number of seconds").arg(text));
+        return durationError(error,
+                             QStringLiteral("'%1' is not a duration; use forms like 500ms, 2s, 1.5s, 1m or a number of seconds")
+                                 .arg(text));
     const QString unit = match.captured(2);
-    const double factor = unit == QLatin1String("ms") ? 1.0
+    const double factor = unit == QLatin1String("ms")  ? 1.0
                           : unit == QLatin1String("m") ? 60000.0
                           : unit == QLatin1String("h") ? 3600000.0
                                                        : 1000.0;

@@ -22,9 +22,7 @@ bool hasHeader(const HttpHeaders &headers, const QByteArray &name)
 
 void removeHeader(HttpHeaders &headers, const QByteArray &name)
 {
-    headers.removeIf([&](const HttpHeader &header) {
-        return header.first.compare(name, Qt::CaseInsensitive) == 0;
-    });
+    headers.removeIf([&](const HttpHeader &header) { return header.first.compare(name, Qt::CaseInsensitive) == 0; });
 }
 
 bool isHttpToken(const QByteArray &text)

@@ -107,9 +107,9 @@ bool ShellWords::split(const QString &text, QStringList *words, QString *error)
             ++i;
             while (i < text.size() && text.at(i) != QLatin1Char('"')) {
                 if (startsSubstitution(text, i))
-                    return fail(error, QStringLiteral("shell expansion (%1) is not done here: write the value itself").arg(text.mid(i, 2)));
-                if (text.at(i) == QLatin1Char('\\') && i + 1 < text.size()
-                    && QStringLiteral("$`\"\\\n").contains(text.at(i + 1))) {
+                    return fail(error,
+                                QStringLiteral("shell expansion (%1) is not done here: write the value itself").arg(text.mid(i, 2)));
+                if (text.at(i) == QLatin1Char('\\') && i + 1 < text.size() && QStringLiteral("$`\"\\\n").contains(text.at(i + 1))) {
                     if (text.at(i + 1) != QLatin1Char('\n'))
                         word += text.at(i + 1);
                     i += 2;
@@ -130,7 +130,8 @@ bool ShellWords::split(const QString &text, QStringList *words, QString *error)
         } else if (startsSubstitution(text, i)) {
             return fail(error, QStringLiteral("shell expansion (%1) is not done here: write the value itself").arg(text.mid(i, 2)));
         } else if (QStringLiteral("|;&<>()").contains(c)) {
-            return fail(error, QStringLiteral("the shell operator '%1' is not supported: quote it if it is part of a value").arg(c));
+            return fail(error,
+                        QStringLiteral("the shell operator '%1' is not supported: quote it if it is part of a value").arg(c));
         } else if (c == QLatin1Char('#') && !inWord) {
             while (i < text.size() && text.at(i) != QLatin1Char('\n'))
                 ++i; // a comment

@@ -40,8 +40,9 @@ void writeMessage(QtMsgType type, const QMessageLogContext &context, const QStri
                                  {QLatin1String("msg"), message}};
         line = QJsonDocument(object).toJson(QJsonDocument::Compact);
     } else {
-        line = QStringLiteral("%1 %2 %3: %4").arg(time, QLatin1String(levelName(type)),
-                                                QLatin1String(context.category ? context.category : "default"), message)
+        line = QStringLiteral("%1 %2 %3: %4")
+                   .arg(time, QLatin1String(levelName(type)), QLatin1String(context.category ? context.category : "default"),
+                        message)
                    .toUtf8();
     }
     line += '\n';
@@ -57,7 +58,8 @@ void LogSetup::install(const QString &format, const QString &level)
     qInstallMessageHandler(writeMessage);
     QString rules = QStringLiteral("herald.*.debug=%1\nherald.*.info=%2\n*.warning=%3\n")
                         .arg(level == QLatin1String("debug") ? QStringLiteral("true") : QStringLiteral("false"))
-                        .arg(level == QLatin1String("debug") || level == QLatin1String("info") ? QStringLiteral("true") : QStringLiteral("false"))
+                        .arg(level == QLatin1String("debug") || level == QLatin1String("info") ? QStringLiteral("true")
+                                                                                               : QStringLiteral("false"))
                         .arg(level == QLatin1String("error") ? QStringLiteral("false") : QStringLiteral("true"));
     QLoggingCategory::setFilterRules(rules);
 }

@@ -18,8 +18,7 @@ namespace herald {
 // One face's settings as data: each row holds a variable, its aliases, the flag and config-file
 // key, the help text, the secret mask and how the value is applied and shown, so --help, parsing
 // (config file < environment < flags), errors and --print-config all come from the same rows.
-template <typename Config>
-class SettingsTable
+template <typename Config> class SettingsTable
 {
 public:
     using Apply = std::function<QString(Config &, const QString &value)>; // returns "" or what was expected
@@ -33,21 +32,45 @@ public:
         QString help;
         bool secret = false; // a value never shown in errors (show() masks it itself)
         Apply apply;
-        Show show;           // empty: not in --print-config
+        Show show;                                   // empty: not in --print-config
         QString valueName = QStringLiteral("VALUE"); // empty: a switch (--from-beginning), applied as "true"
-        QString shortFlag;   // one letter: -t
-        bool inFile = true;  // false: no config-file key, the flag only
+        QString shortFlag;                           // one letter: -t
+        bool inFile = true;                          // false: no config-file key, the flag only
         bool required = false;
         std::function<QString(const QString &)> mask; // a value as errors show it, its secret part hidden
         // Repeatable flag (-H A -H B): every value of one source at once, instead of apply.
         std::function<QString(Config &, const QStringList &values)> applyList;
 
-        Setting &withValueName(const QString &text) { valueName = text; return *this; }
-        Setting &asSwitch() { valueName.clear(); return *this; }
-        Setting &withShortFlag(const QString &letter) { shortFlag = letter; return *this; }
-        Setting &notInFile() { inFile = false; return *this; }
-        Setting &asRequired() { required = true; return *this; }
-        Setting &withMask(std::function<QString(const QString &)> function) { mask = std::move(function); return *this; }
+        Setting &withValueName(const QString &text)
+        {
+            valueName = text;
+            return *this;
+        }
+        Setting &asSwitch()
+        {
+            valueName.clear();
+            return *this;
+        }
+        Setting &withShortFlag(const QString &letter)
+        {
+            shortFlag = letter;
+            return *this;
+        }
+        Setting &notInFile()
+        {
+            inFile = false;
+            return *this;
+        }
+        Setting &asRequired()
+        {
+            required = true;
+            return *this;
+        }
+        Setting &withMask(std::function<QString(const QString &)> function)
+        {
+            mask = std::move(function);
+            return *this;
+        }
         Setting &repeatable(std::function<QString(Config &, const QStringList &)> function)
         {
             applyList = std::move(function);
@@ -55,8 +78,7 @@ public:
         }
     };
 
-    static Setting row(QString name, QStringList aliases, QString key, QString help, Apply apply, Show show,
-                       bool secret = false)
+    static Setting row(QString name, QStringList aliases, QString key, QString help, Apply apply, Show show, bool secret = false)
     {
         Setting setting;
         setting.name = std::move(name);
@@ -81,7 +103,10 @@ public:
         };
     }
 
-    explicit SettingsTable(QList<Setting> rows) : m_rows(std::move(rows)) {}
+    explicit SettingsTable(QList<Setting> rows)
+        : m_rows(std::move(rows))
+    {
+    }
 
     // A JSON config file named by --flag or the variable; remember receives its path.
     void setConfigFile(const QString &flag, const QString &variable, std::function<void(Config &, const QString &)> remember)
@@ -115,8 +140,8 @@ public:
             parser.addOption({m_fileFlag, QStringLiteral("JSON config file; keys as the flags' names [%1].").arg(m_fileVariable),
                               QStringLiteral("FILE")});
         if (m_printConfigOption)
-            parser.addOption({QStringLiteral("print-config"),
-                              QStringLiteral("Print the effective configuration (secrets masked) and exit.")});
+            parser.addOption(
+                {QStringLiteral("print-config"), QStringLiteral("Print the effective configuration (secrets masked) and exit.")});
     }
 
     // Config file, then environment (aliases before the canonical name, so it wins), then flags:

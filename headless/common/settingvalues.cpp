@@ -112,7 +112,8 @@ QString SettingValues::parseLogLevel(const QString &value, QString *out)
     QString level = value.toLower();
     if (level == QLatin1String("warning"))
         level = QStringLiteral("warn");
-    if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warn"), QStringLiteral("error")}.contains(level))
+    if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warn"), QStringLiteral("error")}.contains(
+            level))
         return QStringLiteral("expected debug, info, warn or error");
     *out = level;
     return {};

@@ -74,8 +74,8 @@ void HttpConnection::refuseRequestLine(int status, const QString &reason, qint64
 void HttpConnection::sendRaw(int status, const QString &reason)
 {
     const HttpServerResponse response = HttpResponses::text(status, reason);
-    QByteArray answer = "HTTP/1.1 " + QByteArray::number(status) + ' ' + MHD_get_reason_phrase_for(static_cast<unsigned int>(status))
-                        + "\r\nConnection: close\r\n";
+    QByteArray answer = "HTTP/1.1 " + QByteArray::number(status) + ' '
+                        + MHD_get_reason_phrase_for(static_cast<unsigned int>(status)) + "\r\nConnection: close\r\n";
     for (const HttpHeader &header : response.headers)
         answer += header.first + ": " + header.second + "\r\n";
     answer += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n\r\n" + response.body;

@@ -129,8 +129,8 @@ bool HttpExchange::send(const HttpServerResponse &response, bool draining)
     }
     // MHD sends straight from a copy of the QByteArray (shared, not duplicated) and frees it after.
     auto *body = new QByteArray(response.body);
-    MHD_Response *reply = MHD_create_response_from_buffer_with_free_callback_cls(
-        static_cast<size_t>(body->size()), body->data(), &freeBody, body);
+    MHD_Response *reply = MHD_create_response_from_buffer_with_free_callback_cls(static_cast<size_t>(body->size()), body->data(),
+                                                                                 &freeBody, body);
     if (!reply) {
         delete body;
         return false;

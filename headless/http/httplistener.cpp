@@ -44,9 +44,8 @@ struct HttpListener::Callbacks
         auto *exchange = static_cast<HttpExchange *>(*context);
         if (!exchange) // the URI log callback makes one for every request line
             return MHD_NO;
-        return static_cast<HttpListener *>(cls)->handleAccess(exchange, method, version, uploadData, uploadDataSize)
-                   ? MHD_YES
-                   : MHD_NO;
+        return static_cast<HttpListener *>(cls)->handleAccess(exchange, method, version, uploadData, uploadDataSize) ? MHD_YES
+                                                                                                                     : MHD_NO;
     }
 
     // The only place MHD shows the request-target before cutting the query off and unescaping it.
@@ -158,8 +157,8 @@ bool HttpListener::listen(const Settings &settings, QString *error)
         *error = QStringLiteral("already listening on port %1").arg(m_port);
         return false;
     }
-    if (settings.maxConnections < 1 || settings.maxHeaderBytes < 1024 || settings.maxBodyBytes < 0
-        || settings.headerTimeoutMs < 1 || settings.idleTimeoutMs < 1) {
+    if (settings.maxConnections < 1 || settings.maxHeaderBytes < 1024 || settings.maxBodyBytes < 0 || settings.headerTimeoutMs < 1
+        || settings.idleTimeoutMs < 1) {
         *error = QStringLiteral("invalid listener limits (connections >= 1, header bytes >= 1024, body bytes >= 0, timeouts > 0)");
         return false;
     }
@@ -250,16 +249,16 @@ bool HttpListener::startDaemon(const Settings &settings, bool dualStack, QString
     m_startErrors.clear();
     m_starting = true;
     // The logger goes first so that MHD's messages about the other options reach it too.
-    m_daemon = MHD_start_daemon(flags, settings.port, nullptr, nullptr, &Callbacks::access, this,
-                                MHD_OPTION_EXTERNAL_LOGGER, &Callbacks::log, this,
-                                MHD_OPTION_ARRAY, options.data(), MHD_OPTION_END);
+    m_daemon = MHD_start_daemon(flags, settings.port, nullptr, nullptr, &Callbacks::access, this, MHD_OPTION_EXTERNAL_LOGGER,
+                                &Callbacks::log, this, MHD_OPTION_ARRAY, options.data(), MHD_OPTION_END);
     m_starting = false;
     if (m_daemon)
         return true;
     *error = QStringLiteral("cannot listen on %1 port %2: %3")
                  .arg(settings.address == QHostAddress::Any ? QStringLiteral("any address") : settings.address.toString())
                  .arg(settings.port)
-                 .arg(m_startErrors.isEmpty() ? QStringLiteral("libmicrohttpd refused to start") : m_startErrors.join(QLatin1Char(' ')));
+                 .arg(m_startErrors.isEmpty() ? QStringLiteral("libmicrohttpd refused to start")
+                                              : m_startErrors.join(QLatin1Char(' ')));
     return false;
 }
 

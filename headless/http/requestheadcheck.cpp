@@ -88,8 +88,8 @@ HeadRefusal checkLayout(const ParsedRequestHead &head)
 {
     HeadWalk walk(head.start, head.size);
     const size_t methodSize = strnlen(head.start, head.size);
-    if (!(walk.piece(head.start, methodSize) && walk.nuls(1, 1) && walk.piece(head.targetAt, static_cast<size_t>(head.target.size()))
-          && walk.nuls(1, 1) && walk.piece(head.version, 8)))
+    if (!(walk.piece(head.start, methodSize) && walk.nuls(1, 1)
+          && walk.piece(head.targetAt, static_cast<size_t>(head.target.size())) && walk.nuls(1, 1) && walk.piece(head.version, 8)))
         return {400, QStringLiteral("malformed request line")};
     for (const ParsedRequestHead::Field &field : head.fields) {
         bool intact = walk.nuls(1, 2) && walk.piece(field.name, field.nameSize) && walk.nuls(1, 1);
@@ -166,7 +166,8 @@ HeadRefusal checkFraming(const ParsedRequestHead &head, qint64 maxBodyBytes)
         const QByteArray codings = valueOf(*encoding);
         if (codings.compare("chunked", Qt::CaseInsensitive) != 0) {
             if (codings.split(',').constLast().trimmed().compare("chunked", Qt::CaseInsensitive) == 0)
-                return {501, QStringLiteral("Transfer-Encoding '%1' not supported: only 'chunked'").arg(QString::fromLatin1(codings))};
+                return {501,
+                        QStringLiteral("Transfer-Encoding '%1' not supported: only 'chunked'").arg(QString::fromLatin1(codings))};
             return {400, QStringLiteral("Transfer-Encoding '%1' does not end with chunked").arg(QString::fromLatin1(codings))};
         }
     }
@@ -200,7 +201,8 @@ HeadRefusal checkRequestLine(const QByteArray &line)
         return {400, QStringLiteral("malformed request line: no HTTP version") + expected};
     const QByteArray version = line.mid(lastSpace + 1);
     const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (version.size() != 8 || !version.startsWith("HTTP/") || !digit(version.at(5)) || version.at(6) != '.' || !digit(version.at(7))) {
+    if (version.size() != 8 || !version.startsWith("HTTP/") || !digit(version.at(5)) || version.at(6) != '.'
+        || !digit(version.at(7))) {
         QByteArray shown = version.left(32);
         for (char &c : shown)
             c = isControl(c, false) || static_cast<unsigned char>(c) >= 0x80 ? '?' : c;

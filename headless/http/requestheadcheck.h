@@ -20,8 +20,8 @@ struct ParsedRequestHead
         size_t valueSize = 0;
     };
 
-    const char *start = nullptr; // the method's first byte: where the head begins
-    size_t size = 0;             // bytes from there up to and including the blank line
+    const char *start = nullptr;    // the method's first byte: where the head begins
+    size_t size = 0;                // bytes from there up to and including the blank line
     const char *targetAt = nullptr; // where the request-target began (MHD has cut it up since)
     QByteArray target;              // a copy taken by the URI log callback, before that
     const char *version = nullptr;

@@ -8,7 +8,8 @@ bool RedisAddress::parse(const QString &text, RedisAddress *address, QString *er
 {
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid() || url.scheme() != QLatin1String("redis") || url.host().isEmpty()) {
-        *error = QStringLiteral("'%1' is not a URL like redis://[user:password@]host:port/db").arg(QUrl(text).toDisplayString(QUrl::RemovePassword));
+        *error = QStringLiteral("'%1' is not a URL like redis://[user:password@]host:port/db")
+                     .arg(QUrl(text).toDisplayString(QUrl::RemovePassword));
         return false;
     }
     RedisAddress result;

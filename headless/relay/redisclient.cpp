@@ -270,8 +270,10 @@ void RedisClient::scheduleReconnect()
 void RedisClient::command(const QList<QByteArray> &arguments, Callback callback, int blockMs)
 {
     if (!m_ready || !m_context) {
-        const QByteArray reason = "Redis unavailable: " + (m_lastError.isEmpty() ? QByteArray("not connected") : m_lastError.toUtf8());
-        QMetaObject::invokeMethod(this, [callback, reason] { callback(RedisReply::error(reason)); }, Qt::QueuedConnection);
+        const QByteArray reason = "Redis unavailable: "
+                                  + (m_lastError.isEmpty() ? QByteArray("not connected") : m_lastError.toUtf8());
+        QMetaObject::invokeMethod(
+            this, [callback, reason] { callback(RedisReply::error(reason)); }, Qt::QueuedConnection);
         return;
     }
     send(arguments, std::move(callback), blockMs);

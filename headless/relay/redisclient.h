@@ -67,8 +67,8 @@ private:
     QSocketNotifier *m_read = nullptr;
     QSocketNotifier *m_write = nullptr;
     QTimer m_reconnect;
-    QTimer m_watchdog;  // fires when the oldest command (or the connect) is overdue
-    QTimer m_keepAlive; // PING on an idle connection, so a silent Redis is noticed without traffic
+    QTimer m_watchdog;        // fires when the oldest command (or the connect) is overdue
+    QTimer m_keepAlive;       // PING on an idle connection, so a silent Redis is noticed without traffic
     QList<Awaited> m_awaited; // in sending order: Redis answers one connection in order
     QElapsedTimer m_clock;
     qint64 m_lastProgressMs = 0;

@@ -11,7 +11,7 @@ struct RedisReply
     enum class Type { Error, Status, Integer, String, Array, Nil };
 
     Type type = Type::Nil;
-    QByteArray text;  // String, Status, Error
+    QByteArray text; // String, Status, Error
     qint64 integer = 0;
     QList<RedisReply> elements;
 

@@ -74,16 +74,15 @@ void RelayAgent::onConnected()
     m_drainingPending = true;
     const QByteArray start = m_settings.fromBeginning ? "0" : "$";
     QPointer<RelayAgent> self(this);
-    m_redis->command({"XGROUP", "CREATE", m_settings.stream, m_settings.name, start, "MKSTREAM"},
-                     [self](const RedisReply &reply) {
-                         if (!self)
-                             return;
-                         // BUSYGROUP: the group exists, so its position is kept from before.
-                         if (reply.isError() && !reply.text.startsWith("BUSYGROUP"))
-                             qCWarning(lcRelay).noquote() << "XGROUP CREATE:" << QString::fromUtf8(reply.text);
-                         if (!self->m_busy && self->m_acknowledging == 0)
-                             self->read(self->m_drainingPending);
-                     });
+    m_redis->command({"XGROUP", "CREATE", m_settings.stream, m_settings.name, start, "MKSTREAM"}, [self](const RedisReply &reply) {
+        if (!self)
+            return;
+        // BUSYGROUP: the group exists, so its position is kept from before.
+        if (reply.isError() && !reply.text.startsWith("BUSYGROUP"))
+            qCWarning(lcRelay).noquote() << "XGROUP CREATE:" << QString::fromUtf8(reply.text);
+        if (!self->m_busy && self->m_acknowledging == 0)
+            self->read(self->m_drainingPending);
+    });
 }
 
 void RelayAgent::read(bool pending)
@@ -229,8 +228,8 @@ void RelayAgent::acknowledge(const RelayEntry &entry, bool delivered, const QStr
                                  << QString::fromUtf8(entry.request.pathAndQuery) << "failed:" << reason;
     // Kept for operators: the failure list is a stream of its own.
     m_redis->command({"XADD", failedStream(), "MAXLEN", "~", "10000", "*", "entry", entry.id, "method", entry.request.method,
-                      "path", entry.request.pathAndQuery, "reason", reason.toUtf8(),
-                      "time", QByteArray::number(QDateTime::currentMSecsSinceEpoch())},
+                      "path", entry.request.pathAndQuery, "reason", reason.toUtf8(), "time",
+                      QByteArray::number(QDateTime::currentMSecsSinceEpoch())},
                      [ack](const RedisReply &) { ack(); });
 }
 

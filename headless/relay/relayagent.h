@@ -28,8 +28,8 @@ public:
     {
         RedisAddress redis;
         QByteArray stream = "herald";
-        QByteArray name;          // the consumer group: one per agent
-        QByteArray instanceId;    // requests published by this instance are not replayed
+        QByteArray name;            // the consumer group: one per agent
+        QByteArray instanceId;      // requests published by this instance are not replayed
         TargetSourceSpec endpoints; // a static list, or DNS / SRV names re-resolved as pods come and go
         int retryDeadlineMs = 60000;
         int attemptTimeoutMs = 5000;
@@ -74,7 +74,7 @@ private:
     bool m_reading = false;
     bool m_stopping = false;
     bool m_stopSignalled = false;
-    int m_acknowledging = 0; // XACKs (or failure records before them) under way: a stop waits for them
+    int m_acknowledging = 0;       // XACKs (or failure records before them) under way: a stop waits for them
     bool m_drainingPending = true; // after (re)connecting: entries read before but never acknowledged
     quint64 m_replayed = 0;
     quint64 m_failed = 0;

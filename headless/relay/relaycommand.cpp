@@ -37,11 +37,11 @@ int fail(const QString &message)
 int RelayCommand::run(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Replays every request of a Redis stream to local endpoints (the agent beside each backend).\n"
-        "Each agent reads through its own consumer group, so every agent gets every request, in order,\n"
-        "and resumes after the last one it finished when it or Redis restarts.\n"
-        "Settings come from a JSON file (--config), then environment variables, then flags; the last wins."));
+    parser.setApplicationDescription(
+        QStringLiteral("Replays every request of a Redis stream to local endpoints (the agent beside each backend).\n"
+                       "Each agent reads through its own consumer group, so every agent gets every request, in order,\n"
+                       "and resumes after the last one it finished when it or Redis restarts.\n"
+                       "Settings come from a JSON file (--config), then environment variables, then flags; the last wins."));
     parser.addHelpOption();
     RelaySettings::addOptions(parser);
     if (!parser.parse(arguments)) {
@@ -90,8 +90,7 @@ int RelayCommand::run(const QStringList &arguments)
                     if (guard)
                         guard->respond(response);
                 });
-            }
-            else if (path == "/metrics")
+            } else if (path == "/metrics")
                 pending->respond(HttpResponses::text(200, "herald_relay_replayed_total " + QString::number(agent.replayed())
                                                               + "\nherald_relay_failed_total " + QString::number(agent.failed())
                                                               + "\nherald_relay_skipped_total " + QString::number(agent.skipped())

@@ -10,13 +10,13 @@ QList<QByteArray> RelayEntry::toFields() const
     QJsonArray headers;
     for (const HttpHeader &header : request.headers)
         headers.append(QJsonArray{QString::fromLatin1(header.first), QString::fromLatin1(header.second)});
-    return {"method", request.method,
-            "path", request.pathAndQuery,
+    return {"method",  request.method,
+            "path",    request.pathAndQuery,
             "headers", QJsonDocument(headers).toJson(QJsonDocument::Compact),
-            "body", request.body, // Redis strings are binary safe: no encoding needed
-            "origin", origin,
-            "time", QByteArray::number(timeMs),
-            "client", request.clientAddress.toLatin1()};
+            "body",    request.body, // Redis strings are binary safe: no encoding needed
+            "origin",  origin,
+            "time",    QByteArray::number(timeMs),
+            "client",  request.clientAddress.toLatin1()};
 }
 
 bool RelayEntry::fromFields(const QByteArray &id, const QList<QByteArray> &fields, RelayEntry *entry)

@@ -52,13 +52,14 @@ QString showEndpoints(const C &c)
 QList<Table::Setting> buildRows()
 {
     QList<Table::Setting> rows;
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_URL"), {}, QStringLiteral("redis"),
-                           QStringLiteral("Redis URL, redis://[user:password@]host:port/db (required)."),
-                           [](C &c, const QString &v) {
-                               QString error;
-                               return RedisAddress::parse(v, &c.agent.redis, &error) ? QString() : error;
-                           },
-                           [](const C &c) { return c.agent.redis.masked(); })
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_RELAY_URL"), {}, QStringLiteral("redis"),
+                    QStringLiteral("Redis URL, redis://[user:password@]host:port/db (required)."),
+                    [](C &c, const QString &v) {
+                        QString error;
+                        return RedisAddress::parse(v, &c.agent.redis, &error) ? QString() : error;
+                    },
+                    [](const C &c) { return c.agent.redis.masked(); })
                     .withValueName(QStringLiteral("URL"))
                     .withMask(SettingValues::maskUrlPassword)
                     .asRequired());
@@ -67,101 +68,113 @@ QList<Table::Setting> buildRows()
                            QStringLiteral("Local endpoint URL; repeat or separate by commas."), {}, showEndpoints)
                     .withValueName(QStringLiteral("URL"))
                     .repeatable(applyEndpoints));
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_ENDPOINT_SRV"), {}, QStringLiteral("endpoint-srv"),
-                           QStringLiteral("Replay to the SRV records of NAME."),
-                           [](C &c, const QString &v) {
-                               TargetSourceSpec spec;
-                               QString error;
-                               if (!TargetSourceSpec::parseSrv(v, &spec, &error))
-                                   return error;
-                               c.agent.endpoints = spec;
-                               return QString();
-                           },
-                           [](const C &c) {
-                               return c.agent.endpoints.kind == TargetSourceSpec::Kind::Srv ? c.agent.endpoints.name : QString();
-                           })
-                    .withValueName(QStringLiteral("NAME")));
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_ENDPOINT_DNS"), {}, QStringLiteral("endpoint-dns"),
-                           QStringLiteral("Replay to every A/AAAA record of NAME on PORT, re-resolved every 30 s."),
-                           [](C &c, const QString &v) {
-                               TargetSourceSpec spec;
-                               QString error;
-                               if (!TargetSourceSpec::parseDns(v, &spec, &error))
-                                   return error;
-                               c.agent.endpoints = spec;
-                               return QString();
-                           },
-                           [](const C &c) {
-                               const TargetSourceSpec &spec = c.agent.endpoints;
-                               return spec.kind == TargetSourceSpec::Kind::Dns ? QStringLiteral("%1:%2").arg(spec.name).arg(spec.port)
-                                                                               : QString();
-                           })
+    rows.append(
+        Table::row(
+            QStringLiteral("HERALD_RELAY_ENDPOINT_SRV"), {}, QStringLiteral("endpoint-srv"),
+            QStringLiteral("Replay to the SRV records of NAME."),
+            [](C &c, const QString &v) {
+                TargetSourceSpec spec;
+                QString error;
+                if (!TargetSourceSpec::parseSrv(v, &spec, &error))
+                    return error;
+                c.agent.endpoints = spec;
+                return QString();
+            },
+            [](const C &c) { return c.agent.endpoints.kind == TargetSourceSpec::Kind::Srv ? c.agent.endpoints.name : QString(); })
+            .withValueName(QStringLiteral("NAME")));
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_RELAY_ENDPOINT_DNS"), {}, QStringLiteral("endpoint-dns"),
+                    QStringLiteral("Replay to every A/AAAA record of NAME on PORT, re-resolved every 30 s."),
+                    [](C &c, const QString &v) {
+                        TargetSourceSpec spec;
+                        QString error;
+                        if (!TargetSourceSpec::parseDns(v, &spec, &error))
+                            return error;
+                        c.agent.endpoints = spec;
+                        return QString();
+                    },
+                    [](const C &c) {
+                        const TargetSourceSpec &spec = c.agent.endpoints;
+                        return spec.kind == TargetSourceSpec::Kind::Dns ? QStringLiteral("%1:%2").arg(spec.name).arg(spec.port)
+                                                                        : QString();
+                    })
                     .withValueName(QStringLiteral("NAME:PORT")));
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_STREAM"), {QStringLiteral("HUB_TOPIC")}, QStringLiteral("stream"),
-                           QStringLiteral("Stream name (default herald)."),
-                           [](C &c, const QString &v) { return parseName(v, &c.agent.stream); },
-                           [](const C &c) { return QString::fromUtf8(c.agent.stream); })
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_RELAY_STREAM"), {QStringLiteral("HUB_TOPIC")}, QStringLiteral("stream"),
+                    QStringLiteral("Stream name (default herald)."),
+                    [](C &c, const QString &v) { return parseName(v, &c.agent.stream); },
+                    [](const C &c) { return QString::fromUtf8(c.agent.stream); })
                     .withValueName(QStringLiteral("NAME")));
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_NAME"), {}, QStringLiteral("name"),
-                           QStringLiteral("This agent's consumer group (default: the host name)."),
-                           [](C &c, const QString &v) { return parseName(v, &c.agent.name); },
-                           [](const C &c) { return QString::fromUtf8(c.agent.name); })
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_RELAY_NAME"), {}, QStringLiteral("name"),
+                    QStringLiteral("This agent's consumer group (default: the host name)."),
+                    [](C &c, const QString &v) { return parseName(v, &c.agent.name); },
+                    [](const C &c) { return QString::fromUtf8(c.agent.name); })
                     .withValueName(QStringLiteral("NAME")));
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_RETRY_DEADLINE"), {QStringLiteral("AGENT_RETRY_DELAY")},
-                           QStringLiteral("retry-deadline"),
-                           QStringLiteral("How long one request is retried before it is recorded as failed (default 60s)."),
-                           [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.agent.retryDeadlineMs); },
-                           [](const C &c) { return formatDuration(c.agent.retryDeadlineMs); })
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_RELAY_RETRY_DEADLINE"), {QStringLiteral("AGENT_RETRY_DELAY")},
+                    QStringLiteral("retry-deadline"),
+                    QStringLiteral("How long one request is retried before it is recorded as failed (default 60s)."),
+                    [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.agent.retryDeadlineMs); },
+                    [](const C &c) { return formatDuration(c.agent.retryDeadlineMs); })
                     .withValueName(QStringLiteral("DURATION")));
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("redis-timeout"),
-                           QStringLiteral("How long Redis may leave a command unanswered before the connection is renewed (default 5s)."),
-                           [](C &c, const QString &v) {
-                               const QString error = SettingValues::parseDuration(v, &c.agent.redisTimeoutMs);
-                               return error.isEmpty() && c.agent.redisTimeoutMs <= 0 ? QStringLiteral("expected a duration above 0, like 5s")
-                                                                                     : error;
-                           },
-                           [](const C &c) { return formatDuration(c.agent.redisTimeoutMs); })
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("redis-timeout"),
+                    QStringLiteral("How long Redis may leave a command unanswered before the connection is renewed (default 5s)."),
+                    [](C &c, const QString &v) {
+                        const QString error = SettingValues::parseDuration(v, &c.agent.redisTimeoutMs);
+                        return error.isEmpty() && c.agent.redisTimeoutMs <= 0
+                                   ? QStringLiteral("expected a duration above 0, like 5s")
+                                   : error;
+                    },
+                    [](const C &c) { return formatDuration(c.agent.redisTimeoutMs); })
                     .withValueName(QStringLiteral("DURATION")));
-    rows.append(Table::row(QStringLiteral("HERALD_INSTANCE_ID"), {}, QStringLiteral("instance-id"),
-                           QStringLiteral("Requests published by this instance id are not replayed (default: the host name)."),
-                           [](C &c, const QString &v) {
-                               if (v.isEmpty())
-                                   return QString();
-                               if (!isHttpToken(v.toLatin1()))
-                                   return QStringLiteral("expected a token (letters, digits, - . _)");
-                               c.agent.instanceId = v.toLatin1();
-                               return QString();
-                           },
-                           [](const C &c) { return QString::fromLatin1(c.agent.instanceId); })
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_INSTANCE_ID"), {}, QStringLiteral("instance-id"),
+                    QStringLiteral("Requests published by this instance id are not replayed (default: the host name)."),
+                    [](C &c, const QString &v) {
+                        if (v.isEmpty())
+                            return QString();
+                        if (!isHttpToken(v.toLatin1()))
+                            return QStringLiteral("expected a token (letters, digits, - . _)");
+                        c.agent.instanceId = v.toLatin1();
+                        return QString();
+                    },
+                    [](const C &c) { return QString::fromLatin1(c.agent.instanceId); })
                     .withValueName(QStringLiteral("ID")));
-    rows.append(Table::row(QStringLiteral("HERALD_RELAY_FROM_BEGINNING"), {}, QStringLiteral("from-beginning"),
-                           QStringLiteral("A new agent starts at the stream's first entry instead of its end (true or false)."),
-                           [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.agent.fromBeginning); },
-                           [](const C &c) { return SettingValues::showBoolean(c.agent.fromBeginning); })
+    rows.append(Table::row(
+                    QStringLiteral("HERALD_RELAY_FROM_BEGINNING"), {}, QStringLiteral("from-beginning"),
+                    QStringLiteral("A new agent starts at the stream's first entry instead of its end (true or false)."),
+                    [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.agent.fromBeginning); },
+                    [](const C &c) { return SettingValues::showBoolean(c.agent.fromBeginning); })
                     .asSwitch());
-    rows.append(Table::row(QStringLiteral("HERALD_ADMIN_LISTEN"), {}, QStringLiteral("admin-listen"),
-                           QStringLiteral("[HOST]:PORT for /healthz and /metrics (default: none)."),
-                           [](C &c, const QString &v) {
-                               c.adminListenEnabled = true;
-                               return SettingValues::parseListen(v, &c.adminAddress, &c.adminPort);
-                           },
-                           [](const C &c) { return c.adminListenEnabled ? SettingValues::showListen(c.adminAddress, c.adminPort) : QString(); })
-                    .withValueName(QStringLiteral("ADDRESS")));
-    rows.append(Table::row(QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
-                           QStringLiteral("text (default) or json (one JSON object per line)."),
-                           [](C &c, const QString &v) { return SettingValues::parseLogFormat(v, &c.logFormat); },
-                           [](const C &c) { return c.logFormat; }));
-    rows.append(Table::row(QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
-                           QStringLiteral("debug, info (default), warn or error."),
-                           [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); },
-                           [](const C &c) { return c.logLevel; }));
+    rows.append(
+        Table::row(
+            QStringLiteral("HERALD_ADMIN_LISTEN"), {}, QStringLiteral("admin-listen"),
+            QStringLiteral("[HOST]:PORT for /healthz and /metrics (default: none)."),
+            [](C &c, const QString &v) {
+                c.adminListenEnabled = true;
+                return SettingValues::parseListen(v, &c.adminAddress, &c.adminPort);
+            },
+            [](const C &c) { return c.adminListenEnabled ? SettingValues::showListen(c.adminAddress, c.adminPort) : QString(); })
+            .withValueName(QStringLiteral("ADDRESS")));
+    rows.append(Table::row(
+        QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
+        QStringLiteral("text (default) or json (one JSON object per line)."),
+        [](C &c, const QString &v) { return SettingValues::parseLogFormat(v, &c.logFormat); },
+        [](const C &c) { return c.logFormat; }));
+    rows.append(Table::row(
+        QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
+        QStringLiteral("debug, info (default), warn or error."),
+        [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); }, [](const C &c) { return c.logLevel; }));
     return rows;
 }
 
 QString checkEndpoints(const RelayConfig &config)
 {
     if (config.agent.endpoints.kind == TargetSourceSpec::Kind::Static && config.agent.endpoints.targets.isEmpty())
-        return QStringLiteral("--endpoint (HERALD_RELAY_ENDPOINT or AGENT_ENDPOINT), --endpoint-dns or --endpoint-srv: one is required");
+        return QStringLiteral(
+            "--endpoint (HERALD_RELAY_ENDPOINT or AGENT_ENDPOINT), --endpoint-dns or --endpoint-srv: one is required");
     return {};
 }
 

@@ -15,17 +15,15 @@ QString ResultTable::summaryLine(const BroadcastSummary &summary)
     return line;
 }
 
-QString ResultTable::render(const BroadcastRequest &request, const BroadcastSummary &summary,
-                            const QList<TargetResult> &results)
+QString ResultTable::render(const BroadcastRequest &request, const BroadcastSummary &summary, const QList<TargetResult> &results)
 {
-    const QStringList headings = {QStringLiteral("TARGET"), QStringLiteral("OUTCOME"), QStringLiteral("CODE"),
+    const QStringList headings = {QStringLiteral("TARGET"),  QStringLiteral("OUTCOME"),  QStringLiteral("CODE"),
                                   QStringLiteral("LATENCY"), QStringLiteral("ATTEMPTS"), QStringLiteral("ERROR")};
     QList<QStringList> rows;
     for (const TargetResult &result : results) {
         rows.append({result.target.baseUrl.toString(), targetOutcomeName(result.outcome),
                      result.status > 0 ? QString::number(result.status) : QStringLiteral("-"),
-                     QStringLiteral("%1 ms").arg(result.latencyMs), QString::number(result.attempts.size()),
-                     result.error});
+                     QStringLiteral("%1 ms").arg(result.latencyMs), QString::number(result.attempts.size()), result.error});
     }
     QList<int> widths;
     for (int column = 0; column < headings.size(); ++column) {
@@ -48,9 +46,8 @@ QString ResultTable::render(const BroadcastRequest &request, const BroadcastSumm
     for (const QStringList &row : rows)
         text += line(row);
     text += QStringLiteral("%1 %2: %3 - policy %4 %5")
-                .arg(QString::fromLatin1(request.method), QString::fromLatin1(request.pathAndQuery),
-                     summaryLine(summary), summary.policy.toString(),
-                     summary.policyMet ? QStringLiteral("met") : QStringLiteral("not met"));
+                .arg(QString::fromLatin1(request.method), QString::fromLatin1(request.pathAndQuery), summaryLine(summary),
+                     summary.policy.toString(), summary.policyMet ? QStringLiteral("met") : QStringLiteral("not met"));
     if (!summary.policyMet && !summary.reason.isEmpty())
         text += QStringLiteral(" (%1)").arg(summary.reason);
     return text + QLatin1Char('\n');

@@ -12,8 +12,7 @@ namespace herald {
 class ResultTable
 {
 public:
-    static QString render(const BroadcastRequest &request, const BroadcastSummary &summary,
-                          const QList<TargetResult> &results);
+    static QString render(const BroadcastRequest &request, const BroadcastSummary &summary, const QList<TargetResult> &results);
     // "9/10 ok, 1 failed, 420 ms"
     static QString summaryLine(const BroadcastSummary &summary);
 };

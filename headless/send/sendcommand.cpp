@@ -129,9 +129,9 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
         loop.exec();
     }
     if (!source->isResolved()) {
-        printError(QStringLiteral("cannot resolve targets (%1): %2")
-                       .arg(plan.source.describe(),
-                            source->lastError().isEmpty() ? QStringLiteral("no answer") : source->lastError()));
+        printError(
+            QStringLiteral("cannot resolve targets (%1): %2")
+                .arg(plan.source.describe(), source->lastError().isEmpty() ? QStringLiteral("no answer") : source->lastError()));
         return PolicyNotMet;
     }
 
@@ -162,7 +162,8 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
         // The history is a convenience: a broken database is reported, never fatal to the broadcast.
         HistoryStore history(config.historyPath);
         QString error;
-        if (!history.open(&error) || !history.record(HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("send"), plan.profileName), &error))
+        if (!history.open(&error)
+            || !history.record(HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("send"), plan.profileName), &error))
             printError(QStringLiteral("warning: not recorded in the history: %1").arg(error));
     }
     const ResponseComparison comparison = ResponseComparison::compare(results, plan.options.compareHeaders);
@@ -189,13 +190,14 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
 int SendCommand::run(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Broadcasts one HTTP request to every target and prints one result per target.\n"
-        "Exit code: 0 when the policy is met, 1 when it is not, 2 on a usage or configuration error."));
+    parser.setApplicationDescription(
+        QStringLiteral("Broadcasts one HTTP request to every target and prints one result per target.\n"
+                       "Exit code: 0 when the policy is met, 1 when it is not, 2 on a usage or configuration error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("send"), QStringLiteral("The command."));
     parser.addPositionalArgument(QStringLiteral("METHOD"),
-                                 QStringLiteral("Any HTTP method token: GET, POST, PURGE, BAN, ... (from the profile when omitted)."));
+                                 QStringLiteral(
+                                     "Any HTTP method token: GET, POST, PURGE, BAN, ... (from the profile when omitted)."));
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Path with query, e.g. /product/42?lang=en."));
     SendSettings::addOptions(parser);
     if (!parser.parse(arguments)) {

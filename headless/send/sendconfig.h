@@ -25,7 +25,7 @@ namespace herald {
 // environment (SendSettings): each value as given, no rules across values yet (BroadcastPlan's job).
 struct SendConfig
 {
-    QStringList positional; // METHOD PATH
+    QStringList positional;              // METHOD PATH
     std::optional<CurlCommand> fromCurl; // --from-curl: method, path, headers, body and a default target
     std::optional<QString> profile;
     QString profileDirectory = ProfileStore::defaultDirectory();
@@ -39,8 +39,8 @@ struct SendConfig
     std::optional<int> deadlineMs;
     std::optional<OutcomePolicy> policy;
     std::optional<StatusRule> retryOn;
-    std::optional<TargetSourceSpec> targets; // --target, --dns or --srv
-    QStringList targetFlags;                 // which of those were given: at most one may be
+    std::optional<TargetSourceSpec> targets;        // --target, --dns or --srv
+    QStringList targetFlags;                        // which of those were given: at most one may be
     std::optional<TargetSourceSpec> defaultTargets; // HERALD_TARGETS: used when neither a flag nor the profile says
     QString defaultTargetsError;                    // HERALD_TARGETS could not be read; an error only when it is needed
     std::optional<QHostAddress> nameserver;
@@ -51,10 +51,10 @@ struct SendConfig
     bool insecure = false;
     TransportKind transport = TransportKind::Qnam;
     bool json = false;
-    bool dryRun = false;    // print what each target would receive, send nothing
-    bool printCurl = false; // print a curl command per target, send nothing
-    QString reportPath;     // --report: .json or .csv, written after the broadcast
-    QByteArrayList compareHeaders; // response headers the comparison groups by, besides status and body
+    bool dryRun = false;                               // print what each target would receive, send nothing
+    bool printCurl = false;                            // print a curl command per target, send nothing
+    QString reportPath;                                // --report: .json or .csv, written after the broadcast
+    QByteArrayList compareHeaders;                     // response headers the comparison groups by, besides status and body
     QString historyPath = HistoryStore::defaultPath(); // empty: do not record
 };
 

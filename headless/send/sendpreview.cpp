@@ -11,9 +11,7 @@ QString SendPreview::dryRunText(const DryRun &run, TransportKind transport)
                    .arg(QString::fromLatin1(entry.request.method), QString::fromUtf8(entry.request.url.toEncoded()));
         for (const HttpHeader &header : entry.request.headers)
             out += QStringLiteral("  %1: %2\n").arg(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
-        out += QStringLiteral("  body: %1 bytes, sha256 %2\n")
-                   .arg(entry.request.body.size())
-                   .arg(QString::fromLatin1(entry.bodySha256));
+        out += QStringLiteral("  body: %1 bytes, sha256 %2\n").arg(entry.request.body.size()).arg(QString::fromLatin1(entry.bodySha256));
     }
     out += QStringLiteral("dry run: %1 targets, nothing sent\n").arg(run.entries().size());
     if (transport == TransportKind::Qnam)

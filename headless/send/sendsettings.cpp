@@ -18,7 +18,8 @@ using Table = SettingsTable<SendConfig>;
 bool isSecretHeader(const QString &name)
 {
     const QString lower = name.trimmed().toLower();
-    if (lower == QLatin1String("authorization") || lower == QLatin1String("proxy-authorization") || lower == QLatin1String("cookie"))
+    if (lower == QLatin1String("authorization") || lower == QLatin1String("proxy-authorization")
+        || lower == QLatin1String("cookie"))
         return true;
     for (const char *word : {"token", "secret", "password", "api-key", "apikey"}) {
         if (lower.contains(QLatin1String(word)))
@@ -125,74 +126,79 @@ QList<Table::Setting> requestRows()
                         .withValueName(QLatin1String(valueName)));
         return rows.last();
     };
-    flag("target", QStringLiteral("A target base URL (http://host:port[/prefix]); repeat or separate by commas. Default: $HERALD_TARGETS."),
+    flag("target",
+         QStringLiteral("A target base URL (http://host:port[/prefix]); repeat or separate by commas. Default: $HERALD_TARGETS."),
          "URL", {}, [](const C &c) { return c.targetFlags.contains(QLatin1String("--target")) ? showSpec(c.targets) : QString(); })
         .withShortFlag(QStringLiteral("t"))
         .withMask(SettingValues::maskUrlPassword)
         .repeatable(applyTargets);
-    flag("dns", QStringLiteral("Every A and AAAA record of NAME, on PORT (a Kubernetes headless service)."), "NAME:PORT",
-         [](C &c, const QString &v) {
-             TargetSourceSpec spec;
-             QString error;
-             return TargetSourceSpec::parseDns(v, &spec, &error) ? setTargets(c, "--dns", spec) : error;
-         },
-         [](const C &c) { return c.targetFlags.contains(QLatin1String("--dns")) ? showSpec(c.targets) : QString(); });
-    flag("srv", QStringLiteral("The SRV records of NAME (e.g. _http._tcp.varnish), each with its own port."), "NAME",
-         [](C &c, const QString &v) {
-             TargetSourceSpec spec;
-             QString error;
-             return TargetSourceSpec::parseSrv(v, &spec, &error) ? setTargets(c, "--srv", spec) : error;
-         },
-         [](const C &c) { return c.targetFlags.contains(QLatin1String("--srv")) ? showSpec(c.targets) : QString(); });
-    flag("nameserver", QStringLiteral("Ask this DNS server (port 53) instead of the system resolver."), "IP",
-         [](C &c, const QString &v) {
-             const QHostAddress address(v.trimmed());
-             if (address.isNull())
-                 return QStringLiteral("is not an IP address");
-             c.nameserver = address;
-             return QString();
-         },
-         [](const C &c) { return c.nameserver ? c.nameserver->toString() : QString(); })
-        .name = QStringLiteral("HERALD_NAMESERVER");
-    flag("scheme", QStringLiteral("Scheme for --dns and --srv targets: http (default) or https."), "SCHEME",
-         [](C &c, const QString &v) {
-             if (v != QLatin1String("http") && v != QLatin1String("https"))
-                 return QStringLiteral("is not http or https");
-             c.scheme = v;
-             return QString();
-         },
-         [](const C &c) { return c.scheme.value_or(QString()); });
-    flag("profile", QStringLiteral("Send a saved profile (a name in the profile directory, or a .json file)."), "NAME",
-         [](C &c, const QString &v) {
-             c.profile = v;
-             return QString();
-         },
-         [](const C &c) { return c.profile.value_or(QString()); })
-        .withShortFlag(QStringLiteral("p"));
-    flag("profile-dir", QStringLiteral("Profile directory (default: %1).").arg(ProfileStore::defaultDirectory()), "DIR",
-         [](C &c, const QString &v) {
-             c.profileDirectory = v;
-             return QString();
-         },
-         [](const C &c) { return c.profileDirectory; });
-    flag("set", QStringLiteral("Fill the profile parameter {KEY} with VALUE; repeatable."), "KEY=VALUE", {},
-         [](const C &c) {
-             QStringList pairs;
-             for (auto it = c.values.begin(); it != c.values.end(); ++it)
-                 pairs.append(it.key() + QLatin1Char('=') + it.value());
-             pairs.sort();
-             return pairs.join(QLatin1Char(','));
-         })
-        .repeatable([](C &c, const QStringList &values) {
-            c.setGiven = true;
-            for (const QString &assignment : values) {
-                const qsizetype equals = assignment.indexOf(QLatin1Char('='));
-                if (equals <= 0)
-                    return QStringLiteral("'%1' is not KEY=VALUE").arg(assignment);
-                c.values.insert(assignment.left(equals), assignment.mid(equals + 1));
-            }
+    flag(
+        "dns", QStringLiteral("Every A and AAAA record of NAME, on PORT (a Kubernetes headless service)."), "NAME:PORT",
+        [](C &c, const QString &v) {
+            TargetSourceSpec spec;
+            QString error;
+            return TargetSourceSpec::parseDns(v, &spec, &error) ? setTargets(c, "--dns", spec) : error;
+        },
+        [](const C &c) { return c.targetFlags.contains(QLatin1String("--dns")) ? showSpec(c.targets) : QString(); });
+    flag(
+        "srv", QStringLiteral("The SRV records of NAME (e.g. _http._tcp.varnish), each with its own port."), "NAME",
+        [](C &c, const QString &v) {
+            TargetSourceSpec spec;
+            QString error;
+            return TargetSourceSpec::parseSrv(v, &spec, &error) ? setTargets(c, "--srv", spec) : error;
+        },
+        [](const C &c) { return c.targetFlags.contains(QLatin1String("--srv")) ? showSpec(c.targets) : QString(); });
+    flag(
+        "nameserver", QStringLiteral("Ask this DNS server (port 53) instead of the system resolver."), "IP",
+        [](C &c, const QString &v) {
+            const QHostAddress address(v.trimmed());
+            if (address.isNull())
+                return QStringLiteral("is not an IP address");
+            c.nameserver = address;
             return QString();
-        });
+        },
+        [](const C &c) { return c.nameserver ? c.nameserver->toString() : QString(); })
+        .name = QStringLiteral("HERALD_NAMESERVER");
+    flag(
+        "scheme", QStringLiteral("Scheme for --dns and --srv targets: http (default) or https."), "SCHEME",
+        [](C &c, const QString &v) {
+            if (v != QLatin1String("http") && v != QLatin1String("https"))
+                return QStringLiteral("is not http or https");
+            c.scheme = v;
+            return QString();
+        },
+        [](const C &c) { return c.scheme.value_or(QString()); });
+    flag(
+        "profile", QStringLiteral("Send a saved profile (a name in the profile directory, or a .json file)."), "NAME",
+        [](C &c, const QString &v) {
+            c.profile = v;
+            return QString();
+        },
+        [](const C &c) { return c.profile.value_or(QString()); })
+        .withShortFlag(QStringLiteral("p"));
+    flag(
+        "profile-dir", QStringLiteral("Profile directory (default: %1).").arg(ProfileStore::defaultDirectory()), "DIR",
+        [](C &c, const QString &v) {
+            c.profileDirectory = v;
+            return QString();
+        },
+        [](const C &c) { return c.profileDirectory; });
+    flag("set", QStringLiteral("Fill the profile parameter {KEY} with VALUE; repeatable."), "KEY=VALUE", {}, [](const C &c) {
+        QStringList pairs;
+        for (auto it = c.values.begin(); it != c.values.end(); ++it)
+            pairs.append(it.key() + QLatin1Char('=') + it.value());
+        pairs.sort();
+        return pairs.join(QLatin1Char(','));
+    }).repeatable([](C &c, const QStringList &values) {
+        c.setGiven = true;
+        for (const QString &assignment : values) {
+            const qsizetype equals = assignment.indexOf(QLatin1Char('='));
+            if (equals <= 0)
+                return QStringLiteral("'%1' is not KEY=VALUE").arg(assignment);
+            c.values.insert(assignment.left(equals), assignment.mid(equals + 1));
+        }
+        return QString();
+    });
     flag("header", QStringLiteral("Add a request header; repeatable."), "'NAME: VALUE'", {},
          [](const C &c) {
              QStringList lines;
@@ -211,32 +217,32 @@ QList<Table::Setting> requestRows()
             }
             return QString();
         });
-    flag("from-curl",
-         QStringLiteral("Build the request from a curl command line (-X, -H, -d, --data-binary @FILE, ...): its method, "
-                        "path, headers and body; its URL's base is the target unless --target, --dns or --srv gives "
-                        "targets (it wins over HERALD_TARGETS). -H and --data still override. Not with METHOD PATH "
-                        "or --profile."),
-         "'curl ...'",
-         [](C &c, const QString &v) {
-             CurlCommand command;
-             QString error;
-             if (!CurlCommand::parse(v, &command, &error, CurlCommand::diskReader()))
-                 return error;
-             c.fromCurl = command;
-             return QString();
-         },
-         [](const C &c) {
-             return c.fromCurl ? QString::fromLatin1(c.fromCurl->method) + QLatin1Char(' ')
-                                     + SettingValues::maskUrlPassword(QString::fromUtf8(c.fromCurl->url))
-                               : QString();
-         });
+    flag(
+        "from-curl",
+        QStringLiteral("Build the request from a curl command line (-X, -H, -d, --data-binary @FILE, ...): its method, "
+                       "path, headers and body; its URL's base is the target unless --target, --dns or --srv gives "
+                       "targets (it wins over HERALD_TARGETS). -H and --data still override. Not with METHOD PATH "
+                       "or --profile."),
+        "'curl ...'",
+        [](C &c, const QString &v) {
+            CurlCommand command;
+            QString error;
+            if (!CurlCommand::parse(v, &command, &error, CurlCommand::diskReader()))
+                return error;
+            c.fromCurl = command;
+            return QString();
+        },
+        [](const C &c) {
+            return c.fromCurl ? QString::fromLatin1(c.fromCurl->method) + QLatin1Char(' ')
+                                    + SettingValues::maskUrlPassword(QString::fromUtf8(c.fromCurl->url))
+                              : QString();
+        });
     flag("data", QStringLiteral("Request body: text, @FILE, or @- for standard input."), "DATA", applyData, showData)
         .withShortFlag(QStringLiteral("d"));
     rows.append(Table::row(QStringLiteral("HERALD_TARGETS"), {}, {},
                            QStringLiteral("Target URLs, separated by commas or spaces, used when neither --target, "
                                           "--dns, --srv nor the profile gives targets."),
-                           applyDefaultTargets,
-                           [](const C &c) {
+                           applyDefaultTargets, [](const C &c) {
                                return c.defaultTargetsError.isEmpty()
                                           ? showSpec(c.defaultTargets)
                                           : QStringLiteral("(invalid) ") + c.defaultTargetsError.section(QStringLiteral(": "), 1);

@@ -98,7 +98,8 @@ void AdminApi::changeTargets(const HttpServerRequest &request, Respond &respond)
     }
     QList<Target> current = staticSource->targets();
     if (request.method == "DELETE") {
-        const QString url = QUrlQuery(QUrl::fromEncoded(request.pathAndQuery).query()).queryItemValue(QStringLiteral("target"), QUrl::FullyDecoded);
+        const QString url =
+            QUrlQuery(QUrl::fromEncoded(request.pathAndQuery).query()).queryItemValue(QStringLiteral("target"), QUrl::FullyDecoded);
         QString error;
         const Target target = Target::parse(url, &error);
         if (!target.isValid() || !current.contains(target)) {

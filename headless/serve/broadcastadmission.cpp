@@ -62,8 +62,9 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     if (isCorsPreflight(httpRequest, &decision))
         return decision;
     if (m_config.headerPolicy.isLoop(request))
-        return refuse(508, QStringLiteral("loop detected: this request already passed through Herald instance '%1'")
-                               .arg(QString::fromLatin1(m_config.headerPolicy.instanceId)),
+        return refuse(508,
+                      QStringLiteral("loop detected: this request already passed through Herald instance '%1'")
+                          .arg(QString::fromLatin1(m_config.headerPolicy.instanceId)),
                       QStringLiteral("loop"));
     const QString invalid = request.validate();
     if (!invalid.isEmpty())
@@ -81,8 +82,9 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     if (load.draining)
         return refuse(503, QStringLiteral("draining: this instance is shutting down"), QStringLiteral("draining"));
     if (m_publishing && dryRun)
-        return refuse(501, QStringLiteral("%1: this instance publishes to a relay, and the agents' targets are not known here")
-                               .arg(QLatin1String(DryRun::header)),
+        return refuse(501,
+                      QStringLiteral("%1: this instance publishes to a relay, and the agents' targets are not known here")
+                          .arg(QLatin1String(DryRun::header)),
                       QStringLiteral("invalid"));
     if (m_publishing) {
         decision.verdict = AdmissionDecision::Verdict::Publish;
@@ -121,8 +123,9 @@ bool BroadcastAdmission::resolveTargets(AdmissionDecision *decision) const
             decision->options = m_routes->table().routes.at(route).options;
             source = m_routes->source(route);
         } else if (!m_routes->table().fallbackToDefault || !m_config.sourceConfigured) {
-            *decision = refuse(404, QStringLiteral("no route for host '%1' and path '%2', and no default group")
-                                        .arg(QString::fromLatin1(host), QString::fromUtf8(path)),
+            *decision = refuse(404,
+                               QStringLiteral("no route for host '%1' and path '%2', and no default group")
+                                   .arg(QString::fromLatin1(host), QString::fromUtf8(path)),
                                QStringLiteral("no_route"));
             return false;
         }
@@ -132,7 +135,8 @@ bool BroadcastAdmission::resolveTargets(AdmissionDecision *decision) const
         QString error;
         decision->options.policy = OutcomePolicy::parse(QString::fromLatin1(policyOverride), &error);
         if (!error.isEmpty()) {
-            *decision = refuse(400, QStringLiteral("%1: %2").arg(QString::fromLatin1(policyHeader), error), QStringLiteral("invalid"));
+            *decision = refuse(400, QStringLiteral("%1: %2").arg(QString::fromLatin1(policyHeader), error),
+                               QStringLiteral("invalid"));
             return false;
         }
         removeHeader(request.headers, policyHeader);
@@ -140,7 +144,8 @@ bool BroadcastAdmission::resolveTargets(AdmissionDecision *decision) const
     decision->targets = source->targets();
     if (decision->targets.isEmpty()) {
         const QString error = source->lastError();
-        *decision = refuse(503, QStringLiteral("no targets to broadcast to (%1)").arg(error.isEmpty() ? source->description() : error),
+        *decision = refuse(503,
+                           QStringLiteral("no targets to broadcast to (%1)").arg(error.isEmpty() ? source->description() : error),
                            QStringLiteral("no_targets"));
         return false;
     }
@@ -154,7 +159,8 @@ void BroadcastAdmission::logDroppedHeaders(const HttpHeaders &headers) const
         return;
     for (const HttpHeader &header : headers) {
         if (m_config.headerPolicy.dropsUnderscoreName(header.first))
-            qCDebug(lcServe).noquote() << "dropping header" << header.first << "(underscore in its name, HERALD_UNDERSCORE_HEADERS)";
+            qCDebug(lcServe).noquote() << "dropping header" << header.first
+                                       << "(underscore in its name, HERALD_UNDERSCORE_HEADERS)";
     }
 }
 

@@ -43,10 +43,10 @@ HttpServerResponse BroadcastAnswer::published(const QByteArray &id)
 
 HttpServerResponse BroadcastAnswer::notPublished(const QByteArray &error)
 {
-    return HttpResponses::withHeader(
-        HttpResponses::text(503, QStringLiteral("not accepted: the relay's Redis did not store the request (%1)")
-                                     .arg(QString::fromUtf8(error))),
-        "Retry-After", "1");
+    return HttpResponses::withHeader(HttpResponses::text(503, QStringLiteral(
+                                                                  "not accepted: the relay's Redis did not store the request (%1)")
+                                                                  .arg(QString::fromUtf8(error))),
+                                     "Retry-After", "1");
 }
 
 } // namespace herald

@@ -51,8 +51,9 @@ void HealthProbe::check(Respond respond)
             if (result.status >= 100 && result.status < 500)
                 ++healthy;
             else
-                failures.append(QStringLiteral("%1: %2").arg(result.target.key(),
-                                                              result.error.isEmpty() ? targetOutcomeName(result.outcome) : result.error));
+                failures.append(QStringLiteral("%1: %2").arg(result.target.key(), result.error.isEmpty()
+                                                                                      ? targetOutcomeName(result.outcome)
+                                                                                      : result.error));
         }
         onProbeFinished(healthy, probe->targetCount(), failures.join(QStringLiteral("; ")));
     });
@@ -70,7 +71,8 @@ HttpServerResponse HealthProbe::readiness(bool draining) const
     // Every accepted request is published first: without Redis none can be, targets or not.
     if (m_publisher && !m_publisher->isConnected()) {
         const QString error = m_publisher->lastError();
-        return HttpResponses::text(503, QStringLiteral("the relay's Redis is unreachable%1").arg(error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+        return HttpResponses::text(503, QStringLiteral("the relay's Redis is unreachable%1")
+                                            .arg(error.isEmpty() ? QString() : QStringLiteral(": ") + error));
     }
     if (m_publisher && !m_sourceConfigured)
         return HttpResponses::text(200, QStringLiteral("ready: relay connected"));
@@ -78,7 +80,8 @@ HttpServerResponse HealthProbe::readiness(bool draining) const
         return HttpResponses::text(200, QStringLiteral("ready: %1 routes").arg(m_routes->table().routes.size()));
     if (!m_source->isResolved() || m_source->targets().isEmpty()) {
         const QString error = m_source->lastError();
-        return HttpResponses::text(503, QStringLiteral("targets not resolved: %1").arg(error.isEmpty() ? m_source->description() : error));
+        return HttpResponses::text(503,
+                                   QStringLiteral("targets not resolved: %1").arg(error.isEmpty() ? m_source->description() : error));
     }
     return HttpResponses::text(200, QStringLiteral("ready: %1 targets").arg(m_source->targets().size()));
 }

@@ -66,7 +66,7 @@ QString Metrics::methodLabel(const QByteArray &method)
 void Metrics::onBroadcastFinished(Broadcast *broadcast)
 {
     const BroadcastSummary summary = broadcast->summary();
-    const QString outcome = summary.total == 0 ? QStringLiteral("no_targets")
+    const QString outcome = summary.total == 0  ? QStringLiteral("no_targets")
                             : summary.policyMet ? QStringLiteral("met")
                                                 : QStringLiteral("not_met");
     ++m_broadcasts[methodLabel(broadcast->request().method) + QLatin1Char('\n') + outcome];
@@ -94,12 +94,12 @@ QByteArray Metrics::render() const
         out += "# HELP " + name + ' ' + help + "\n# TYPE " + name + " counter\n";
         for (auto it = values.cbegin(); it != values.cend(); ++it) {
             const QStringList parts = it.key().split(QLatin1Char('\n'));
-            out += name + '{' + first + "=\"" + escapeLabel(parts.at(0)) + "\"," + second + "=\""
-                   + escapeLabel(parts.value(1)) + "\"} " + QByteArray::number(it.value()) + '\n';
+            out += name + '{' + first + "=\"" + escapeLabel(parts.at(0)) + "\"," + second + "=\"" + escapeLabel(parts.value(1))
+                   + "\"} " + QByteArray::number(it.value()) + '\n';
         }
     };
-    renderPairs("herald_broadcasts_total", "Broadcasts finished, by method and whether the policy was met.", "method",
-                "outcome", m_broadcasts);
+    renderPairs("herald_broadcasts_total", "Broadcasts finished, by method and whether the policy was met.", "method", "outcome",
+                m_broadcasts);
     renderPairs("herald_target_requests_total", "Target results, by target and HTTP status or outcome.", "target", "code",
                 m_targetRequests);
     out += "# HELP herald_retries_total Attempts beyond the first.\n# TYPE herald_retries_total counter\n";

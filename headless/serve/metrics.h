@@ -30,8 +30,7 @@ public:
 private:
     struct Histogram
     {
-        static constexpr std::array<double, 12> bounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                          0.1,   0.25,   0.5,   1,    2.5,   10};
+        static constexpr std::array<double, 12> bounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
         std::array<quint64, bounds.size()> counts{};
         quint64 total = 0;
         double sum = 0;
@@ -44,10 +43,10 @@ private:
 
     Broadcaster *m_broadcaster;
     const RelayPublisher *m_publisher = nullptr;
-    QHash<QString, quint64> m_broadcasts;      // "method\noutcome"
-    QHash<QString, quint64> m_targetRequests;  // "target\ncode"
+    QHash<QString, quint64> m_broadcasts;     // "method\noutcome"
+    QHash<QString, quint64> m_targetRequests; // "target\ncode"
     QHash<QString, quint64> m_rejected;
-    QHash<QString, int> m_knownTargets;        // for circuit state gauges
+    QHash<QString, int> m_knownTargets; // for circuit state gauges
     quint64 m_retries = 0;
     quint64 m_disagreements = 0; // broadcasts whose targets answered in more than one way
     quint64 m_dnsRefreshes = 0;

@@ -50,7 +50,9 @@ void Router::handle(const HttpServerRequest &request, bool fromAdminPort, Respon
     if (handleReserved(request, path, fromAdminPort, respond))
         return;
     if (fromAdminPort) {
-        respond(HttpResponses::text(404, QStringLiteral("not found; the admin port serves /healthz, /livez, /readyz, /metrics and the admin API")));
+        respond(HttpResponses::text(404,
+                                    QStringLiteral(
+                                        "not found; the admin port serves /healthz, /livez, /readyz, /metrics and the admin API")));
         return;
     }
     handleBroadcast(request, std::move(respond));
@@ -169,8 +171,10 @@ void Router::logAccess(Broadcast *broadcast)
                               << QString::fromUtf8(broadcast->request().pathAndQuery) << broadcast->request().clientAddress
                               << ResultTable::summaryLine(summary)
                               << (summary.policyMet ? QStringLiteral("met") : QStringLiteral("not-met"))
-                              << (failures.isEmpty() ? QString() : QStringLiteral("failed=[%1]").arg(failures.join(QLatin1Char(' '))))
-                              << (traceparent.isEmpty() ? QString() : QStringLiteral("traceparent=") + QString::fromLatin1(traceparent));
+                              << (failures.isEmpty() ? QString()
+                                                     : QStringLiteral("failed=[%1]").arg(failures.join(QLatin1Char(' '))))
+                              << (traceparent.isEmpty() ? QString()
+                                                        : QStringLiteral("traceparent=") + QString::fromLatin1(traceparent));
 }
 
 } // namespace herald

@@ -78,8 +78,9 @@ bool RouteTable::parse(const QByteArray &json, const BroadcastOptions &defaults,
         };
         route.name = object.value(QLatin1String("name")).toString(QStringLiteral("route%1").arg(i));
         route.host = object.value(QLatin1String("host")).toString().toLower();
-        if (route.host.isEmpty() || route.host.contains(QLatin1Char(' ')) || (route.host.contains(QLatin1Char('*'))
-                                                                          && route.host != QLatin1String("*") && !route.host.startsWith(QLatin1String("*."))))
+        if (route.host.isEmpty() || route.host.contains(QLatin1Char(' '))
+            || (route.host.contains(QLatin1Char('*')) && route.host != QLatin1String("*")
+                && !route.host.startsWith(QLatin1String("*."))))
             return fail(QStringLiteral("host"), QStringLiteral("expected a host name, *.domain or *"));
         route.pathPrefix = object.value(QLatin1String("pathPrefix")).toString();
         if (!route.pathPrefix.isEmpty() && !route.pathPrefix.startsWith(QLatin1Char('/')))

@@ -14,8 +14,8 @@ namespace herald {
 struct Route
 {
     QString name;
-    QString host;        // "shop.example.com", "*.example.com" or "*" (any)
-    QString pathPrefix;  // "" matches every path
+    QString host;       // "shop.example.com", "*.example.com" or "*" (any)
+    QString pathPrefix; // "" matches every path
     TargetSourceSpec targets;
     BroadcastOptions options;
 

@@ -12,11 +12,13 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
     QList<Table::Setting> table;
     const auto add = Table::appender(table);
 
-    add(QStringLiteral("HERALD_LISTEN"), {QStringLiteral("HTTP_ADDR"), QStringLiteral("SERVER_ADDR")},
-        QStringLiteral("listen"), QStringLiteral("Address the broadcast listener binds, [HOST]:PORT (default :8080)."),
+    add(
+        QStringLiteral("HERALD_LISTEN"), {QStringLiteral("HTTP_ADDR"), QStringLiteral("SERVER_ADDR")}, QStringLiteral("listen"),
+        QStringLiteral("Address the broadcast listener binds, [HOST]:PORT (default :8080)."),
         [](C &c, const QString &v) { return SettingValues::parseListen(v, &c.listenAddress, &c.listenPort); },
         [](const C &c) { return SettingValues::showListen(c.listenAddress, c.listenPort); });
-    add(QStringLiteral("HERALD_PORT"), {QStringLiteral("PORT")}, QStringLiteral("port"),
+    add(
+        QStringLiteral("HERALD_PORT"), {QStringLiteral("PORT")}, QStringLiteral("port"),
         QStringLiteral("Port of the broadcast listener (FanOut's PORT); overrides the port of HERALD_LISTEN."),
         [](C &c, const QString &v) {
             int port = 0;
@@ -26,15 +28,18 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
             return error;
         },
         [](const C &c) { return QString::number(c.listenPort); });
-    add(QStringLiteral("HERALD_ADMIN_LISTEN"), {QStringLiteral("PROBE_ADDR"), QStringLiteral("METRICS_ADDR")},
+    add(
+        QStringLiteral("HERALD_ADMIN_LISTEN"), {QStringLiteral("PROBE_ADDR"), QStringLiteral("METRICS_ADDR")},
         QStringLiteral("admin-listen"),
-        QStringLiteral("Separate [HOST]:PORT for /healthz, /readyz, /metrics and the admin API; then nothing on the main port is reserved."),
+        QStringLiteral(
+            "Separate [HOST]:PORT for /healthz, /readyz, /metrics and the admin API; then nothing on the main port is reserved."),
         [](C &c, const QString &v) {
             c.adminListenEnabled = true;
             return SettingValues::parseListen(v, &c.adminAddress, &c.adminPort);
         },
         [](const C &c) { return c.adminListenEnabled ? SettingValues::showListen(c.adminAddress, c.adminPort) : QString(); });
-    add(QStringLiteral("HERALD_PROBE_PREFIX"), {}, QStringLiteral("probe-prefix"),
+    add(
+        QStringLiteral("HERALD_PROBE_PREFIX"), {}, QStringLiteral("probe-prefix"),
         QStringLiteral("Prefix of /healthz, /readyz and /metrics on the main port (default none); e.g. /_herald."),
         [](C &c, const QString &v) {
             QString prefix = v.trimmed();
@@ -46,7 +51,8 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
             return QString();
         },
         [](const C &c) { return c.probePrefix; });
-    add(QStringLiteral("HERALD_TARGETS"), {QStringLiteral("TARGETS"), QStringLiteral("BACKEND_SERVERS")},
+    add(
+        QStringLiteral("HERALD_TARGETS"), {QStringLiteral("TARGETS"), QStringLiteral("BACKEND_SERVERS")},
         QStringLiteral("targets"), QStringLiteral("Static target URLs, separated by commas or spaces."),
         [](C &c, const QString &v) {
             QString error;
@@ -64,7 +70,8 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
                 urls.append(t.baseUrl.toString());
             return urls.join(QLatin1Char(','));
         });
-    add(QStringLiteral("HERALD_DNS_NAME"), {QStringLiteral("BACKEND_HOST")}, QStringLiteral("dns-name"),
+    add(
+        QStringLiteral("HERALD_DNS_NAME"), {QStringLiteral("BACKEND_HOST")}, QStringLiteral("dns-name"),
         QStringLiteral("Broadcast to every A/AAAA record of this name (a Kubernetes headless service)."),
         [](C &c, const QString &v) {
             if (v.trimmed().isEmpty() || v.contains(QLatin1Char(' ')))
@@ -75,11 +82,13 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
             return QString();
         },
         [](const C &c) { return c.source.kind == TargetSourceSpec::Kind::Dns ? c.source.name : QString(); });
-    add(QStringLiteral("HERALD_DNS_PORT"), {QStringLiteral("BACKEND_PORT")}, QStringLiteral("dns-port"),
+    add(
+        QStringLiteral("HERALD_DNS_PORT"), {QStringLiteral("BACKEND_PORT")}, QStringLiteral("dns-port"),
         QStringLiteral("Port used with HERALD_DNS_NAME (default 80)."),
         [](C &c, const QString &v) { return SettingValues::parsePort(v, 1, &c.source.port); },
         [](const C &c) { return QString::number(c.source.port); });
-    add(QStringLiteral("HERALD_SRV"), {}, QStringLiteral("srv"),
+    add(
+        QStringLiteral("HERALD_SRV"), {}, QStringLiteral("srv"),
         QStringLiteral("Broadcast to the SRV records of this name (e.g. _http._tcp.varnish.default.svc)."),
         [](C &c, const QString &v) {
             QString error;
@@ -89,18 +98,21 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
             return QString();
         },
         [](const C &c) { return c.source.kind == TargetSourceSpec::Kind::Srv ? c.source.name : QString(); });
-    add(QStringLiteral("HERALD_NAMESERVER"), {}, QStringLiteral("nameserver"),
+    add(
+        QStringLiteral("HERALD_NAMESERVER"), {}, QStringLiteral("nameserver"),
         QStringLiteral("Ask this DNS server (port 53) instead of the system resolver."),
         [](C &c, const QString &v) {
             c.source.nameserver = QHostAddress(v.trimmed());
             return c.source.nameserver.isNull() ? QStringLiteral("expected an IP address") : QString();
         },
         [](const C &c) { return c.source.nameserver.isNull() ? QString() : c.source.nameserver.toString(); });
-    add(QStringLiteral("HERALD_DNS_REFRESH"), {}, QStringLiteral("dns-refresh"),
+    add(
+        QStringLiteral("HERALD_DNS_REFRESH"), {}, QStringLiteral("dns-refresh"),
         QStringLiteral("How often DNS and SRV targets are re-resolved (default 30s; 0 turns it off)."),
         [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.source.refreshIntervalMs); },
         [](const C &c) { return formatDuration(c.source.refreshIntervalMs); });
-    add(QStringLiteral("HERALD_TARGET_SCHEME"), {}, QStringLiteral("target-scheme"),
+    add(
+        QStringLiteral("HERALD_TARGET_SCHEME"), {}, QStringLiteral("target-scheme"),
         QStringLiteral("Scheme for DNS and SRV targets: http (default) or https."),
         [](C &c, const QString &v) {
             if (v != QLatin1String("http") && v != QLatin1String("https"))

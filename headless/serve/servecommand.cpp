@@ -27,7 +27,7 @@ namespace {
 // nginx's worker_rlimit_nofile and Go's runtime do.
 void raiseFileLimit()
 {
-    rlimit limit {};
+    rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
         return;
     const rlim_t previous = limit.rlim_cur;

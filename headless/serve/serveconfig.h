@@ -20,7 +20,7 @@ struct ServeConfig
     bool adminListenEnabled = false; // a separate port for probes, metrics and the admin API
     QHostAddress adminAddress = QHostAddress::Any;
     quint16 adminPort = 0;
-    QString probePrefix;             // probes and metrics at {prefix}/healthz etc. on the main port
+    QString probePrefix; // probes and metrics at {prefix}/healthz etc. on the main port
 
     TargetSourceSpec source;
     bool sourceConfigured = false;
@@ -54,10 +54,10 @@ struct ServeConfig
     QString logLevel = QStringLiteral("info");
     QString configFile;
     QString routesFile;
-    QString relayUrl;              // redis://...: accepted requests go to the stream
+    QString relayUrl; // redis://...: accepted requests go to the stream
     QByteArray relayStream = "herald";
     qint64 relayMaxLength = 1000000;
-    int relayMaxAgeMs = 0; // > 0: retention by age (XADD MINID) instead of by length
+    int relayMaxAgeMs = 0;           // > 0: retention by age (XADD MINID) instead of by length
     bool relayAlsoBroadcast = false; // and to this instance's own targets too
     int relayTimeoutMs = 5000;       // Redis must answer a publish (and a PING) within this
     QString profileDirectory;

@@ -115,7 +115,8 @@ bool ServeInstance::start(const ServeConfig &config, QString *error)
 
 bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
 {
-    m_broadcaster = std::make_unique<Broadcaster>(createTransport(config.transport, !config.insecureTargets, config.transportThreads));
+    m_broadcaster = std::make_unique<Broadcaster>(
+        createTransport(config.transport, !config.insecureTargets, config.transportThreads));
     m_source.reset(TargetSource::create(config.source, nullptr));
     TargetSource *source = m_source.get();
     connect(source, &TargetSource::errorOccurred, this, [](const QString &message) {
@@ -194,7 +195,8 @@ void ServeInstance::applyConfig(const ServeConfig &config)
 {
     ServeConfig fresh = config;
     if (m_applied && keepRestartOnly(m_config, &fresh))
-        qCWarning(lcServe) << "SIGHUP: listener, TLS, routes file, DNS source, transport and relay changes need a restart; applying the rest";
+        qCWarning(lcServe)
+            << "SIGHUP: listener, TLS, routes file, DNS source, transport and relay changes need a restart; applying the rest";
     m_broadcaster->headerPolicy() = fresh.headerPolicy;
     m_broadcaster->limiter().perKeyLimit = fresh.perTargetConcurrency;
     m_broadcaster->limiter().totalLimit = fresh.totalConcurrency;

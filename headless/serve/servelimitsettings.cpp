@@ -14,11 +14,13 @@ QList<SettingsTable<ServeConfig>::Setting> ServeLimitSettings::rows()
     QList<Table::Setting> table;
     const auto add = Table::appender(table);
 
-    add(QStringLiteral("HERALD_MAX_BODY"), {QStringLiteral("MAX_BODY_SIZE")}, QStringLiteral("max-body"),
+    add(
+        QStringLiteral("HERALD_MAX_BODY"), {QStringLiteral("MAX_BODY_SIZE")}, QStringLiteral("max-body"),
         QStringLiteral("Largest request body accepted; larger gets 413 (default 10MiB)."),
         [](C &c, const QString &v) { return SettingValues::parseBytes(v, &c.maxBodyBytes); },
         [](const C &c) { return QString::number(c.maxBodyBytes); });
-    add(QStringLiteral("HERALD_MAX_HEADER_BYTES"), {}, QStringLiteral("max-header-bytes"),
+    add(
+        QStringLiteral("HERALD_MAX_HEADER_BYTES"), {}, QStringLiteral("max-header-bytes"),
         QStringLiteral("Largest request head (request line and headers); larger gets 431 (default 32KiB)."),
         [](C &c, const QString &v) {
             qint64 bytes = 0;
@@ -27,41 +29,49 @@ QList<SettingsTable<ServeConfig>::Setting> ServeLimitSettings::rows()
             return error;
         },
         [](const C &c) { return QString::number(c.maxHeaderBytes); });
-    add(QStringLiteral("HERALD_HEADER_TIMEOUT"), {QStringLiteral("PROXY_READ_TIMEOUT")}, QStringLiteral("header-timeout"),
+    add(
+        QStringLiteral("HERALD_HEADER_TIMEOUT"), {QStringLiteral("PROXY_READ_TIMEOUT")}, QStringLiteral("header-timeout"),
         QStringLiteral("A client that sends its request slower than this is closed (default 10s)."),
         [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.headerTimeoutMs); },
         [](const C &c) { return formatDuration(c.headerTimeoutMs); });
-    add(QStringLiteral("HERALD_MAX_CONNECTIONS"), {}, QStringLiteral("max-connections"),
+    add(
+        QStringLiteral("HERALD_MAX_CONNECTIONS"), {}, QStringLiteral("max-connections"),
         QStringLiteral("Client connections open at once (default 1024)."),
         [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.maxConnections); },
         [](const C &c) { return QString::number(c.maxConnections); });
-    add(QStringLiteral("HERALD_ASYNC_QUEUE"), {}, QStringLiteral("async-queue"),
+    add(
+        QStringLiteral("HERALD_ASYNC_QUEUE"), {}, QStringLiteral("async-queue"),
         QStringLiteral("Async broadcasts in flight at once; more get 503 with Retry-After (default 1000)."),
         [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.asyncQueueLimit); },
         [](const C &c) { return QString::number(c.asyncQueueLimit); });
-    add(QStringLiteral("HERALD_MAX_INFLIGHT"), {}, QStringLiteral("max-inflight"),
+    add(
+        QStringLiteral("HERALD_MAX_INFLIGHT"), {}, QStringLiteral("max-inflight"),
         QStringLiteral("Broadcasts under way at once; more get 503 with Retry-After instead of piling up (default 2000)."),
         [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.maxInFlight); },
         [](const C &c) { return QString::number(c.maxInFlight); });
-    add(QStringLiteral("HERALD_DRAIN_TIMEOUT"), {}, QStringLiteral("drain-timeout"),
+    add(
+        QStringLiteral("HERALD_DRAIN_TIMEOUT"), {}, QStringLiteral("drain-timeout"),
         QStringLiteral("On SIGTERM, how long in-flight broadcasts may take to finish (default 30s)."),
         [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.drainTimeoutMs); },
         [](const C &c) { return formatDuration(c.drainTimeoutMs); });
-    add(QStringLiteral("HERALD_TLS_CERT"), {QStringLiteral("SERVER_TLS_CERT_FILE")}, QStringLiteral("tls-cert"),
+    add(
+        QStringLiteral("HERALD_TLS_CERT"), {QStringLiteral("SERVER_TLS_CERT_FILE")}, QStringLiteral("tls-cert"),
         QStringLiteral("PEM certificate file; with HERALD_TLS_KEY the listener speaks HTTPS."),
         [](C &c, const QString &v) {
             c.tlsCertFile = v;
             return QFile::exists(v) ? QString() : QStringLiteral("file '%1' does not exist").arg(v);
         },
         [](const C &c) { return c.tlsCertFile; });
-    add(QStringLiteral("HERALD_TLS_KEY"), {QStringLiteral("SERVER_TLS_KEY_FILE")}, QStringLiteral("tls-key"),
+    add(
+        QStringLiteral("HERALD_TLS_KEY"), {QStringLiteral("SERVER_TLS_KEY_FILE")}, QStringLiteral("tls-key"),
         QStringLiteral("PEM private key file for HERALD_TLS_CERT."),
         [](C &c, const QString &v) {
             c.tlsKeyFile = v;
             return QFile::exists(v) ? QString() : QStringLiteral("file '%1' does not exist").arg(v);
         },
         [](const C &c) { return c.tlsKeyFile; });
-    add(QStringLiteral("HERALD_TARGET_TLS_VERIFY"), {}, QStringLiteral("target-tls-verify"),
+    add(
+        QStringLiteral("HERALD_TARGET_TLS_VERIFY"), {}, QStringLiteral("target-tls-verify"),
         QStringLiteral("Verify https targets' certificates: true (default) or false for self-signed backends."),
         [](C &c, const QString &v) {
             bool verify = true;
@@ -71,21 +81,24 @@ QList<SettingsTable<ServeConfig>::Setting> ServeLimitSettings::rows()
             return error;
         },
         [](const C &c) { return SettingValues::showBoolean(!c.insecureTargets); });
-    add(QStringLiteral("HERALD_ADMIN_TOKEN"), {}, QStringLiteral("admin-token"),
+    add(
+        QStringLiteral("HERALD_ADMIN_TOKEN"), {}, QStringLiteral("admin-token"),
         QStringLiteral("Bearer token for admin API writes; without it admin writes are off."),
         [](C &c, const QString &v) {
             c.adminToken = v.toUtf8();
             return v.size() < 16 ? QStringLiteral("must be at least 16 characters") : QString();
         },
         [](const C &c) { return c.adminToken.isEmpty() ? QString() : QStringLiteral("********"); }, true);
-    add(QStringLiteral("HERALD_AUTH_TOKEN"), {}, QStringLiteral("auth-token"),
+    add(
+        QStringLiteral("HERALD_AUTH_TOKEN"), {}, QStringLiteral("auth-token"),
         QStringLiteral("Bearer token clients must send to broadcast (optional)."),
         [](C &c, const QString &v) {
             c.authToken = v.toUtf8();
             return v.size() < 16 ? QStringLiteral("must be at least 16 characters") : QString();
         },
         [](const C &c) { return c.authToken.isEmpty() ? QString() : QStringLiteral("********"); }, true);
-    add(QStringLiteral("HERALD_ALLOWED_CLIENTS"), {}, QStringLiteral("allowed-clients"),
+    add(
+        QStringLiteral("HERALD_ALLOWED_CLIENTS"), {}, QStringLiteral("allowed-clients"),
         QStringLiteral("Client CIDRs allowed to broadcast, comma-separated (default: everyone)."),
         [](C &c, const QString &v) {
             c.allowedClients.clear();
@@ -103,8 +116,8 @@ QList<SettingsTable<ServeConfig>::Setting> ServeLimitSettings::rows()
                 list.append(QStringLiteral("%1/%2").arg(subnet.first.toString()).arg(subnet.second));
             return list.join(QLatin1Char(','));
         });
-    add(QStringLiteral("HERALD_CORS_ORIGINS"), {QStringLiteral("SERVER_CORS_ALLOWED_ORIGINS")},
-        QStringLiteral("cors-origins"),
+    add(
+        QStringLiteral("HERALD_CORS_ORIGINS"), {QStringLiteral("SERVER_CORS_ALLOWED_ORIGINS")}, QStringLiteral("cors-origins"),
         QStringLiteral("Origins whose CORS preflights are answered locally, comma-separated, or *."),
         [](C &c, const QString &v) {
             c.corsOrigins.clear();

@@ -22,23 +22,27 @@ QList<Table::Setting> otherRows()
     QList<Table::Setting> table;
     const auto add = Table::appender(table);
 
-    add(QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
+    add(
+        QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
         QStringLiteral("text (default) or json (one JSON object per line)."),
         [](C &c, const QString &v) { return SettingValues::parseLogFormat(v, &c.logFormat); },
         [](const C &c) { return c.logFormat; });
-    add(QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
+    add(
+        QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
         QStringLiteral("debug, info (default), warn or error."),
-        [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); },
-        [](const C &c) { return c.logLevel; });
-    add(QStringLiteral("HERALD_ROUTES"), {}, QStringLiteral("routes"),
+        [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); }, [](const C &c) { return c.logLevel; });
+    add(
+        QStringLiteral("HERALD_ROUTES"), {}, QStringLiteral("routes"),
         QStringLiteral("JSON routes file mapping Host (and path prefix) to target groups; reloaded when it changes."),
         [](C &c, const QString &v) {
             c.routesFile = v;
             return QFile::exists(v) ? QString() : QStringLiteral("file '%1' does not exist").arg(v);
         },
         [](const C &c) { return c.routesFile; });
-    add(QStringLiteral("HERALD_RELAY_URL"), {}, QStringLiteral("relay-url"),
-        QStringLiteral("Publish every accepted request to this Redis (redis://[user:password@]host:port/db) for `herald relay` agents; answers 202 once stored."),
+    add(
+        QStringLiteral("HERALD_RELAY_URL"), {}, QStringLiteral("relay-url"),
+        QStringLiteral(
+            "Publish every accepted request to this Redis (redis://[user:password@]host:port/db) for `herald relay` agents; answers 202 once stored."),
         [](C &c, const QString &v) {
             RedisAddress address;
             QString error;
@@ -53,7 +57,8 @@ QList<Table::Setting> otherRows()
             return c.relayUrl.isEmpty() || !RedisAddress::parse(c.relayUrl, &address, &error) ? QString() : address.masked();
         });
     table.last().withMask(SettingValues::maskUrlPassword);
-    add(QStringLiteral("HERALD_RELAY_STREAM"), {QStringLiteral("HUB_TOPIC")}, QStringLiteral("relay-stream"),
+    add(
+        QStringLiteral("HERALD_RELAY_STREAM"), {QStringLiteral("HUB_TOPIC")}, QStringLiteral("relay-stream"),
         QStringLiteral("Redis stream name (default herald)."),
         [](C &c, const QString &v) {
             if (v.trimmed().isEmpty() || v.contains(QLatin1Char(' ')))
@@ -62,7 +67,8 @@ QList<Table::Setting> otherRows()
             return QString();
         },
         [](const C &c) { return QString::fromUtf8(c.relayStream); });
-    add(QStringLiteral("HERALD_RELAY_MAXLEN"), {}, QStringLiteral("relay-maxlen"),
+    add(
+        QStringLiteral("HERALD_RELAY_MAXLEN"), {}, QStringLiteral("relay-maxlen"),
         QStringLiteral("Entries the stream keeps (XADD MAXLEN ~; default 1000000; 0 keeps all)."),
         [](C &c, const QString &v) {
             int length = 0;
@@ -71,22 +77,26 @@ QList<Table::Setting> otherRows()
             return error;
         },
         [](const C &c) { return QString::number(c.relayMaxLength); });
-    add(QStringLiteral("HERALD_RELAY_MAX_AGE"), {}, QStringLiteral("relay-max-age"),
+    add(
+        QStringLiteral("HERALD_RELAY_MAX_AGE"), {}, QStringLiteral("relay-max-age"),
         QStringLiteral("Keep stream entries this long instead of by count (XADD MINID ~), e.g. 24h; 0 uses HERALD_RELAY_MAXLEN."),
         [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.relayMaxAgeMs); },
         [](const C &c) { return formatDuration(c.relayMaxAgeMs); });
-    add(QStringLiteral("HERALD_RELAY_BROADCAST"), {}, QStringLiteral("relay-broadcast"),
+    add(
+        QStringLiteral("HERALD_RELAY_BROADCAST"), {}, QStringLiteral("relay-broadcast"),
         QStringLiteral("With HERALD_RELAY_URL, also broadcast directly to this instance's targets: true or false (default)."),
         [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.relayAlsoBroadcast); },
         [](const C &c) { return SettingValues::showBoolean(c.relayAlsoBroadcast); });
-    add(QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("relay-timeout"),
+    add(
+        QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("relay-timeout"),
         QStringLiteral("How long Redis may take to store a request (default 5s); then 503, and the connection is renewed."),
         [](C &c, const QString &v) {
             const QString error = SettingValues::parseDuration(v, &c.relayTimeoutMs);
             return error.isEmpty() && c.relayTimeoutMs <= 0 ? QStringLiteral("expected a duration above 0, like 5s") : error;
         },
         [](const C &c) { return formatDuration(c.relayTimeoutMs); });
-    add(QStringLiteral("HERALD_PROFILE_DIR"), {}, QStringLiteral("profile-dir"),
+    add(
+        QStringLiteral("HERALD_PROFILE_DIR"), {}, QStringLiteral("profile-dir"),
         QStringLiteral("Directory of saved profiles for the admin API (default: the user's config location)."),
         [](C &c, const QString &v) {
             c.profileDirectory = v;

@@ -26,8 +26,7 @@ void check(bool condition)
         std::abort();
 }
 
-template <typename Settings, typename Config>
-void load(const QHash<QString, QString> &environment)
+template <typename Settings, typename Config> void load(const QHash<QString, QString> &environment)
 {
     QCommandLineParser parser;
     Settings::addOptions(parser);

@@ -50,8 +50,8 @@ void fuzzRequest(const QByteArray &data)
     request.clientAddress = QStringLiteral("192.0.2.1");
     if (!request.validate().isEmpty())
         return;
-    for (const auto underscores : {HeaderPolicy::UnderscoreHeaders::Drop, HeaderPolicy::UnderscoreHeaders::Refuse,
-                                   HeaderPolicy::UnderscoreHeaders::Pass}) {
+    for (const auto underscores :
+         {HeaderPolicy::UnderscoreHeaders::Drop, HeaderPolicy::UnderscoreHeaders::Refuse, HeaderPolicy::UnderscoreHeaders::Pass}) {
         HeaderPolicy policy;
         policy.underscoreHeaders = underscores;
         const bool refused = !policy.refusalFor(request.headers).isEmpty();

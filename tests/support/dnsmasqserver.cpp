@@ -71,10 +71,10 @@ QString DnsmasqServer::unavailableReason()
 
 QStringList DnsmasqServer::arguments() const
 {
-    return {QStringLiteral("--no-daemon"), // foreground, keeps root, no pid file
-            QStringLiteral("--log-facility=-"), // stderr only, not syslog
-            QStringLiteral("--no-resolv"), // no upstream servers
-            QStringLiteral("--no-hosts"), // nothing from /etc/hosts
+    return {QStringLiteral("--no-daemon"),       // foreground, keeps root, no pid file
+            QStringLiteral("--log-facility=-"),  // stderr only, not syslog
+            QStringLiteral("--no-resolv"),       // no upstream servers
+            QStringLiteral("--no-hosts"),        // nothing from /etc/hosts
             QStringLiteral("--bind-interfaces"), // only this address, so others may run beside it
             QStringLiteral("--listen-address=") + m_address.toString(),
             QStringLiteral("--port=53"),
@@ -179,8 +179,7 @@ bool DnsmasqServer::waitUntilAnswering(QString *error)
     probe.lookup();
     if (finished.wait(startTimeoutMs) && probe.error() == QDnsLookup::NotFoundError)
         return true;
-    *error = QStringLiteral("dnsmasq on %1:53 does not answer (%2): %3")
-                 .arg(m_address.toString(), probe.errorString(), log());
+    *error = QStringLiteral("dnsmasq on %1:53 does not answer (%2): %3").arg(m_address.toString(), probe.errorString(), log());
     stop();
     return false;
 }

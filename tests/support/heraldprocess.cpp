@@ -10,8 +10,7 @@ QString HeraldProcess::binary()
     return QStringLiteral(HERALD_BINARY);
 }
 
-HeraldProcess::Result HeraldProcess::run(const QStringList &arguments, const QProcessEnvironment &environment,
-                                         int timeoutMs)
+HeraldProcess::Result HeraldProcess::run(const QStringList &arguments, const QProcessEnvironment &environment, int timeoutMs)
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

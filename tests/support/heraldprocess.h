@@ -20,8 +20,7 @@ public:
     };
 
     // Runs `herald arguments...` to the end (or timeoutMs) with `environment` added.
-    static Result run(const QStringList &arguments, const QProcessEnvironment &environment = {},
-                      int timeoutMs = 30000);
+    static Result run(const QStringList &arguments, const QProcessEnvironment &environment = {}, int timeoutMs = 30000);
     static QString binary();
 };
 

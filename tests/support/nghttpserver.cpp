@@ -37,7 +37,7 @@ bool NghttpServer::start(QString *error, const QString &certificateFile, const Q
     m_port = probe.serverPort();
     probe.close();
     QStringList arguments = {QStringLiteral("-v"), QStringLiteral("-a"), QStringLiteral("127.0.0.1"),
-                             QStringLiteral("-d"), m_docroot.path(), QString::number(m_port)};
+                             QStringLiteral("-d"), m_docroot.path(),     QString::number(m_port)};
     if (certificateFile.isEmpty())
         arguments.prepend(QStringLiteral("--no-tls"));
     else

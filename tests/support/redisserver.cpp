@@ -30,19 +30,23 @@ bool RedisServer::start(QString *error)
     if (!m_password.isEmpty())
         extra = {QStringLiteral("--requirepass"), m_password};
     m_process.start(QStringLiteral("/usr/bin/redis-server"),
-                    extra + QStringList{QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                     QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--appendonly"), QStringLiteral("yes"),
-                     QStringLiteral("--appendfsync"), QStringLiteral("always"), QStringLiteral("--save"), QString(),
-                     QStringLiteral("--daemonize"), QStringLiteral("no")});
+                    extra
+                        + QStringList{QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
+                                      QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), m_dir.path(),
+                                      QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+                                      QStringLiteral("always"), QStringLiteral("--save"), QString(),
+                                      QStringLiteral("--daemonize"), QStringLiteral("no")});
     if (!m_process.waitForStarted(5000)) {
         *error = m_process.errorString();
         return false;
     }
     bool answered = false;
-    const bool ended = QTest::qWaitFor([this, &answered] {
-        answered = cli({QStringLiteral("PING")}).trimmed() == "PONG";
-        return answered || m_process.state() == QProcess::NotRunning;
-    }, 10000);
+    const bool ended = QTest::qWaitFor(
+        [this, &answered] {
+            answered = cli({QStringLiteral("PING")}).trimmed() == "PONG";
+            return answered || m_process.state() == QProcess::NotRunning;
+        },
+        10000);
     if (ended && answered)
         return true;
     *error = QStringLiteral("redis-server did not answer: ") + QString::fromLocal8Bit(m_process.readAll());

@@ -68,7 +68,7 @@ void ScriptedServer::onReadyRead(QTcpSocket *socket)
             return;
         m_requests.append(buffer.left(end + 4 + length));
         buffer.remove(0, end + 4 + length);
-        const ScriptedReply next = m_replies.isEmpty() ? ScriptedReply {}
+        const ScriptedReply next = m_replies.isEmpty()    ? ScriptedReply{}
                                    : m_replies.size() > 1 ? m_replies.takeFirst()
                                                           : m_replies.first();
         Q_EMIT requestReceived();

@@ -38,8 +38,8 @@ public:
     int terminate(int timeoutMs = 15000);
 
     HttpReply send(const QByteArray &method, const QByteArray &pathAndQuery,
-                   const QList<QPair<QByteArray, QByteArray>> &headers = {}, const QByteArray &body = {},
-                   quint16 port = 0, int timeoutMs = 20000);
+                   const QList<QPair<QByteArray, QByteArray>> &headers = {}, const QByteArray &body = {}, quint16 port = 0,
+                   int timeoutMs = 20000);
 
 private:
     std::unique_ptr<QProcess> m_process;

@@ -65,7 +65,9 @@ QString TestBackend::url() const
     QString host = m_server->serverAddress().toString();
     if (m_server->serverAddress().protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("%1://%2:%3").arg(qobject_cast<QSslServer *>(m_server.get()) ? QStringLiteral("https") : QStringLiteral("http"), host).arg(port());
+    return QStringLiteral("%1://%2:%3")
+        .arg(qobject_cast<QSslServer *>(m_server.get()) ? QStringLiteral("https") : QStringLiteral("http"), host)
+        .arg(port());
 }
 
 void TestBackend::onNewConnection()

@@ -53,21 +53,23 @@ bool VarnishServer::start(quint16 backendPort, QString *error)
     // -j none: no privilege separation, so the work directory in /tmp stays usable as root.
     m_process.start(QLatin1String(varnishd),
                     {QStringLiteral("-F"), QStringLiteral("-j"), QStringLiteral("none"), QStringLiteral("-n"),
-                     m_dir.filePath(QStringLiteral("work")), QStringLiteral("-a"),
-                     QStringLiteral("127.0.0.1:%1").arg(m_port), QStringLiteral("-f"), vcl, QStringLiteral("-s"),
-                     QStringLiteral("malloc,16m"), QStringLiteral("-T"), QStringLiteral("none")});
+                     m_dir.filePath(QStringLiteral("work")), QStringLiteral("-a"), QStringLiteral("127.0.0.1:%1").arg(m_port),
+                     QStringLiteral("-f"), vcl, QStringLiteral("-s"), QStringLiteral("malloc,16m"), QStringLiteral("-T"),
+                     QStringLiteral("none")});
     if (!m_process.waitForStarted(5000)) {
         *error = m_process.errorString();
         return false;
     }
     // Ready once it accepts connections (VCL compilation takes a moment).
     bool accepted = false;
-    const bool ended = QTest::qWaitFor([this, &accepted] {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_port);
-        accepted = socket.waitForConnected(100);
-        return accepted || m_process.state() == QProcess::NotRunning;
-    }, 20000);
+    const bool ended = QTest::qWaitFor(
+        [this, &accepted] {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, m_port);
+            accepted = socket.waitForConnected(100);
+            return accepted || m_process.state() == QProcess::NotRunning;
+        },
+        20000);
     if (ended && accepted)
         return true;
     *error = QStringLiteral("varnishd did not start: ") + QString::fromLocal8Bit(m_process.readAll());
