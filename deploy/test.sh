@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/install-deps.sh test
+# The C++ files follow the root .clang-format (the whole tree, so every file a change touches).
+deploy/check-format.sh
 export QT_QPA_PLATFORM=offscreen
 
 build_and_test() {
