@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/install-deps.sh test
+# ccache keys independent of where the checkout lives (CI clones into a new folder each time):
+# paths relative to the checkout, and the build folder's absolute path left out of the hash.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 # The C++ files follow the root .clang-format (the whole tree, so every file a change touches).
 deploy/check-format.sh
 export QT_QPA_PLATFORM=offscreen
