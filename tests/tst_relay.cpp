@@ -1,5 +1,6 @@
 // The relay against a real redis-server: herald serve publishes, herald relay agents replay.
 #include "redisserver.h"
+#include "relayprocess.h"
 #include "serveprocess.h"
 #include "testbackend.h"
 
@@ -16,47 +17,8 @@ using namespace herald::test;
 
 namespace {
 
-// A `herald relay` child process.
-class Agent
-{
-public:
-    quint16 adminPort() const { return m_adminPort; }
-    bool start(const QString &redisUrl, const QString &endpoint, const QString &name, const QStringList &extra = {})
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HERALD_INSTANCE_ID"), QStringLiteral("agent-") + name);
-        m_process.setProcessEnvironment(env);
-        QStringList arguments = {QStringLiteral("relay"), QStringLiteral("--redis"), redisUrl, QStringLiteral("--name"), name};
-        if (!endpoint.isEmpty())
-            arguments += {QStringLiteral("--endpoint"), endpoint};
-        m_process.start(QStringLiteral(HERALD_BINARY), arguments + extra);
-        if (!m_process.waitForStarted(5000))
-            return false;
-        QByteArray out;
-        for (int i = 0; i < 100 && !out.contains("replaying stream"); ++i) {
-            m_process.waitForReadyRead(100);
-            out += m_process.readAllStandardOutput();
-        }
-        const int at = out.indexOf("admin listening on port ");
-        if (at >= 0)
-            m_adminPort = static_cast<quint16>(out.mid(at + 24, out.indexOf('\n', at) - at - 24).toUInt());
-        return out.contains("replaying stream");
-    }
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        ::kill(static_cast<pid_t>(m_process.processId()), SIGTERM);
-        if (!m_process.waitForFinished(10000))
-            m_process.kill();
-    }
-    QByteArray errors() { return m_process.readAllStandardError(); }
-    ~Agent() { stop(); }
-
-private:
-    QProcess m_process;
-    quint16 m_adminPort = 0;
-};
+// A `herald relay` agent child process (tests/support).
+using Agent = herald::test::RelayProcess;
 
 // The publisher connects to Redis after the listener starts; /readyz says when it has.
 bool waitReady(ServeProcess &serve)
