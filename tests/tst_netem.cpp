@@ -1,9 +1,12 @@
 // Latency and packet loss between `herald serve` and its backends, made by tc netem on a veth pair
 // into a network namespace this test creates (link-local 169.254.77.0/30, nothing leaves the
 // machine). The backends' listening sockets are made inside the namespace (setns around listen),
-// so the test reads what they received; herald serve runs outside. Needs root and ip; latency needs
-// sch_netem, loss falls back to iptables' statistic match inside the namespace where netem is
-// missing. Skipped with the reason where they are missing, failing where they work and Herald misbehaves.
+// so the test reads what they received; herald serve runs outside. Needs root and ip. Where sch_netem
+// is missing, latency comes from a userspace delay relay listening in the namespace (DelayRelay: each
+// chunk held 100 ms each way, between Herald and the backends over the veth), and loss from iptables'
+// statistic match inside the namespace. Skipped with the reason where they are missing, failing where
+// they work and Herald misbehaves.
+#include "delayrelay.h"
 #include "serveprocess.h"
 #include "testbackend.h"
 
@@ -17,6 +20,8 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 using namespace herald::test;
@@ -66,9 +71,10 @@ class TestNetem : public QObject
     QString m_netemError;
     std::unique_ptr<TestBackend> m_backends[2];
 
-    QString targets() const
+    QString targets() const { return targets(m_backends[0]->port(), m_backends[1]->port()); }
+    static QString targets(quint16 first, quint16 second)
     {
-        return QStringLiteral("http://%1:%2,http://%1:%3").arg(kBackendAddress).arg(m_backends[0]->port()).arg(m_backends[1]->port());
+        return QStringLiteral("http://%1:%2,http://%1:%3").arg(kBackendAddress).arg(first).arg(second);
     }
 
     // netem on the host end: what Herald sends is delayed or lost.
@@ -104,11 +110,16 @@ class TestNetem : public QObject
     // A TestBackend whose listening socket lives in the namespace (a socket keeps the namespace it was made in).
     bool listenInNamespace(TestBackend *backend)
     {
+        return inNamespace([backend] { return backend->listen(QHostAddress(kBackendAddress)); });
+    }
+    // Runs `listen` with the thread in the namespace, and comes back.
+    bool inNamespace(const std::function<bool()> &listen)
+    {
         const int original = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
         const int inside = ::open(qPrintable(QStringLiteral("/run/netns/") + m_namespace), O_RDONLY | O_CLOEXEC);
         bool listening = false;
         if (original >= 0 && inside >= 0 && ::setns(inside, CLONE_NEWNET) == 0) {
-            listening = backend->listen(QHostAddress(kBackendAddress));
+            listening = listen();
             if (::setns(original, CLONE_NEWNET) != 0)
                 qFatal("cannot return to the original network namespace");
         }
@@ -183,7 +194,10 @@ private Q_SLOTS:
     }
     void cleanup() { unshape(); }
 
-    // 100 ms added one way: a 50 ms attempt timeout times out, 500 ms succeeds and shows the latency.
+    // 100 ms added: a 50 ms attempt timeout times out, 500 ms succeeds and shows the latency. With
+    // netem, 100 ms one way on the host end (the SYN and the request each wait); without it, a
+    // DelayRelay per backend in the namespace holds each chunk 100 ms each way (the request and the
+    // answer each wait), and Herald's targets are the relays.
     void addedLatency_data()
     {
         QTest::addColumn<QString>("timeout");
@@ -197,11 +211,26 @@ private Q_SLOTS:
         QFETCH(QString, timeout);
         QFETCH(int, status);
         QFETCH(QString, outcome);
-        if (!m_netem)
-            QSKIP(qPrintable(QStringLiteral("added latency needs tc netem (modprobe sch_netem): ") + m_netemError));
-        QVERIFY2(netem({QStringLiteral("delay"), QStringLiteral("100ms")}).isEmpty(), "tc netem delay");
+        const std::chrono::milliseconds delay(100);
+        std::unique_ptr<DelayRelay> relays[2];
+        QString latencyTargets;
+        if (m_netem) {
+            QVERIFY2(netem({QStringLiteral("delay"), QStringLiteral("100ms")}).isEmpty(), "tc netem delay");
+            latencyTargets = targets();
+            qInfo("added latency: %d ms one way by tc netem on %s", int(delay.count()), qPrintable(m_hostLink));
+        } else {
+            for (int t = 0; t < 2; ++t) {
+                relays[t] = std::make_unique<DelayRelay>(QHostAddress(kBackendAddress), m_backends[t]->port(), delay);
+                DelayRelay *relay = relays[t].get();
+                QVERIFY2(inNamespace([relay] { return relay->listen(QHostAddress(kBackendAddress)); }),
+                         "cannot listen inside the namespace");
+            }
+            latencyTargets = targets(relays[0]->port(), relays[1]->port());
+            qInfo("added latency: %d ms each way by a userspace delay relay in %s (tc netem unavailable: %s)", int(delay.count()),
+                  qPrintable(m_namespace), qPrintable(m_netemError));
+        }
         ServeProcess serve;
-        QVERIFY(serve.start(env({{"HERALD_TARGETS", targets()},
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", latencyTargets},
                                  {"HERALD_TIMEOUT", timeout},
                                  {"HERALD_RETRIES", QStringLiteral("0")},
                                  {"HERALD_CIRCUIT_THRESHOLD", QStringLiteral("0")}})));
@@ -215,6 +244,12 @@ private Q_SLOTS:
                      qPrintable(QString::number(result[QLatin1String("latencyMs")].toInt())));
             if (outcome == QLatin1String("ok")) // the delay is visible: at least one 100 ms crossing
                 QVERIFY(result[QLatin1String("latencyMs")].toInt() >= 100);
+            qInfo("  %s: %s after %d ms", qPrintable(result[QLatin1String("target")].toString()),
+                  qPrintable(result[QLatin1String("outcome")].toString()), result[QLatin1String("latencyMs")].toInt());
+        }
+        for (const auto &relay : relays) {
+            if (relay) // the requests went through the relay, not around it
+                QVERIFY2(relay->connectionCount() >= 1, "nothing connected through the delay relay");
         }
     }
 
