@@ -129,10 +129,11 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
     flag(
         "transport",
         QStringLiteral("HTTP client: qnam (QNetworkAccessManager, default) or curl (libcurl: sends the path exactly as "
-                       "given, dot segments included, and adds no headers of its own)."),
+                       "given, dot segments included, and adds no headers of its own) or lean (Herald's own HTTP/1.1 client, "
+                       "like curl on the wire; https and HTTP/2 go through curl)."),
         "NAME",
         [](C &c, const QString &v) {
-            return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("is not qnam or curl");
+            return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("is not qnam, curl or lean");
         },
         [](const C &c) { return transportKindName(c.transport); })
         .name = QStringLiteral("HERALD_TRANSPORT");

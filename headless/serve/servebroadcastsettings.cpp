@@ -119,9 +119,10 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
         [](const C &c) { return QString::number(c.totalConcurrency); });
     add(
         QStringLiteral("HERALD_TRANSPORT"), {}, QStringLiteral("transport"),
-        QStringLiteral("HTTP client for the targets: curl (libcurl, default) or qnam (QNetworkAccessManager)."),
+        QStringLiteral("HTTP client for the targets: curl (libcurl, default), qnam (QNetworkAccessManager) or lean "
+                       "(Herald's own HTTP/1.1 client; https and HTTP/2 targets still go through curl)."),
         [](C &c, const QString &v) {
-            return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("expected curl or qnam");
+            return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("expected curl, qnam or lean");
         },
         [](const C &c) { return transportKindName(c.transport); });
     add(
