@@ -4,6 +4,7 @@
 #include "backendpool.h"
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
+#include "reservedport.h"
 #include "transport/curltransport.h"
 #include "transport/leantransport.h"
 #include "transport/routingtransport.h"
@@ -20,6 +21,7 @@
 #include <memory>
 
 using namespace herald;
+using herald::test::ReservedPort;
 using herald::test::TestBackend;
 
 class TestBroadcaster : public QObject
@@ -28,15 +30,16 @@ class TestBroadcaster : public QObject
 
 private:
     herald::test::BackendPool m_backends;
+    std::vector<std::unique_ptr<ReservedPort>> m_reservedPorts;
 
     QList<Target> startBackends(int count) { return Target::parseList(m_backends.start(count).join(QLatin1Char(',')), nullptr); }
     TestBackend &backend(int i) { return m_backends.at(i); }
 
-    static quint16 closedPort()
+    // A refused port, held until the test function ends.
+    quint16 closedPort()
     {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost);
-        return probe.serverPort(); // closed again when probe goes out of scope
+        m_reservedPorts.push_back(std::make_unique<ReservedPort>());
+        return m_reservedPorts.back()->port();
     }
 
     // Would the breaker let a half-open probe to `key` through now? Asked of a copy, so the probe
@@ -113,7 +116,11 @@ private:
     }
 
 private Q_SLOTS:
-    void cleanup() { m_backends.clear(); }
+    void cleanup()
+    {
+        m_backends.clear();
+        m_reservedPorts.clear();
+    }
 
     void everyMethodReachesEveryTarget_data()
     {
@@ -451,6 +458,7 @@ private Q_SLOTS:
 
         // While open, the target is skipped without a connection, even once it is back.
         TestBackend revived;
+        m_reservedPorts.back()->release();
         QVERIFY(revived.listen(QHostAddress::LocalHost, port));
         const Run skipped = run(broadcaster, {}, targets, options);
         QCOMPARE(skipped.results.first().outcome, TargetOutcome::CircuitOpen);

@@ -1,5 +1,6 @@
 // The lean HTTP/1.1 transport: its response parser fed every split of real answers, and the
 // transport against scripted loopback servers that write exact bytes (good, bad and cut off).
+#include "reservedport.h"
 #include "scriptedserver.h"
 #include "transport/leanresponseparser.h"
 #include "transport/leantransport.h"
@@ -11,6 +12,7 @@
 #include <memory>
 
 using namespace herald;
+using herald::test::ReservedPort;
 using herald::test::ScriptedReply;
 using herald::test::ScriptedServer;
 using State = LeanResponseParser::State;
@@ -40,13 +42,6 @@ State parseInPieces(LeanResponseParser &parser, const QByteArray &bytes, const Q
 QByteArray headerOf(const TransportResponse &response, const QByteArray &name)
 {
     return headerValue(response.headers, name);
-}
-
-quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost);
-    return probe.serverPort(); // closed again when probe goes out of scope
 }
 
 } // namespace
@@ -435,7 +430,8 @@ void TestLeanTransport::timeout()
 void TestLeanTransport::refused()
 {
     LeanTransport transport;
-    const TransportResponse response = exchange(transport, request(QStringLiteral("http://127.0.0.1:%1/").arg(closedPort())));
+    const ReservedPort closed;
+    const TransportResponse response = exchange(transport, request(QStringLiteral("http://127.0.0.1:%1/").arg(closed.port())));
     QCOMPARE(response.error, TransportError::Refused);
     QVERIFY(!response.errorString.isEmpty());
 }
