@@ -164,4 +164,20 @@ HttpHeaders HeaderPolicy::outgoingHeaders(const BroadcastRequest &request, const
     return out;
 }
 
+bool HeaderPolicy::parseHostMode(const QString &text, HostMode *mode)
+{
+    if (text == QLatin1String("preserve"))
+        *mode = HostMode::Preserve;
+    else if (text == QLatin1String("target"))
+        *mode = HostMode::TargetHost;
+    else
+        return false;
+    return true;
+}
+
+QString HeaderPolicy::hostModeName(HostMode mode)
+{
+    return mode == HostMode::Preserve ? QStringLiteral("preserve") : QStringLiteral("target");
+}
+
 } // namespace herald

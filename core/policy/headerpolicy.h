@@ -18,6 +18,9 @@ public:
     enum class UnderscoreHeaders { Drop, Refuse, Pass };
 
     static QByteArrayList defaultSensitiveHeaders();
+    // "preserve" or "target", as every face's settings spell the host mode.
+    static bool parseHostMode(const QString &text, HostMode *mode);
+    static QString hostModeName(HostMode mode);
 
     QByteArray instanceId = "herald";
     HostMode hostMode = HostMode::Preserve;

@@ -95,18 +95,10 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
         "host-mode",
         QStringLiteral("preserve (default): send the request's Host to every target; target: each target's own host."), "MODE",
         [](C &c, const QString &v) {
-            if (v == QLatin1String("preserve"))
-                c.headerPolicy.hostMode = HeaderPolicy::HostMode::Preserve;
-            else if (v == QLatin1String("target"))
-                c.headerPolicy.hostMode = HeaderPolicy::HostMode::TargetHost;
-            else
-                return QStringLiteral("is not preserve or target");
-            return QString();
+            return HeaderPolicy::parseHostMode(v, &c.headerPolicy.hostMode) ? QString()
+                                                                            : QStringLiteral("is not preserve or target");
         },
-        [](const C &c) {
-            return c.headerPolicy.hostMode == HeaderPolicy::HostMode::Preserve ? QStringLiteral("preserve")
-                                                                               : QStringLiteral("target");
-        });
+        [](const C &c) { return HeaderPolicy::hostModeName(c.headerPolicy.hostMode); });
     flag(
         "sensitive-headers", QStringLiteral("Comma-separated headers never forwarded (default: Proxy-Authorization,Cookie)."),
         "LIST",

@@ -52,18 +52,10 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
         QStringLiteral("HERALD_HOST_MODE"), {}, QStringLiteral("host-mode"),
         QStringLiteral("preserve (default): forward the client's Host; target: each target's own host."),
         [](C &c, const QString &v) {
-            if (v == QLatin1String("preserve"))
-                c.headerPolicy.hostMode = HeaderPolicy::HostMode::Preserve;
-            else if (v == QLatin1String("target"))
-                c.headerPolicy.hostMode = HeaderPolicy::HostMode::TargetHost;
-            else
-                return QStringLiteral("expected preserve or target");
-            return QString();
+            return HeaderPolicy::parseHostMode(v, &c.headerPolicy.hostMode) ? QString()
+                                                                            : QStringLiteral("expected preserve or target");
         },
-        [](const C &c) {
-            return c.headerPolicy.hostMode == HeaderPolicy::HostMode::Preserve ? QStringLiteral("preserve")
-                                                                               : QStringLiteral("target");
-        });
+        [](const C &c) { return HeaderPolicy::hostModeName(c.headerPolicy.hostMode); });
     add(
         QStringLiteral("HERALD_UNDERSCORE_HEADERS"), {}, QStringLiteral("underscore-headers"),
         QStringLiteral("Headers with '_' in their name: drop (default, as nginx), refuse (400) or pass. One that reads "
