@@ -147,7 +147,7 @@ private Q_SLOTS:
             QCOMPARE(serve.send("PURGE", expected.last()).status, 202);
         }
         QTRY_VERIFY_WITH_TIMEOUT(backend.requestCount() >= 10, 10000);
-        QTRY_COMPARE(groupInfo(*m_redis, "paused").value("pending"), QByteArray("0"));
+        QTRY_COMPARE_WITH_TIMEOUT(groupInfo(*m_redis, "paused").value("pending"), QByteArray("0"), 15000);
         QVERIFY2(targets(backend) == expected, (targets(backend).join(' ') + '\n' + agent.errorOutput()).constData());
     }
 

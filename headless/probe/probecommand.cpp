@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 // Quiet by default: the one line a probe prints is its answer (QT_LOGGING_RULES=herald.probe.debug=true shows more).
 Q_LOGGING_CATEGORY(lcProbe, "herald.probe", QtInfoMsg)
@@ -121,26 +122,33 @@ int ProbeCommand::run(const QStringList &arguments)
 int ProbeCommand::probe(const QUrl &url, int timeoutMs)
 {
     qCDebug(lcProbe) << "probing" << url;
-    QNetworkAccessManager client;
-    client.setProxy(QNetworkProxy::NoProxy); // an http_proxy in the container must not carry a local check away
-    QNetworkRequest request(url);
-    request.setTransferTimeout(timeoutMs);
-    if (url.scheme() == QLatin1String("https")) {
-        // The check is to this very instance on loopback; its certificate names the service, not 127.0.0.1.
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-        request.setSslConfiguration(ssl);
+    int status = 0;
+    QString body;
+    QString reason;
+    {
+        QNetworkAccessManager client;
+        client.setProxy(QNetworkProxy::NoProxy); // an http_proxy in the container must not carry a local check away
+        QNetworkRequest request(url);
+        request.setTransferTimeout(timeoutMs);
+        if (url.scheme() == QLatin1String("https")) {
+            // The check is to this very instance on loopback; its certificate names the service, not 127.0.0.1.
+            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+            ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+            request.setSslConfiguration(ssl);
+        }
+        std::unique_ptr<QNetworkReply> reply(client.get(request));
+        QObject::connect(reply.get(), &QNetworkReply::finished, QCoreApplication::instance(), &QCoreApplication::quit);
+        QCoreApplication::exec();
+        status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        body = oneLine(reply->readAll());
+        reason = reply->error() == QNetworkReply::OperationCanceledError ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
+                                                                         : reply->errorString();
     }
-    QNetworkReply *reply = client.get(request);
-    QObject::connect(reply, &QNetworkReply::finished, QCoreApplication::instance(), &QCoreApplication::quit);
-    QCoreApplication::exec();
+    // QNAM hands its connections (and their TLS state) to deleteLater(): run those deletions
+    // before the process exits, so nothing of the check is left behind.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     const QString target = url.toString();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QString body = oneLine(reply->readAll());
     if (status == 0) {
-        const QString reason = reply->error() == QNetworkReply::OperationCanceledError
-                                   ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
-                                   : reply->errorString();
         std::fprintf(stderr, "herald probe: %s: %s\n", qPrintable(target), qPrintable(reason));
         return Unhealthy;
     }
