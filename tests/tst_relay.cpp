@@ -26,34 +26,17 @@ bool waitReady(ServeProcess &serve)
     return QTest::qWaitFor([&serve] { return serve.send("GET", "/readyz").status == 200; }, 5000);
 }
 
-// A consumer group as XINFO GROUPS reports it (name, pending, last-delivered-id...); empty when it does not exist.
-QHash<QByteArray, QByteArray> groupInfo(const RedisServer &redis, const QByteArray &group)
-{
-    const QList<QByteArray> lines =
-        redis.cli({QStringLiteral("XINFO"), QStringLiteral("GROUPS"), QStringLiteral("herald")}).split('\n');
-    QHash<QByteArray, QByteArray> fields;
-    for (int i = 0; i + 1 < lines.size(); i += 2) {
-        if (lines.at(i) == "name") {
-            if (fields.value("name") == group)
-                break;
-            fields.clear();
-        }
-        fields.insert(lines.at(i), lines.at(i + 1));
-    }
-    return fields.value("name") == group ? fields : QHash<QByteArray, QByteArray>();
-}
-
 // The agent's group exists: it reads from here on (a new group starts at the stream's end).
 bool hasGroup(const RedisServer &redis, const QByteArray &group)
 {
-    return !groupInfo(redis, group).isEmpty();
+    return !redis.groupInfo(group).isEmpty();
 }
 
 // The group has read the stream's last entry and acknowledged everything it read: nothing is
 // left for its agent to deliver or replay.
 bool caughtUp(const RedisServer &redis, const QByteArray &group)
 {
-    const QHash<QByteArray, QByteArray> info = groupInfo(redis, group);
+    const QHash<QByteArray, QByteArray> info = redis.groupInfo(group);
     const QByteArray last = redis
                                 .cli({QStringLiteral("XREVRANGE"), QStringLiteral("herald"), QStringLiteral("+"),
                                       QStringLiteral("-"), QStringLiteral("COUNT"), QStringLiteral("1")})

@@ -23,23 +23,6 @@ QProcessEnvironment env(std::initializer_list<std::pair<const char *, QString>> 
     return environment;
 }
 
-// XINFO GROUPS for one group (name, pending, last-delivered-id...); empty when it does not exist.
-QHash<QByteArray, QByteArray> groupInfo(const RedisServer &redis, const QByteArray &group)
-{
-    const QList<QByteArray> lines =
-        redis.cli({QStringLiteral("XINFO"), QStringLiteral("GROUPS"), QStringLiteral("herald")}).split('\n');
-    QHash<QByteArray, QByteArray> fields;
-    for (int i = 0; i + 1 < lines.size(); i += 2) {
-        if (lines.at(i) == "name") {
-            if (fields.value("name") == group)
-                break;
-            fields.clear();
-        }
-        fields.insert(lines.at(i), lines.at(i + 1));
-    }
-    return fields.value("name") == group ? fields : QHash<QByteArray, QByteArray>();
-}
-
 QList<QByteArray> targets(const TestBackend &backend)
 {
     QList<QByteArray> paths;
@@ -125,7 +108,7 @@ private Q_SLOTS:
         QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("paused"),
                             {QStringLiteral("--admin-listen"), QStringLiteral("127.0.0.1:0")},
                             env({{"HERALD_RELAY_TIMEOUT", QStringLiteral("1s")}})));
-        QTRY_VERIFY(!groupInfo(*m_redis, "paused").isEmpty());
+        QTRY_VERIFY(!m_redis->groupInfo("paused").isEmpty());
         ServeProcess serve;
         QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
         QTRY_VERIFY(ready(serve));
@@ -147,7 +130,7 @@ private Q_SLOTS:
             QCOMPARE(serve.send("PURGE", expected.last()).status, 202);
         }
         QTRY_VERIFY_WITH_TIMEOUT(backend.requestCount() >= 10, 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(groupInfo(*m_redis, "paused").value("pending"), QByteArray("0"), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_redis->groupInfo("paused").value("pending"), QByteArray("0"), 15000);
         QVERIFY2(targets(backend) == expected, (targets(backend).join(' ') + '\n' + agent.errorOutput()).constData());
     }
 
@@ -160,7 +143,7 @@ private Q_SLOTS:
         backend.setDelayMs(1500);
         auto agent = std::make_unique<RelayProcess>();
         QVERIFY(agent->start(m_redis->url(), backend.url(), QStringLiteral("graceful")));
-        QTRY_VERIFY(!groupInfo(*m_redis, "graceful").isEmpty());
+        QTRY_VERIFY(!m_redis->groupInfo("graceful").isEmpty());
         ServeProcess serve;
         QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
         QTRY_VERIFY(ready(serve));
@@ -170,7 +153,7 @@ private Q_SLOTS:
         clock.start();
         QCOMPARE(agent->terminate(), 0);
         QVERIFY2(clock.elapsed() >= 500, "the agent left before the entry under way was answered");
-        QCOMPARE(groupInfo(*m_redis, "graceful").value("pending"), QByteArray("0"));
+        QCOMPARE(m_redis->groupInfo("graceful").value("pending"), QByteArray("0"));
         backend.setDelayMs(0);
         agent = std::make_unique<RelayProcess>();
         QVERIFY(agent->start(m_redis->url(), backend.url(), QStringLiteral("graceful")));
@@ -186,7 +169,7 @@ private Q_SLOTS:
         QVERIFY(backend.listen());
         RelayProcess agent;
         QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("idle")));
-        QTRY_VERIFY(!groupInfo(*m_redis, "idle").isEmpty());
+        QTRY_VERIFY(!m_redis->groupInfo("idle").isEmpty());
         QElapsedTimer clock;
         clock.start();
         QCOMPARE(agent.terminate(), 0);

@@ -87,4 +87,19 @@ QByteArray RedisServer::cli(const QStringList &arguments) const
     return cli.readAllStandardOutput();
 }
 
+QHash<QByteArray, QByteArray> RedisServer::groupInfo(const QByteArray &group) const
+{
+    const QList<QByteArray> lines = cli({QStringLiteral("XINFO"), QStringLiteral("GROUPS"), QStringLiteral("herald")}).split('\n');
+    QHash<QByteArray, QByteArray> fields;
+    for (int i = 0; i + 1 < lines.size(); i += 2) {
+        if (lines.at(i) == "name") {
+            if (fields.value("name") == group)
+                break;
+            fields.clear();
+        }
+        fields.insert(lines.at(i), lines.at(i + 1));
+    }
+    return fields.value("name") == group ? fields : QHash<QByteArray, QByteArray>();
+}
+
 } // namespace herald::test

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArrayList>
+#include <QHash>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -28,6 +29,9 @@ public:
     }
     // Runs redis-cli with `arguments` and returns its output (for checks such as XLEN).
     QByteArray cli(const QStringList &arguments) const;
+    // XINFO GROUPS of the "herald" stream for one group (name, pending, last-delivered-id...);
+    // empty when the group does not exist.
+    QHash<QByteArray, QByteArray> groupInfo(const QByteArray &group) const;
 
 private:
     QTemporaryDir m_dir;
