@@ -26,15 +26,7 @@ namespace {
 
 const QByteArray token = "admin-token-0123456789abcdef";
 
-QList<Target> targets(const QStringList &urls)
-{
-    QList<Target> list;
-    for (const QString &url : urls) {
-        QString error;
-        list.append(Target::parse(url, &error));
-    }
-    return list;
-}
+const auto targets = &BackendPool::targets;
 
 HttpServerRequest request(const QByteArray &method, const QByteArray &pathAndQuery, const QByteArray &bearer = token,
                           const QByteArray &body = {})

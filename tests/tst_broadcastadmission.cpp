@@ -1,4 +1,5 @@
 // BroadcastAdmission on values: a request and the instance's load in, a decision out; no sockets.
+#include "backendpool.h"
 #include "serve/broadcastadmission.h"
 #include "serve/routeset.h"
 #include "targets/statictargetsource.h"
@@ -7,18 +8,11 @@
 #include <QTest>
 
 using namespace herald;
+using herald::test::BackendPool;
 
 namespace {
 
-QList<Target> targets(const QStringList &urls)
-{
-    QList<Target> list;
-    for (const QString &url : urls) {
-        QString error;
-        list.append(Target::parse(url, &error));
-    }
-    return list;
-}
+const auto targets = &BackendPool::targets;
 
 HttpServerRequest request(const QByteArray &method, const QByteArray &path, const QByteArrayList &headerLines = {},
                           const QString &peer = QStringLiteral("127.0.0.1"))

@@ -16,15 +16,7 @@ using herald::test::BackendPool;
 
 namespace {
 
-QList<Target> targets(const QStringList &urls)
-{
-    QList<Target> list;
-    for (const QString &url : urls) {
-        QString error;
-        list.append(Target::parse(url, &error));
-    }
-    return list;
-}
+const auto targets = &BackendPool::targets;
 
 bool runBroadcast(Broadcaster &broadcaster, const QByteArray &method, const QList<Target> &to, int retries)
 {

@@ -23,15 +23,7 @@ using herald::test::BackendPool;
 
 namespace {
 
-QList<Target> targets(const QStringList &urls)
-{
-    QList<Target> list;
-    for (const QString &url : urls) {
-        QString error;
-        list.append(Target::parse(url, &error));
-    }
-    return list;
-}
+const auto targets = &BackendPool::targets;
 
 HttpServerRequest request(const QByteArray &method, const QByteArray &path, const HttpHeaders &headers = {})
 {

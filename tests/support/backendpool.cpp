@@ -23,4 +23,12 @@ int BackendPool::totalRequests() const
     return total;
 }
 
+QList<herald::Target> BackendPool::targets(const QStringList &urls)
+{
+    QList<herald::Target> list;
+    for (const QString &url : urls)
+        list.append(herald::Target::parse(url, nullptr));
+    return list;
+}
+
 } // namespace herald::test

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "targets/target.h"
+
 #include "testbackend.h"
 
 #include <QStringList>
@@ -15,6 +17,8 @@ class BackendPool
 public:
     // Starts `count` more backends on 127.0.0.1 and returns their URLs.
     QStringList start(int count);
+    // The targets those URLs name, as a static source would hold them.
+    static QList<herald::Target> targets(const QStringList &urls);
     TestBackend &at(int index) { return *m_backends.at(static_cast<size_t>(index)); }
     int count() const { return static_cast<int>(m_backends.size()); }
     int totalRequests() const;
