@@ -94,6 +94,9 @@ private Q_SLOTS:
                                {"LOG_FORMAT", QStringLiteral("json")},
                                {"LOG_LEVEL", QStringLiteral("info")}});
         }
+        // The seeds' variables as aliases of Herald's own settings, under Herald's defaults; what
+        // each seed's mode changes on top of them is tst_seeds' subject.
+        environment.insert(QStringLiteral("HERALD_COMPAT"), QStringLiteral("none"));
         ServeProcess serve;
         QVERIFY2(serve.start(environment), serve.errorOutput().constData());
         // DNS targets resolve after the listener starts; Kubernetes waits for /readyz, so do we.

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -194,6 +195,22 @@ public:
                                               : QStringLiteral("--%1 (%2) is required").arg(setting.key, setting.name);
         }
         return m_check ? m_check(*config) : QString();
+    }
+
+    // Values applied before every source (a compatibility mode's defaults), each named by its
+    // row's canonical variable; `origin` says where they come from in an error.
+    QString applyDefaults(const QList<QPair<QString, QString>> &defaults, const QString &origin, Config *config) const
+    {
+        for (const auto &entry : defaults) {
+            const auto row = std::find_if(m_rows.cbegin(), m_rows.cend(), [&](const Setting &s) { return s.name == entry.first; });
+            if (row == m_rows.cend())
+                return QStringLiteral("%1: no setting %2").arg(origin, entry.first);
+            const QString error = applyValues(*row, QStringLiteral("%1 default %2").arg(origin, entry.first), {entry.second},
+                                              config);
+            if (!error.isEmpty())
+                return error;
+        }
+        return {};
     }
 
     // NAME=value per row, in table order, secrets masked by each row's show().

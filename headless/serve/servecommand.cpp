@@ -98,7 +98,14 @@ int ServeCommand::run(const QStringList &arguments)
     // A client that goes away must not kill the process through SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
     raiseFileLimit();
+    if (!config.compatAnnouncement.isEmpty())
+        qCInfo(lcServe).noquote() << config.compatAnnouncement;
+    if (!config.compatIgnored.isEmpty())
+        qCWarning(lcServe).noquote() << "ignored, they mean nothing to Herald:" << config.compatIgnored.join(QStringLiteral(", "));
 
+    // Before the listening line: a supervisor (or a test) that stops the process as soon as it
+    // announced its port must get a drain, not the default action of SIGTERM.
+    SignalWatcher signalWatcher({SIGTERM, SIGINT, SIGHUP});
     ServeInstance instance;
     QString startError;
     if (!instance.start(config, &startError)) {
@@ -111,7 +118,6 @@ int ServeCommand::run(const QStringList &arguments)
         std::printf("herald serve: admin listening on port %u\n", instance.adminPort());
     std::fflush(stdout);
 
-    SignalWatcher signalWatcher({SIGTERM, SIGINT, SIGHUP});
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &instance, [&](int number) {
         if (number != SIGHUP) {
             instance.drain();

@@ -61,6 +61,11 @@ struct ServeConfig
     bool relayAlsoBroadcast = false; // and to this instance's own targets too
     int relayTimeoutMs = 5000;       // Redis must answer a publish (and a PING) within this
     QString profileDirectory;
+
+    // The seed this instance stands in for (HERALD_COMPAT), why, and what it ignores.
+    QString compatMode = QStringLiteral("none");
+    QString compatAnnouncement; // the start-up line; "" for none
+    QStringList compatIgnored;  // the seed's variables set here that mean nothing to Herald
 };
 
 } // namespace herald

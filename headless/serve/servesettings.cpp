@@ -1,6 +1,7 @@
 #include "serve/servesettings.h"
 
 #include "common/settingvalues.h"
+#include "compat/compatmodes.h"
 #include "relay/redisaddress.h"
 #include "serve/serveaddresssettings.h"
 #include "serve/servebroadcastsettings.h"
@@ -96,6 +97,19 @@ QList<Table::Setting> otherRows()
         },
         [](const C &c) { return formatDuration(c.relayTimeoutMs); });
     add(
+        QStringLiteral("HERALD_COMPAT"), {}, QStringLiteral("compat"),
+        QStringLiteral("Stand in for a seed: auto (default: chosen from the seed's variables in the environment), "
+                       "broadcaster, http-broadcast, k8sreq-duplicator, red-tentacle, fanout or none. A mode only "
+                       "changes defaults; every variable set explicitly wins."),
+        [](C &, const QString &v) { // chosen before every other row, in ServeSettings::load
+            const QString name = v.trimmed().toLower();
+            return name == QLatin1String("auto") || CompatModes::names().contains(name)
+                       ? QString()
+                       : QStringLiteral("expected auto, %1").arg(CompatModes::names().join(QStringLiteral(", ")));
+        },
+        [](const C &c) { return c.compatMode; })
+        .notInFile();
+    add(
         QStringLiteral("HERALD_PROFILE_DIR"), {}, QStringLiteral("profile-dir"),
         QStringLiteral("Directory of saved profiles for the admin API (default: the user's config location)."),
         [](C &c, const QString &v) {
@@ -143,6 +157,19 @@ void ServeSettings::addOptions(QCommandLineParser &parser)
 
 QString ServeSettings::load(const QCommandLineParser &parser, const QHash<QString, QString> &environment, ServeConfig *config)
 {
+    // The mode comes first: its defaults sit under the file, the environment and the flags.
+    const QString explicitMode = parser.isSet(QStringLiteral("compat")) ? parser.value(QStringLiteral("compat"))
+                                                                        : environment.value(QStringLiteral("HERALD_COMPAT"));
+    CompatChoice choice;
+    QString error = CompatModes::choose(explicitMode, environment, &choice);
+    if (!error.isEmpty())
+        return error;
+    error = serveTable().applyDefaults(choice.defaults, QStringLiteral("HERALD_COMPAT=%1").arg(choice.name), config);
+    if (!error.isEmpty())
+        return error;
+    config->compatMode = choice.name;
+    config->compatAnnouncement = CompatModes::announcement(choice);
+    config->compatIgnored = choice.ignoredVariables;
     return serveTable().load(parser, environment, config);
 }
 
