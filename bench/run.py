@@ -127,11 +127,57 @@ def parse_wrk(text):
 
 
 def run_wrk(port, method, connections, duration, script):
+    """One wrk round; a round that hangs or cannot be read is a result too ({"failed": why}),
+    so one bad configuration never ends the whole matrix."""
     env = dict(os.environ, BENCH_METHOD=method)
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
-                          f"http://127.0.0.1:{port}/product/42?lang=en"],
-                         capture_output=True, text=True, env=env, timeout=duration + 30).stdout
-    return parse_wrk(out)
+    wrk = subprocess.Popen(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
+                            f"http://127.0.0.1:{port}/product/42?lang=en"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        out, err = wrk.communicate(timeout=duration + 30)
+    except subprocess.TimeoutExpired:
+        wrk.kill()
+        wrk.communicate()
+        return {"failed": f"wrk did not exit {duration + 30} s after a {duration} s round (hung)"}
+    try:
+        return parse_wrk(out)
+    except (AttributeError, KeyError) as error:
+        return {"failed": f"wrk output not understood ({error!r}): {(out + err).strip()[-200:]}"}
+
+
+def time_wait_sockets():
+    try:
+        out = subprocess.run(["ss", "-Htan", "state", "time-wait"], capture_output=True, text=True, timeout=10).stdout
+        return out.count("\n")
+    except (OSError, subprocess.TimeoutExpired):
+        return 0
+
+
+def wait_for_time_wait(limit=8000, longest=70):
+    """nginx mirror closes its backend connections, leaving tens of thousands of sockets in
+    TIME_WAIT; the next configuration would then run short of ephemeral ports. They drain
+    within 60 s (the kernel's TIME_WAIT length), so wait for that, bounded."""
+    deadline = time.monotonic() + longest
+    count = time_wait_sockets()
+    while count > limit and time.monotonic() < deadline:
+        print(f"  waiting for {count} TIME_WAIT sockets to drain", flush=True)
+        time.sleep(5)
+        count = time_wait_sockets()
+
+
+def ratio(row, name, reference):
+    mine, theirs = row.get(name, {}).get("rps"), row.get(reference, {}).get("rps")
+    return mine / theirs if mine is not None and theirs else None
+
+
+def show(value, digits=0):
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def write_results(out, args, results):
+    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": platform.processor()}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=2))
 
 
 def count_lines(path):
@@ -185,8 +231,11 @@ def main():
     script = Path(work) / "method.lua"
     script.write_text(WRK_LUA)
     results = []
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    out = ROOT / "bench/results" / f"{'quick-' if args.quick else ''}{stamp}.json"
     try:
         for n in [int(x) for x in args.targets.split(",")]:
+            wait_for_time_wait()
             addrs = backend_addresses(n)
             log = Path(work) / f"backends-{n}.log"
             backends = Nginx(work, f"backends-{n}", backends_conf(addrs, log))
@@ -232,6 +281,10 @@ def main():
                                 wrk = run_wrk(port if name != "ceiling" else addrs[0][1], method, c, args.duration, str(script))
                                 time.sleep(1.2)  # the backends' access log flushes every second
                                 delivered = count_lines(log) - before_lines
+                                if "failed" in wrk:
+                                    samples[name].append(wrk)
+                                    print(f"  N={n} {method} c={c} round {rnd + 1} {name}: FAILED: {wrk['failed']}", flush=True)
+                                    continue
                                 sample = dict(wrk, delivered_per_s=delivered / args.duration)
                                 if herald:
                                     cpu_after, rss = proc_stats(herald.pid)
@@ -243,26 +296,31 @@ def main():
                                       f"p99 {wrk['p99_ms']:.1f} ms, delivered {delivered / args.duration:.0f}/s", flush=True)
                         row = {"targets": n, "method": method, "connections": c}
                         for name, runs in samples.items():
-                            row[name] = {key: statistics.median([r[key] for r in runs if r.get(key) is not None])
+                            good = [r for r in runs if "failed" not in r]
+                            row[name] = {key: statistics.median([r[key] for r in good if r.get(key) is not None])
                                          for key in ("rps", "p50_ms", "p99_ms", "delivered_per_s", "cpu_us_per_broadcast", "rss_peak_mib")
-                                         if any(r.get(key) is not None for r in runs)}
-                            row[name]["non2xx"] = sum(r["non2xx"] for r in runs)
-                        row["herald_vs_mirror"] = row["herald"]["rps"] / row["mirror"]["rps"] if row["mirror"]["rps"] else None
-                        row["herald_vs_lua"] = row["herald"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
+                                         if any(r.get(key) is not None for r in good)}
+                            row[name]["non2xx"] = sum(r["non2xx"] for r in good)
+                            if len(good) < len(runs):
+                                row[name]["failed_rounds"] = [r["failed"] for r in runs if "failed" in r]
+                        row["herald_vs_mirror"] = ratio(row, "herald", "mirror")
+                        row["herald_vs_lua"] = ratio(row, "herald", "lua")
                         results.append(row)
                         for name in list(row):
-                            if name.startswith("herald-t") and row["lua"]["rps"]:
-                                row[name.replace("-", "_") + "_vs_lua"] = row[name]["rps"] / row["lua"]["rps"]
+                            if name.startswith("herald-t"):
+                                row[name.replace("-", "_") + "_vs_lua"] = ratio(row, name, "lua")
                         if "herald-lean" in row:
-                            row["lean_vs_lua"] = row["herald-lean"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
+                            row["lean_vs_lua"] = ratio(row, "herald-lean", "lua")
                         if "herald-qnam" in row:
-                            row["qnam_vs_lua"] = row["herald-qnam"]["rps"] / row["lua"]["rps"] if row["lua"]["rps"] else None
-                        print(f"N={n} {method} c={c}: herald {row['herald']['rps']:.0f}/s, mirror {row['mirror']['rps']:.0f}/s, "
-                              f"lua {row['lua']['rps']:.0f}/s; Herald/mirror {row['herald_vs_mirror']:.2f}, "
-                              f"Herald/lua {row['herald_vs_lua']:.2f}"
-                              + "".join(f"; {k[:-7].replace('_', '-')}/lua {v:.2f}" for k, v in row.items() if k.startswith("herald_t"))
-                              + (f"; lean/lua {row['lean_vs_lua']:.2f}" if row.get("lean_vs_lua") is not None else "")
+                            row["qnam_vs_lua"] = ratio(row, "herald-qnam", "lua")
+                        print(f"N={n} {method} c={c}: herald {show(row['herald'].get('rps'))}/s, "
+                              f"mirror {show(row['mirror'].get('rps'))}/s, lua {show(row['lua'].get('rps'))}/s; "
+                              f"Herald/mirror {show(row['herald_vs_mirror'], 2)}, Herald/lua {show(row['herald_vs_lua'], 2)}"
+                              + "".join(f"; {k[:-7].replace('_', '-')}/lua {show(v, 2)}" for k, v in row.items() if k.startswith("herald_t"))
+                              + (f"; lean/lua {show(row['lean_vs_lua'], 2)}" if "lean_vs_lua" in row else "")
                               , flush=True)
+                        # Written after every row: a run stopped half-way still leaves what it measured.
+                        write_results(out, args, results)
             finally:
                 for herald in processes.values():
                     herald.terminate()
@@ -274,34 +332,37 @@ def main():
                     server.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": platform.processor()}
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    out = ROOT / "bench/results" / f"{'quick-' if args.quick else ''}{stamp}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=2))
+    write_results(out, args, results)
     print(f"\nwritten {out}")
     threads_name = f"herald-t{args.threads}" if args.threads else None
     print(f"| N | method | c | Herald/s | Herald-qnam/s | {'Herald-t%d/s | ' % args.threads if threads_name else ''}mirror/s | lua/s | ceiling/s | Herald p50 / p99 | lua p50 / p99 "
           "| Herald/mirror | Herald/lua | Herald CPU µs/broadcast (qnam) | Herald RSS MiB | delivered/s Herald / lua |")
     print("|---" * (16 if threads_name else 15) + "|")
     for r in results:
-        h = r["herald"]
-        q = r.get("herald-qnam", {})
-        t = f"{r[threads_name]['rps']:.0f} | " if threads_name else ""
-        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {h['rps']:.0f} | {q.get('rps', 0):.0f} | {t}"
-              f"{r['mirror']['rps']:.0f} | {r['lua']['rps']:.0f} | {r['ceiling']['rps']:.0f} | "
-              f"{h['p50_ms']:.1f} / {h['p99_ms']:.1f} ms | {r['lua']['p50_ms']:.1f} / {r['lua']['p99_ms']:.1f} ms | "
-              f"{r['herald_vs_mirror']:.2f} | {r['herald_vs_lua']:.2f} | {h.get('cpu_us_per_broadcast', 0):.0f} "
-              f"({q.get('cpu_us_per_broadcast', 0):.0f}) | {h.get('rss_peak_mib', 0)} | "
-              f"{h['delivered_per_s']:.0f} / {r['lua']['delivered_per_s']:.0f} |")
+        h, q, m, l = r["herald"], r.get("herald-qnam", {}), r["mirror"], r["lua"]
+        t = f"{show(r[threads_name].get('rps'))} | " if threads_name else ""
+        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {show(h.get('rps'))} | {show(q.get('rps'))} | {t}"
+              f"{show(m.get('rps'))} | {show(l.get('rps'))} | {show(r['ceiling'].get('rps'))} | "
+              f"{show(h.get('p50_ms'), 1)} / {show(h.get('p99_ms'), 1)} ms | {show(l.get('p50_ms'), 1)} / {show(l.get('p99_ms'), 1)} ms | "
+              f"{show(r['herald_vs_mirror'], 2)} | {show(r['herald_vs_lua'], 2)} | {show(h.get('cpu_us_per_broadcast'))} "
+              f"({show(q.get('cpu_us_per_broadcast'))}) | {h.get('rss_peak_mib', 'n/a')} | "
+              f"{show(h.get('delivered_per_s'))} / {show(l.get('delivered_per_s'))} |")
+    failures = [(r["targets"], r["method"], r["connections"], name, why)
+                for r in results for name, entry in r.items() if isinstance(entry, dict)
+                for why in entry.get("failed_rounds", [])]
+    if failures:
+        print("\nFailed rounds (left out of the medians above):")
+        for n, method, c, name, why in failures:
+            print(f"- N={n} {method} c={c} {name}: {why}")
     if args.lean:
         # Same run, same backends, alternating with the others: only these ratios compare.
         print("\n| N | method | c | Herald (curl)/lua | Herald-lean/lua | CPU µs/broadcast curl | CPU µs/broadcast lean |")
         print("|---" * 7 + "|")
         for r in results:
             lean = r["herald-lean"]
-            print(f"| {r['targets']} | {r['method']} | {r['connections']} | {r['herald_vs_lua']:.2f} | {r['lean_vs_lua']:.2f} | "
-                  f"{r['herald'].get('cpu_us_per_broadcast', 0):.0f} | {lean.get('cpu_us_per_broadcast', 0):.0f} |")
+            print(f"| {r['targets']} | {r['method']} | {r['connections']} | {show(r['herald_vs_lua'], 2)} | "
+                  f"{show(r.get('lean_vs_lua'), 2)} | {show(r['herald'].get('cpu_us_per_broadcast'))} | "
+                  f"{show(lean.get('cpu_us_per_broadcast'))} |")
 
 
 if __name__ == "__main__":
