@@ -132,11 +132,11 @@ def run_wrk(port, method, connections, duration, script):
     env = dict(os.environ, BENCH_METHOD=method)
     wrk = subprocess.Popen(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
                             f"http://127.0.0.1:{port}/product/42?lang=en"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     try:
         out, err = wrk.communicate(timeout=duration + 30)
     except subprocess.TimeoutExpired:
-        wrk.kill()
+        os.killpg(wrk.pid, signal.SIGKILL)  # the whole group: nothing may keep the pipes open
         wrk.communicate()
         return {"failed": f"wrk did not exit {duration + 30} s after a {duration} s round (hung)"}
     try:
