@@ -1,6 +1,7 @@
 #include "composerwidget.h"
 
 #include "bodyeditor.h"
+#include "grouppicker.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -37,6 +38,7 @@ ComposerWidget::ComposerWidget(QWidget *parent)
     , m_body(new BodyEditor(this))
     , m_sourceKind(new QComboBox(this))
     , m_targets(new QLineEdit(this))
+    , m_groups(new GroupPicker(this))
     , m_retries(new QSpinBox(this))
     , m_timeout(new QSpinBox(this))
     , m_policy(new QComboBox(this))
@@ -120,6 +122,7 @@ ComposerWidget::ComposerWidget(QWidget *parent)
     connect(m_method, &QComboBox::currentTextChanged, this, &ComposerWidget::onChanged);
     connect(m_path, &QLineEdit::textChanged, this, &ComposerWidget::onChanged);
     connect(m_targets, &QLineEdit::textChanged, this, &ComposerWidget::onChanged);
+    connect(m_groups, &GroupPicker::changed, this, &ComposerWidget::onChanged);
     connect(m_retries, &QSpinBox::valueChanged, this, &ComposerWidget::onChanged);
     connect(m_timeout, &QSpinBox::valueChanged, this, &ComposerWidget::onChanged);
     connect(m_policy, &QComboBox::currentTextChanged, this, &ComposerWidget::onChanged);
@@ -158,6 +161,7 @@ void ComposerWidget::buildLayout(QPushButton *addHeader, QPushButton *removeHead
     targetLine->addWidget(m_sourceKind);
     targetLine->addWidget(m_targets, 1);
     form->addRow(label(tr("Tar&gets"), m_targets), targetLine);
+    form->addRow(label(tr("Grou&ps"), m_groups), m_groups);
     auto *settingsLine = new QHBoxLayout;
     settingsLine->addWidget(m_retries);
     settingsLine->addWidget(m_timeout);
@@ -183,15 +187,12 @@ void ComposerWidget::showError(const QString &error)
 
 QString ComposerWidget::composerWording(const QString &profileError)
 {
-    static const QHash<QString, QString> labels = {{QStringLiteral("method"), tr("Method")},
-                                                   {QStringLiteral("path"), tr("Path")},
-                                                   {QStringLiteral("headers"), tr("Headers")},
-                                                   {QStringLiteral("body"), tr("Body")},
-                                                   {QStringLiteral("targets"), tr("Targets")},
-                                                   {QStringLiteral("retries"), tr("Retries")},
-                                                   {QStringLiteral("timeout"), tr("Timeout")},
-                                                   {QStringLiteral("policy"), tr("Policy")},
-                                                   {QStringLiteral("retryOn"), tr("Retry on")}};
+    static const QHash<QString, QString> labels =
+        {{QStringLiteral("method"), tr("Method")},   {QStringLiteral("path"), tr("Path")},
+         {QStringLiteral("headers"), tr("Headers")}, {QStringLiteral("body"), tr("Body")},
+         {QStringLiteral("targets"), tr("Targets")}, {QStringLiteral("group"), tr("Groups")},
+         {QStringLiteral("retries"), tr("Retries")}, {QStringLiteral("timeout"), tr("Timeout")},
+         {QStringLiteral("policy"), tr("Policy")},   {QStringLiteral("retryOn"), tr("Retry on")}};
     static const QRegularExpression field(QStringLiteral("^field \"([^\"]+)\": (?:\"(?:static|dns|srv)\": )?(.*)$"),
                                           QRegularExpression::DotMatchesEverythingOption);
     const QRegularExpressionMatch match = field.match(profileError);
@@ -200,6 +201,18 @@ QString ComposerWidget::composerWording(const QString &profileError)
     if (!match.hasMatch())
         return profileError;
     return QStringLiteral("%1: %2").arg(labels.value(match.captured(1), match.captured(1)), match.captured(2));
+}
+
+void ComposerWidget::setGroupNames(const QStringList &names)
+{
+    m_groups->setNames(names);
+    showGroupRow();
+}
+
+// With no group saved the row would be an empty box; it appears with the first group.
+void ComposerWidget::showGroupRow()
+{
+    static_cast<QFormLayout *>(layout())->setRowVisible(m_groups, m_groups->count() > 0);
 }
 
 void ComposerWidget::addHeaderRow(const QString &name, const QString &value)
@@ -250,6 +263,8 @@ QString ComposerWidget::toProfile(const QString &name, Profile *profile) const
         }
         json.insert(QLatin1String("targets"), source);
     }
+    if (!m_groups->checkedNames().isEmpty())
+        json.insert(QLatin1String("group"), QJsonArray::fromStringList(m_groups->checkedNames()));
     if (!m_retryOn.isEmpty())
         json.insert(QLatin1String("retryOn"), m_retryOn);
     QString error;
@@ -278,7 +293,11 @@ void ComposerWidget::load(const Profile &profile)
         m_targets->setText(spec.kind == TargetSourceSpec::Kind::Dns   ? QStringLiteral("%1:%2").arg(spec.name).arg(spec.port)
                            : spec.kind == TargetSourceSpec::Kind::Srv ? spec.name
                                                                       : urls.join(QStringLiteral(", ")));
+    } else if (!profile.groups.isEmpty()) {
+        m_targets->clear(); // the profile's groups are its targets; stale free ones would join them
     }
+    m_groups->setCheckedNames(profile.groups);
+    showGroupRow();
     const BroadcastOptions defaults;
     m_retries->setValue(profile.retries >= 0 ? profile.retries : defaults.retry.maxRetries);
     m_timeout->setValue(profile.timeoutMs >= 0 ? profile.timeoutMs : defaults.attemptTimeoutMs);
@@ -317,6 +336,7 @@ void ComposerWidget::saveSettings(QSettings &settings) const
     m_body->save(settings);
     settings.setValue(QStringLiteral("composer/sourceKind"), m_sourceKind->currentIndex());
     settings.setValue(QStringLiteral("composer/targets"), m_targets->text());
+    settings.setValue(QStringLiteral("composer/groups"), m_groups->checkedNames());
     settings.setValue(QStringLiteral("composer/retries"), m_retries->value());
     settings.setValue(QStringLiteral("composer/timeoutMs"), m_timeout->value());
     settings.setValue(QStringLiteral("composer/policy"), m_policy->currentText());
@@ -334,6 +354,8 @@ void ComposerWidget::restoreSettings(const QSettings &settings)
     m_body->restore(settings);
     m_sourceKind->setCurrentIndex(settings.value(QStringLiteral("composer/sourceKind"), 0).toInt());
     m_targets->setText(settings.value(QStringLiteral("composer/targets")).toString());
+    m_groups->setCheckedNames(settings.value(QStringLiteral("composer/groups")).toStringList());
+    showGroupRow();
     m_retries->setValue(settings.value(QStringLiteral("composer/retries"), 2).toInt());
     m_timeout->setValue(settings.value(QStringLiteral("composer/timeoutMs"), 5000).toInt());
     m_policy->setCurrentText(settings.value(QStringLiteral("composer/policy"), QStringLiteral("all")).toString());

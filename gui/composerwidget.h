@@ -18,6 +18,7 @@ class QTableWidget;
 namespace herald {
 
 class BodyEditor;
+class GroupPicker;
 
 // The request composer: method, path, headers, body, target source, retries, timeout, policy.
 // Everything it shows can be read back as a Profile, so profiles and ad-hoc requests are one thing.
@@ -38,6 +39,8 @@ public:
     // Edited by the operator since the last load() (or since setEdited(false)).
     bool isEdited() const { return m_edited; }
     void setEdited(bool edited) { m_edited = edited; }
+    // The saved target groups the operator can check besides the free targets.
+    void setGroupNames(const QStringList &names);
     // Shown under the fields; "" hides it. A profile-file error is put in the composer's words.
     void showError(const QString &error);
     // `field "targets": "static": ...` becomes `Targets: ...`.
@@ -51,6 +54,7 @@ Q_SIGNALS:
 private:
     void addHeaderRow(const QString &name = {}, const QString &value = {});
     void onChanged();
+    void showGroupRow();
     void buildLayout(QPushButton *addHeader, QPushButton *removeHeader);
 
     QComboBox *m_method;
@@ -59,6 +63,7 @@ private:
     BodyEditor *m_body;
     QComboBox *m_sourceKind;
     QLineEdit *m_targets;
+    GroupPicker *m_groups;
     QSpinBox *m_retries;
     QSpinBox *m_timeout;
     QComboBox *m_policy;

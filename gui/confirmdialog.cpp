@@ -17,7 +17,8 @@ constexpr int shownTargets = 5;
 
 } // namespace
 
-ConfirmDialog::ConfirmDialog(const BroadcastRequest &request, const QList<Target> &targets, bool typeCount, QWidget *parent)
+ConfirmDialog::ConfirmDialog(const BroadcastRequest &request, const QList<Target> &targets, bool typeCount,
+                             const QStringList &groups, QWidget *parent)
     : QDialog(parent)
 {
     setObjectName(QStringLiteral("confirmDialog"));
@@ -63,14 +64,21 @@ ConfirmDialog::ConfirmDialog(const BroadcastRequest &request, const QList<Target
     if (typeCount) {
         m_count = new QLineEdit(this);
         m_count->setObjectName(QStringLiteral("confirmCountEdit"));
-        auto *label = new QLabel(tr("Type the number of targets (%1) to confirm:").arg(count), this);
+        // A group's name is what the operator knows the targets by; typing it proves the same attention.
+        const QString names = groups.join(QLatin1Char(','));
+        auto *label = new QLabel(names.isEmpty()
+                                     ? tr("Type the number of targets (%1) to confirm:").arg(count)
+                                     : tr("Type the number of targets (%1) or the group name (%2) to confirm:").arg(count).arg(names),
+                                 this);
         label->setBuddy(m_count);
         m_count->setAccessibleName(label->text());
         layout->addWidget(label);
         layout->addWidget(m_count);
         m_yes->setEnabled(false);
-        connect(m_count, &QLineEdit::textChanged, this,
-                [this, count](const QString &text) { m_yes->setEnabled(text.trimmed() == QString::number(count)); });
+        connect(m_count, &QLineEdit::textChanged, this, [this, count, names](const QString &text) {
+            const QString typed = text.trimmed().remove(QLatin1Char(' '));
+            m_yes->setEnabled(typed == QString::number(count) || (!names.isEmpty() && typed == names));
+        });
         m_count->setFocus();
     }
     layout->addWidget(buttons);

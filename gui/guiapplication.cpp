@@ -20,7 +20,7 @@ int GuiApplication::run(int &argc, char **argv)
     const StoreLocation location;
     StoreMigration(location).run();
     Broadcaster broadcaster;
-    MainWindow window(&broadcaster, location.profileDirectory(), location.historyPath());
+    MainWindow window(&broadcaster, location.profileDirectory(), location.historyPath(), location.groupDirectory());
     window.show();
     return QApplication::exec();
 }

@@ -4,6 +4,7 @@
 #include "broadcasttab.h"
 #include "composerwidget.h"
 #include "confirmdialog.h"
+#include "grouppanel.h"
 #include "historywidget.h"
 #include "historyworker.h"
 #include "preferencesdialog.h"
@@ -54,7 +55,8 @@ QString describeSend(const BroadcastRequest &request, qsizetype targets)
 
 } // namespace
 
-MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory, const QString &historyPath, QWidget *parent)
+MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory, const QString &historyPath,
+                       const QString &groupDirectory, QWidget *parent)
     : QMainWindow(parent)
     , m_broadcaster(broadcaster)
     , m_profileStore(new ProfileStore(profileDirectory))
@@ -65,7 +67,9 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     , m_targetStatus(new TargetStatusModel(broadcaster, this))
     , m_historyWorker(new HistoryWorker)
     , m_tabs(new QTabWidget(this))
-    , m_sendFlow(new SendFlow(this))
+    , m_groups(new GroupPanel(GroupStore(groupDirectory.isEmpty() ? GroupStore::besideProfiles(profileDirectory) : groupDirectory),
+                              this))
+    , m_sendFlow(new SendFlow(m_groups->store(), this))
 {
     initHeraldResources();
     setWindowTitle(tr("Herald"));
@@ -100,6 +104,9 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     m_tabs->addTab(m_broadcastTab, tr("&Broadcast"));
     m_tabs->addTab(m_history, tr("&History"));
     m_tabs->addTab(targets, tr("&Targets"));
+    m_tabs->addTab(m_groups, tr("Gro&ups"));
+    connect(m_groups, &GroupPanel::groupsChanged, m_composer, &ComposerWidget::setGroupNames);
+    m_composer->setGroupNames(m_groups->names());
     setCentralWidget(m_tabs);
 
     auto *dock = new QDockWidget(tr("Profiles"), this);
@@ -175,12 +182,6 @@ void MainWindow::restoreSettings()
     m_prefs = GuiPreferences::load(settings);
 }
 
-void MainWindow::setHistoryRetention(int entries, int days)
-{
-    m_prefs.keepEntries = entries;
-    m_prefs.keepDays = days;
-}
-
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("F&ile"));
@@ -221,7 +222,7 @@ void MainWindow::validate()
     Profile composed;
     QString error = m_composer->toProfile(QStringLiteral("composer"), &composed);
     if (error.isEmpty())
-        error = SendFlow::check(composed, m_profiles->parameterValues());
+        error = m_sendFlow->check(composed, m_profiles->parameterValues());
     m_inputError = error;
     // An error about a {parameter} goes beside its field; any other under the composer's fields.
     m_composer->showError(m_profiles->showPlanError(error) ? QString() : ComposerWidget::composerWording(error));
@@ -264,10 +265,12 @@ void MainWindow::onResolved(const BroadcastPlan &plan, const QList<Target> &targ
         return;
     }
     const QString profile = m_sendingProfile;
-    confirmThen(plan.request, targets, [=] { start(plan.request, targets, plan.options, profile); });
+    confirmThen(
+        plan.request, targets, [=] { start(plan.request, targets, plan.options, profile); }, plan.groups);
 }
 
-void MainWindow::confirmThen(const BroadcastRequest &request, const QList<Target> &targets, std::function<void()> go)
+void MainWindow::confirmThen(const BroadcastRequest &request, const QList<Target> &targets, std::function<void()> go,
+                             const QStringList &groups)
 {
     const int count = static_cast<int>(targets.size());
     if (!m_prefs.needsConfirmation(request.method, count)) {
@@ -275,7 +278,7 @@ void MainWindow::confirmThen(const BroadcastRequest &request, const QList<Target
         return;
     }
     status(tr("Waiting for confirmation: %1").arg(describeSend(request, count)));
-    m_confirm = new ConfirmDialog(request, targets, m_prefs.needsTypedCount(count), this);
+    m_confirm = new ConfirmDialog(request, targets, m_prefs.needsTypedCount(count), groups, this);
     m_confirm->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_confirm, &QDialog::finished, this, [this, go](int result) {
         m_confirm = nullptr;

@@ -22,6 +22,7 @@ class BroadcastTab;
 class Broadcaster;
 class ComposerWidget;
 class ConfirmDialog;
+class GroupPanel;
 class HistoryWidget;
 class HistoryWorker;
 class ProfilePanel;
@@ -38,7 +39,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(Broadcaster *broadcaster, const QString &profileDirectory, const QString &historyPath, QWidget *parent = nullptr);
+    // `groupDirectory` empty: the "groups" folder beside the profile directory, as StoreLocation has it.
+    MainWindow(Broadcaster *broadcaster, const QString &profileDirectory, const QString &historyPath,
+               const QString &groupDirectory = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     TargetTableModel *resultsModel() const { return m_results; }
@@ -49,7 +52,11 @@ public:
     void setTypedConfirmationThreshold(int threshold) { m_prefs.typeCountAbove = threshold; }
     // The methods sent without asking (compared case-insensitively); GET, HEAD and OPTIONS by default.
     void setSafeMethods(const QStringList &methods) { m_prefs.safeMethods = methods; }
-    void setHistoryRetention(int entries, int days);
+    void setHistoryRetention(int entries, int days)
+    {
+        m_prefs.keepEntries = entries;
+        m_prefs.keepDays = days;
+    }
     bool isBroadcasting() const { return m_broadcast; }
 
 public Q_SLOTS:
@@ -65,7 +72,9 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void confirmThen(const BroadcastRequest &request, const QList<Target> &targets, std::function<void()> go);
+    // `groups`: the names the targets come from, which the operator may type instead of the count.
+    void confirmThen(const BroadcastRequest &request, const QList<Target> &targets, std::function<void()> go,
+                     const QStringList &groups = {});
     void start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options,
                const QString &profile);
     void onResolved(const BroadcastPlan &plan, const QList<Target> &targets, const QString &error);
@@ -92,6 +101,7 @@ private:
     HistoryWorker *m_historyWorker;
     QThread m_historyThread;
     QTabWidget *m_tabs;
+    GroupPanel *m_groups;
     BroadcastTab *m_broadcastTab = nullptr;
     QPushButton *m_send;
     QPushButton *m_cancel;

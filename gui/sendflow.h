@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broadcast/broadcastplan.h"
+#include "store/groupstore.h"
 #include "store/profile.h"
 #include "targets/target.h"
 #include "targets/targetsource.h"
@@ -17,12 +18,13 @@ class SendFlow : public QObject
 {
     Q_OBJECT
 public:
-    explicit SendFlow(QObject *parent = nullptr);
+    // `groups`: where the composer's and the profiles' group names are looked up.
+    explicit SendFlow(const GroupStore &groups, QObject *parent = nullptr);
 
     // Returns "" when resolving has begun, else why not (naming the parameter or field).
     QString begin(const Profile &composed, const QHash<QString, QString> &typed);
     // The plan's verdict without resolving or sending: "" or why begin() would refuse.
-    static QString check(const Profile &composed, const QHash<QString, QString> &typed);
+    QString check(const Profile &composed, const QHash<QString, QString> &typed) const;
     bool isBusy() const { return m_source; }
     // Resolves `spec` once for the targets view, without a broadcast.
     void refresh(const TargetSourceSpec &spec);
@@ -34,8 +36,9 @@ Q_SIGNALS:
     void refreshed(const QList<herald::Target> &targets, const QString &description, const QString &error);
 
 private:
-    static QString makePlan(const Profile &composed, const QHash<QString, QString> &typed, BroadcastPlan *plan);
+    QString makePlan(const Profile &composed, const QHash<QString, QString> &typed, BroadcastPlan *plan) const;
 
+    const GroupStore m_groups;
     QPointer<TargetSource> m_source;
 };
 

@@ -6,6 +6,8 @@
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "serve/adminapi.h"
+#include "store/groupstore.h"
+#include "store/profilestore.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsourcespec.h"
 
@@ -216,6 +218,50 @@ private Q_SLOTS:
         QCOMPARE(m_backends.at(0).requests().first().target, QByteArray("/product/7"));
         QCOMPARE(answer(admin, request("POST", "/_herald/profiles/nope/run"), "profiles/nope/run").status, 404);
         QCOMPARE(m_backends.at(0).requestCount(), 1);
+    }
+
+    // A profile's "group" is resolved by the same plan as `herald send --group`, beside the profiles.
+    void runsAProfilesGroup_data()
+    {
+        QTest::addColumn<QString>("group");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("error"); // the start of the answer, or empty
+        QTest::newRow("static group") << "eu" << 200 << "";
+        QTest::newRow("dns group") << "k8s" << 400 << "group \"k8s\": DNS varnish.svc:6081 is resolved by DNS or SRV";
+        QTest::newRow("unknown group") << "asia" << 400 << "group \"asia\": unknown group 'asia' (known: eu, k8s)";
+    }
+    void runsAProfilesGroup()
+    {
+        QFETCH(QString, group);
+        const QStringList urls = m_backends.start(3); // the instance's own, then the group's two
+        QTemporaryDir dir;
+        GroupStore groups(dir.filePath(QStringLiteral("groups")));
+        TargetGroup eu{QStringLiteral("eu"), {}, {}};
+        eu.targets.targets = targets(urls.mid(1));
+        TargetGroup k8s{QStringLiteral("k8s"), {}, {}};
+        QVERIFY(TargetSourceSpec::parseDns(QStringLiteral("varnish.svc:6081"), &k8s.targets, nullptr));
+        QVERIFY(groups.save(eu, nullptr) && groups.save(k8s, nullptr));
+        ProfileStore profiles(dir.filePath(QStringLiteral("profiles")));
+        Profile profile;
+        profile.name = QStringLiteral("grouped");
+        profile.method = "PURGE";
+        profile.groups = {group};
+        profile.retries = 0;
+        QVERIFY(profiles.save(profile, nullptr));
+        ServeConfig config;
+        config.adminToken = token;
+        config.profileDirectory = profiles.directory();
+        Broadcaster broadcaster;
+        StaticTargetSource source(targets(urls.mid(0, 1)));
+        AdminApi admin(config, &broadcaster, &source);
+        const HttpServerResponse run = answer(admin, request("POST", "/_herald/profiles/grouped/run"), "profiles/grouped/run");
+        QTEST(run.status, "status");
+        QFETCH(QString, error);
+        QVERIFY2(run.body.startsWith(error.toUtf8()), run.body.constData());
+        const bool sent = error.isEmpty();
+        QCOMPARE(m_backends.at(0).requestCount(), 0); // never the instance's targets instead
+        QCOMPARE(m_backends.at(1).requestCount(), sent ? 1 : 0);
+        QCOMPARE(m_backends.at(2).requestCount(), sent ? 1 : 0);
     }
 };
 

@@ -2,11 +2,14 @@
 #include "backendpool.h"
 #include "broadcast/broadcaster.h"
 #include "composerwidget.h"
+#include "grouppanel.h"
 #include "historymodel.h"
 #include "historywidget.h"
 #include "mainwindow.h"
 #include "profilepanel.h"
+#include "store/groupstore.h"
 #include "store/profilestore.h"
+#include "targets/targetspectext.h"
 #include "targettablemodel.h"
 #include "testbackend.h"
 
@@ -30,6 +33,7 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -108,6 +112,23 @@ class TestGui : public QObject
 
     QString historyPath() const { return m_dir.filePath(QStringLiteral("history.sqlite")); }
     QString profileDir() const { return m_dir.filePath(QStringLiteral("profiles")); }
+    // Where the window keeps groups: beside the profiles.
+    GroupStore groupStore() const { return GroupStore(m_dir.filePath(QStringLiteral("groups"))); }
+    void saveGroup(const QString &name, const QStringList &lines)
+    {
+        TargetGroup group;
+        group.name = name;
+        QVERIFY(TargetSpecText::parse(lines.join(QLatin1Char('\n')), &group.targets).isEmpty());
+        QString error;
+        QVERIFY2(groupStore().save(group, &error), qPrintable(error));
+    }
+    void showGroupsTab() { find<QTabWidget>("tabs")->setCurrentWidget(find<GroupPanel>("groupPanel")); }
+    void checkGroup(const QString &name)
+    {
+        const QList<QListWidgetItem *> items = find<QListWidget>("groupPicker")->findItems(name, Qt::MatchExactly);
+        QCOMPARE(items.size(), 1);
+        items.first()->setCheckState(Qt::Checked);
+    }
 
     QStringList startBackends(int count) { return m_backends.start(count); }
     TestBackend &backend(int i) { return m_backends.at(i); }
@@ -161,6 +182,7 @@ private Q_SLOTS:
         m_window.reset();
         m_broadcaster.reset();
         m_backends.clear();
+        QDir(groupStore().directory()).removeRecursively();
     }
 
     void banShowsEachTargetsStateAndCode()
@@ -726,6 +748,146 @@ private Q_SLOTS:
         Profile example;
         QVERIFY(ProfileStore(profileDir()).load(QStringLiteral("ban-prefix"), &example, nullptr));
         QCOMPARE(example.method, QByteArray("BAN"));
+    }
+
+    void theGroupEditorShowsEachBadLine_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("errors"); // the start of each line under the editor
+        QTest::addColumn<QList<int>>("marked");  // the 0-based lines marked in the text
+        QTest::newRow("good") << "http://10.0.0.1:6081\n# a comment\nhttp://10.0.0.2:6081" << QStringList() << QList<int>();
+        QTest::newRow("two bad lines") << "http://10.0.0.1:6081\nftp://x:1\n\nhttp://:0" << QStringList{"Line 2: ", "Line 4: "}
+                                       << QList<int>{1, 3};
+        QTest::newRow("dns beside a url") << "http://10.0.0.1:6081\ndns:varnish.svc:6081"
+                                          << QStringList{"Line 2: a group is URLs or one dns:/srv: line, not both (line 1 is a URL)"}
+                                          << QList<int>{1};
+        QTest::newRow("bad option") << "srv:_http._tcp.varnish.svc\nscheme=gopher" << QStringList{"Line 2: \"scheme\" must be"}
+                                    << QList<int>{1};
+    }
+    void theGroupEditorShowsEachBadLine()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, errors);
+        QFETCH(QList<int>, marked);
+        openWindow();
+        showGroupsTab();
+        find<QLineEdit>("groupNameEdit")->setText(QStringLiteral("prod-eu"));
+        auto *editor = find<QPlainTextEdit>("groupTargetsEdit");
+        editor->setPlainText(text);
+        auto *list = find<QLabel>("groupErrors");
+        const QStringList shown = list->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(shown.size(), errors.size());
+        for (int i = 0; i < errors.size(); ++i)
+            QVERIFY2(shown.at(i).startsWith(errors.at(i)), qPrintable(shown.at(i)));
+        QCOMPARE(list->isVisible(), !errors.isEmpty());
+        QList<int> lines;
+        for (const QTextEdit::ExtraSelection &mark : editor->extraSelections())
+            lines.append(mark.cursor.blockNumber());
+        QCOMPARE(lines, marked);
+        auto *save = find<QPushButton>("saveGroupButton");
+        QCOMPARE(save->isEnabled(), errors.isEmpty());
+        if (!errors.isEmpty())
+            return;
+        save->click();
+        TargetGroup saved;
+        QVERIFY(groupStore().load(QStringLiteral("prod-eu"), &saved, nullptr));
+        QCOMPARE(saved.targets.targets.size(), 2);
+        QCOMPARE(find<QListWidget>("groupList")->currentItem()->text(), QStringLiteral("prod-eu"));
+        // The composer offers it at once.
+        QCOMPARE(find<QListWidget>("groupPicker")->findItems(QStringLiteral("prod-eu"), Qt::MatchExactly).size(), 1);
+    }
+
+    // Two overlapping groups checked in the composer, no free targets: each backend once.
+    void theComposerSendsToTheCheckedGroups()
+    {
+        const QStringList urls = startBackends(3);
+        saveGroup(QStringLiteral("eu"), {urls.at(0), urls.at(1)});
+        saveGroup(QStringLiteral("us"), {urls.at(1), urls.at(2)});
+        saveGroup(QStringLiteral("unused"), {QStringLiteral("http://127.0.0.1:9")});
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/grouped"), {});
+        QVERIFY(!find<QPushButton>("sendButton")->isEnabled()); // no targets yet
+        checkGroup(QStringLiteral("eu"));
+        checkGroup(QStringLiteral("us"));
+        QTRY_VERIFY(find<QPushButton>("sendButton")->isEnabled());
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(m_window->resultsModel()->rowCount(), 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(backend(i).requestCount(), 1);
+    }
+
+    // A group the composer names that is no longer saved is an error naming it; Send stays off.
+    void anUnknownCheckedGroupIsNamed()
+    {
+        saveGroup(QStringLiteral("gone"), {QStringLiteral("http://127.0.0.1:9")});
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/x"), {});
+        checkGroup(QStringLiteral("gone"));
+        QVERIFY(groupStore().remove(QStringLiteral("gone"), nullptr));
+        find<QLineEdit>("pathEdit")->setText(QStringLiteral("/y")); // any edit runs the plan again
+        QVERIFY(!find<QPushButton>("sendButton")->isEnabled());
+        const QString error = find<QLabel>("composerError")->text();
+        QVERIFY2(error.startsWith(QLatin1String("group \"gone\": unknown group 'gone'")), qPrintable(error));
+    }
+
+    // Above the typed threshold the group's name confirms as well as the count does.
+    void theGroupNameConfirmsLikeTheCount_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<bool>("sent");
+        QTest::newRow("group name") << "prod-eu" << true;
+        QTest::newRow("count") << "2" << true;
+        QTest::newRow("another name") << "prod-us" << false;
+    }
+    void theGroupNameConfirmsLikeTheCount()
+    {
+        QFETCH(QString, typed);
+        QFETCH(bool, sent);
+        const QStringList urls = startBackends(2);
+        saveGroup(QStringLiteral("prod-eu"), urls);
+        openWindow(true);
+        m_window->setTypedConfirmationThreshold(1);
+        DialogWatcher dialogs;
+        bool enabled = false;
+        dialogs.answer = [&](QWidget *dialog) {
+            auto *edit = dialog->findChild<QLineEdit *>(QStringLiteral("confirmCountEdit"));
+            QPushButton *yes = dialog->findChild<QPushButton *>(QStringLiteral("confirmYesButton"));
+            if (!edit || !yes)
+                return static_cast<QDialog *>(dialog)->reject();
+            QTest::keyClicks(edit, typed);
+            enabled = yes->isEnabled();
+            enabled ? yes->click() : static_cast<QDialog *>(dialog)->reject();
+        };
+        compose(QStringLiteral("PURGE"), QStringLiteral("/confirmed"), {});
+        checkGroup(QStringLiteral("prod-eu"));
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QTRY_COMPARE(dialogs.seen, 1);
+        QVERIFY2(dialogs.texts.first().contains(QLatin1String("or the group name (prod-eu)")), qPrintable(dialogs.texts.first()));
+        QCOMPARE(enabled, sent);
+        if (sent)
+            QTRY_COMPARE(backend(0).requestCount() + backend(1).requestCount(), 2);
+        else
+            QTRY_COMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Not sent"));
+        QCOMPARE(backend(0).requestCount() + backend(1).requestCount(), sent ? 2 : 0);
+    }
+
+    void theFirstStartOffersTheExampleGroup()
+    {
+        openWindow();
+        showGroupsTab();
+        auto *hint = find<QLabel>("groupHint");
+        QVERIFY(hint->isVisible());
+        find<QPushButton>("addExampleGroupButton")->click();
+        QCOMPARE(find<QListWidget>("groupList")->count(), 1);
+        QVERIFY(!hint->isVisible());
+        TargetGroup example;
+        QVERIFY(groupStore().load(QStringLiteral("staging"), &example, nullptr));
+        QCOMPARE(example.targets.targets.size(), 2);
+        // Shown in the editor, as the text form, without errors.
+        QVERIFY(find<QPlainTextEdit>("groupTargetsEdit")->toPlainText().contains(QLatin1String("http://127.0.0.1:6081")));
+        QVERIFY(find<QPushButton>("saveGroupButton")->isEnabled());
     }
 
     // Every input and button has a name a screen reader can say.

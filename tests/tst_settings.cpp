@@ -142,6 +142,7 @@ QList<SendBadValue> sendBadValues()
         {QStringLiteral("-t"), {}, QStringLiteral("http://a:1?q=1"), QStringLiteral("--target")},
         {QStringLiteral("--dns"), {}, QStringLiteral("no-port"), QStringLiteral("--dns")},
         {QStringLiteral("--srv"), {}, QStringLiteral("a b"), QStringLiteral("--srv")},
+        {QStringLiteral("--group"), {}, QStringLiteral("a/b"), QStringLiteral("--group")},
         {QStringLiteral("--nameserver"), {}, QStringLiteral("not-an-ip"), QStringLiteral("--nameserver (HERALD_NAMESERVER)")},
         {{}, QStringLiteral("HERALD_NAMESERVER"), QStringLiteral("not-an-ip"), QStringLiteral("HERALD_NAMESERVER")},
         {QStringLiteral("--scheme"), {}, QStringLiteral("ftp"), QStringLiteral("--scheme")},
@@ -168,9 +169,11 @@ QList<SendBadValue> sendBadValues()
 // Rows every value is good for (names, paths, lists) and the switches, which take none.
 const QStringList &sendRowsTakingAnyValue()
 {
-    static const QStringList rows{QStringLiteral("profile"),   QStringLiteral("profile-dir"), QStringLiteral("sensitive-headers"),
-                                  QStringLiteral("http2"),     QStringLiteral("insecure"),    QStringLiteral("json"),
-                                  QStringLiteral("history"),   QStringLiteral("no-history"),  QStringLiteral("dry-run"),
+    static const QStringList rows{QStringLiteral("profile"),    QStringLiteral("profile-dir"),
+                                  QStringLiteral("group-dir"),  QStringLiteral("sensitive-headers"),
+                                  QStringLiteral("http2"),      QStringLiteral("insecure"),
+                                  QStringLiteral("json"),       QStringLiteral("history"),
+                                  QStringLiteral("no-history"), QStringLiteral("dry-run"),
                                   QStringLiteral("print-curl")};
     return rows;
 }

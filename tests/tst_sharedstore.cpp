@@ -15,6 +15,9 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTableView>
 #endif
 
@@ -235,6 +238,49 @@ private Q_SLOTS:
         QCOMPARE(backend.requestCount(), 1);
         QCOMPARE(backend.requests().first().method, QByteArray("PURGE"));
         QCOMPARE(backend.requests().first().target, QByteArray("/saved/in/gui?x=1"));
+    }
+
+    // A group saved in the Groups tab as the operator does is what `herald send --group` uses, and
+    // a profile saved with that group checked in the composer is sent to it by `herald send --profile`.
+    void aGroupSavedInTheGuiIsUsedByHeraldSend()
+    {
+        TestBackend first;
+        TestBackend second;
+        QVERIFY(first.listen());
+        QVERIFY(second.listen());
+        const StoreLocation location;
+        Broadcaster broadcaster;
+        MainWindow window(&broadcaster, location.profileDirectory(), location.historyPath(), location.groupDirectory());
+        window.findChild<QLineEdit *>(QStringLiteral("groupNameEdit"))->setText(QStringLiteral("from-gui"));
+        window.findChild<QPlainTextEdit *>(QStringLiteral("groupTargetsEdit"))
+            ->setPlainText(first.url() + QLatin1Char('\n') + second.url());
+        auto *save = window.findChild<QPushButton *>(QStringLiteral("saveGroupButton"));
+        QVERIFY(save->isEnabled());
+        save->click();
+        QVERIFY(QFileInfo::exists(location.groupDirectory() + QStringLiteral("/from-gui.json")));
+
+        const auto sent = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/by/group"),
+                                              QStringLiteral("--group"), QStringLiteral("from-gui"), QStringLiteral("--no-history")},
+                                             environment());
+        QVERIFY2(sent.exitCode == 0, sent.err.constData());
+        QCOMPARE(first.requestCount(), 1);
+        QCOMPARE(second.requestCount(), 1);
+
+        const QList<QListWidgetItem *> items =
+            window.findChild<QListWidget *>(QStringLiteral("groupPicker"))->findItems(QStringLiteral("from-gui"), Qt::MatchExactly);
+        QCOMPARE(items.size(), 1);
+        items.first()->setCheckState(Qt::Checked);
+        window.findChild<QComboBox *>(QStringLiteral("methodCombo"))->setCurrentText(QStringLiteral("BAN"));
+        window.findChild<QLineEdit *>(QStringLiteral("pathEdit"))->setText(QStringLiteral("/by/profile"));
+        window.findChild<QLineEdit *>(QStringLiteral("targetsEdit"))->clear();
+        Q_EMIT window.findChild<ProfilePanel *>()->saveRequested(QStringLiteral("uses-group"));
+        const auto profile = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--profile"),
+                                                 QStringLiteral("uses-group"), QStringLiteral("--no-history")},
+                                                environment());
+        QVERIFY2(profile.exitCode == 0, profile.err.constData());
+        QCOMPARE(first.requestCount(), 2);
+        QCOMPARE(second.requests().last().method, QByteArray("BAN"));
+        QCOMPARE(second.requests().last().target, QByteArray("/by/profile"));
     }
 
     // `herald send` records at the shared location; the window, opened at its default, lists it.

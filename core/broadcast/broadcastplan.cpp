@@ -1,5 +1,9 @@
 #include "broadcast/broadcastplan.h"
 
+#include <QSet>
+
+#include <algorithm>
+
 namespace herald {
 
 namespace {
@@ -74,16 +78,26 @@ BroadcastOptions BroadcastPlan::makeOptions(const PlanInput &input)
     return options;
 }
 
-// Explicit targets win over the profile's, the profile's over the face's default.
+// Explicit targets and groups (send's flags) win over the profile's, the profile's over the
+// face's default. Within one of those, listed targets and every named group make one union.
 bool BroadcastPlan::chooseSource(const PlanInput &input, BroadcastPlan *plan, QString *error)
 {
     const Profile &profile = input.profile;
-    const bool profileTargets = profile.hasTargets
-                                && (!input.staticProfileTargetsOnly || profile.targets.kind == TargetSourceSpec::Kind::Static);
-    if (input.targets) {
-        plan->source = *input.targets;
-    } else if (profileTargets) {
-        plan->source = profile.targets;
+    QList<TargetSourceSpec> specs;
+    QStringList groups;
+    if (input.targets || !input.groups.isEmpty()) {
+        if (input.targets)
+            specs.append(*input.targets);
+        groups = input.groups;
+    } else {
+        if (profile.hasTargets && (!input.staticProfileTargetsOnly || profile.targets.kind == TargetSourceSpec::Kind::Static))
+            specs.append(profile.targets);
+        groups = profile.groups;
+    }
+    if (!addGroups(input, groups, &specs, error))
+        return false;
+    if (!specs.isEmpty()) {
+        mergeSources(specs, plan);
     } else if (!input.defaultTargetsError.isEmpty()) {
         return fail(error, input.defaultTargetsError);
     } else if (input.defaultTargets) {
@@ -96,12 +110,78 @@ bool BroadcastPlan::chooseSource(const PlanInput &input, BroadcastPlan *plan, QS
                                                          : QStringLiteral("no targets: %1").arg(input.noTargetsHint));
     }
     plan->hasSource = true;
-    if (input.nameserver)
-        plan->source.nameserver = *input.nameserver;
-    if (input.scheme)
-        plan->source.scheme = *input.scheme;
-    plan->source.refreshIntervalMs = 0; // one broadcast, one resolution
+    plan->groups = groups;
+    QList<TargetSourceSpec *> all{&plan->source};
+    for (TargetSourceSpec &more : plan->moreSources)
+        all.append(&more);
+    for (TargetSourceSpec *spec : all) {
+        if (input.nameserver)
+            spec->nameserver = *input.nameserver;
+        if (input.scheme)
+            spec->scheme = *input.scheme;
+        spec->refreshIntervalMs = 0; // one broadcast, one resolution
+    }
     return true;
+}
+
+bool BroadcastPlan::addGroups(const PlanInput &input, const QStringList &names, QList<TargetSourceSpec> *specs, QString *error)
+{
+    for (const QString &name : names) {
+        TargetGroup group;
+        QString problem;
+        if (!input.groupStore.load(name, &group, &problem))
+            return fail(error, QStringLiteral("group \"%1\": %2").arg(name, problem));
+        // The admin API sends to static lists only and has no resolver of its own for a group.
+        if (input.staticProfileTargetsOnly && group.targets.kind != TargetSourceSpec::Kind::Static)
+            return fail(error, QStringLiteral("group \"%1\": %2 is resolved by DNS or SRV; the admin API runs static "
+                                              "groups only (its own targets are used when a profile names none)")
+                                   .arg(name, group.targets.describe()));
+        specs->append(group.targets);
+    }
+    return true;
+}
+
+// Static lists become one list, first seen first, each target once; DNS and SRV sources follow,
+// each once. Targets they resolve to that a list holds too are dropped by UnionTargetSource.
+void BroadcastPlan::mergeSources(const QList<TargetSourceSpec> &specs, BroadcastPlan *plan)
+{
+    if (specs.size() == 1) {
+        plan->source = specs.first(); // one source is sent as it was given
+        return;
+    }
+    TargetSourceSpec merged;
+    bool anyStatic = false;
+    QSet<QString> seen;
+    QList<TargetSourceSpec> resolving;
+    for (const TargetSourceSpec &spec : specs) {
+        if (spec.kind != TargetSourceSpec::Kind::Static) {
+            const bool known = std::any_of(resolving.cbegin(), resolving.cend(),
+                                           [&spec](const TargetSourceSpec &other) { return other.toJson() == spec.toJson(); });
+            if (!known)
+                resolving.append(spec);
+            continue;
+        }
+        if (!anyStatic) {
+            merged = spec; // the first list's own settings; its targets are added below
+            merged.targets.clear();
+            anyStatic = true;
+        }
+        for (const Target &target : spec.targets) {
+            if (!seen.contains(target.key())) {
+                seen.insert(target.key());
+                merged.targets.append(target);
+            }
+        }
+    }
+    if (anyStatic)
+        resolving.prepend(merged);
+    plan->source = resolving.takeFirst();
+    plan->moreSources = resolving;
+}
+
+TargetSource *BroadcastPlan::createSource(QObject *parent) const
+{
+    return TargetSource::create(QList<TargetSourceSpec>{source} + moreSources, parent);
 }
 
 } // namespace herald

@@ -3,6 +3,7 @@
 #include "broadcast/broadcastoptions.h"
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "store/groupstore.h"
 #include "store/profile.h"
 #include "targets/targetsourcespec.h"
 #include "util/httpheaders.h"
@@ -33,8 +34,12 @@ struct PlanInput
     std::optional<OutcomePolicy> policy;
     std::optional<StatusRule> retryOn;
     std::optional<TargetSourceSpec> targets;
+    QStringList groups;                     // send's --group, the composer's picks: with `targets`, the explicit set
     std::optional<QHostAddress> nameserver; // applied to whichever target source is chosen
     std::optional<QString> scheme;          // likewise
+
+    // Where the names in `groups` and the profile's "group" are looked up.
+    GroupStore groupStore;
 
     // The face's defaults, used where neither an override nor the profile says.
     BroadcastOptions defaults;

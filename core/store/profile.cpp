@@ -133,6 +133,22 @@ bool readTargets(const QJsonValue &value, Profile *profile, QString *problem)
     return true;
 }
 
+bool readGroups(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    const QJsonArray names = value.isString() ? QJsonArray{value} : value.toArray();
+    if (!value.isString() && (!value.isArray() || names.isEmpty()))
+        return fail(problem, QStringLiteral("must be a group name or a non-empty array of names"));
+    for (const QJsonValue &name : names) {
+        if (!name.isString() || !Profile::isValidName(name.toString()))
+            return fail(problem, QStringLiteral("'%1' is not a group name: 1 to %2 letters, digits, '.', '_' or '-'")
+                                     .arg(name.toVariant().toString())
+                                     .arg(maxNameLength));
+        if (!profile->groups.contains(name.toString()))
+            profile->groups.append(name.toString());
+    }
+    return true;
+}
+
 bool readRetries(const QJsonValue &value, Profile *profile, QString *problem)
 {
     const double retries = value.toDouble(-1);
@@ -211,6 +227,7 @@ const Field fields[] = {
     {QLatin1String("body"), readBody},
     {QLatin1String("bodyBase64"), readBodyBase64},
     {QLatin1String("targets"), readTargets},
+    {QLatin1String("group"), readGroups},
     {QLatin1String("retries"), readRetries},
     {QLatin1String("timeout"), readTimeout},
     {QLatin1String("policy"), readPolicy},
@@ -286,6 +303,10 @@ QJsonObject Profile::toJson() const
     }
     if (hasTargets)
         json.insert(QLatin1String("targets"), targets.toJson());
+    if (groups.size() == 1)
+        json.insert(QLatin1String("group"), groups.first());
+    else if (!groups.isEmpty())
+        json.insert(QLatin1String("group"), QJsonArray::fromStringList(groups));
     if (retries >= 0)
         json.insert(QLatin1String("retries"), retries);
     if (timeoutMs >= 0)

@@ -23,6 +23,7 @@ struct Profile
     QByteArray body;
     bool hasTargets = false;
     TargetSourceSpec targets;
+    QStringList groups;                         // "group": names of target groups, whose targets join `targets`
     int retries = -1;                           // -1: the face's default
     int timeoutMs = -1;                         // per attempt; -1: the face's default
     QString policy;                             // OutcomePolicy text; empty: the face's default

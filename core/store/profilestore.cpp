@@ -51,8 +51,9 @@ QByteArray readableJson(const QJsonObject &json)
 {
     static const QStringList order = {QStringLiteral("name"),       QStringLiteral("description"), QStringLiteral("method"),
                                       QStringLiteral("path"),       QStringLiteral("headers"),     QStringLiteral("body"),
-                                      QStringLiteral("bodyBase64"), QStringLiteral("targets"),     QStringLiteral("retries"),
-                                      QStringLiteral("timeout"),    QStringLiteral("policy"),      QStringLiteral("retryOn")};
+                                      QStringLiteral("bodyBase64"), QStringLiteral("targets"),     QStringLiteral("group"),
+                                      QStringLiteral("retries"),    QStringLiteral("timeout"),     QStringLiteral("policy"),
+                                      QStringLiteral("retryOn")};
     QStringList keys;
     for (const QString &key : order) {
         if (json.contains(key))

@@ -4,6 +4,7 @@
 #include "targets/srvtargetsource.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsourcespec.h"
+#include "targets/uniontargetsource.h"
 
 namespace herald {
 
@@ -18,6 +19,13 @@ TargetSource *TargetSource::create(const TargetSourceSpec &spec, QObject *parent
         break;
     }
     return new StaticTargetSource(spec.targets, parent);
+}
+
+TargetSource *TargetSource::create(const QList<TargetSourceSpec> &specs, QObject *parent)
+{
+    if (specs.size() == 1)
+        return create(specs.first(), parent);
+    return new UnionTargetSource(specs, parent);
 }
 
 } // namespace herald

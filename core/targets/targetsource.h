@@ -19,6 +19,8 @@ public:
 
     // Makes the source a spec describes (StaticTargetSource, DnsTargetSource or SrvTargetSource).
     static TargetSource *create(const TargetSourceSpec &spec, QObject *parent);
+    // One source for several specs: create(spec) for one, a UnionTargetSource for more.
+    static TargetSource *create(const QList<TargetSourceSpec> &specs, QObject *parent);
 
     virtual QList<Target> targets() const = 0;
     // True once a lookup has produced at least one target.

@@ -96,6 +96,8 @@ QString SendCommand::planInput(const SendConfig &config, PlanInput *input)
     input->policy = config.policy;
     input->retryOn = config.retryOn;
     input->targets = config.targets;
+    input->groups = config.groups;
+    input->groupStore = GroupStore(config.groupDirectory);
     // Target flags > the curl command's URL > HERALD_TARGETS: the command line wins over the environment.
     if (!input->targets && config.fromCurl) {
         QString targetError;
@@ -114,14 +116,14 @@ QString SendCommand::planInput(const SendConfig &config, PlanInput *input)
         input->timeoutMs = config.fromCurl->maxTimeMs;
     input->defaultTargets = config.defaultTargets;
     input->defaultTargetsError = config.defaultTargetsError;
-    input->noTargetsHint = QStringLiteral("give --target, --dns, --srv, a profile with targets, or set HERALD_TARGETS");
+    input->noTargetsHint = QStringLiteral("give --target, --dns, --srv, --group, a profile with targets, or set HERALD_TARGETS");
     return {};
 }
 
 int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
 {
     QEventLoop loop;
-    TargetSource *source = TargetSource::create(plan.source, &loop);
+    TargetSource *source = plan.createSource(&loop);
     if (!source->isResolved()) {
         QTimer::singleShot(plan.options.deadlineMs, &loop, &QEventLoop::quit);
         QObject::connect(source, &TargetSource::refreshed, &loop, &QEventLoop::quit);
@@ -131,7 +133,7 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
     if (!source->isResolved()) {
         printError(
             QStringLiteral("cannot resolve targets (%1): %2")
-                .arg(plan.source.describe(), source->lastError().isEmpty() ? QStringLiteral("no answer") : source->lastError()));
+                .arg(source->description(), source->lastError().isEmpty() ? QStringLiteral("no answer") : source->lastError()));
         return PolicyNotMet;
     }
 

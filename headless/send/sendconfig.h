@@ -3,6 +3,7 @@
 #include "policy/headerpolicy.h"
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "store/groupstore.h"
 #include "store/historystore.h"
 #include "store/profilestore.h"
 #include "targets/targetsourcespec.h"
@@ -39,7 +40,9 @@ struct SendConfig
     std::optional<int> deadlineMs;
     std::optional<OutcomePolicy> policy;
     std::optional<StatusRule> retryOn;
-    std::optional<TargetSourceSpec> targets;        // --target, --dns or --srv
+    std::optional<TargetSourceSpec> targets; // --target, --dns or --srv
+    QStringList groups;                      // --group: joins --target, --dns or --srv
+    QString groupDirectory = GroupStore::defaultDirectory();
     QStringList targetFlags;                        // which of those were given: at most one may be
     std::optional<TargetSourceSpec> defaultTargets; // HERALD_TARGETS: used when neither a flag nor the profile says
     QString defaultTargetsError;                    // HERALD_TARGETS could not be read; an error only when it is needed

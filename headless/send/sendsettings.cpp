@@ -148,6 +148,29 @@ QList<Table::Setting> requestRows()
             return TargetSourceSpec::parseSrv(v, &spec, &error) ? setTargets(c, "--srv", spec) : error;
         },
         [](const C &c) { return c.targetFlags.contains(QLatin1String("--srv")) ? showSpec(c.targets) : QString(); });
+    flag("group",
+         QStringLiteral("Send to a saved target group (a name in the group directory); repeat or separate by commas. "
+                        "Several groups, and --target, --dns or --srv with them, make one set without duplicates."),
+         "NAME", {}, [](const C &c) { return c.groups.join(QLatin1Char(',')); })
+        .withShortFlag(QStringLiteral("g"))
+        .repeatable([](C &c, const QStringList &values) {
+            for (const QString &value : values) {
+                for (const QString &name : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                    if (!TargetGroup::isValidName(name.trimmed()))
+                        return QStringLiteral("'%1' is not a group name (1 to 100 letters, digits, '.', '_' or '-')").arg(name);
+                    if (!c.groups.contains(name.trimmed()))
+                        c.groups.append(name.trimmed());
+                }
+            }
+            return c.groups.isEmpty() ? QStringLiteral("expected a group name") : QString();
+        });
+    flag(
+        "group-dir", QStringLiteral("Target group directory (default: %1).").arg(GroupStore::defaultDirectory()), "DIR",
+        [](C &c, const QString &v) {
+            c.groupDirectory = v;
+            return QString();
+        },
+        [](const C &c) { return c.groupDirectory; });
     flag(
         "nameserver", QStringLiteral("Ask this DNS server (port 53) instead of the system resolver."), "IP",
         [](C &c, const QString &v) {
@@ -241,7 +264,7 @@ QList<Table::Setting> requestRows()
         .withShortFlag(QStringLiteral("d"));
     rows.append(Table::row(QStringLiteral("HERALD_TARGETS"), {}, {},
                            QStringLiteral("Target URLs, separated by commas or spaces, used when neither --target, "
-                                          "--dns, --srv nor the profile gives targets."),
+                                          "--dns, --srv, --group nor the profile gives targets."),
                            applyDefaultTargets, [](const C &c) {
                                return c.defaultTargetsError.isEmpty()
                                           ? showSpec(c.defaultTargets)

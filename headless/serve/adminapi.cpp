@@ -8,6 +8,7 @@
 #include "broadcast/broadcastplan.h"
 #include "broadcast/dryrun.h"
 #include "broadcast/responsecomparison.h"
+#include "store/groupstore.h"
 #include "store/profile.h"
 #include "store/profilestore.h"
 #include "targets/statictargetsource.h"
@@ -165,6 +166,8 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
     query.removeAllQueryItems(dryRunParameter);
     for (const auto &item : query.queryItems(QUrl::FullyDecoded))
         input.values.insert(item.first, item.second);
+    // Beside the profiles, as StoreLocation lays them out (and a HERALD_PROFILE_DIR moves both).
+    input.groupStore = GroupStore(GroupStore::besideProfiles(store.directory()));
     input.defaults = m_config.options;
     input.runningTargets = true;
     input.reportEveryTarget = true;
