@@ -3,6 +3,7 @@
 #include "broadcast/broadcastoptions.h"
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "policy/verifyrule.h"
 #include "store/profile.h"
 #include "targets/targetsourcespec.h"
 #include "util/httpheaders.h"
@@ -32,6 +33,7 @@ struct PlanInput
     std::optional<int> deadlineMs;
     std::optional<OutcomePolicy> policy;
     std::optional<StatusRule> retryOn;
+    std::optional<VerifyRule> verify; // send's --verify: replaces the profile's "verify"
     std::optional<TargetSourceSpec> targets;
     std::optional<QHostAddress> nameserver; // applied to whichever target source is chosen
     std::optional<QString> scheme;          // likewise
