@@ -95,6 +95,7 @@ QString SendCommand::planInput(const SendConfig &config, PlanInput *input)
     input->deadlineMs = config.deadlineMs;
     input->policy = config.policy;
     input->retryOn = config.retryOn;
+    input->verify = config.verify;
     input->targets = config.targets;
     // Target flags > the curl command's URL > HERALD_TARGETS: the command line wins over the environment.
     if (!input->targets && config.fromCurl) {
@@ -184,7 +185,9 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
             return UsageError;
         }
     }
-    return summary.policyMet ? PolicyMet : PolicyNotMet;
+    if (!summary.policyMet)
+        return PolicyNotMet;
+    return summary.verifyAsked && !summary.allVerified() ? NotVerified : PolicyMet;
 }
 
 int SendCommand::run(const QStringList &arguments)
@@ -192,7 +195,8 @@ int SendCommand::run(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Broadcasts one HTTP request to every target and prints one result per target.\n"
-                       "Exit code: 0 when the policy is met, 1 when it is not, 2 on a usage or configuration error."));
+                       "Exit code: 0 when the policy is met, 1 when it is not, 2 on a usage or configuration error, "
+                       "3 when it is met but a target failed its --verify check."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("send"), QStringLiteral("The command."));
     parser.addPositionalArgument(QStringLiteral("METHOD"),

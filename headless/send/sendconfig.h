@@ -3,6 +3,7 @@
 #include "policy/headerpolicy.h"
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "policy/verifyrule.h"
 #include "store/historystore.h"
 #include "store/profilestore.h"
 #include "targets/targetsourcespec.h"
@@ -39,6 +40,7 @@ struct SendConfig
     std::optional<int> deadlineMs;
     std::optional<OutcomePolicy> policy;
     std::optional<StatusRule> retryOn;
+    std::optional<VerifyRule> verify;               // --verify: the check after the broadcast
     std::optional<TargetSourceSpec> targets;        // --target, --dns or --srv
     QStringList targetFlags;                        // which of those were given: at most one may be
     std::optional<TargetSourceSpec> defaultTargets; // HERALD_TARGETS: used when neither a flag nor the profile says
