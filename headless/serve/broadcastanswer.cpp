@@ -15,7 +15,9 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
     if (summary.policy.kind != OutcomePolicy::Kind::First || broadcast.decidingIndex() < 0) {
         const QList<TargetResult> results = broadcast.results();
         const ResponseComparison comparison = ResponseComparison::compare(results, broadcast.options().compareHeaders);
-        return HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
+        // A check that failed means the broadcast did not do what the client asked for.
+        const bool ok = summary.policyMet && (!summary.verifyAsked || summary.allVerified());
+        return HttpResponses::json(ok ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
     }
     const TargetResult &winner = broadcast.result(broadcast.decidingIndex());
     HttpServerResponse response;
