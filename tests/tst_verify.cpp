@@ -37,7 +37,8 @@ QJsonObject targetNamed(const QJsonObject &answer, const QString &url)
 
 QString evidenceHeader(const QJsonObject &target, const QString &name)
 {
-    return target.value(QLatin1String("verifyEvidence")).toObject().value(QLatin1String("headers")).toObject().value(name).toString();
+    const QJsonObject evidence = target.value(QLatin1String("verifyEvidence")).toObject();
+    return evidence.value(QLatin1String("headers")).toObject().value(name).toString();
 }
 
 QProcessEnvironment serveEnvironment(const QStringList &targets)
@@ -304,7 +305,8 @@ private Q_SLOTS:
         const QJsonObject json = QJsonDocument::fromJson(compact).object();
         QCOMPARE(json.value(QLatin1String("verified")).toBool(true), false);
         QCOMPARE(evidenceHeader(targetNamed(json, QStringLiteral("http://a:1")), QStringLiteral("Age")), QStringLiteral("0"));
-        QCOMPARE(evidenceHeader(targetNamed(json, QStringLiteral("http://b:1")), QStringLiteral("X-Cache")), QStringLiteral("HIT"));
+        const QJsonObject hit = targetNamed(json, QStringLiteral("http://b:1"));
+        QCOMPARE(evidenceHeader(hit, QStringLiteral("X-Cache")), QStringLiteral("HIT"));
         const QJsonObject downTarget = targetNamed(json, QStringLiteral("http://c:1"));
         QCOMPARE(downTarget.value(QLatin1String("verified")).toBool(true), false);
         QCOMPARE(downTarget.value(QLatin1String("verifyError")).toString(), QStringLiteral("the broadcast failed (refused)"));
@@ -389,7 +391,8 @@ private Q_SLOTS:
         QVERIFY2(result.exitCode == 3, result.out + result.err);
         const QList<QByteArray> lines = result.out.split('\n');
         QVERIFY2(lines.at(0).endsWith("VERIFIED"), result.out);
-        QVERIFY2(lines.at(1).startsWith(m_purging.url().toUtf8()) && lines.at(1).endsWith("yes (200, X-Cache: MISS)"), result.out);
+        QVERIFY2(lines.at(1).startsWith(m_purging.url().toUtf8()), result.out);
+        QVERIFY2(lines.at(1).endsWith("yes (200, X-Cache: MISS)"), result.out);
         QVERIFY2(lines.at(2).endsWith("no: header:X-Cache=MISS: the value is 'HIT' (200, X-Cache: HIT)"), result.out);
         QVERIFY2(lines.at(3).contains("2/2 ok, 1 verified") && lines.at(3).contains("policy all met"), result.out);
     }

@@ -211,8 +211,8 @@ void Broadcast::sendCheck(int index, bool beforeBroadcast)
 {
     TargetRun &run = m_targets[index];
     run.result.state = TargetState::Sending;
-    run.checkCall = m_owner->transport()->send(Verifier::request(m_request, run.result.target, m_owner->headerPolicy(), m_options),
-                                               this);
+    const TransportRequest request = Verifier::request(m_request, run.result.target, m_owner->headerPolicy(), m_options);
+    run.checkCall = m_owner->transport()->send(request, this);
     connect(run.checkCall, &TransportCall::finished, this, [this, index, beforeBroadcast](const TransportResponse &response) {
         onCheckFinished(index, beforeBroadcast, response);
     });

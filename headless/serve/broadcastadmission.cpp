@@ -171,9 +171,9 @@ bool BroadcastAdmission::applyVerifyRule(const QByteArray &text, AdmissionDecisi
     if (error.isEmpty() && rule.isEmpty())
         error = QStringLiteral("is empty; give a rule such as header:X-Cache=MISS");
     const OutcomePolicy::Kind policy = decision->options.policy.kind;
+    const QString policyName = decision->options.policy.toString();
     if (error.isEmpty() && (policy == OutcomePolicy::Kind::Async || policy == OutcomePolicy::Kind::First))
-        error =
-            QStringLiteral("policy %1 answers before the checks; use all, any or quorum").arg(decision->options.policy.toString());
+        error = QStringLiteral("policy %1 answers before the checks; use all, any or quorum").arg(policyName);
     if (!error.isEmpty()) {
         *decision = refuse(400, QStringLiteral("%1: %2").arg(QLatin1String(verifyHeader), error), QStringLiteral("invalid"));
         return false;

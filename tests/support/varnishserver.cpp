@@ -51,7 +51,8 @@ bool VarnishServer::start(quint16 backendPort, QString *error)
                               "  }\n"
                               "}\n"
                               "sub vcl_deliver {\n"
-                              "  if (obj.hits > 0) { set resp.http.X-Cache = \"HIT\"; } else { set resp.http.X-Cache = \"MISS\"; }\n"
+                              "  if (obj.hits > 0) { set resp.http.X-Cache = \"HIT\"; }\n"
+                              "  else { set resp.http.X-Cache = \"MISS\"; }\n"
                               "}\n")
                    .arg(backendPort)
                    .arg(QLatin1String(purge))
