@@ -10,6 +10,7 @@
 #include "testbackend.h"
 #include "varnishserver.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +18,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -456,6 +458,39 @@ private Q_SLOTS:
         const auto result = send("/verify/bad", rule, {m_purging.url()});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.startsWith(error.toUtf8()), result.err);
+    }
+
+    // A profile's "verify" field through a face: herald send --profile, and the admin API's run.
+    void profileVerifyThroughFaces()
+    {
+        QTemporaryDir profiles;
+        QFile file(profiles.filePath(QStringLiteral("purge-page.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"name": "purge-page", "method": "PURGE", "path": "/verify/profile/{id}",
+                       "headers": [["Host", "shop.example.com"]], "retries": 0, "verify": "header:X-Cache=MISS"})");
+        file.close();
+        cache(m_purging, "/verify/profile/1");
+        cache(m_ignoring, "/verify/profile/1");
+        const auto sent = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--profile"), QStringLiteral("purge-page"),
+                                              QStringLiteral("--profile-dir"), profiles.path(), QStringLiteral("--set"),
+                                              QStringLiteral("id=1"), QStringLiteral("--target"), m_ignoring.url(),
+                                              QStringLiteral("--json"), QStringLiteral("--no-history")});
+        QVERIFY2(sent.exitCode == 3, sent.out + sent.err);
+        QCOMPARE(evidenceHeader(targetNamed(QJsonDocument::fromJson(sent.out).object(), m_ignoring.url()),
+                                QStringLiteral("X-Cache")),
+                 QStringLiteral("HIT"));
+
+        QProcessEnvironment environment = serveEnvironment({m_purging.url(), m_ignoring.url()});
+        environment.insert(QStringLiteral("HERALD_ADMIN_TOKEN"), QStringLiteral("admin-token-0123456789abcdef"));
+        environment.insert(QStringLiteral("HERALD_PROFILE_DIR"), profiles.path());
+        ServeProcess serve;
+        QVERIFY2(serve.start(environment), serve.errorOutput());
+        const HttpReply run = serve.send("POST", "/_herald/profiles/purge-page/run?id=1",
+                                         {{"Authorization", "Bearer admin-token-0123456789abcdef"}});
+        QVERIFY2(run.status == 502, run.body + serve.errorOutput());
+        const QJsonObject answer = QJsonDocument::fromJson(run.body).object();
+        QCOMPARE(targetNamed(answer, m_purging.url()).value(QLatin1String("verified")).toBool(), true);
+        QCOMPARE(targetNamed(answer, m_ignoring.url()).value(QLatin1String("verified")).toBool(true), false);
     }
 
     // serve: the header asks for the check, never reaches a backend, and a bad rule is a 400 naming it.

@@ -38,6 +38,9 @@ struct BroadcastSummary
 
     // Every target verified (only meaningful when verifyAsked); an empty set never is.
     bool allVerified() const { return total > 0 && verified == total; }
+    // What every face answers as success (200, exit code 0): the policy met and, when a check was
+    // asked for, every target verified, since a purge that did not take is not what was asked.
+    bool isSuccess() const { return policyMet && (!verifyAsked || allVerified()); }
 };
 
 } // namespace herald

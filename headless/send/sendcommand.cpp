@@ -185,9 +185,9 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
             return UsageError;
         }
     }
-    if (!summary.policyMet)
-        return PolicyNotMet;
-    return summary.verifyAsked && !summary.allVerified() ? NotVerified : PolicyMet;
+    if (summary.isSuccess())
+        return PolicyMet;
+    return summary.policyMet ? NotVerified : PolicyNotMet;
 }
 
 int SendCommand::run(const QStringList &arguments)

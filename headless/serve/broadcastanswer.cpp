@@ -15,9 +15,7 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
     if (summary.policy.kind != OutcomePolicy::Kind::First || broadcast.decidingIndex() < 0) {
         const QList<TargetResult> results = broadcast.results();
         const ResponseComparison comparison = ResponseComparison::compare(results, broadcast.options().compareHeaders);
-        // A check that failed means the broadcast did not do what the client asked for.
-        const bool ok = summary.policyMet && (!summary.verifyAsked || summary.allVerified());
-        return HttpResponses::json(ok ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
+        return HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
     }
     const TargetResult &winner = broadcast.result(broadcast.decidingIndex());
     HttpServerResponse response;
