@@ -267,6 +267,8 @@ QString ComposerWidget::toProfile(const QString &name, Profile *profile) const
         json.insert(QLatin1String("group"), QJsonArray::fromStringList(m_groups->checkedNames()));
     if (!m_retryOn.isEmpty())
         json.insert(QLatin1String("retryOn"), m_retryOn);
+    if (!m_verify.isEmpty())
+        json.insert(QLatin1String("verify"), m_verify);
     QString error;
     if (!Profile::fromJson(json, profile, &error))
         return error;
@@ -303,6 +305,7 @@ void ComposerWidget::load(const Profile &profile)
     m_timeout->setValue(profile.timeoutMs >= 0 ? profile.timeoutMs : defaults.attemptTimeoutMs);
     m_policy->setCurrentText(profile.policy.isEmpty() ? defaults.policy.toString() : profile.policy);
     m_retryOn = profile.retryOn;
+    m_verify = profile.verify;
     m_declaredParameters = profile.declaredParameters;
     m_loading = false;
     m_edited = false;

@@ -29,7 +29,7 @@ public:
     explicit ComposerWidget(QWidget *parent = nullptr);
 
     // The composer's contents as a profile (unfilled: {parameters} stay), with the loaded profile's
-    // retryOn and the declarations of the parameters still used. Returns "" or an error naming the field.
+    // retryOn and verify and the declarations of the parameters still used. Returns "" or an error naming the field.
     QString toProfile(const QString &name, Profile *profile) const;
     // A setting the profile leaves out shows the default, not the previous profile's value.
     void load(const Profile &profile);
@@ -72,6 +72,7 @@ private:
     bool m_loading = false;
     // Kept from the loaded profile, which the composer has no field for: saving must not drop them.
     QString m_retryOn;
+    QString m_verify; // kept like retryOn: the composer has no field for it, a saved profile keeps it
     QList<ProfileParameter> m_declaredParameters;
 };
 

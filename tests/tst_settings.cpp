@@ -154,6 +154,7 @@ QList<SendBadValue> sendBadValues()
         {QStringLiteral("--report"), {}, QStringLiteral("out.txt"), QStringLiteral("--report")},
         {QStringLiteral("--retries"), {}, QStringLiteral("-1"), QStringLiteral("--retries")},
         {QStringLiteral("--retry-on"), {}, QStringLiteral("often"), QStringLiteral("--retry-on")},
+        {QStringLiteral("--verify"), {}, QStringLiteral("header:X-Cache=MISS,fresh"), QStringLiteral("--verify")},
         {QStringLiteral("--timeout"), {}, QStringLiteral("soon"), QStringLiteral("--timeout")},
         {QStringLiteral("--deadline"), {}, QStringLiteral("-1s"), QStringLiteral("--deadline")},
         {QStringLiteral("--policy"), {}, QStringLiteral("most"), QStringLiteral("--policy")},

@@ -2,6 +2,7 @@
 
 #include "broadcast/broadcaster.h"
 #include "broadcast/targetrequest.h"
+#include "broadcast/verifier.h"
 #include "transport/transport.h"
 
 #include <QLoggingCategory>
@@ -76,6 +77,11 @@ BroadcastSummary Broadcast::summary() const
                              .arg(summary.total)
                              .arg(m_options.policy.toString())
                              .arg(m_options.policy.required(summary.total));
+    summary.verifyAsked = !m_options.verify.isEmpty();
+    if (summary.verifyAsked) {
+        for (const TargetRun &run : m_targets)
+            summary.verified += run.result.verify.verified ? 1 : 0;
+    }
     return summary;
 }
 
@@ -104,7 +110,10 @@ void Broadcast::begin()
                              .arg(m_owner->circuitBreaker().consecutiveFailures(run.key)));
             continue;
         }
-        requestAttempt(i);
+        if (m_options.verify.needsBodyBefore())
+            sendCheck(i, true);
+        else
+            requestAttempt(i);
         if (m_finished)
             return;
     }
@@ -196,9 +205,41 @@ void Broadcast::scheduleRetry(int index)
     Q_EMIT targetUpdated(index);
 }
 
+// The check's requests skip the concurrency limiter: one per target, before its broadcast starts
+// or after it ended, never beside its own attempts.
+void Broadcast::sendCheck(int index, bool beforeBroadcast)
+{
+    TargetRun &run = m_targets[index];
+    run.result.state = TargetState::Sending;
+    const TransportRequest request = Verifier::request(m_request, run.result.target, m_owner->headerPolicy(), m_options);
+    run.checkCall = m_owner->transport()->send(request, this);
+    connect(run.checkCall, &TransportCall::finished, this, [this, index, beforeBroadcast](const TransportResponse &response) {
+        onCheckFinished(index, beforeBroadcast, response);
+    });
+}
+
+void Broadcast::onCheckFinished(int index, bool beforeBroadcast, const TransportResponse &response)
+{
+    TargetRun &run = m_targets[index];
+    run.checkCall->deleteLater();
+    run.checkCall = nullptr;
+    if (beforeBroadcast) {
+        run.result.verify.bodySha256Before = Verifier::bodyHash(response);
+        requestAttempt(index);
+        return;
+    }
+    Verifier::judge(m_options.verify, response, &run.result.verify);
+    completeTarget(index);
+}
+
 void Broadcast::stopTarget(int index)
 {
     TargetRun &run = m_targets[index];
+    if (run.checkCall) {
+        run.checkCall->abort();
+        run.checkCall->deleteLater();
+        run.checkCall = nullptr;
+    }
     if (run.retryTimer)
         run.retryTimer->stop();
     if (run.waitingForSlot) {
@@ -222,15 +263,17 @@ void Broadcast::finishTarget(int index, TargetOutcome outcome, const QString &er
     if (run.result.isDone())
         return;
     stopTarget(index);
-    run.result.state = TargetState::Done;
+    if (run.verifying) { // the deadline or a cancel stopped the check: the broadcast's outcome stands
+        run.result.verify.error = QStringLiteral("the check did not finish: %1").arg(error);
+        completeTarget(index);
+        return;
+    }
     run.result.outcome = outcome;
     run.result.error = error;
     run.result.retryAtMs = 0;
-    ++m_done;
     CircuitBreaker &breaker = m_owner->circuitBreaker();
     switch (outcome) {
     case TargetOutcome::Ok:
-        ++m_succeeded;
         breaker.recordSuccess(run.key);
         break;
     case TargetOutcome::CircuitOpen:
@@ -242,9 +285,31 @@ void Broadcast::finishTarget(int index, TargetOutcome outcome, const QString &er
         breaker.recordFailure(run.key, m_owner->nowMs());
         break;
     }
-    Q_EMIT targetUpdated(index);
     if (outcome == TargetOutcome::Ok && m_decidingIndex < 0)
         m_decidingIndex = index;
+    if (!m_options.verify.isEmpty()) {
+        run.result.verify.asked = true;
+        if (outcome == TargetOutcome::Ok) {
+            run.verifying = true;
+            sendCheck(index, false);
+            Q_EMIT targetUpdated(index);
+            maybeDecide(); // `first` answers with the winner without waiting for its check
+            return;
+        }
+        run.result.verify.error = QStringLiteral("the broadcast failed (%1)").arg(targetOutcomeName(outcome));
+    }
+    completeTarget(index);
+}
+
+void Broadcast::completeTarget(int index)
+{
+    TargetRun &run = m_targets[index];
+    run.verifying = false;
+    run.result.state = TargetState::Done;
+    ++m_done;
+    if (run.result.outcome == TargetOutcome::Ok)
+        ++m_succeeded;
+    Q_EMIT targetUpdated(index);
     maybeDecide();
     maybeFinish();
 }

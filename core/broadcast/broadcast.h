@@ -20,7 +20,8 @@ struct TransportResponse;
 
 // One broadcast under way (the job). Emits targetUpdated() on each state change of a target,
 // decided() once the policy's verdict is known (at once for async, at the first success for
-// first, else at the end) and finished() exactly once when every target is done.
+// first, else at the end) and finished() exactly once when every target is done. With a verify
+// rule a target is done once its check after the broadcast is (its state stays Sending meanwhile).
 class Broadcast : public QObject
 {
     Q_OBJECT
@@ -60,6 +61,8 @@ private:
         QString key;
         TransportCall *call = nullptr;
         QTimer *retryTimer = nullptr;
+        TransportCall *checkCall = nullptr; // the GET before (body-changed) or the check after the broadcast
+        bool verifying = false;             // the outcome is known, the check after it is under way
         ConcurrencyLimiter::Ticket ticket = 0;
         bool waitingForSlot = false;
         bool holdsSlot = false;
@@ -71,7 +74,10 @@ private:
     void launchAttempt(int index);
     void onAttemptFinished(int index, const TransportResponse &response);
     void scheduleRetry(int index);
+    void sendCheck(int index, bool beforeBroadcast);
+    void onCheckFinished(int index, bool beforeBroadcast, const TransportResponse &response);
     void finishTarget(int index, TargetOutcome outcome, const QString &error);
+    void completeTarget(int index);
     void stopTarget(int index);
     void onDeadline();
     void maybeDecide();

@@ -59,6 +59,54 @@ void appendKey(QByteArray &out, const char *key, bool first = false)
     out += "\":";
 }
 
+// {"bodySha256", "bodySha256Before", "headers", "status"}: the keys in QJsonObject's order.
+void appendEvidence(QByteArray &out, const VerifyResult &verify)
+{
+    out += '{';
+    bool first = true;
+    if (!verify.bodySha256.isEmpty()) {
+        appendKey(out, "bodySha256", first);
+        appendString(out, QString::fromLatin1(verify.bodySha256));
+        first = false;
+    }
+    if (!verify.bodySha256Before.isEmpty()) {
+        appendKey(out, "bodySha256Before", first);
+        appendString(out, QString::fromLatin1(verify.bodySha256Before));
+        first = false;
+    }
+    appendKey(out, "headers", first);
+    QList<QPair<QString, QString>> headers;
+    for (const HttpHeader &header : verify.headers)
+        headers.append({QString::fromLatin1(header.first), QString::fromUtf8(header.second)});
+    std::sort(headers.begin(), headers.end());
+    out += '{';
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        appendString(out, headers.at(i).first);
+        out += ':';
+        appendString(out, headers.at(i).second);
+    }
+    out += '}';
+    appendKey(out, "status");
+    out += QByteArray::number(verify.status);
+    out += '}';
+}
+
+void appendVerification(QByteArray &out, const VerifyResult &verify)
+{
+    appendKey(out, "verified");
+    out += verify.verified ? "true" : "false";
+    if (!verify.verified && !verify.error.isEmpty()) {
+        appendKey(out, "verifyError");
+        appendString(out, verify.error);
+    }
+    if (verify.status > 0) {
+        appendKey(out, "verifyEvidence");
+        appendEvidence(out, verify);
+    }
+}
+
 void appendTarget(QByteArray &out, const TargetResult &result)
 {
     out += '{';
@@ -106,6 +154,8 @@ void appendTarget(QByteArray &out, const TargetResult &result)
     }
     appendKey(out, "target");
     appendString(out, result.target.baseUrl.toString());
+    if (result.verify.asked)
+        appendVerification(out, result.verify);
     out += '}';
 }
 
@@ -179,6 +229,23 @@ QJsonObject BroadcastJson::targetToJson(const TargetResult &result, bool withAtt
         }
         json.insert(QLatin1String("attemptLog"), attempts);
     }
+    const VerifyResult &verify = result.verify;
+    if (verify.asked) {
+        json.insert(QLatin1String("verified"), verify.verified);
+        if (!verify.verified && !verify.error.isEmpty())
+            json.insert(QLatin1String("verifyError"), verify.error);
+        if (verify.status > 0) {
+            QJsonObject headers;
+            for (const HttpHeader &header : verify.headers)
+                headers.insert(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
+            QJsonObject evidence{{QLatin1String("status"), verify.status}, {QLatin1String("headers"), headers}};
+            if (!verify.bodySha256.isEmpty())
+                evidence.insert(QLatin1String("bodySha256"), QString::fromLatin1(verify.bodySha256));
+            if (!verify.bodySha256Before.isEmpty())
+                evidence.insert(QLatin1String("bodySha256Before"), QString::fromLatin1(verify.bodySha256Before));
+            json.insert(QLatin1String("verifyEvidence"), evidence);
+        }
+    }
     return json;
 }
 
@@ -203,6 +270,8 @@ QJsonObject BroadcastJson::toJson(const BroadcastSummary &summary, const QList<T
         json.insert(QLatin1String("disagree"), comparison->disagree());
         json.insert(QLatin1String("groups"), comparison->toJson(results));
     }
+    if (summary.verifyAsked)
+        json.insert(QLatin1String("verified"), summary.allVerified());
     return json;
 }
 
@@ -245,7 +314,12 @@ QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const Q
             out += ',';
         appendTarget(out, results.at(i));
     }
-    out += "]}";
+    out += ']';
+    if (summary.verifyAsked) {
+        appendKey(out, "verified");
+        out += summary.allVerified() ? "true" : "false";
+    }
+    out += '}';
     return out;
 }
 

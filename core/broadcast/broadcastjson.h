@@ -10,7 +10,8 @@ namespace herald {
 
 // The one JSON shape of a broadcast's results, shared by `herald send --json`, the listener's
 // answers and the history: {"ok", "policy", "summary": {...}, "targets": [...]}, and with a
-// comparison "disagree" and "groups" (ResponseComparison) too.
+// comparison "disagree" and "groups" (ResponseComparison) too; with a verify rule "verified" (every
+// target's check held) and per target "verified", "verifyError" and "verifyEvidence".
 class BroadcastJson
 {
 public:

@@ -2,6 +2,7 @@
 
 #include "policy/outcomepolicy.h"
 #include "policy/retrypolicy.h"
+#include "policy/verifyrule.h"
 
 #include <QByteArrayList>
 
@@ -17,6 +18,7 @@ struct BroadcastOptions
     int bodyLimit = 4096;          // response body bytes kept per target
     bool http2 = false;            // h2c with prior knowledge to every target
     QByteArrayList compareHeaders; // response headers that ResponseComparison groups by, besides status and body
+    VerifyRule verify;             // empty: no check after the broadcast (and no cost)
 };
 
 // The verdict of a broadcast, read by value.
@@ -30,7 +32,15 @@ struct BroadcastSummary
     bool policyMet = false;
     bool finished = false;
     OutcomePolicy policy;
-    QString reason; // why the policy is not met, e.g. "no targets" or "2 of 3 targets failed"
+    QString reason;           // why the policy is not met, e.g. "no targets" or "2 of 3 targets failed"
+    bool verifyAsked = false; // a verify rule was given
+    int verified = 0;         // targets whose check held
+
+    // Every target verified (only meaningful when verifyAsked); an empty set never is.
+    bool allVerified() const { return total > 0 && verified == total; }
+    // What every face answers as success (200, exit code 0): the policy met and, when a check was
+    // asked for, every target verified, since a purge that did not take is not what was asked.
+    bool isSuccess() const { return policyMet && (!verifyAsked || allVerified()); }
 };
 
 } // namespace herald

@@ -66,11 +66,14 @@ BroadcastOptions BroadcastPlan::makeOptions(const PlanInput &input)
         options.policy = OutcomePolicy::parse(profile.policy, nullptr);
     if (!profile.retryOn.isEmpty())
         options.retry.retryStatuses = StatusRule::parse(profile.retryOn, nullptr);
+    if (!profile.verify.isEmpty())
+        options.verify = VerifyRule::parse(profile.verify, nullptr);
     options.retry.maxRetries = input.retries.value_or(options.retry.maxRetries);
     options.attemptTimeoutMs = input.timeoutMs.value_or(options.attemptTimeoutMs);
     options.deadlineMs = input.deadlineMs.value_or(options.deadlineMs);
     options.policy = input.policy.value_or(options.policy);
     options.retry.retryStatuses = input.retryOn.value_or(options.retry.retryStatuses);
+    options.verify = input.verify.value_or(options.verify);
     const bool answersEarly = options.policy.kind == OutcomePolicy::Kind::Async
                               || options.policy.kind == OutcomePolicy::Kind::First;
     if (input.reportEveryTarget && answersEarly)

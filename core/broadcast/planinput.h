@@ -3,6 +3,7 @@
 #include "broadcast/broadcastoptions.h"
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "policy/verifyrule.h"
 #include "store/groupstore.h"
 #include "store/profile.h"
 #include "targets/targetsourcespec.h"
@@ -33,6 +34,7 @@ struct PlanInput
     std::optional<int> deadlineMs;
     std::optional<OutcomePolicy> policy;
     std::optional<StatusRule> retryOn;
+    std::optional<VerifyRule> verify; // send's --verify: replaces the profile's "verify"
     std::optional<TargetSourceSpec> targets;
     QStringList groups;                     // send's --group, the composer's picks: with `targets`, the explicit set
     std::optional<QHostAddress> nameserver; // applied to whichever target source is chosen

@@ -24,6 +24,19 @@ struct AttemptRecord
     QString error;  // empty on an HTTP answer
 };
 
+// The check after a target's broadcast (BroadcastOptions::verify): whether the rule held and
+// what the target answered. Empty (asked false) when no rule was given.
+struct VerifyResult
+{
+    bool asked = false;
+    bool verified = false;
+    QString error;               // why not verified: the clause that failed, or the broadcast's outcome
+    int status = 0;              // of the check; 0 when it got no HTTP answer
+    HttpHeaders headers;         // the headers the rule looked at, as the check saw them
+    QByteArray bodySha256Before; // hex, body-changed only
+    QByteArray bodySha256;
+};
+
 // What happened to one target of a broadcast; a copyable snapshot.
 struct TargetResult
 {
@@ -39,6 +52,7 @@ struct TargetResult
     HttpHeaders responseHeaders;
     QByteArray responseBody; // the first bytes, bounded by BroadcastOptions::bodyLimit
     qint64 responseBytes = 0;
+    VerifyResult verify;
 
     bool succeeded() const { return outcome == TargetOutcome::Ok; }
     bool isDone() const { return state == TargetState::Done; }

@@ -2,6 +2,7 @@
 
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "policy/verifyrule.h"
 #include "store/profiletemplate.h"
 #include "util/duration.h"
 
@@ -196,6 +197,17 @@ bool readRetryOn(const QJsonValue &value, Profile *profile, QString *problem)
     return problem->isEmpty();
 }
 
+bool readVerify(const QJsonValue &value, Profile *profile, QString *problem)
+{
+    if (!readString(value, &profile->verify, problem))
+        return false;
+    problem->clear();
+    const VerifyRule rule = VerifyRule::parse(profile->verify, problem);
+    if (problem->isEmpty() && rule.isEmpty())
+        return fail(problem, QStringLiteral("must not be empty; leave the field out for no check"));
+    return problem->isEmpty();
+}
+
 bool readParameters(const QJsonValue &value, Profile *profile, QString *problem)
 {
     if (!value.isObject())
@@ -232,6 +244,7 @@ const Field fields[] = {
     {QLatin1String("timeout"), readTimeout},
     {QLatin1String("policy"), readPolicy},
     {QLatin1String("retryOn"), readRetryOn},
+    {QLatin1String("verify"), readVerify},
     {QLatin1String("parameters"), readParameters},
 };
 
@@ -315,6 +328,8 @@ QJsonObject Profile::toJson() const
         json.insert(QLatin1String("policy"), policy);
     if (!retryOn.isEmpty())
         json.insert(QLatin1String("retryOn"), retryOn);
+    if (!verify.isEmpty())
+        json.insert(QLatin1String("verify"), verify);
     if (!declaredParameters.isEmpty()) {
         QJsonObject declared;
         for (const ProfileParameter &parameter : declaredParameters)

@@ -28,6 +28,7 @@ struct Profile
     int timeoutMs = -1;                         // per attempt; -1: the face's default
     QString policy;                             // OutcomePolicy text; empty: the face's default
     QString retryOn;                            // StatusRule text; empty: the face's default
+    QString verify;                             // VerifyRule text: the check after the broadcast; empty: none
     QList<ProfileParameter> declaredParameters; // "parameters": each names one used in path, headers or body
 
     // 1 to 100 of [A-Za-z0-9._-], not "." or "..": safe as a file name on every platform.

@@ -4,6 +4,22 @@
 
 namespace herald {
 
+namespace {
+
+// "yes (200, X-Cache: MISS)" or "no: header:X-Cache=MISS: the value is 'HIT' (200, X-Cache: HIT)"
+QString verifiedCell(const VerifyResult &verify)
+{
+    QStringList seen;
+    if (verify.status > 0)
+        seen.append(QString::number(verify.status));
+    for (const HttpHeader &header : verify.headers)
+        seen.append(QString::fromLatin1(header.first) + QStringLiteral(": ") + QString::fromUtf8(header.second));
+    const QString evidence = seen.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(seen.join(QStringLiteral(", ")));
+    return verify.verified ? QStringLiteral("yes") + evidence : QStringLiteral("no: ") + verify.error + evidence;
+}
+
+} // namespace
+
 QString ResultTable::summaryLine(const BroadcastSummary &summary)
 {
     QString line = QStringLiteral("%1/%2 ok").arg(summary.succeeded).arg(summary.total);
@@ -11,19 +27,25 @@ QString ResultTable::summaryLine(const BroadcastSummary &summary)
         line += QStringLiteral(", %1 failed").arg(summary.failed);
     if (summary.pending > 0)
         line += QStringLiteral(", %1 pending").arg(summary.pending);
+    if (summary.verifyAsked)
+        line += QStringLiteral(", %1 verified").arg(summary.verified);
     line += QStringLiteral(", %1 ms").arg(summary.durationMs);
     return line;
 }
 
 QString ResultTable::render(const BroadcastRequest &request, const BroadcastSummary &summary, const QList<TargetResult> &results)
 {
-    const QStringList headings = {QStringLiteral("TARGET"),  QStringLiteral("OUTCOME"),  QStringLiteral("CODE"),
-                                  QStringLiteral("LATENCY"), QStringLiteral("ATTEMPTS"), QStringLiteral("ERROR")};
+    QStringList headings = {QStringLiteral("TARGET"),  QStringLiteral("OUTCOME"),  QStringLiteral("CODE"),
+                            QStringLiteral("LATENCY"), QStringLiteral("ATTEMPTS"), QStringLiteral("ERROR")};
+    if (summary.verifyAsked)
+        headings.append(QStringLiteral("VERIFIED"));
     QList<QStringList> rows;
     for (const TargetResult &result : results) {
         rows.append({result.target.baseUrl.toString(), targetOutcomeName(result.outcome),
                      result.status > 0 ? QString::number(result.status) : QStringLiteral("-"),
                      QStringLiteral("%1 ms").arg(result.latencyMs), QString::number(result.attempts.size()), result.error});
+        if (summary.verifyAsked)
+            rows.last().append(verifiedCell(result.verify));
     }
     QList<int> widths;
     for (int column = 0; column < headings.size(); ++column) {

@@ -80,6 +80,23 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
         [](C &c, const QString &v) { return fromParse(&c.retryOn, v, &StatusRule::parse); },
         [](const C &c) { return c.retryOn ? c.retryOn->toString() : QString(); });
     flag(
+        "verify",
+        QStringLiteral("After the broadcast, GET the same path from each target and check the answer: %1. Exit code 3 "
+                       "when the policy is met but a target is not verified.")
+            .arg(VerifyRule::grammar()),
+        "RULE",
+        [](C &c, const QString &v) {
+            QString error;
+            const VerifyRule rule = VerifyRule::parse(v, &error);
+            if (error.isEmpty() && rule.isEmpty())
+                error = QStringLiteral("is empty; give a rule such as header:X-Cache=MISS");
+            if (!error.isEmpty())
+                return error;
+            c.verify = rule;
+            return QString();
+        },
+        [](const C &c) { return c.verify ? c.verify->toString() : QString(); });
+    flag(
         "timeout", QStringLiteral("Per-attempt timeout, e.g. 2s, 500ms (default 5s)."), "DURATION",
         [](C &c, const QString &v) { return applyDuration(&c.timeoutMs, v); },
         [](const C &c) { return showDuration(c.timeoutMs); });

@@ -95,6 +95,7 @@ QString SendCommand::planInput(const SendConfig &config, PlanInput *input)
     input->deadlineMs = config.deadlineMs;
     input->policy = config.policy;
     input->retryOn = config.retryOn;
+    input->verify = config.verify;
     input->targets = config.targets;
     input->groups = config.groups;
     input->groupStore = GroupStore(config.groupDirectory);
@@ -186,7 +187,9 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
             return UsageError;
         }
     }
-    return summary.policyMet ? PolicyMet : PolicyNotMet;
+    if (summary.isSuccess())
+        return PolicyMet;
+    return summary.policyMet ? NotVerified : PolicyNotMet;
 }
 
 int SendCommand::run(const QStringList &arguments)
@@ -194,7 +197,8 @@ int SendCommand::run(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Broadcasts one HTTP request to every target and prints one result per target.\n"
-                       "Exit code: 0 when the policy is met, 1 when it is not, 2 on a usage or configuration error."));
+                       "Exit code: 0 when the policy is met, 1 when it is not, 2 on a usage or configuration error, "
+                       "3 when it is met but a target failed its --verify check."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("send"), QStringLiteral("The command."));
     parser.addPositionalArgument(QStringLiteral("METHOD"),

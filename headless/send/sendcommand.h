@@ -9,11 +9,12 @@
 namespace herald {
 
 // `herald send`: one broadcast from flags or a profile, a table (or JSON) of per-target
-// results, and an exit code that tells whether the policy was met.
+// results, and an exit code that tells whether the policy was met (and, with --verify, whether
+// every target's check held).
 class SendCommand
 {
 public:
-    enum ExitCode { PolicyMet = 0, PolicyNotMet = 1, UsageError = 2 };
+    enum ExitCode { PolicyMet = 0, PolicyNotMet = 1, UsageError = 2, NotVerified = 3 };
 
     // Parses `arguments` (starting with "send"), broadcasts, prints, returns the exit code.
     static int run(const QStringList &arguments);

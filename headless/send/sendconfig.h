@@ -3,6 +3,7 @@
 #include "policy/headerpolicy.h"
 #include "policy/outcomepolicy.h"
 #include "policy/statusrule.h"
+#include "policy/verifyrule.h"
 #include "store/groupstore.h"
 #include "store/historystore.h"
 #include "store/profilestore.h"
@@ -40,6 +41,7 @@ struct SendConfig
     std::optional<int> deadlineMs;
     std::optional<OutcomePolicy> policy;
     std::optional<StatusRule> retryOn;
+    std::optional<VerifyRule> verify;        // --verify: the check after the broadcast
     std::optional<TargetSourceSpec> targets; // --target, --dns or --srv
     QStringList groups;                      // --group: joins --target, --dns or --srv
     QString groupDirectory = GroupStore::defaultDirectory();

@@ -187,7 +187,7 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
         const BroadcastSummary summary = broadcast->summary();
         const QList<TargetResult> results = broadcast->results();
         const ResponseComparison comparison = ResponseComparison::compare(results, broadcast->options().compareHeaders);
-        respond(HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toJson(summary, results, &comparison)));
+        respond(HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toJson(summary, results, &comparison)));
     });
 }
 

@@ -79,6 +79,10 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     if (!DryRun::parseFlag(headerValue(request.headers, DryRun::header), &dryRun, &dryRunError))
         return refuse(400, dryRunError, QStringLiteral("invalid"));
     removeHeader(request.headers, DryRun::header);
+    // Likewise the verify rule: read here, applied once the route's options are known.
+    const QByteArray verifyRule = headerValue(request.headers, verifyHeader);
+    const bool verifyAsked = hasHeader(request.headers, verifyHeader);
+    removeHeader(request.headers, verifyHeader);
     if (load.draining)
         return refuse(503, QStringLiteral("draining: this instance is shutting down"), QStringLiteral("draining"));
     if (m_publishing && dryRun)
@@ -86,11 +90,18 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
                       QStringLiteral("%1: this instance publishes to a relay, and the agents' targets are not known here")
                           .arg(QLatin1String(DryRun::header)),
                       QStringLiteral("invalid"));
+    if (m_publishing && verifyAsked)
+        return refuse(501,
+                      QStringLiteral("%1: this instance publishes to a relay, and the agents' targets are not checked here")
+                          .arg(QLatin1String(verifyHeader)),
+                      QStringLiteral("invalid"));
     if (m_publishing) {
         decision.verdict = AdmissionDecision::Verdict::Publish;
         return decision;
     }
     if (!resolveTargets(&decision))
+        return decision;
+    if (verifyAsked && !applyVerifyRule(verifyRule, &decision))
         return decision;
     if (dryRun) {
         decision.verdict = AdmissionDecision::Verdict::DryRun; // sends nothing, so no limit applies
@@ -149,6 +160,25 @@ bool BroadcastAdmission::resolveTargets(AdmissionDecision *decision) const
                            QStringLiteral("no_targets"));
         return false;
     }
+    return true;
+}
+
+// X-Herald-Verify: the rule replaces the route's; on failure `decision` is the refusal.
+bool BroadcastAdmission::applyVerifyRule(const QByteArray &text, AdmissionDecision *decision)
+{
+    QString error;
+    const VerifyRule rule = VerifyRule::parse(QString::fromUtf8(text), &error);
+    if (error.isEmpty() && rule.isEmpty())
+        error = QStringLiteral("is empty; give a rule such as header:X-Cache=MISS");
+    const OutcomePolicy::Kind policy = decision->options.policy.kind;
+    const QString policyName = decision->options.policy.toString();
+    if (error.isEmpty() && (policy == OutcomePolicy::Kind::Async || policy == OutcomePolicy::Kind::First))
+        error = QStringLiteral("policy %1 answers before the checks; use all, any or quorum").arg(policyName);
+    if (!error.isEmpty()) {
+        *decision = refuse(400, QStringLiteral("%1: %2").arg(QLatin1String(verifyHeader), error), QStringLiteral("invalid"));
+        return false;
+    }
+    decision->options.verify = rule;
     return true;
 }
 

@@ -10,12 +10,13 @@ class RouteSet;
 class TargetSource;
 
 // Whether `herald serve` broadcasts a request, and to what: allow-list, auth token, CORS preflight,
-// loop detection (Via), validation, draining, route match, the policy override header and the
-// in-flight limits, in that order. Takes request values, gives decision values; no sockets.
+// loop detection (Via), validation, draining, route match, the policy override and verify headers
+// and the in-flight limits, in that order. Takes request values, gives decision values; no sockets.
 class BroadcastAdmission
 {
 public:
     static constexpr const char *policyHeader = "X-Herald-Policy";
+    static constexpr const char *verifyHeader = "X-Herald-Verify"; // a VerifyRule: check each target after the broadcast
 
     // What the instance is doing right now, for the limits and the drain.
     struct Load
@@ -39,6 +40,7 @@ private:
     bool isAllowedClient(const QHostAddress &address) const;
     bool isCorsPreflight(const HttpServerRequest &request, AdmissionDecision *decision) const;
     bool resolveTargets(AdmissionDecision *decision) const;
+    static bool applyVerifyRule(const QByteArray &text, AdmissionDecision *decision);
 
     ServeConfig m_config;
     TargetSource *m_source;

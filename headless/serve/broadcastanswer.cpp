@@ -15,7 +15,7 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
     if (summary.policy.kind != OutcomePolicy::Kind::First || broadcast.decidingIndex() < 0) {
         const QList<TargetResult> results = broadcast.results();
         const ResponseComparison comparison = ResponseComparison::compare(results, broadcast.options().compareHeaders);
-        return HttpResponses::json(summary.policyMet ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
+        return HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
     }
     const TargetResult &winner = broadcast.result(broadcast.decidingIndex());
     HttpServerResponse response;

@@ -38,16 +38,24 @@ bool VarnishServer::start(quint16 backendPort, QString *error)
         *error = file.errorString();
         return false;
     }
+    const char *purge = m_purge == Purge::Refused   ? "return (synth(405, \"Not allowed\"));"
+                        : m_purge == Purge::Ignored ? "return (synth(200, \"Purged\"));"
+                                                    : "return (purge);";
     file.write(QStringLiteral("vcl 4.1;\n"
                               "backend default { .host = \"127.0.0.1\"; .port = \"%1\"; }\n"
                               "acl purgers { \"127.0.0.1\"; }\n"
                               "sub vcl_recv {\n"
                               "  if (req.method == \"PURGE\") {\n"
                               "    if (client.ip !~ purgers) { return (synth(405, \"Not allowed\")); }\n"
-                              "    return (purge);\n"
+                              "    %2\n"
                               "  }\n"
+                              "}\n"
+                              "sub vcl_deliver {\n"
+                              "  if (obj.hits > 0) { set resp.http.X-Cache = \"HIT\"; }\n"
+                              "  else { set resp.http.X-Cache = \"MISS\"; }\n"
                               "}\n")
                    .arg(backendPort)
+                   .arg(QLatin1String(purge))
                    .toUtf8());
     file.close();
     // -j none: no privilege separation, so the work directory in /tmp stays usable as root.
