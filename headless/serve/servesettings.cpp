@@ -25,12 +25,12 @@ QList<Table::Setting> otherRows()
 
     add(
         QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
-        QStringLiteral("text (default) or json (one JSON object per line)."),
+        QStringLiteral("text (default), json (one JSON object per line) or fluentd (JSON with time, severity, logger, message)."),
         [](C &c, const QString &v) { return SettingValues::parseLogFormat(v, &c.logFormat); },
         [](const C &c) { return c.logFormat; });
     add(
         QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
-        QStringLiteral("debug, info (default), warn or error."),
+        QStringLiteral("debug, info (default), warn or error; trace reads as debug, fatal and panic as error."),
         [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); }, [](const C &c) { return c.logLevel; });
     add(
         QStringLiteral("HERALD_ROUTES"), {}, QStringLiteral("routes"),
