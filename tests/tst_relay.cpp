@@ -1,4 +1,5 @@
 // The relay against a real redis-server: herald serve publishes, herald relay agents replay.
+#include "rawhttpclient.h"
 #include "redisserver.h"
 #include "relayprocess.h"
 #include "serveprocess.h"
@@ -10,6 +11,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 
@@ -334,6 +336,88 @@ private Q_SLOTS:
         QCOMPARE(serve.send("PURGE", "/dns").status, 202);
         QTRY_COMPARE(backend.requestCount(), 1);
         QCOMPARE(backend.requests().first().target, QByteArray("/dns"));
+    }
+
+    // The agent beside a publisher on the same host, both with their default ids (the host name):
+    // it replays the publisher's requests, or the receiving pod's own backend would never get them.
+    void defaultInstanceIdSkipsNothing()
+    {
+        TestBackend beside;
+        QVERIFY(beside.listen());
+        Agent agent;
+        // RelayProcess gives each agent an id of its own; here it keeps the default.
+        QVERIFY(agent.start(m_redis->url(), beside.url(), QStringLiteral("beside"), {}, env({{"HERALD_INSTANCE_ID", QString()}})));
+        QTRY_VERIFY(hasGroup(*m_redis, "beside"));
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/mine").status, 202);
+        QTRY_COMPARE(beside.requestCount(), 1);
+        QTRY_VERIFY(caughtUp(*m_redis, "beside"));
+        QCOMPARE(beside.requests().first().target, QByteArray("/mine"));
+    }
+
+    // The endpoint gets the client's headers and Herald's own forwarding headers, nothing else:
+    // no Connection, Accept-Encoding or Accept-Language that an HTTP library added.
+    void agentSendsOnlyTheClientsHeaders()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        Agent agent;
+        QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("headers")));
+        QTRY_VERIFY(hasGroup(*m_redis, "headers"));
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        RawHttpClient client;
+        QSignalSpy answered(&client, &RawHttpClient::responseReceived);
+        client.connectToPort(serve.port());
+        client.send("PURGE /tags?x=1 HTTP/1.1\r\nHost: www.example.com\r\nX-Cache-Tags: a,b\r\nUser-Agent: purger/1\r\n"
+                    "Content-Length: 0\r\n\r\n");
+        QVERIFY(answered.wait(5000));
+        QCOMPARE(client.responses().first().status, 202);
+        QTRY_COMPARE(backend.requestCount(), 1);
+        const RecordedRequest request = backend.requests().first();
+        QCOMPARE(request.target, QByteArray("/tags?x=1"));
+        QList<QByteArray> names;
+        for (const auto &header : request.headers) {
+            if (header.first.compare("Content-Length", Qt::CaseInsensitive) != 0) // framing, the transport's to decide
+                names.append(header.first.toLower());
+        }
+        std::sort(names.begin(), names.end());
+        // Via and X-Forwarded-* are Herald's hop.
+        const QList<QByteArray> expected = {"host", "user-agent", "via", "x-cache-tags", "x-forwarded-for", "x-forwarded-proto"};
+        QVERIFY2(names == expected, names.join(' ').constData());
+        QCOMPARE(request.header("Host"), QByteArray("www.example.com"));
+        QCOMPARE(request.header("X-Cache-Tags"), QByteArray("a,b"));
+    }
+
+    // Two live agents reading one consumer group split its entries: the second is warned. An agent
+    // that restarts under the same name (the first is gone) is not.
+    void agentsSharingAGroupAreWarned()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        const QByteArray warning = "another agent already reads consumer group 'shared'";
+        auto first = std::make_unique<Agent>();
+        QVERIFY(first->start(m_redis->url(), backend.url(), QStringLiteral("shared")));
+        QTRY_VERIFY(hasGroup(*m_redis, "shared"));
+        Agent second;
+        QVERIFY(second.start(m_redis->url(), backend.url(), QStringLiteral("shared")));
+        QTRY_VERIFY2(second.errorOutput().contains(warning), second.errorOutput().constData());
+        QVERIFY(second.errorOutput().contains("HERALD_RELAY_NAME"));
+        QCOMPARE(second.terminate(), 0);
+        QCOMPARE(first->terminate(), 0);
+        QVERIFY(!first->errorOutput().contains(warning));
+        first = std::make_unique<Agent>();
+        QVERIFY(first->start(m_redis->url(), backend.url(), QStringLiteral("shared")));
+        // Its check runs right after connecting; a later entry proves it has connected.
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QVERIFY(waitReady(serve));
+        QCOMPARE(serve.send("PURGE", "/after-restart").status, 202);
+        QTRY_VERIFY(backend.requestCount() >= 1);
+        QVERIFY2(!first->errorOutput().contains(warning), first->errorOutput().constData());
     }
 
     void relayConfigurationErrors()

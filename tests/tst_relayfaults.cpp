@@ -162,6 +162,48 @@ private Q_SLOTS:
         QCOMPARE(targets(backend), (QList<QByteArray>{"/under-way", "/next"}));
     }
 
+    // SIGTERM as soon as the agent said it is replaying: a graceful stop (exit 0), not the signal's
+    // default action, because the handler is in place before the ready line.
+    void stopRightAfterTheReadyLineIsGraceful()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        for (int round = 0; round < 5; ++round) {
+            RelayProcess agent;
+            QVERIFY(agent.start(m_redis->url(), backend.url(), QStringLiteral("early")));
+            QCOMPARE(agent.terminate(), 0);
+        }
+    }
+
+    // Stopped right after delivering a run of entries, the agent has acknowledged each of them:
+    // its successor delivers none a second time.
+    void stopAfterDeliveriesRepeatsNothing()
+    {
+        TestBackend backend;
+        QVERIFY(backend.listen());
+        auto agent = std::make_unique<RelayProcess>();
+        QVERIFY(agent->start(m_redis->url(), backend.url(), QStringLiteral("repeat")));
+        QTRY_VERIFY(!m_redis->groupInfo("repeat").isEmpty());
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_RELAY_URL", m_redis->url()}})));
+        QTRY_VERIFY(ready(serve));
+        QList<QByteArray> expected;
+        for (int i = 0; i < 20; ++i) {
+            expected.append("/r" + QByteArray::number(i));
+            QCOMPARE(serve.send("PURGE", expected.last()).status, 202);
+        }
+        QTRY_COMPARE(backend.requestCount(), 20);
+        QCOMPARE(agent->terminate(), 0); // at once: the last acknowledgement may still be under way
+        QCOMPARE(m_redis->groupInfo("repeat").value("pending"), QByteArray("0"));
+        agent = std::make_unique<RelayProcess>();
+        QVERIFY(agent->start(m_redis->url(), backend.url(), QStringLiteral("repeat")));
+        expected.append("/next");
+        QCOMPARE(serve.send("PURGE", "/next").status, 202);
+        QTRY_COMPARE(targets(backend).size(), 21);
+        QTRY_COMPARE(m_redis->groupInfo("repeat").value("pending"), QByteArray("0"));
+        QCOMPARE(targets(backend), expected);
+    }
+
     // An idle agent stops at once on SIGTERM.
     void idleAgentStopsAtOnce()
     {

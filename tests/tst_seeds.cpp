@@ -2,11 +2,18 @@
 // that seed's callers rely on (which backends got what, the answer, probes, run-time updates,
 // timing) still holds, and the seed's bugs do not. One section per seed; the lead merges them.
 #include "backendpool.h"
+#include "redisserver.h"
 #include "serveprocess.h"
+#include "testbackend.h"
 
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QtTest>
+
+#include <memory>
 
 using namespace herald::test;
 
@@ -18,6 +25,39 @@ QProcessEnvironment environmentOf(const QList<QPair<QString, QString>> &variable
     for (const auto &variable : variables)
         environment.insert(variable.first, variable.second);
     return environment;
+}
+
+// http-broadcast: the PURGEs a stand-in Varnish received (not the health checks).
+QList<RecordedRequest> purgesOf(const TestBackend &varnish)
+{
+    QList<RecordedRequest> purges;
+    for (const RecordedRequest &request : varnish.requests()) {
+        if (request.method == "PURGE")
+            purges.append(request);
+    }
+    return purges;
+}
+
+// http-broadcast: the agent's consumer group has read the stream's last entry and acknowledged
+// everything it read, so nothing more is on its way to its Varnish.
+bool caughtUp(const RedisServer &redis, const QByteArray &group)
+{
+    const QHash<QByteArray, QByteArray> info = redis.groupInfo(group);
+    const QByteArray last = redis
+                                .cli({QStringLiteral("XREVRANGE"), QStringLiteral("herald"), QStringLiteral("+"),
+                                      QStringLiteral("-"), QStringLiteral("COUNT"), QStringLiteral("1")})
+                                .split('\n')
+                                .value(0);
+    return !last.isEmpty() && info.value("pending") == "0" && info.value("last-delivered-id") == last;
+}
+
+// http-broadcast's install.md, as a pod runs it, with the Mercure hub's URL swapped for Redis.
+QList<QPair<QString, QString>> httpBroadcastPod(const QString &varnishUrl, const QString &redisUrl)
+{
+    return {{"SERVER_ADDR", "0.0.0.0:6801"},
+            {"AGENT_ENDPOINT", varnishUrl},
+            {"HUB_TOKEN", "eyJhbGciOiJIUzI1NiJ9.eyJtZXJjdXJlIjp7fX0.c2lnbmF0dXJl"},
+            {"HUB_ENDPOINT", redisUrl}};
 }
 
 } // namespace
@@ -79,6 +119,161 @@ private slots:
     // ---- broadcaster cases ----
 
     // ---- http-broadcast cases ----
+
+    // The canonical deployment: one process with both roles in each Varnish pod, two pods (host
+    // names of their own), one Redis for the hub. A PURGE sent to pod A reaches both pods' Varnish
+    // exactly once, method, path, query, Host and body intact; the caller gets the seed's 202.
+    void httpBroadcastEveryPodPurgesOnce()
+    {
+        if (!RedisServer::isInstalled())
+            QSKIP("redis-server is not installed (apt-get install redis-server)");
+        if (!ServeProcess::canSetHostName())
+            QSKIP("two pods need host names of their own: root and unshare");
+        RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(&error), qPrintable(error));
+        TestBackend varnishA;
+        TestBackend varnishB;
+        QVERIFY(varnishA.listen());
+        QVERIFY(varnishB.listen());
+        ServeProcess podA;
+        ServeProcess podB;
+        podA.setHostName(QStringLiteral("varnish-a"));
+        podB.setHostName(QStringLiteral("varnish-b"));
+        QVERIFY2(podA.start(environmentOf(httpBroadcastPod(varnishA.url(), redis.url()))), podA.errorOutput().constData());
+        QVERIFY2(podB.start(environmentOf(httpBroadcastPod(varnishB.url(), redis.url()))), podB.errorOutput().constData());
+        // Each agent reads as its host name; a new group starts at the stream's end.
+        QTRY_VERIFY(!redis.groupInfo("varnish-a").isEmpty());
+        QTRY_VERIFY(!redis.groupInfo("varnish-b").isEmpty());
+        QTRY_COMPARE(podA.send("GET", "/readyz").status, 200);
+        // Healthy means the pod's own Varnish answers (HEAD, not a PURGE).
+        QCOMPARE(podA.send("GET", "/healthz").status, 200);
+
+        const HttpReply reply = podA.send("PURGE", "/foo/bar?variant=mobile", {{"Host", "www.example.com"}}, "tags=a");
+        QCOMPARE(reply.status, 202);
+        for (const TestBackend *varnish : {&varnishA, &varnishB}) {
+            QTRY_COMPARE(purgesOf(*varnish).size(), 1);
+            const RecordedRequest purge = purgesOf(*varnish).first();
+            QCOMPARE(purge.target, QByteArray("/foo/bar?variant=mobile"));
+            QCOMPARE(purge.header("Host"), QByteArray("www.example.com"));
+            QCOMPARE(purge.body, QByteArray("tags=a"));
+        }
+        // Both groups have read and acknowledged the entry: no second copy is on its way.
+        QTRY_VERIFY(caughtUp(redis, "varnish-a"));
+        QTRY_VERIFY(caughtUp(redis, "varnish-b"));
+        QCOMPARE(purgesOf(varnishA).size(), 1);
+        QCOMPARE(purgesOf(varnishB).size(), 1);
+
+        QCOMPARE(podA.terminate(), 0);
+        const QByteArray log = podA.errorOutput();
+        QVERIFY2(log.contains("behaving as http-broadcast (SERVER_ADDR, AGENT_ENDPOINT, HUB_ENDPOINT are set)"), log.constData());
+        QVERIFY2(log.contains("ignored, they mean nothing to Herald: HUB_TOKEN"), log.constData());
+        QVERIFY2(log.contains("relay agent: replaying stream herald to"), log.constData());
+    }
+
+    // HUB_TIMEOUT bounds a publish: with Redis paused (SIGSTOP) the caller gets a 5xx within it and
+    // /readyz turns 503; once Redis answers again, so does the pod, and its Varnish gets the next PURGE.
+    void httpBroadcastHubTimeoutBoundsAPublish()
+    {
+        if (!RedisServer::isInstalled())
+            QSKIP("redis-server is not installed (apt-get install redis-server)");
+        RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(&error), qPrintable(error));
+        TestBackend varnish;
+        QVERIFY(varnish.listen());
+        QList<QPair<QString, QString>> variables = httpBroadcastPod(varnish.url(), redis.url());
+        variables.append(qMakePair(QStringLiteral("HUB_TIMEOUT"), QStringLiteral("1s")));
+        ServeProcess pod;
+        pod.setHostName(QStringLiteral("http-broadcast-hub"));
+        if (!ServeProcess::canSetHostName())
+            QSKIP("the pod needs a host name of its own: root and unshare");
+        QVERIFY2(pod.start(environmentOf(variables)), pod.errorOutput().constData());
+        QTRY_VERIFY(!redis.groupInfo("http-broadcast-hub").isEmpty());
+        QTRY_COMPARE(pod.send("GET", "/readyz").status, 200);
+        redis.pause();
+        QElapsedTimer clock;
+        clock.start();
+        const HttpReply refused = pod.send("PURGE", "/during");
+        QVERIFY2(refused.status >= 500, refused.body.constData());
+        QVERIFY2(clock.elapsed() < 2500, qPrintable(QString::number(clock.elapsed())));
+        QTRY_COMPARE_WITH_TIMEOUT(pod.send("GET", "/readyz").status, 503, 3000);
+        redis.resume();
+        QTRY_COMPARE_WITH_TIMEOUT(pod.send("GET", "/readyz").status, 200, 10000);
+        QCOMPARE(pod.send("PURGE", "/after").status, 202);
+        const auto targets = [&varnish] {
+            QList<QByteArray> list;
+            for (const RecordedRequest &purge : purgesOf(varnish))
+                list.append(purge.target);
+            return list;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(targets().contains("/after"), 10000);
+        QTRY_VERIFY(caughtUp(redis, "http-broadcast-hub"));
+        // The 503 said "not confirmed", not "dropped": the XADD was already in the paused Redis's
+        // socket and ran when it resumed, so /during may arrive too, once and in order.
+        const QList<QByteArray> received = targets();
+        QVERIFY2(received == QList<QByteArray>{"/after"} || received == (QList<QByteArray>{"/during", "/after"}),
+                 received.join(' ').constData());
+    }
+
+    // The seed's documented log levels and formats start the pod; fluentd is one JSON object per
+    // line with time, severity and message. A Mercure hub URL is refused with a pointer to Redis.
+    void httpBroadcastLogSettingsAndHub_data()
+    {
+        QTest::addColumn<QString>("level");
+        QTest::addColumn<QString>("format");
+        QTest::newRow("trace, fluentd") << "trace"
+                                        << "fluentd";
+        QTest::newRow("debug, json") << "debug"
+                                     << "json";
+        QTest::newRow("info, text") << "info"
+                                    << "text";
+        QTest::newRow("fatal, text") << "fatal"
+                                     << "text";
+    }
+    void httpBroadcastLogSettingsAndHub()
+    {
+        QFETCH(QString, level);
+        QFETCH(QString, format);
+        TestBackend varnish;
+        QVERIFY(varnish.listen());
+        QList<QPair<QString, QString>> variables = httpBroadcastPod(varnish.url(), QStringLiteral("redis://127.0.0.1:1/0"));
+        variables.append(qMakePair(QStringLiteral("LOG_LEVEL"), level));
+        variables.append(qMakePair(QStringLiteral("LOG_FORMAT"), format));
+        ServeProcess pod;
+        QVERIFY2(pod.start(environmentOf(variables)), pod.errorOutput().constData());
+        QCOMPARE(pod.terminate(), 0);
+        const QByteArray log = pod.errorOutput();
+        if (level == QLatin1String("fatal")) {
+            QVERIFY2(!log.contains("behaving as"), log.constData()); // errors only
+        } else if (format == QLatin1String("fluentd")) {
+            bool announced = false;
+            for (const QByteArray &line : log.split('\n')) {
+                if (line.isEmpty())
+                    continue;
+                const QJsonObject object = QJsonDocument::fromJson(line).object();
+                QVERIFY2(object.contains(QLatin1String("time")) && object.contains(QLatin1String("severity")), line.constData());
+                announced =
+                    announced
+                    || (object.value(QLatin1String("severity")).toString() == QLatin1String("INFO")
+                        && object.value(QLatin1String("message")).toString().startsWith(QLatin1String("behaving as http-broadcast")));
+            }
+            QVERIFY2(announced, log.constData());
+        } else {
+            QVERIFY2(log.contains("behaving as http-broadcast"), log.constData());
+        }
+
+        QProcess mercure;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(
+            environmentOf(httpBroadcastPod(varnish.url(), QStringLiteral("https://example.com/.well-known/mercure"))));
+        mercure.setProcessEnvironment(environment);
+        mercure.start(QStringLiteral(HERALD_BINARY), {QStringLiteral("serve")});
+        QVERIFY(mercure.waitForFinished(10000));
+        QCOMPARE(mercure.exitCode(), 2);
+        const QByteArray refusal = mercure.readAllStandardError();
+        QVERIFY2(refusal.contains("HUB_ENDPOINT") && refusal.contains("Redis"), refusal.constData());
+    }
 
     // ---- k8sreq-duplicator cases ----
 

@@ -203,6 +203,7 @@ QList<BadValue> relayBadValues()
                      canonical ? QStringLiteral("%1 (alias of %2)").arg(name, QLatin1String(canonical)) : name});
     };
     add("HERALD_RELAY_URL", "http://x");
+    add("HUB_ENDPOINT", "https://hub.example.com/.well-known/mercure", "HERALD_RELAY_URL");
     add("HERALD_RELAY_ENDPOINT", "ftp://x");
     add("AGENT_ENDPOINT", "ftp://x", "HERALD_RELAY_ENDPOINT");
     add("HERALD_RELAY_ENDPOINT_SRV", "a b");
@@ -212,6 +213,7 @@ QList<BadValue> relayBadValues()
     add("HERALD_RELAY_NAME", "a b");
     add("HERALD_RELAY_RETRY_DEADLINE", "soon");
     add("HERALD_RELAY_TIMEOUT", "0");
+    add("HUB_TIMEOUT", "0s", "HERALD_RELAY_TIMEOUT");
     add("AGENT_RETRY_DELAY", "soon", "HERALD_RELAY_RETRY_DEADLINE");
     add("HERALD_INSTANCE_ID", "a b");
     add("HERALD_RELAY_FROM_BEGINNING", "maybe");

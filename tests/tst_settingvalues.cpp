@@ -77,6 +77,56 @@ private Q_SLOTS:
     }
 
     // The masked Redis URL in logs and --print-config names the same server, IPv6 included.
+    // The levels logrus documents (http-broadcast's LOG_LEVEL) read as Herald's nearest one.
+    void logLevel_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("level"); // "": refused
+        QTest::newRow("trace") << "trace"
+                               << "debug";
+        QTest::newRow("debug") << "debug"
+                               << "debug";
+        QTest::newRow("Info") << "Info"
+                              << "info";
+        QTest::newRow("warning") << "warning"
+                                 << "warn";
+        QTest::newRow("fatal") << "fatal"
+                               << "error";
+        QTest::newRow("panic") << "PANIC"
+                               << "error";
+        QTest::newRow("verbose") << "verbose"
+                                 << "";
+    }
+    void logLevel()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, level);
+        QString parsed = QStringLiteral("unchanged");
+        const QString error = SettingValues::parseLogLevel(text, &parsed);
+        QCOMPARE(parsed, level.isEmpty() ? QStringLiteral("unchanged") : level);
+        QCOMPARE(error.isEmpty(), !level.isEmpty());
+        if (!error.isEmpty())
+            QVERIFY2(error.contains(QLatin1String("trace")), qPrintable(error));
+    }
+
+    void logFormat_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("text") << "text" << true;
+        QTest::newRow("json") << "JSON" << true;
+        QTest::newRow("fluentd") << "fluentd" << true;
+        QTest::newRow("logfmt") << "logfmt" << false;
+    }
+    void logFormat()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, accepted);
+        QString parsed;
+        QCOMPARE(SettingValues::parseLogFormat(text, &parsed).isEmpty(), accepted);
+        QCOMPARE(parsed, accepted ? text.toLower() : QString());
+    }
+
     void redisMaskedReadsBack_data()
     {
         QTest::addColumn<QString>("url");

@@ -11,7 +11,8 @@ namespace herald {
 
 namespace {
 
-bool g_json = false;
+enum class Format { Text, Json, Fluentd };
+Format g_format = Format::Text;
 
 const char *levelName(QtMsgType type)
 {
@@ -33,7 +34,15 @@ void writeMessage(QtMsgType type, const QMessageLogContext &context, const QStri
 {
     const QString time = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     QByteArray line;
-    if (g_json) {
+    if (g_format == Format::Fluentd) {
+        // The keys fluentd's json parser and its Google Cloud output read without configuration:
+        // "time" (the parser's default time_key), "severity" in upper case, and "message".
+        const QJsonObject object{{QLatin1String("time"), time},
+                                 {QLatin1String("severity"), QString::fromLatin1(levelName(type)).toUpper()},
+                                 {QLatin1String("logger"), QLatin1String(context.category ? context.category : "default")},
+                                 {QLatin1String("message"), message}};
+        line = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    } else if (g_format == Format::Json) {
         const QJsonObject object{{QLatin1String("time"), time},
                                  {QLatin1String("level"), QLatin1String(levelName(type))},
                                  {QLatin1String("logger"), QLatin1String(context.category ? context.category : "default")},
@@ -54,7 +63,9 @@ void writeMessage(QtMsgType type, const QMessageLogContext &context, const QStri
 
 void LogSetup::install(const QString &format, const QString &level)
 {
-    g_json = format == QLatin1String("json");
+    g_format = format == QLatin1String("json")      ? Format::Json
+               : format == QLatin1String("fluentd") ? Format::Fluentd
+                                                    : Format::Text;
     qInstallMessageHandler(writeMessage);
     QString rules = QStringLiteral("herald.*.debug=%1\nherald.*.info=%2\n*.warning=%3\n")
                         .arg(level == QLatin1String("debug") ? QStringLiteral("true") : QStringLiteral("false"))

@@ -4,7 +4,7 @@
 
 namespace herald {
 
-// Installs the process-wide log format (text or JSON lines) and level for the headless faces.
+// Installs the process-wide log format (text, JSON lines, or JSON lines with fluentd's keys) and level for the headless faces.
 class LogSetup
 {
 public:

@@ -109,21 +109,27 @@ QString SettingValues::showBoolean(bool value)
 
 QString SettingValues::parseLogLevel(const QString &value, QString *out)
 {
-    QString level = value.toLower();
+    QString level = value.trimmed().toLower();
+    // The levels of Go's logrus (http-broadcast documents them): trace is as verbose as Herald
+    // gets, and fatal or panic keep only errors, since Herald logs nothing above an error.
     if (level == QLatin1String("warning"))
         level = QStringLiteral("warn");
+    else if (level == QLatin1String("trace"))
+        level = QStringLiteral("debug");
+    else if (level == QLatin1String("fatal") || level == QLatin1String("panic"))
+        level = QStringLiteral("error");
     if (!QStringList{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warn"), QStringLiteral("error")}.contains(
             level))
-        return QStringLiteral("expected debug, info, warn or error");
+        return QStringLiteral("expected trace, debug, info, warn, error, fatal or panic");
     *out = level;
     return {};
 }
 
 QString SettingValues::parseLogFormat(const QString &value, QString *out)
 {
-    const QString format = value.toLower();
-    if (format != QLatin1String("text") && format != QLatin1String("json"))
-        return QStringLiteral("expected text or json");
+    const QString format = value.trimmed().toLower();
+    if (format != QLatin1String("text") && format != QLatin1String("json") && format != QLatin1String("fluentd"))
+        return QStringLiteral("expected text, json or fluentd");
     *out = format;
     return {};
 }

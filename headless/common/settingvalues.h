@@ -23,9 +23,10 @@ public:
     // true or false, any case.
     static QString parseBoolean(const QString &value, bool *out);
     static QString showBoolean(bool value);
-    // debug, info, warn (or warning) and error; stored lower case.
+    // debug, info, warn (or warning) and error, and logrus's trace (as debug), fatal and panic (as
+    // error); stored lower case.
     static QString parseLogLevel(const QString &value, QString *out);
-    // text or json; stored lower case.
+    // text, json or fluentd; stored lower case.
     static QString parseLogFormat(const QString &value, QString *out);
     // The text with a URL's password replaced by ****, for values shown in errors.
     static QString maskUrlPassword(const QString &value);

@@ -7,6 +7,12 @@ namespace herald {
 bool RedisAddress::parse(const QString &text, RedisAddress *address, QString *error)
 {
     const QUrl url(text, QUrl::StrictMode);
+    // http-broadcast's HUB_ENDPOINT names a Mercure hub; Herald's hub is a Redis stream.
+    if (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https")) {
+        *error = QStringLiteral("'%1' is an HTTP hub (Mercure); Herald's hub is Redis: give a URL like redis://host:6379/0")
+                     .arg(url.toDisplayString(QUrl::RemovePassword));
+        return false;
+    }
     if (!url.isValid() || url.scheme() != QLatin1String("redis") || url.host().isEmpty()) {
         *error = QStringLiteral("'%1' is not a URL like redis://[user:password@]host:port/db")
                      .arg(QUrl(text).toDisplayString(QUrl::RemovePassword));

@@ -4,8 +4,11 @@
 #include "broadcast/broadcaster.h"
 #include "relay/redisclient.h"
 #include "targets/targetsource.h"
+#include "transport/transportfactory.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QHostInfo>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTimer>
@@ -18,7 +21,9 @@ RelayAgent::RelayAgent(const Settings &settings, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
     , m_redis(new RedisClient(settings.redis, this))
-    , m_broadcaster(new Broadcaster(nullptr, this))
+    // libcurl, as herald serve's default: QNAM added Connection: Keep-Alive, Accept-Encoding and
+    // Accept-Language, which the client never sent and a backend may vary its answer on.
+    , m_broadcaster(new Broadcaster(createTransport(TransportKind::Curl), this))
     , m_endpoints(TargetSource::create(settings.endpoints, this))
 {
     m_redis->setTimeoutMs(settings.redisTimeoutMs);
@@ -74,6 +79,7 @@ void RelayAgent::onConnected()
     m_drainingPending = true;
     const QByteArray start = m_settings.fromBeginning ? "0" : "$";
     QPointer<RelayAgent> self(this);
+    warnAboutSharedName();
     m_redis->command({"XGROUP", "CREATE", m_settings.stream, m_settings.name, start, "MKSTREAM"}, [self](const RedisReply &reply) {
         if (!self)
             return;
@@ -83,6 +89,41 @@ void RelayAgent::onConnected()
         if (!self->m_busy && self->m_acknowledging == 0)
             self->read(self->m_drainingPending);
     });
+}
+
+// Two agents reading one consumer group split its entries between them, so each backend gets only
+// part of them; on one host that happens when both keep the default name, the host name. Each
+// agent names its connection after its group, so a live one is told from a gone one (a restart).
+void RelayAgent::warnAboutSharedName()
+{
+    const QByteArray prefix = "herald-relay:" + m_settings.stream + ":" + m_settings.name + ":";
+    const QByteArray mine = prefix + QHostInfo::localHostName().toUtf8() + ":"
+                            + QByteArray::number(QCoreApplication::applicationPid());
+    m_redis->command({"CLIENT", "SETNAME", mine}, [](const RedisReply &) {});
+    if (m_peersChecked)
+        return;
+    m_peersChecked = true;
+    QPointer<RelayAgent> self(this);
+    m_redis->command({"CLIENT", "LIST", "TYPE", "normal"},
+                     [self, prefix, mine](const RedisReply &reply) {
+                         if (!self || reply.isError()) // an ACL may forbid CLIENT LIST: then nothing to say
+                             return;
+                         QByteArrayList others;
+                         for (const QByteArray &line : reply.text.split('\n')) {
+                             const int at = line.indexOf(" name=");
+                             if (at < 0)
+                                 continue;
+                             const QByteArray name = line.mid(at + 6, line.indexOf(' ', at + 6) - at - 6);
+                             if (name.startsWith(prefix) && name != mine)
+                                 others.append(name.mid(prefix.size()));
+                         }
+                         if (!others.isEmpty())
+                             qCWarning(lcRelay).noquote()
+                                 << QStringLiteral(
+                                        "another agent already reads consumer group '%1' (%2): the two share its entries, so "
+                                        "each endpoint gets only part of them; give every agent its own HERALD_RELAY_NAME")
+                                        .arg(QString::fromUtf8(self->m_settings.name), QString::fromUtf8(others.join(", ")));
+                     });
 }
 
 void RelayAgent::read(bool pending)
@@ -154,7 +195,7 @@ void RelayAgent::processNext()
         return;
     }
     // Endpoints from DNS may not be resolved yet: wait (up to the retry deadline) rather than fail.
-    if (m_endpoints->targets().isEmpty() && m_queue.head().origin != m_settings.instanceId) {
+    if (m_endpoints->targets().isEmpty() && !isOwn(m_queue.head())) {
         if (!m_waitingForEndpoints.isValid())
             m_waitingForEndpoints.start();
         if (m_waitingForEndpoints.elapsed() < m_settings.retryDeadlineMs) {
@@ -169,7 +210,7 @@ void RelayAgent::processNext()
     }
     m_waitingForEndpoints.invalidate();
     const RelayEntry entry = m_queue.dequeue();
-    if (entry.origin == m_settings.instanceId) {
+    if (isOwn(entry)) {
         ++m_skipped;
         acknowledge(entry, true, QStringLiteral("own request, not replayed"));
         return;
@@ -218,7 +259,7 @@ void RelayAgent::acknowledge(const RelayEntry &entry, bool delivered, const QStr
                                });
     };
     if (delivered) {
-        if (reason.isEmpty() || entry.origin != m_settings.instanceId)
+        if (reason.isEmpty() || !isOwn(entry))
             ++m_replayed;
         ack();
         return;
@@ -231,6 +272,11 @@ void RelayAgent::acknowledge(const RelayEntry &entry, bool delivered, const QStr
                       "path", entry.request.pathAndQuery, "reason", reason.toUtf8(), "time",
                       QByteArray::number(QDateTime::currentMSecsSinceEpoch())},
                      [ack](const RedisReply &) { ack(); });
+}
+
+bool RelayAgent::isOwn(const RelayEntry &entry) const
+{
+    return m_settings.skipOwn && entry.origin == m_settings.instanceId;
 }
 
 void RelayAgent::updateLag()

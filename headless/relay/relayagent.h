@@ -28,8 +28,12 @@ public:
     {
         RedisAddress redis;
         QByteArray stream = "herald";
-        QByteArray name;            // the consumer group: one per agent
-        QByteArray instanceId;      // requests published by this instance are not replayed
+        QByteArray name;       // the consumer group: one per agent
+        QByteArray instanceId; // this agent's hop in the Via header (loop protection)
+        // Requests published under instanceId are not replayed: only when the publisher delivers
+        // them itself (HERALD_RELAY_BROADCAST), never by default, or the publisher's own pod
+        // would not get them at all.
+        bool skipOwn = false;
         TargetSourceSpec endpoints; // a static list, or DNS / SRV names re-resolved as pods come and go
         int retryDeadlineMs = 60000;
         int attemptTimeoutMs = 5000;
@@ -58,10 +62,12 @@ Q_SIGNALS:
 
 private:
     void onConnected();
+    void warnAboutSharedName();
     void read(bool pending);
     void onEntries(const RedisReply &reply, bool pending);
     void processNext();
     void acknowledge(const RelayEntry &entry, bool delivered, const QString &reason);
+    bool isOwn(const RelayEntry &entry) const; // published by the instance this agent stands beside
     void updateLag();
     void finishStop();
 
@@ -76,6 +82,7 @@ private:
     bool m_stopSignalled = false;
     int m_acknowledging = 0;       // XACKs (or failure records before them) under way: a stop waits for them
     bool m_drainingPending = true; // after (re)connecting: entries read before but never acknowledged
+    bool m_peersChecked = false;   // another live agent with our group name was looked for
     quint64 m_replayed = 0;
     quint64 m_failed = 0;
     quint64 m_skipped = 0;

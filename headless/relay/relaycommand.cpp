@@ -67,6 +67,11 @@ int RelayCommand::run(const QStringList &arguments)
         qCDebug(lcRelay).noquote() << "setting" << line;
     std::signal(SIGPIPE, SIG_IGN);
 
+    // Before the ready line: a supervisor (or a test) that stops the agent as soon as it announced
+    // itself must get a graceful stop, not the default action of SIGTERM. SIGTERM: finish and
+    // acknowledge the entry under way first, so a graceful stop never causes a duplicate; a second
+    // signal exits at once.
+    SignalWatcher signalWatcher({SIGTERM, SIGINT});
     const RelayAgent::Settings &settings = config.agent;
     RelayAgent agent(settings);
     HealthProbe endpointHealth(agent.endpoints(), 2000);
@@ -105,9 +110,6 @@ int RelayCommand::run(const QStringList &arguments)
                 qPrintable(settings.endpoints.describe()), settings.name.constData());
     std::fflush(stdout);
     agent.start();
-    // SIGTERM: finish and acknowledge the entry under way first, so a graceful stop never causes a
-    // duplicate; a second signal exits at once.
-    SignalWatcher signalWatcher({SIGTERM, SIGINT});
     bool stopping = false;
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &agent, [&agent, &stopping] {
         if (std::exchange(stopping, true))

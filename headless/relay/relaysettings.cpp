@@ -53,7 +53,7 @@ QList<Table::Setting> buildRows()
 {
     QList<Table::Setting> rows;
     rows.append(Table::row(
-                    QStringLiteral("HERALD_RELAY_URL"), {}, QStringLiteral("redis"),
+                    QStringLiteral("HERALD_RELAY_URL"), {QStringLiteral("HUB_ENDPOINT")}, QStringLiteral("redis"),
                     QStringLiteral("Redis URL, redis://[user:password@]host:port/db (required)."),
                     [](C &c, const QString &v) {
                         QString error;
@@ -119,7 +119,7 @@ QList<Table::Setting> buildRows()
                     [](const C &c) { return formatDuration(c.agent.retryDeadlineMs); })
                     .withValueName(QStringLiteral("DURATION")));
     rows.append(Table::row(
-                    QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("redis-timeout"),
+                    QStringLiteral("HERALD_RELAY_TIMEOUT"), {QStringLiteral("HUB_TIMEOUT")}, QStringLiteral("redis-timeout"),
                     QStringLiteral("How long Redis may leave a command unanswered before the connection is renewed (default 5s)."),
                     [](C &c, const QString &v) {
                         const QString error = SettingValues::parseDuration(v, &c.agent.redisTimeoutMs);
@@ -131,13 +131,16 @@ QList<Table::Setting> buildRows()
                     .withValueName(QStringLiteral("DURATION")));
     rows.append(Table::row(
                     QStringLiteral("HERALD_INSTANCE_ID"), {}, QStringLiteral("instance-id"),
-                    QStringLiteral("Requests published by this instance id are not replayed (default: the host name)."),
+                    QStringLiteral("This agent's id in the Via header (default: the host name). Set, requests that a herald serve "
+                                   "with the same id published are not replayed (it delivered them itself with "
+                                   "HERALD_RELAY_BROADCAST); by default none is skipped."),
                     [](C &c, const QString &v) {
                         if (v.isEmpty())
                             return QString();
                         if (!isHttpToken(v.toLatin1()))
                             return QStringLiteral("expected a token (letters, digits, - . _)");
                         c.agent.instanceId = v.toLatin1();
+                        c.agent.skipOwn = true;
                         return QString();
                     },
                     [](const C &c) { return QString::fromLatin1(c.agent.instanceId); })
@@ -160,12 +163,12 @@ QList<Table::Setting> buildRows()
             .withValueName(QStringLiteral("ADDRESS")));
     rows.append(Table::row(
         QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
-        QStringLiteral("text (default) or json (one JSON object per line)."),
+        QStringLiteral("text (default), json (one JSON object per line) or fluentd (JSON with time, severity, logger, message)."),
         [](C &c, const QString &v) { return SettingValues::parseLogFormat(v, &c.logFormat); },
         [](const C &c) { return c.logFormat; }));
     rows.append(Table::row(
         QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
-        QStringLiteral("debug, info (default), warn or error."),
+        QStringLiteral("debug, info (default), warn or error; trace reads as debug, fatal and panic as error."),
         [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); }, [](const C &c) { return c.logLevel; }));
     return rows;
 }

@@ -90,7 +90,7 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
         },
         [](const C &c) { return QString::fromLatin1(c.options.compareHeaders.join(',')); });
     add(
-        QStringLiteral("HERALD_INSTANCE_ID"), {}, QStringLiteral("instance-id"),
+        QStringLiteral("HERALD_INSTANCE_ID"), {QStringLiteral("HUB_GUARD_TOKEN")}, QStringLiteral("instance-id"),
         QStringLiteral("This instance's id in the Via header, for loop detection (default: the host name)."),
         [](C &c, const QString &v) {
             if (!isHttpToken(v.toLatin1()))

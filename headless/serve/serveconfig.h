@@ -2,6 +2,7 @@
 
 #include "broadcast/broadcastoptions.h"
 #include "policy/headerpolicy.h"
+#include "relay/relayagent.h"
 #include "targets/targetsourcespec.h"
 #include "transport/transportfactory.h"
 
@@ -60,6 +61,10 @@ struct ServeConfig
     int relayMaxAgeMs = 0;           // > 0: retention by age (XADD MINID) instead of by length
     bool relayAlsoBroadcast = false; // and to this instance's own targets too
     int relayTimeoutMs = 5000;       // Redis must answer a publish (and a PING) within this
+    // HERALD_RELAY_ENDPOINT (AGENT_ENDPOINT): this process also runs the relay agent, replaying the
+    // stream to these local endpoints (http-broadcast's server and agent in one pod).
+    bool agentEnabled = false;
+    RelayAgent::Settings agent;
     QString profileDirectory;
 
     // The seed this instance stands in for (HERALD_COMPAT), why, and what it ignores.

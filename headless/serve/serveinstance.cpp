@@ -3,6 +3,7 @@
 #include "broadcast/broadcaster.h"
 #include "http/httplistener.h"
 #include "http/pendingrequest.h"
+#include "relay/relayagent.h"
 #include "relay/relaypublisher.h"
 #include "serve/adminapi.h"
 #include "serve/healthprobe.h"
@@ -66,6 +67,8 @@ bool keepRestartOnly(const ServeConfig &running, ServeConfig *fresh)
     keep(running.relayMaxLength, fresh->relayMaxLength);
     keep(running.relayMaxAgeMs, fresh->relayMaxAgeMs);
     keep(running.relayTimeoutMs, fresh->relayTimeoutMs);
+    keep(running.agentEnabled, fresh->agentEnabled);
+    fresh->agent = running.agent; // the agent is started once, with its first settings
     // A static list is reloadable; the kind of source, and a DNS or SRV name, are not.
     keep(running.source.kind, fresh->source.kind);
     if (fresh->source.kind != TargetSourceSpec::Kind::Static) {
@@ -92,7 +95,8 @@ ServeInstance::ServeInstance(QObject *parent)
     connect(&m_flushed, &QTimer::timeout, this, [this] {
         if (m_listener->openConnections() == 0) {
             m_flushed.stop();
-            Q_EMIT drained();
+            m_answersFlushed = true;
+            emitDrainedWhenDone();
         }
     });
 }
@@ -135,7 +139,21 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
             return false;
         }
     }
-    m_health = std::make_unique<HealthProbe>(source, qMin(config.options.attemptTimeoutMs, 2000));
+    if (config.agentEnabled) {
+        // The agent is the same RelayAgent herald relay runs, on this event loop.
+        m_agent = std::make_unique<RelayAgent>(config.agent);
+        connect(m_agent.get(), &RelayAgent::stopped, this, [this] {
+            m_agentStopped = true;
+            emitDrainedWhenDone();
+        });
+        m_agent->start();
+        qCInfo(lcServe).noquote() << QStringLiteral("relay agent: replaying stream %1 to %2 as %3")
+                                         .arg(QString::fromUtf8(config.agent.stream), config.agent.endpoints.describe(),
+                                              QString::fromUtf8(config.agent.name));
+    }
+    // A pod that only replays to its own backend is healthy when that backend answers.
+    TargetSource *probed = m_agent && !config.sourceConfigured ? m_agent->endpoints() : source;
+    m_health = std::make_unique<HealthProbe>(probed, qMin(config.options.attemptTimeoutMs, 2000));
     m_health->setRoutes(m_routes.get());
     m_admin = std::make_unique<AdminApi>(config, m_broadcaster.get(), source);
     if (!config.relayUrl.isEmpty()) {
@@ -233,6 +251,9 @@ void ServeInstance::drain()
     // The admin port keeps answering, so probes see /readyz turn 503 rather than a refused connection.
     m_listener->stopAccepting();
     m_drainTimeout.start(m_config.drainTimeoutMs);
+    // The agent finishes and acknowledges the entry under way, so its successor does not repeat it.
+    if (m_agent)
+        m_agent->stop();
     if (m_router->inFlight() == 0)
         finishDrain();
     else
@@ -242,6 +263,12 @@ void ServeInstance::drain()
 void ServeInstance::finishDrain()
 {
     m_flushed.start();
+}
+
+void ServeInstance::emitDrainedWhenDone()
+{
+    if (m_draining && m_answersFlushed && (!m_agent || m_agentStopped))
+        Q_EMIT drained();
 }
 
 quint16 ServeInstance::port() const

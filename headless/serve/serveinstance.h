@@ -14,13 +14,14 @@ class Broadcaster;
 class HealthProbe;
 class HttpListener;
 class Metrics;
+class RelayAgent;
 class RelayPublisher;
 class Router;
 class RouteSet;
 class TargetSource;
 
 // The composition root of `herald serve`: owns the broadcaster, the target source, the routes,
-// metrics, probes, admin API, relay publisher, router and listeners. One applyConfig() at start
+// metrics, probes, admin API, relay publisher (and the agent beside it), router and listeners. One applyConfig() at start
 // and on SIGHUP, so a reload can forget nothing start set; drain() ends it gracefully.
 class ServeInstance : public QObject
 {
@@ -54,15 +55,19 @@ private:
     bool buildParts(const ServeConfig &config, QString *error);
     bool listen(QString *error);
     void finishDrain();
+    void emitDrainedWhenDone(); // the answers have left and the agent acknowledged what it delivered
 
     ServeConfig m_config;
     bool m_applied = false;
     bool m_draining = false;
+    bool m_answersFlushed = false;
+    bool m_agentStopped = false;
     // Declared in build order, so they are destroyed listeners first, broadcaster last.
     std::unique_ptr<Broadcaster> m_broadcaster;
     std::unique_ptr<TargetSource> m_source;
     std::unique_ptr<RouteSet> m_routes;
     std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<RelayAgent> m_agent; // before the probe, which may check the agent's endpoints
     std::unique_ptr<HealthProbe> m_health;
     std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<RelayPublisher> m_publisher;

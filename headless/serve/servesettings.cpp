@@ -3,6 +3,7 @@
 #include "common/settingvalues.h"
 #include "compat/compatmodes.h"
 #include "relay/redisaddress.h"
+#include "serve/serveagentsettings.h"
 #include "serve/serveaddresssettings.h"
 #include "serve/servebroadcastsettings.h"
 #include "serve/servelimitsettings.h"
@@ -25,12 +26,12 @@ QList<Table::Setting> otherRows()
 
     add(
         QStringLiteral("HERALD_LOG_FORMAT"), {QStringLiteral("LOG_FORMAT")}, QStringLiteral("log-format"),
-        QStringLiteral("text (default) or json (one JSON object per line)."),
+        QStringLiteral("text (default), json (one JSON object per line) or fluentd (JSON with time, severity, logger, message)."),
         [](C &c, const QString &v) { return SettingValues::parseLogFormat(v, &c.logFormat); },
         [](const C &c) { return c.logFormat; });
     add(
         QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
-        QStringLiteral("debug, info (default), warn or error."),
+        QStringLiteral("debug, info (default), warn or error; trace reads as debug, fatal and panic as error."),
         [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); }, [](const C &c) { return c.logLevel; });
     add(
         QStringLiteral("HERALD_ROUTES"), {}, QStringLiteral("routes"),
@@ -41,7 +42,7 @@ QList<Table::Setting> otherRows()
         },
         [](const C &c) { return c.routesFile; });
     add(
-        QStringLiteral("HERALD_RELAY_URL"), {}, QStringLiteral("relay-url"),
+        QStringLiteral("HERALD_RELAY_URL"), {QStringLiteral("HUB_ENDPOINT")}, QStringLiteral("relay-url"),
         QStringLiteral(
             "Publish every accepted request to this Redis (redis://[user:password@]host:port/db) for `herald relay` agents; answers 202 once stored."),
         [](C &c, const QString &v) {
@@ -89,13 +90,35 @@ QList<Table::Setting> otherRows()
         [](C &c, const QString &v) { return SettingValues::parseBoolean(v, &c.relayAlsoBroadcast); },
         [](const C &c) { return SettingValues::showBoolean(c.relayAlsoBroadcast); });
     add(
-        QStringLiteral("HERALD_RELAY_TIMEOUT"), {}, QStringLiteral("relay-timeout"),
+        QStringLiteral("HERALD_RELAY_TIMEOUT"), {QStringLiteral("HUB_TIMEOUT")}, QStringLiteral("relay-timeout"),
         QStringLiteral("How long Redis may take to store a request (default 5s); then 503, and the connection is renewed."),
         [](C &c, const QString &v) {
             const QString error = SettingValues::parseDuration(v, &c.relayTimeoutMs);
             return error.isEmpty() && c.relayTimeoutMs <= 0 ? QStringLiteral("expected a duration above 0, like 5s") : error;
         },
         [](const C &c) { return formatDuration(c.relayTimeoutMs); });
+    add(
+        QStringLiteral("HERALD_RELAY_ENDPOINT"), {QStringLiteral("AGENT_ENDPOINT")}, QStringLiteral("relay-endpoint"),
+        QStringLiteral("With HERALD_RELAY_URL, also run the relay agent in this process, replaying the stream to these "
+                       "local endpoint URLs (comma-separated); its other settings are herald relay's variables."),
+        [](C &c, const QString &v) {
+            QString error;
+            const QList<Target> endpoints = Target::parseList(v, &error);
+            if (!error.isEmpty())
+                return error;
+            if (endpoints.isEmpty())
+                return QStringLiteral("expected at least one URL like http://127.0.0.1:6081");
+            c.agentEnabled = true;
+            c.agent.endpoints = TargetSourceSpec();
+            c.agent.endpoints.targets = endpoints;
+            return QString();
+        },
+        [](const C &c) {
+            QStringList urls;
+            for (const Target &target : c.agent.endpoints.targets)
+                urls.append(target.baseUrl.toString());
+            return c.agentEnabled ? urls.join(QLatin1Char(',')) : QString();
+        });
     add(
         QStringLiteral("HERALD_COMPAT"), {}, QStringLiteral("compat"),
         QStringLiteral("Stand in for a seed: auto (default: chosen from the seed's variables in the environment), "
@@ -170,7 +193,10 @@ QString ServeSettings::load(const QCommandLineParser &parser, const QHash<QStrin
     config->compatMode = choice.name;
     config->compatAnnouncement = CompatModes::announcement(choice);
     config->compatIgnored = choice.ignoredVariables;
-    return serveTable().load(parser, environment, config);
+    error = serveTable().load(parser, environment, config);
+    if (error.isEmpty() && config->agentEnabled)
+        error = ServeAgentSettings::load(environment, config);
+    return error;
 }
 
 QString ServeSettings::printConfig(const ServeConfig &config)

@@ -5,8 +5,11 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QStandardPaths>
 
 #include <csignal>
+
+#include <unistd.h>
 
 namespace herald::test {
 
@@ -40,6 +43,11 @@ ServeProcess::~ServeProcess()
     }
 }
 
+bool ServeProcess::canSetHostName()
+{
+    return ::geteuid() == 0 && !QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty();
+}
+
 bool ServeProcess::start(const QProcessEnvironment &environment, const QStringList &extraArguments)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -50,7 +58,14 @@ bool ServeProcess::start(const QProcessEnvironment &environment, const QStringLi
     env.insert(QStringLiteral("HERALD_LISTEN"), QStringLiteral("127.0.0.1:0"));
     env.insert(environment);
     m_process->setProcessEnvironment(env);
-    m_process->start(QStringLiteral(HERALD_BINARY), QStringList{QStringLiteral("serve")} + extraArguments);
+    const QStringList arguments = QStringList{QStringLiteral("serve")} + extraArguments;
+    if (m_hostName.isEmpty())
+        m_process->start(QStringLiteral(HERALD_BINARY), arguments);
+    else // sh sets the name, then becomes herald: the process id stays the one signals go to
+        m_process->start(QStringLiteral("unshare"),
+                         QStringList{QStringLiteral("--uts"), QStringLiteral("sh"), QStringLiteral("-c"),
+                                     QStringLiteral("hostname \"$0\" && exec \"$@\""), m_hostName, QStringLiteral(HERALD_BINARY)}
+                             + arguments);
     if (!m_process->waitForStarted(5000))
         return false;
     const bool wantsAdmin = env.contains(QStringLiteral("HERALD_ADMIN_LISTEN")) || env.contains(QStringLiteral("PROBE_ADDR"))

@@ -28,6 +28,10 @@ public:
     ServeProcess();
     ~ServeProcess();
 
+    // From the next start on, the process runs in a UTS namespace of its own (unshare --uts) under
+    // this host name: a second "pod" on the same machine. Needs root (canSetHostName()).
+    void setHostName(const QString &name) { m_hostName = name; }
+    static bool canSetHostName();
     // Starts `herald serve` with `environment` on 127.0.0.1:0; true once it printed its port.
     bool start(const QProcessEnvironment &environment, const QStringList &extraArguments = {});
     quint16 port() const { return m_port; }
@@ -47,6 +51,7 @@ private:
     QByteArray m_stderr;
     quint16 m_port = 0;
     quint16 m_adminPort = 0;
+    QString m_hostName;
 };
 
 } // namespace herald::test
