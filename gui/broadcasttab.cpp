@@ -26,6 +26,8 @@ BroadcastTab::BroadcastTab(ComposerWidget *composer, ResultsPanel *results, QWid
     };
     m_send = makeButton(tr("&Send"), QStringLiteral("sendButton"), tr("Broadcast to every target (Ctrl+Return)"));
     m_send->setIcon(StatusIcons::byName(QStringLiteral("sending")));
+    m_preview = makeButton(tr("Previe&w"), QStringLiteral("previewButton"),
+                           tr("Show what each target will receive, without sending anything (Ctrl+Shift+P)"));
     m_cancel = makeButton(tr("&Cancel"), QStringLiteral("cancelButton"), tr("Stop the broadcast in flight"));
     m_again = makeButton(tr("Send &again"), QStringLiteral("rerunButton"), tr("Send the last broadcast again to the same targets"));
     m_againFailed = makeButton(tr("Send again to &failed"), QStringLiteral("rerunFailedButton"),
@@ -47,6 +49,7 @@ BroadcastTab::BroadcastTab(ComposerWidget *composer, ResultsPanel *results, QWid
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_composerToggle);
     buttons->addWidget(m_send);
+    buttons->addWidget(m_preview);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_again);
     buttons->addWidget(m_againFailed);

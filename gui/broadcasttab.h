@@ -21,6 +21,7 @@ public:
     BroadcastTab(ComposerWidget *composer, ResultsPanel *results, QWidget *parent = nullptr);
 
     QPushButton *sendButton() const { return m_send; }
+    QPushButton *previewButton() const { return m_preview; }
     QPushButton *cancelButton() const { return m_cancel; }
     QPushButton *againButton() const { return m_again; }
     QPushButton *againFailedButton() const { return m_againFailed; }
@@ -30,6 +31,7 @@ public:
 
 private:
     QPushButton *m_send;
+    QPushButton *m_preview;
     QPushButton *m_cancel;
     QPushButton *m_again;
     QPushButton *m_againFailed;

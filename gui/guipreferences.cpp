@@ -27,6 +27,7 @@ GuiPreferences GuiPreferences::load(const QSettings &settings)
     preferences.safeMethods = settings.value(QStringLiteral("confirm/safeMethods"), preferences.safeMethods).toStringList();
     preferences.keepEntries = settings.value(QStringLiteral("history/keepEntries"), preferences.keepEntries).toInt();
     preferences.keepDays = settings.value(QStringLiteral("history/keepDays"), preferences.keepDays).toInt();
+    preferences.compareHeaders = settings.value(QStringLiteral("compare/headers"), preferences.compareHeaders).toString();
     return preferences;
 }
 
@@ -37,6 +38,7 @@ void GuiPreferences::save(QSettings &settings) const
     settings.setValue(QStringLiteral("confirm/safeMethods"), safeMethods);
     settings.setValue(QStringLiteral("history/keepEntries"), keepEntries);
     settings.setValue(QStringLiteral("history/keepDays"), keepDays);
+    settings.setValue(QStringLiteral("compare/headers"), compareHeaders);
 }
 
 } // namespace herald

@@ -8,7 +8,7 @@ class QSettings;
 namespace herald {
 
 // The window's preferences that change what it does (not how it looks): when to ask before a
-// broadcast, and how much history to keep. Read from and written to QSettings in one place.
+// broadcast, how much history to keep, which headers the results compare. Read from and written to QSettings in one place.
 struct GuiPreferences
 {
     int confirmAbove = 0;    // ask when a method that is not safe goes to more targets than this; -1: never
@@ -16,6 +16,8 @@ struct GuiPreferences
     QStringList safeMethods = {QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("OPTIONS")};
     int keepEntries = 1000;
     int keepDays = 90;
+    // Response headers that tell the targets' answers apart besides status and body.
+    QString compareHeaders = QStringLiteral("Age, X-Cache");
 
     // Compared case-insensitively: "purge" is PURGE.
     bool isSafe(const QByteArray &method) const;

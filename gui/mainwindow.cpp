@@ -9,6 +9,7 @@
 #include "historyworker.h"
 #include "preferencesdialog.h"
 #include "profilepanel.h"
+#include "resultsactions.h"
 #include "resultspanel.h"
 #include "sendflow.h"
 #include "statusicons.h"
@@ -140,6 +141,10 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     m_profiles->setDiscardGuard([this] { return mayDiscardEdits(); });
     connect(m_history, &HistoryWidget::rerunRequested, this, &MainWindow::onRerunFromHistory);
     restoreSettings();
+    auto *results = new ResultsActions({this, broadcaster, m_composer, m_profiles, m_resultsPanel, m_results,
+                                        m_broadcastTab->previewButton(), &m_prefs},
+                                       this);
+    connect(results, &ResultsActions::message, this, &MainWindow::status);
     validate();
     status(tr("Ready"));
 }

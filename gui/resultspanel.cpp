@@ -4,6 +4,7 @@
 #include "targettablemodel.h"
 
 #include <QHBoxLayout>
+#include <QItemSelectionModel>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -14,6 +15,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace herald {
 
 ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
@@ -22,6 +25,7 @@ ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
     , m_proxy(new QSortFilterProxyModel(this))
     , m_summary(new QLabel(tr("No broadcast yet"), this))
     , m_filter(new QLineEdit(this))
+    , m_compareHeaders(new QLineEdit(this))
     , m_view(new QTableView(this))
     , m_details(new QPlainTextEdit(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
@@ -39,6 +43,14 @@ ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
     m_proxy->setFilterKeyColumn(-1);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_compareHeaders->setObjectName(QStringLiteral("compareHeadersEdit"));
+    m_compareHeaders->setAccessibleName(tr("Compare headers"));
+    m_compareHeaders->setToolTip(tr("Response headers that set targets apart in the Group column, besides status and body"));
+    m_compareHeaders->setPlaceholderText(tr("e.g. Age, X-Cache"));
+    connect(m_compareHeaders, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_model->setCompareHeaders(ResponseComparison::parseHeaderList(text));
+        Q_EMIT compareHeadersChanged(text);
+    });
 
     m_view->setObjectName(QStringLiteral("resultsView"));
     m_view->setAccessibleName(tr("Results"));
@@ -48,17 +60,24 @@ ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
     m_view->setWordWrap(false);
     m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection); // two rows to compare
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     QHeaderView *header = m_view->horizontalHeader();
-    header->setStretchLastSection(true);
+    // The stretched Error column takes what is left, at least the default size: 40 rather than 100,
+    // so that with the Group column every column still fits a 900 px window.
     header->setMinimumSectionSize(40);
+    header->setDefaultSectionSize(40);
+    header->setStretchLastSection(true);
     for (int column : {TargetTableModel::TargetColumn, TargetTableModel::StateColumn, TargetTableModel::CodeColumn,
                        TargetTableModel::LatencyColumn, TargetTableModel::AttemptsColumn})
         header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    // A letter and an icon: sized to its header's text, without the room ResizeToContents keeps for
+    // a sort arrow.
+    header->resizeSection(TargetTableModel::GroupColumn, m_view->fontMetrics().horizontalAdvance(tr("Group")) + 20);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { showDetails(current); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ResultsPanel::selectionChanged);
     connect(m_model, &TargetTableModel::dataChanged, this, [this] {
         updateSummary();
         if (m_view->currentIndex().isValid())
@@ -80,7 +99,13 @@ ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
     auto *tableLayout = new QVBoxLayout(tableBox);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(m_summary);
-    tableLayout->addWidget(m_filter);
+    auto *filters = new QHBoxLayout;
+    auto *compareLabel = new QLabel(tr("Co&mpare headers:"), this);
+    compareLabel->setBuddy(m_compareHeaders);
+    filters->addWidget(m_filter, 2);
+    filters->addWidget(compareLabel);
+    filters->addWidget(m_compareHeaders, 1);
+    tableLayout->addLayout(filters);
     tableLayout->addWidget(m_view, 1);
     m_splitter->setObjectName(QStringLiteral("resultsSplitter"));
     m_splitter->addWidget(tableBox);
@@ -91,6 +116,8 @@ ResultsPanel::ResultsPanel(TargetTableModel *model, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_splitter, 1);
+    // Tab from the filter goes to the table it filters, as before the compared headers were added.
+    setTabOrder(m_filter, m_view);
 }
 
 QString ResultsPanel::summaryText() const
@@ -108,6 +135,21 @@ void ResultsPanel::focusFilter()
 {
     m_filter->setFocus();
     m_filter->selectAll();
+}
+
+QList<int> ResultsPanel::selectedRows() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        rows.append(m_proxy->mapToSource(index).row());
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+void ResultsPanel::setCompareHeaders(const QString &headers)
+{
+    m_compareHeaders->setText(headers);
+    m_model->setCompareHeaders(ResponseComparison::parseHeaderList(headers));
 }
 
 void ResultsPanel::saveSettings(QSettings &settings) const

@@ -15,7 +15,8 @@ namespace herald {
 class TargetTableModel;
 
 // The live results of the broadcast tab: a summary line (with whether the policy was met), the
-// per-target table, sortable and filterable, and a resizable details pane for the selected target.
+// per-target table, sortable and filterable, grouped by answer (the compared headers chosen above
+// it), and a resizable details pane for the selected target.
 class ResultsPanel : public QWidget
 {
     Q_OBJECT
@@ -27,8 +28,17 @@ public:
     // A new broadcast began: forget the previous run's selection and details.
     void clearDetails();
     void focusFilter();
+    QTableView *view() const { return m_view; }
+    // The selected targets, as rows of the model, in the model's order.
+    QList<int> selectedRows() const;
+    // "Age, X-Cache": the response headers the Group column tells answers apart by.
+    void setCompareHeaders(const QString &headers);
     void saveSettings(QSettings &settings) const;
     void restoreSettings(const QSettings &settings);
+
+Q_SIGNALS:
+    void compareHeadersChanged(const QString &headers);
+    void selectionChanged();
 
 private:
     void showDetails(const QModelIndex &proxyIndex);
@@ -38,6 +48,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QLabel *m_summary;
     QLineEdit *m_filter;
+    QLineEdit *m_compareHeaders;
     QTableView *m_view;
     QPlainTextEdit *m_details;
     QSplitter *m_splitter;

@@ -3,6 +3,9 @@
 #include "broadcast/broadcast.h"
 #include "statusicons.h"
 
+#include <QBrush>
+#include <QPalette>
+
 namespace herald {
 
 TargetTableModel::TargetTableModel(QObject *parent)
@@ -22,6 +25,10 @@ void TargetTableModel::setBroadcast(Broadcast *broadcast)
     m_results = broadcast ? broadcast->results() : QList<TargetResult>();
     m_summary = {};
     m_dirty.clear();
+    m_comparison = {};
+    m_hasRequest = broadcast;
+    m_request = broadcast ? broadcast->request() : BroadcastRequest();
+    m_options = broadcast ? broadcast->options() : BroadcastOptions();
     endResetModel();
     if (!broadcast)
         return;
@@ -33,6 +40,7 @@ void TargetTableModel::setBroadcast(Broadcast *broadcast)
         m_results = broadcast->results();
         m_elapsedMs = broadcast->elapsedMs();
         m_summary = broadcast->summary();
+        m_comparison = ResponseComparison::compare(m_results, m_compareHeaders);
         flush();
     });
 }
@@ -46,7 +54,55 @@ void TargetTableModel::setResults(const QList<TargetResult> &results)
     m_results = results;
     m_summary = {};
     m_dirty.clear();
+    m_hasRequest = false;
+    m_request = {};
+    m_options = {};
+    m_comparison = ResponseComparison::compare(m_results, m_compareHeaders);
     endResetModel();
+}
+
+void TargetTableModel::setCompareHeaders(const QByteArrayList &headers)
+{
+    m_compareHeaders = headers;
+    // A live broadcast is compared when it ends: hashing every body on each flush would cost more
+    // than the table.
+    if ((m_broadcast && !m_summary.finished) || m_results.isEmpty())
+        return;
+    m_comparison = ResponseComparison::compare(m_results, m_compareHeaders);
+    Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(m_results.size()) - 1, ColumnCount - 1));
+}
+
+QString TargetTableModel::groupName(int group)
+{
+    if (group < 0)
+        return {};
+    return group < 26 ? QString(QLatin1Char(char('A' + group))) : QStringLiteral("G%1").arg(group + 1);
+}
+
+// The group's letter; an odd one also gets an icon and says "differs" to a screen reader, so colour
+// is never the only sign. The letter alone keeps the column narrow enough for a 900 px window.
+QVariant TargetTableModel::groupData(int row, int role) const
+{
+    const int group = m_comparison.groupOf(row);
+    if (group < 0)
+        return role == Qt::UserRole ? QVariant(-1) : QVariant();
+    const bool odd = m_comparison.isOdd(row);
+    switch (role) {
+    case Qt::DisplayRole:
+        return groupName(group);
+    case Qt::UserRole:
+        return group;
+    case Qt::DecorationRole:
+        return odd ? StatusIcons::byName(QStringLiteral("failed")) : QVariant();
+    case Qt::ToolTipRole:
+    case Qt::AccessibleTextRole: {
+        const int members = static_cast<int>(m_comparison.groups().at(group).members.size());
+        const QString size = tr("answer group %1: %2 of %3 targets").arg(groupName(group)).arg(members).arg(m_results.size());
+        return odd ? tr("%1, differs from group %2").arg(size, groupName(m_comparison.majorityGroup())) : size;
+    }
+    default:
+        return {};
+    }
 }
 
 void TargetTableModel::markDirty(int row)
@@ -101,6 +157,12 @@ QVariant TargetTableModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_results.size())
         return {};
     const TargetResult &result = m_results.at(index.row());
+    if (index.column() == GroupColumn && role != Qt::BackgroundRole)
+        return groupData(index.row(), role);
+    if (role == Qt::BackgroundRole && m_comparison.isOdd(index.row()))
+        return QBrush(QColor(255, 236, 179)); // amber: the odd row stands out in every column
+    if (role == Qt::ForegroundRole && m_comparison.isOdd(index.row()))
+        return QBrush(Qt::black); // readable on amber under a dark theme too
     if (role == Qt::DecorationRole && index.column() == StateColumn)
         return StatusIcons::icon(result);
     if (role == Qt::TextAlignmentRole && index.column() >= CodeColumn && index.column() <= AttemptsColumn)
@@ -140,9 +202,15 @@ QVariant TargetTableModel::data(const QModelIndex &index, int role) const
 
 QVariant TargetTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
         return {};
-    static const QStringList titles = {tr("Target"), tr("State"), tr("Code"), tr("Latency"), tr("Attempts"), tr("Error")};
+    if (role == Qt::ToolTipRole && section == GroupColumn)
+        return tr("Targets with the same status, body and compared headers share a letter; a warning icon and a shaded "
+                  "row mark the answers that differ from most targets");
+    if (role != Qt::DisplayRole && role != Qt::AccessibleTextRole)
+        return {};
+    static const QStringList titles = {tr("Target"),   tr("State"), tr("Code"), tr("Latency"),
+                                       tr("Attempts"), tr("Group"), tr("Error")};
     return titles.value(section);
 }
 

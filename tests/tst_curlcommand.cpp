@@ -349,6 +349,65 @@ private Q_SLOTS:
                  QStringLiteral("printf '\\000\\001' | curl -H 'Host: a' -H Content-Type: --data-binary @- 'http://x/p?q=1'"));
     }
 
+    // Alike requests become one for loop over the URLs; requests that differ stay one a line.
+    void loopText()
+    {
+        CurlCommand a;
+        a.method = "PURGE";
+        a.url = "http://a:1/p";
+        a.headers = {{"X-Reason", "it's"}};
+        CurlCommand b = a;
+        b.url = "http://b:2/p";
+        QCOMPARE(CurlCommand::loop({a, b}),
+                 QStringLiteral(
+                     "for url in http://a:1/p http://b:2/p; do\n    curl -X PURGE -H 'X-Reason: it'\\''s' \"$url\"\ndone\n"));
+        // A Host that only repeats the URL's authority is left to curl, so the loop still holds.
+        a.headers.prepend({"Host", "a:1"});
+        b.headers.prepend({"Host", "b:2"});
+        QVERIFY(CurlCommand::loop({a, b}).startsWith(QLatin1String("for url in ")));
+        QVERIFY(!CurlCommand::loop({a, b}).contains(QLatin1String("Host")));
+        b.headers = {{"Host", "b"}};
+        QCOMPARE(CurlCommand::loop({a, b}), a.toShell() + QLatin1Char('\n') + b.toShell() + QLatin1Char('\n'));
+        QCOMPARE(CurlCommand::loop({}), QString());
+    }
+
+    // The loop, run by sh with a real curl, reaches every backend with the same request.
+    void realCurlLoopReachesEveryTarget()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty())
+            QSKIP("no curl program installed");
+        herald::test::TestBackend one;
+        herald::test::TestBackend two;
+        QVERIFY(one.listen() && two.listen());
+        QList<CurlCommand> commands;
+        for (const herald::test::TestBackend *backend : {&one, &two}) {
+            CurlCommand command;
+            command.method = "PUT";
+            command.url = QStringLiteral("http://127.0.0.1:%1/a/./b").arg(backend->port()).toUtf8();
+            command.body = QByteArray("\x00"
+                                      "bin\n",
+                                      5);
+            command.hasBody = true;
+            commands.append(command);
+        }
+        QProcess shell;
+        QSignalSpy finished(&shell, &QProcess::finished);
+        shell.start(QStringLiteral("/bin/sh"),
+                    {QStringLiteral("-c"), QStringLiteral("set -e; ")
+                                               + CurlCommand::loop(commands).replace(QStringLiteral("\"$url\""),
+                                                                                     QStringLiteral("-s -o /dev/null \"$url\""))});
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(shell.exitCode(), 0);
+        for (const herald::test::TestBackend *backend : {&one, &two}) {
+            QCOMPARE(backend->requestCount(), 1);
+            QCOMPARE(backend->requests().first().method, QByteArray("PUT"));
+            QCOMPARE(backend->requests().first().target, QByteArray("/a/./b"));
+            QCOMPARE(backend->requests().first().body, QByteArray("\x00"
+                                                                  "bin\n",
+                                                                  5));
+        }
+    }
+
     // The printed command, run by sh and a real curl, delivers the same bytes to a backend.
     void realCurlSendsTheSameRequest_data()
     {

@@ -101,6 +101,34 @@ private Q_SLOTS:
         }
     }
 
+    // The majority's group is the fleet's answer; every other group is odd, a tie goes to the first.
+    void oddOnesOut_data()
+    {
+        QTest::addColumn<QStringList>("answers");
+        QTest::addColumn<int>("majority");
+        QTest::addColumn<QList<bool>>("odd");
+        QTest::newRow("all alike") << QStringList{"200 ok", "200 ok"} << 0 << QList<bool>{false, false};
+        QTest::newRow("one stale") << QStringList{"200 stale", "200 ok", "200 ok"} << 1 << QList<bool>{true, false, false};
+        QTest::newRow("tie") << QStringList{"200 a", "200 b"} << 0 << QList<bool>{false, true};
+        QTest::newRow("pending is not odd") << QStringList{"pending", "200 ok", "timeout"} << 0 << QList<bool>{false, false, true};
+        QTest::newRow("none") << QStringList{} << -1 << QList<bool>{};
+    }
+    void oddOnesOut()
+    {
+        QFETCH(QStringList, answers);
+        QFETCH(int, majority);
+        QFETCH(QList<bool>, odd);
+        QList<TargetResult> results;
+        for (qsizetype i = 0; i < answers.size(); ++i)
+            results.append(result(static_cast<int>(i), answers.at(i)));
+        const ResponseComparison comparison = ResponseComparison::compare(results, {});
+        QCOMPARE(comparison.majorityGroup(), majority);
+        QList<bool> actual;
+        for (qsizetype i = 0; i < results.size(); ++i)
+            actual.append(comparison.isOdd(static_cast<int>(i)));
+        QCOMPARE(actual, odd);
+    }
+
     void describe()
     {
         const QList<TargetResult> results = {result(0, "200 ok X-Cache=MISS"), result(1, "200 ok X-Cache=HIT"),

@@ -77,6 +77,22 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
     return comparison;
 }
 
+int ResponseComparison::majorityGroup() const
+{
+    int majority = -1;
+    for (int i = 0; i < m_groups.size(); ++i) {
+        if (majority < 0 || m_groups.at(i).members.size() > m_groups.at(majority).members.size())
+            majority = i;
+    }
+    return majority;
+}
+
+bool ResponseComparison::isOdd(int index) const
+{
+    const int group = groupOf(index);
+    return group >= 0 && group != majorityGroup();
+}
+
 QStringList ResponseComparison::describe(const QList<TargetResult> &results) const
 {
     QStringList lines;

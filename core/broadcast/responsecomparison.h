@@ -35,6 +35,10 @@ public:
     bool disagree() const { return m_groups.size() > 1; }
     // The group of result `index`, or -1 when it was left out.
     int groupOf(int index) const { return m_groupOf.value(index, -1); }
+    // The group most targets are in (the first of equal ones), -1 with no group: the fleet's answer.
+    int majorityGroup() const;
+    // Result `index` is in a group other than the majority's: the odd one a face highlights.
+    bool isOdd(int index) const;
 
     // One line per group for a terminal (`herald send` prints them when the targets disagree):
     // `2 targets: 200, 3 bytes, sha256 2c8b1f0a7e3d, X-Cache: MISS: http://a, http://b`.

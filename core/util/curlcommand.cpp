@@ -77,10 +77,10 @@ QString printfFormat(const QByteArray &body)
 
 } // namespace
 
-QString CurlCommand::toShell(const QString &bodyFile) const
+// Every word but the URL (and --path-as-is, which depends on it); *prefix gets a body's printf.
+QStringList CurlCommand::optionWords(const QString &bodyFile, QString *prefix) const
 {
     QStringList words{QStringLiteral("curl")};
-    QString prefix;
     if (http2)
         words << (url.startsWith("https:") ? QStringLiteral("--http2") : QStringLiteral("--http2-prior-knowledge"));
     if (insecure)
@@ -106,15 +106,77 @@ QString CurlCommand::toShell(const QString &bodyFile) const
         } else if (isText(body)) {
             words << QStringLiteral("--data-raw") << QString::fromUtf8(body);
         } else {
-            prefix = QStringLiteral("printf %1 | ").arg(ShellWords::quote(printfFormat(body)));
+            *prefix = QStringLiteral("printf %1 | ").arg(ShellWords::quote(printfFormat(body)));
             words << QStringLiteral("--data-binary") << QStringLiteral("@-");
         }
     }
+    return words;
+}
+
+QString CurlCommand::toShell(const QString &bodyFile) const
+{
+    QString prefix;
+    QStringList words = optionWords(bodyFile, &prefix);
     // curl would squash /../ and /./; a broadcast sends the path as written.
     if (pathAndQuery().contains("/."))
         words << QStringLiteral("--path-as-is");
     words << QString::fromUtf8(url);
     return prefix + ShellWords::join(words);
+}
+
+namespace {
+
+// The command without a Host header that only repeats the URL's authority, which curl sends as
+// Host by itself (an explicit default port is left alone: curl may drop it from Host).
+CurlCommand withoutImpliedHost(CurlCommand command)
+{
+    const QByteArray base = command.targetBase();
+    const QByteArray authority = base.mid(base.indexOf("://") + 3);
+    if (authority.endsWith(":80") || authority.endsWith(":443"))
+        return command;
+    HttpHeaders headers;
+    for (const HttpHeader &header : std::as_const(command.headers)) {
+        if (header.first.compare("Host", Qt::CaseInsensitive) != 0 || header.second != authority)
+            headers.append(header);
+    }
+    command.headers = headers;
+    return command;
+}
+
+} // namespace
+
+QString CurlCommand::loop(const QList<CurlCommand> &original)
+{
+    if (original.isEmpty())
+        return {};
+    // Each target's own Host would make every request different; curl sends it from "$url".
+    QList<CurlCommand> commands;
+    for (const CurlCommand &command : original)
+        commands.append(withoutImpliedHost(command));
+    const CurlCommand &first = commands.first();
+    bool alike = true;
+    bool pathAsIs = false;
+    QStringList urls;
+    for (const CurlCommand &command : std::as_const(commands)) {
+        alike = alike && command.method == first.method && command.headers == first.headers && command.body == first.body
+                && command.hasBody == first.hasBody && command.http2 == first.http2 && command.insecure == first.insecure
+                && command.maxTimeMs == first.maxTimeMs && command.url.startsWith("https:") == first.url.startsWith("https:");
+        pathAsIs = pathAsIs || command.pathAndQuery().contains("/.");
+        urls << ShellWords::quote(QString::fromUtf8(command.url));
+    }
+    if (!alike) {
+        // Per-target headers (Host with the target's name, say): one loop body cannot send them all.
+        QStringList lines;
+        for (const CurlCommand &command : original)
+            lines << command.toShell();
+        return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+    }
+    QString prefix;
+    QStringList words = first.optionWords({}, &prefix);
+    if (pathAsIs)
+        words << QStringLiteral("--path-as-is");
+    return QStringLiteral("for url in %1; do\n    %2%3 \"$url\"\ndone\n")
+        .arg(urls.join(QLatin1Char(' ')), prefix, ShellWords::join(words));
 }
 
 } // namespace herald

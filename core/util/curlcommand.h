@@ -2,7 +2,9 @@
 
 #include "util/httpheaders.h"
 
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -37,6 +39,12 @@ struct CurlCommand
     // A POSIX shell command that sends this request. A body that is not text goes through
     // `--data-binary @bodyFile` when a file is named, else through printf on standard input.
     QString toShell(const QString &bodyFile = {}) const;
+    // A shell `for url in ...; do curl ... "$url"; done` over the commands' URLs when they differ
+    // in nothing else, else one command a line.
+    static QString loop(const QList<CurlCommand> &commands);
+
+private:
+    QStringList optionWords(const QString &bodyFile, QString *prefix) const;
 };
 
 } // namespace herald
