@@ -2,6 +2,7 @@
 
 #include "broadcast/broadcastoptions.h"
 #include "policy/headerpolicy.h"
+#include "store/historystore.h"
 #include "targets/targetsourcespec.h"
 #include "transport/transportfactory.h"
 
@@ -61,6 +62,7 @@ struct ServeConfig
     bool relayAlsoBroadcast = false; // and to this instance's own targets too
     int relayTimeoutMs = 5000;       // Redis must answer a publish (and a PING) within this
     QString profileDirectory;
+    QString historyPath = HistoryStore::defaultPath(); // admin API profile runs are recorded here; empty: not at all
 };
 
 } // namespace herald
