@@ -79,6 +79,7 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
     results->setWordWrap(false);
     results->setModel(m_results);
     results->horizontalHeader()->setStretchLastSection(true);
+    results->horizontalHeader()->setSectionResizeMode(TargetTableModel::TargetColumn, QHeaderView::ResizeToContents);
     results->verticalHeader()->hide();
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { onSelected(current.row()); });
