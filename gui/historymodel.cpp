@@ -1,22 +1,9 @@
 #include "historymodel.h"
 
+#include "requestsummary.h"
 #include "statusicons.h"
 
 namespace herald {
-
-namespace {
-
-QString requestDetails(const BroadcastRequest &request, const QString &separator)
-{
-    QStringList parts;
-    for (const HttpHeader &header : request.headers)
-        parts.append(QStringLiteral("%1: %2").arg(QString::fromLatin1(header.first), QString::fromUtf8(header.second)));
-    if (!request.body.isEmpty())
-        parts.append(QStringLiteral("body: %1").arg(StatusIcons::byteCount(request.body.size())));
-    return parts.join(separator);
-}
-
-} // namespace
 
 void HistoryModel::setEntries(const QList<HistoryEntry> &entries)
 {
@@ -42,19 +29,23 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     const HistoryEntry &entry = m_entries.at(index.row());
     if (role == Qt::DecorationRole && index.column() == OutcomeColumn)
         return StatusIcons::byName(entry.summary.policyMet ? QStringLiteral("ok") : QStringLiteral("failed"));
-    if (role == Qt::ToolTipRole && index.column() == HeadersColumn)
-        return requestDetails(entry.request, QStringLiteral("\n"));
+    if (role == Qt::ToolTipRole && (index.column() == HeadersColumn || index.column() == BodyColumn))
+        return RequestSummary::text(entry.request);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case TimeColumn:
         return entry.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    case FaceColumn:
+        return entry.origin;
     case MethodColumn:
         return QString::fromLatin1(entry.request.method);
     case PathColumn:
         return QString::fromUtf8(entry.request.pathAndQuery);
     case HeadersColumn:
-        return requestDetails(entry.request, QStringLiteral("; "));
+        return RequestSummary::headers(entry.request, QStringLiteral("; "));
+    case BodyColumn:
+        return RequestSummary::body(entry.request);
     case ProfileColumn:
         return entry.profile;
     case TargetsColumn:
@@ -71,8 +62,8 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const QStringList titles = {tr("Time"),    tr("Method"),  tr("Path"),    tr("Headers and body"),
-                                       tr("Profile"), tr("Targets"), tr("Outcome"), tr("Duration")};
+    static const QStringList titles = {tr("Time"), tr("Face"),    tr("Method"),  tr("Path"),    tr("Headers"),
+                                       tr("Body"), tr("Profile"), tr("Targets"), tr("Outcome"), tr("Duration")};
     return titles.value(section);
 }
 

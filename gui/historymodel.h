@@ -6,17 +6,19 @@
 
 namespace herald {
 
-// The history list, newest first: time, method, path, headers and body size (so two BANs can be
-// told apart), profile, targets, outcome, duration.
+// The history list, newest first: time, the face that sent it (gui, send, admin), method, path,
+// headers and a body summary (so two BANs can be told apart), profile, targets, outcome, duration.
 class HistoryModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
     enum Column {
         TimeColumn,
+        FaceColumn,
         MethodColumn,
         PathColumn,
         HeadersColumn,
+        BodyColumn,
         ProfileColumn,
         TargetsColumn,
         OutcomeColumn,

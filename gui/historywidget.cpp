@@ -2,12 +2,14 @@
 
 #include "historymodel.h"
 #include "historyworker.h"
+#include "requestsummary.h"
 #include "targettablemodel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -39,9 +41,28 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
     m_rerun->setToolTip(tr("Send this broadcast again to the same targets (the composer takes it once you confirm)"));
     m_rerun->setEnabled(false);
     connect(m_rerun, &QPushButton::clicked, this, [this] {
-        if (m_selected.id != 0)
-            Q_EMIT rerunRequested(m_selected);
+        if (m_selected.id == 0)
+            return;
+        QList<Target> targets;
+        for (const TargetResult &result : m_selected.results)
+            targets.append(result.target);
+        Q_EMIT rerunRequested(m_selected, targets);
     });
+    m_rerunFailed = new QPushButton(tr("Send again to &failed"), this);
+    m_rerunFailed->setObjectName(QStringLiteral("historyRerunFailedButton"));
+    m_rerunFailed->setToolTip(tr("Send this broadcast again, only to the targets that failed in it"));
+    m_rerunFailed->setEnabled(false);
+    connect(m_rerunFailed, &QPushButton::clicked, this, [this] {
+        const QList<Target> failed = TargetResult::failedTargets(m_selected.results);
+        if (m_selected.id != 0 && !failed.isEmpty())
+            Q_EMIT rerunRequested(m_selected, failed);
+    });
+    m_request = new QPlainTextEdit(this);
+    m_request->setObjectName(QStringLiteral("historyRequest"));
+    m_request->setAccessibleName(tr("Request of the selected broadcast"));
+    m_request->setReadOnly(true);
+    m_request->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_request->setPlaceholderText(tr("Select a broadcast to see its request and what each target answered"));
 
     m_list->setObjectName(QStringLiteral("historyView"));
     m_list->setAccessibleName(tr("History"));
@@ -58,6 +79,7 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
     results->setWordWrap(false);
     results->setModel(m_results);
     results->horizontalHeader()->setStretchLastSection(true);
+    results->horizontalHeader()->setSectionResizeMode(TargetTableModel::TargetColumn, QHeaderView::ResizeToContents);
     results->verticalHeader()->hide();
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { onSelected(current.row()); });
@@ -68,9 +90,7 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
     connect(worker, &HistoryWorker::loaded, this, [this](const HistoryEntry &entry) {
         if (entry.id != m_model->entry(m_list->currentIndex().row()).id)
             return; // an answer for a row no longer selected
-        m_selected = entry;
-        m_results->setResults(entry.results);
-        m_rerun->setEnabled(true);
+        showEntry(entry);
     });
     connect(worker, &HistoryWorker::recorded, this, &HistoryWidget::refresh);
 
@@ -78,12 +98,23 @@ HistoryWidget::HistoryWidget(HistoryWorker *worker, QWidget *parent)
     filters->addWidget(m_filter, 1);
     filters->addWidget(m_outcome);
     filters->addWidget(m_rerun);
+    filters->addWidget(m_rerunFailed);
+    auto *details = new QSplitter(Qt::Horizontal, this);
+    details->addWidget(m_request);
+    details->addWidget(results);
+    details->setStretchFactor(1, 2);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_list);
-    splitter->addWidget(results);
+    splitter->addWidget(details);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filters);
     layout->addWidget(splitter, 1);
+}
+
+void HistoryWidget::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
 }
 
 void HistoryWidget::refresh()
@@ -94,7 +125,9 @@ void HistoryWidget::refresh()
 
 void HistoryWidget::onListed(const QList<HistoryEntry> &entries)
 {
-    const qint64 selected = m_selected.id;
+    // The selected row, loaded or still loading: a refresh (a new record, the tab shown) that
+    // arrives between a click and its load must not lose the click.
+    const qint64 selected = m_selected.id != 0 ? m_selected.id : m_model->entry(m_list->currentIndex().row()).id;
     m_model->setEntries(entries);
     // Keep the selection only while the filter still shows it: what is not listed is not rerun.
     for (int row = 0; row < m_model->rowCount(); ++row) {
@@ -103,9 +136,16 @@ void HistoryWidget::onListed(const QList<HistoryEntry> &entries)
             return;
         }
     }
-    m_selected = {};
-    m_results->setResults({});
-    m_rerun->setEnabled(false);
+    showEntry({});
+}
+
+void HistoryWidget::showEntry(const HistoryEntry &entry)
+{
+    m_selected = entry;
+    m_results->setResults(entry.results);
+    m_request->setPlainText(entry.id == 0 ? QString() : RequestSummary::text(entry.request));
+    m_rerun->setEnabled(entry.id != 0);
+    m_rerunFailed->setEnabled(entry.id != 0 && !TargetResult::failedTargets(entry.results).isEmpty());
 }
 
 void HistoryWidget::onSelected(int row)
@@ -116,6 +156,7 @@ void HistoryWidget::onSelected(int row)
     if (entry.id != m_selected.id) {
         m_selected = {};
         m_rerun->setEnabled(false);
+        m_rerunFailed->setEnabled(false);
     }
     QMetaObject::invokeMethod(m_worker, "load", Qt::QueuedConnection, Q_ARG(qint64, entry.id));
 }

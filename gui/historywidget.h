@@ -6,6 +6,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QPlainTextEdit;
 class QPushButton;
 class QTableView;
 
@@ -15,8 +16,9 @@ class HistoryModel;
 class HistoryWorker;
 class TargetTableModel;
 
-// The history view: past broadcasts newest first, filtered by text and outcome; selecting one
-// loads its per-target results, and it can be sent again.
+// The history view: past broadcasts of every face newest first, filtered by text and outcome;
+// selecting one shows its request and per-target results, and it can be sent again to the same
+// targets or to those that failed in it.
 class HistoryWidget : public QWidget
 {
     Q_OBJECT
@@ -29,11 +31,17 @@ public Q_SLOTS:
     void refresh();
 
 Q_SIGNALS:
-    void rerunRequested(const herald::HistoryEntry &entry);
+    // The entry's request, to `targets`: all of the entry's, or the ones that failed in it.
+    void rerunRequested(const herald::HistoryEntry &entry, const QList<herald::Target> &targets);
+
+protected:
+    // Each time the tab is shown: what `herald send` and serve recorded meanwhile appears.
+    void showEvent(QShowEvent *event) override;
 
 private:
     void onSelected(int row);
     void onListed(const QList<HistoryEntry> &entries);
+    void showEntry(const HistoryEntry &entry); // the selected entry's details; {} clears them
 
     HistoryWorker *m_worker;
     HistoryModel *m_model;
@@ -42,6 +50,8 @@ private:
     QComboBox *m_outcome;
     QTableView *m_list;
     QPushButton *m_rerun;
+    QPushButton *m_rerunFailed;
+    QPlainTextEdit *m_request;
     HistoryEntry m_selected;
 };
 

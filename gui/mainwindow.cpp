@@ -335,11 +335,7 @@ void MainWindow::sendAgain()
 
 void MainWindow::sendAgainToFailed()
 {
-    QList<Target> failed;
-    for (const TargetResult &result : m_results->results()) {
-        if (!result.succeeded())
-            failed.append(result.target);
-    }
+    const QList<Target> failed = TargetResult::failedTargets(m_results->results());
     if (failed.isEmpty()) {
         status(tr("No target failed"));
         return;
@@ -354,13 +350,10 @@ void MainWindow::cancel()
         m_broadcast->cancel();
 }
 
-void MainWindow::onRerunFromHistory(const HistoryEntry &entry)
+void MainWindow::onRerunFromHistory(const HistoryEntry &entry, const QList<Target> &targets)
 {
     if (m_broadcast || m_confirm || m_sendFlow->isBusy())
         return;
-    QList<Target> targets;
-    for (const TargetResult &result : entry.results)
-        targets.append(result.target);
     BroadcastOptions options = m_lastOptions;
     options.policy = entry.summary.policy;
     // The composer changes only once the operator said yes.

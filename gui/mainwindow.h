@@ -79,7 +79,7 @@ private:
                const QString &profile);
     void onResolved(const BroadcastPlan &plan, const QList<Target> &targets, const QString &error);
     void onFinished(Broadcast *broadcast);
-    void onRerunFromHistory(const HistoryEntry &entry);
+    void onRerunFromHistory(const HistoryEntry &entry, const QList<Target> &targets);
     void validate();
     void updateButtons();
     void refreshTargets();

@@ -8,6 +8,8 @@
 #include "serve/adminapi.h"
 #include "store/groupstore.h"
 #include "store/profilestore.h"
+
+#include "store/historystore.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsourcespec.h"
 
@@ -209,6 +211,7 @@ private Q_SLOTS:
         ServeConfig config;
         config.adminToken = token;
         config.profileDirectory = profiles.path();
+        config.historyPath = profiles.filePath(QStringLiteral("history.sqlite"));
         Broadcaster broadcaster;
         StaticTargetSource source(targets(urls));
         AdminApi admin(config, &broadcaster, &source);
@@ -218,6 +221,15 @@ private Q_SLOTS:
         QCOMPARE(m_backends.at(0).requests().first().target, QByteArray("/product/7"));
         QCOMPARE(answer(admin, request("POST", "/_herald/profiles/nope/run"), "profiles/nope/run").status, 404);
         QCOMPARE(m_backends.at(0).requestCount(), 1);
+        // The run is in the shared history as the admin face's, with the profile and its result.
+        HistoryStore history(config.historyPath);
+        QVERIFY(history.open(nullptr));
+        QTRY_COMPARE(history.count(), 1);
+        const QList<HistoryEntry> entries = history.list();
+        QCOMPARE(entries.first().origin, QStringLiteral("admin"));
+        QCOMPARE(entries.first().profile, QStringLiteral("purge-product"));
+        QCOMPARE(entries.first().request.pathAndQuery, QByteArray("/product/7"));
+        QCOMPARE(history.entry(entries.first().id).results.first().status, 200);
     }
 
     // A profile's "group" is resolved by the same plan as `herald send --group`, beside the profiles.

@@ -10,6 +10,9 @@
 #include "store/groupstore.h"
 #include "store/profilestore.h"
 #include "targets/targetspectext.h"
+
+#include "serveprocess.h"
+#include "store/storelocation.h"
 #include "targettablemodel.h"
 #include "testbackend.h"
 
@@ -28,6 +31,7 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTimer>
 #include <QLabel>
 #include <QDir>
@@ -497,6 +501,133 @@ private Q_SLOTS:
         QCOMPARE(history->entry(0).request.pathAndQuery, QByteArray("/edited"));
         QCOMPARE(history->entry(0).profile, QString());
         QCOMPARE(history->entry(1).profile, QStringLiteral("named"));
+    }
+
+    // A history entry shows its face, the request's headers, a summary of its body, and each
+    // target's code, attempts and error.
+    void historyShowsHeadersBodyAndEachTarget()
+    {
+        QFile::remove(historyPath());
+        const QStringList urls = startBackends(2);
+        backend(1).setStatuses({503});
+        openWindow();
+        compose(QStringLiteral("POST"), QStringLiteral("/hook"), urls);
+        find<QPushButton>("addHeaderButton")->click();
+        auto *headers = find<QTableWidget>("headersTable");
+        headers->item(0, 0)->setText(QStringLiteral("Content-Type"));
+        headers->item(0, 1)->setText(QStringLiteral("application/json"));
+        const QString body = QStringLiteral("{\"event\": \"price\", \"id\": 42}");
+        find<QPlainTextEdit>("bodyEdit")->setPlainText(body);
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        HistoryModel *model = m_window->historyWidget()->model();
+        QTRY_COMPARE(model->rowCount(), 1);
+        const QString bodySummary = QStringLiteral("%1 bytes, application/json: \"%2\"").arg(body.size()).arg(body);
+        QCOMPARE(model->index(0, HistoryModel::FaceColumn).data().toString(), QStringLiteral("gui"));
+        QCOMPARE(model->index(0, HistoryModel::HeadersColumn).data().toString(), QStringLiteral("Content-Type: application/json"));
+        QCOMPARE(model->index(0, HistoryModel::BodyColumn).data().toString(), bodySummary);
+
+        auto *view = find<QTableView>("historyView");
+        view->setCurrentIndex(view->model()->index(0, 0));
+        TargetTableModel *results = m_window->historyWidget()->resultsModel();
+        QTRY_COMPARE(results->rowCount(), 2);
+        QCOMPARE(results->index(0, TargetTableModel::CodeColumn).data().toString(), QStringLiteral("200"));
+        QCOMPARE(results->index(1, TargetTableModel::CodeColumn).data().toString(), QStringLiteral("503"));
+        QCOMPARE(results->index(1, TargetTableModel::AttemptsColumn).data().toString(), QStringLiteral("1"));
+        QCOMPARE(results->result(1).outcome, TargetOutcome::HttpError);
+        QVERIFY(!results->index(1, TargetTableModel::LatencyColumn).data().toString().isEmpty());
+        const QString request = find<QPlainTextEdit>("historyRequest")->toPlainText();
+        QCOMPARE(request, QStringLiteral("POST /hook\nContent-Type: application/json\nbody: ") + bodySummary);
+    }
+
+    // "Send again to failed" on a history entry asks with the failed targets only, and only they
+    // receive the same request again.
+    void historySendAgainToFailedReachesOnlyTheFailed()
+    {
+        QFile::remove(historyPath());
+        const QStringList urls = startBackends(3);
+        backend(1).setStatuses({503});
+        backend(2).setStatuses({500, 200});
+        openWindow();
+        compose(QStringLiteral("PURGE"), QStringLiteral("/stale?lang=en"), urls);
+        QSignalSpy finished(m_window.get(), &MainWindow::broadcastFinished);
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        compose(QStringLiteral("GET"), QStringLiteral("/something-else"), {urls.at(0)}); // the last send is not the entry
+        QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(backend(0).requestCount(), 2);
+
+        HistoryWidget *history = m_window->historyWidget();
+        QTRY_COMPARE(history->model()->rowCount(), 2);
+        auto *view = find<QTableView>("historyView");
+        view->setCurrentIndex(view->model()->index(1, 0)); // the PURGE
+        auto *again = find<QPushButton>("historyRerunFailedButton");
+        QTRY_VERIFY(again->isEnabled());
+        m_window->setConfirmationThreshold(1);
+        DialogWatcher dialogs;
+        dialogs.answer = [](QWidget *dialog) { dialog->findChild<QPushButton *>(QStringLiteral("confirmYesButton"))->click(); };
+        QTest::mouseClick(again, Qt::LeftButton);
+        QTRY_COMPARE(dialogs.seen, 1);
+        const QString asked = dialogs.texts.first();
+        QVERIFY2(asked.contains(QLatin1String("2 targets")), qPrintable(asked));
+        QVERIFY2(asked.contains(urls.at(1)) && asked.contains(urls.at(2)), qPrintable(asked));
+        QVERIFY2(!asked.contains(urls.at(0)), qPrintable(asked));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 10000);
+        QCOMPARE(backend(0).requestCount(), 2);
+        QCOMPARE(backend(1).requestCount(), 2);
+        QCOMPARE(backend(2).requestCount(), 2);
+        for (int i : {1, 2}) {
+            QCOMPARE(backend(i).requests().last().method, QByteArray("PURGE"));
+            QCOMPARE(backend(i).requests().last().target, QByteArray("/stale?lang=en"));
+        }
+        // The rerun is an entry of its own, with only the two it went to.
+        QTRY_COMPARE(history->model()->rowCount(), 3);
+        QCOMPARE(history->model()->entry(0).summary.total, 2);
+        QCOMPARE(history->model()->entry(0).summary.succeeded, 1);
+    }
+
+    // A profile run through serve's admin API is recorded at the shared location (the same
+    // XDG folders as tst_sharedstore); the open window lists it, with its face "admin", once the
+    // History tab is shown again.
+    void anAdminApiRunAppearsInTheHistory()
+    {
+        const QStringList urls = startBackends(1);
+        const StoreLocation location(m_dir.filePath(QStringLiteral("config/herald")),
+                                     m_dir.filePath(QStringLiteral("data/herald")));
+        QVERIFY(QDir().mkpath(location.profileDirectory()));
+        QFile profile(location.profileDirectory() + QStringLiteral("/admin-run.json"));
+        QVERIFY(profile.open(QIODevice::WriteOnly));
+        profile.write("{\"name\": \"admin-run\", \"method\": \"PURGE\", \"path\": \"/from/admin/{id}\", \"retries\": 0}");
+        profile.close();
+        m_broadcaster = std::make_unique<Broadcaster>();
+        m_window = std::make_unique<MainWindow>(m_broadcaster.get(), location.profileDirectory(), location.historyPath());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        HistoryModel *model = m_window->historyWidget()->model();
+        QCOMPARE(model->rowCount(), 0);
+
+        herald::test::ServeProcess serve;
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("HOME"), m_dir.path());
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+        environment.insert(QStringLiteral("HERALD_TARGETS"), urls.first());
+        environment.insert(QStringLiteral("HERALD_ADMIN_TOKEN"), QStringLiteral("admin-secret-for-the-test"));
+        QVERIFY2(serve.start(environment), serve.errorOutput().constData());
+        const auto reply = serve.send("POST", "/_herald/profiles/admin-run/run?id=7",
+                                      {{"Authorization", "Bearer admin-secret-for-the-test"}});
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(backend(0).requests().first().target, QByteArray("/from/admin/7"));
+        QCOMPARE(serve.terminate(), 0); // serve writes what is queued before it exits
+
+        find<QTabWidget>("tabs")->setCurrentWidget(m_window->historyWidget());
+        QTRY_COMPARE(model->rowCount(), 1);
+        QCOMPARE(model->index(0, HistoryModel::FaceColumn).data().toString(), QStringLiteral("admin"));
+        QCOMPARE(model->index(0, HistoryModel::PathColumn).data().toString(), QStringLiteral("/from/admin/7"));
+        QCOMPARE(model->index(0, HistoryModel::ProfileColumn).data().toString(), QStringLiteral("admin-run"));
+        QCOMPARE(model->index(0, HistoryModel::TargetsColumn).data().toString(), QStringLiteral("1/1 ok"));
     }
 
     // Walking the profile list with the arrow keys does not throw away an edited request.

@@ -3,6 +3,7 @@
 #include "broadcast/broadcaster.h"
 #include "historymodel.h"
 #include "profilelistmodel.h"
+#include "requestsummary.h"
 #include "store/profilestore.h"
 #include "targetstatusmodel.h"
 #include "targettablemodel.h"
@@ -117,6 +118,41 @@ private Q_SLOTS:
             shown += model.index(0, column).data().toString() + QLatin1Char('|');
         QVERIFY2(shown.contains(QLatin1String("X-Ban-Url: ^/product/")), qPrintable(shown));
         QVERIFY2(shown.contains(QLatin1String("5 bytes")), qPrintable(shown));
+    }
+
+    // The history's body column tells bodies apart: text by its first characters, binary by the
+    // start of its SHA-256, each with its size and content type.
+    void requestSummaryTellsBodiesApart_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("summary");
+        QTest::newRow("none") << QByteArray() << QByteArray() << QString();
+        QTest::newRow("json") << QByteArray("application/json") << QByteArray("{\"id\": 42}")
+                              << QStringLiteral("10 bytes, application/json: \"{\"id\": 42}\"");
+        QTest::newRow("lines folded") << QByteArray("text/plain") << QByteArray("a\n  b\tc\n")
+                                      << QStringLiteral("8 bytes, text/plain: \"a b c\"");
+        QTest::newRow("long text cut")
+            << QByteArray() << QByteArray(50, 'x')
+            << QStringLiteral("50 bytes, no content type: \"%1\u2026\"").arg(QString(40, QLatin1Char('x')));
+        QTest::newRow("binary hashed") << QByteArray("application/octet-stream") << QByteArray("\x00\x01\xff", 3)
+                                       << QStringLiteral("3 bytes, application/octet-stream, sha256 26a66b061e8f");
+        QTest::newRow("one byte") << QByteArray() << QByteArray("1") << QStringLiteral("1 byte, no content type: \"1\"");
+    }
+    void requestSummaryTellsBodiesApart()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, summary);
+        BroadcastRequest request;
+        request.method = "POST";
+        request.pathAndQuery = "/hook";
+        if (!contentType.isEmpty())
+            request.headers = {{"Content-Type", contentType}};
+        request.body = body;
+        QCOMPARE(RequestSummary::body(request), summary);
+        QVERIFY(RequestSummary::text(request).startsWith(QLatin1String("POST /hook\n")));
+        QVERIFY(RequestSummary::text(request).endsWith(summary.isEmpty() ? QStringLiteral("no body") : summary));
     }
 
     // An open circuit says when its next probe goes, and Reset closes it.

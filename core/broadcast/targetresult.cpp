@@ -42,4 +42,14 @@ QString targetOutcomeName(TargetOutcome outcome)
     return {};
 }
 
+QList<Target> TargetResult::failedTargets(const QList<TargetResult> &results)
+{
+    QList<Target> failed;
+    for (const TargetResult &result : results) {
+        if (!result.succeeded())
+            failed.append(result.target);
+    }
+    return failed;
+}
+
 } // namespace herald

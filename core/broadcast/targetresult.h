@@ -56,6 +56,9 @@ struct TargetResult
 
     bool succeeded() const { return outcome == TargetOutcome::Ok; }
     bool isDone() const { return state == TargetState::Done; }
+
+    // The targets "send again to failed" goes to: every one whose result did not succeed.
+    static QList<Target> failedTargets(const QList<TargetResult> &results);
 };
 
 } // namespace herald

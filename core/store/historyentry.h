@@ -16,7 +16,7 @@ struct HistoryEntry
     qint64 id = 0;
     QDateTime startedAt;
     QString profile;
-    QString origin; // "gui", "send", "serve"
+    QString origin; // the face that sent it: "gui", "send" or "admin" (serve's admin API)
     BroadcastRequest request;
     BroadcastSummary summary;
     QList<TargetResult> results;

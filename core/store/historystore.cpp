@@ -191,6 +191,12 @@ qint64 HistoryStore::record(const HistoryEntry &entry, QString *error)
     return id;
 }
 
+qint64 HistoryStore::append(const QString &path, const HistoryEntry &entry, QString *error)
+{
+    HistoryStore history(path);
+    return history.open(error) ? history.record(entry, error) : 0;
+}
+
 static HistoryEntry entryFromRow(const QSqlQuery &query)
 {
     HistoryEntry entry;

@@ -26,6 +26,9 @@ public:
 
     // Stores the entry with its per-target results; returns the new id or 0.
     qint64 record(const HistoryEntry &entry, QString *error);
+    // Opens the history at `path`, records the entry and closes it again: how every face records
+    // a broadcast (`herald send` at once, serve through a HistoryWriter). Returns the id or 0.
+    static qint64 append(const QString &path, const HistoryEntry &entry, QString *error);
     // Newest first. `text` matches method, path or profile; `outcome` is "", "met", "not met" or "no targets".
     QList<HistoryEntry> list(const QString &text = {}, const QString &outcome = {}, int limit = 500, QString *error = nullptr) const;
     // One entry with its per-target results; id 0 when not found.

@@ -163,10 +163,9 @@ int SendCommand::execute(const SendConfig &config, const BroadcastPlan &plan)
     const QList<TargetResult> results = broadcast->results();
     if (!config.historyPath.isEmpty()) {
         // The history is a convenience: a broken database is reported, never fatal to the broadcast.
-        HistoryStore history(config.historyPath);
         QString error;
-        if (!history.open(&error)
-            || !history.record(HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("send"), plan.profileName), &error))
+        const HistoryEntry entry = HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("send"), plan.profileName);
+        if (HistoryStore::append(config.historyPath, entry, &error) == 0)
             printError(QStringLiteral("warning: not recorded in the history: %1").arg(error));
     }
     const ResponseComparison comparison = ResponseComparison::compare(results, plan.options.compareHeaders);

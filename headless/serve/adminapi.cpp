@@ -9,6 +9,9 @@
 #include "broadcast/dryrun.h"
 #include "broadcast/responsecomparison.h"
 #include "store/groupstore.h"
+
+#include "store/historyentry.h"
+#include "store/historywriter.h"
 #include "store/profile.h"
 #include "store/profilestore.h"
 #include "targets/statictargetsource.h"
@@ -25,6 +28,7 @@ AdminApi::AdminApi(const ServeConfig &config, Broadcaster *broadcaster, TargetSo
     , m_config(config)
     , m_broadcaster(broadcaster)
     , m_source(source)
+    , m_history(new HistoryWriter(this))
 {
     connect(broadcaster, &Broadcaster::broadcastFinished, this, &AdminApi::remember);
 }
@@ -183,7 +187,11 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
         return;
     }
     Broadcast *broadcast = m_broadcaster->start(plan.request, targets, plan.options);
-    connect(broadcast, &Broadcast::finished, this, [broadcast, respond] {
+    const QString profileName = plan.profileName;
+    connect(broadcast, &Broadcast::finished, this, [this, broadcast, respond, profileName] {
+        // SQLite runs on the writer's thread: a GUI holding the file's lock never stalls serve.
+        if (!m_config.historyPath.isEmpty())
+            m_history->record(m_config.historyPath, HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("admin"), profileName));
         const BroadcastSummary summary = broadcast->summary();
         const QList<TargetResult> results = broadcast->results();
         const ResponseComparison comparison = ResponseComparison::compare(results, broadcast->options().compareHeaders);

@@ -13,10 +13,12 @@ namespace herald {
 
 class Broadcast;
 class Broadcaster;
+class HistoryWriter;
 class TargetSource;
 
 // The runtime admin API: list targets with live status, replace/add/remove static targets,
-// run a saved profile, refresh DNS. Writes need HERALD_ADMIN_TOKEN; without one they are off.
+// run a saved profile (recorded in the shared history), refresh DNS. Writes need HERALD_ADMIN_TOKEN;
+// without one they are off.
 class AdminApi : public QObject
 {
     Q_OBJECT
@@ -37,6 +39,7 @@ private:
     ServeConfig m_config;
     Broadcaster *m_broadcaster;
     TargetSource *m_source;
+    HistoryWriter *m_history;
     QHash<QString, TargetResult> m_lastResults; // per target key
 };
 

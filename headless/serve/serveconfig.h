@@ -3,6 +3,8 @@
 #include "broadcast/broadcastoptions.h"
 #include "policy/headerpolicy.h"
 #include "relay/relayagent.h"
+
+#include "store/historystore.h"
 #include "targets/targetsourcespec.h"
 #include "transport/transportfactory.h"
 
@@ -71,6 +73,8 @@ struct ServeConfig
     QString compatMode = QStringLiteral("none");
     QString compatAnnouncement; // the start-up line; "" for none
     QStringList compatIgnored;  // the seed's variables set here that mean nothing to Herald
+
+    QString historyPath = HistoryStore::defaultPath(); // admin API profile runs are recorded here; empty: not at all
 };
 
 } // namespace herald

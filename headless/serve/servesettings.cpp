@@ -140,6 +140,15 @@ QList<Table::Setting> otherRows()
             return QString();
         },
         [](const C &c) { return c.profileDirectory; });
+    add(
+        QStringLiteral("HERALD_HISTORY"), {}, QStringLiteral("history"),
+        QStringLiteral("History database the admin API's profile runs are recorded in, shared with the GUI and herald send "
+                       "(default: the user's data location); none records nothing."),
+        [](C &c, const QString &v) {
+            c.historyPath = v == QLatin1String("none") ? QString() : v;
+            return QString();
+        },
+        [](const C &c) { return c.historyPath.isEmpty() ? QStringLiteral("none") : c.historyPath; });
     return table;
 }
 
