@@ -142,7 +142,7 @@ MainWindow::MainWindow(Broadcaster *broadcaster, const QString &profileDirectory
     connect(m_history, &HistoryWidget::rerunRequested, this, &MainWindow::onRerunFromHistory);
     restoreSettings();
     auto *results = new ResultsActions({this, broadcaster, m_composer, m_profiles, m_resultsPanel, m_results,
-                                        m_broadcastTab->previewButton(), &m_prefs},
+                                        m_broadcastTab->previewButton(), &m_prefs, &m_groups->store()},
                                        this);
     connect(results, &ResultsActions::message, this, &MainWindow::status);
     validate();

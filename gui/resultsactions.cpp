@@ -30,7 +30,7 @@ namespace herald {
 ResultsActions::ResultsActions(const Parts &parts, QObject *parent)
     : QObject(parent)
     , m_parts(parts)
-    , m_previewFlow(new SendFlow(this))
+    , m_previewFlow(new SendFlow(*parts.groups, this))
 {
     QMenu *results = parts.window->menuBar()->addMenu(tr("Res&ults"));
     m_compare = addAction(tr("&Compare selected..."), "compareAction", QKeySequence(Qt::CTRL | Qt::Key_D),

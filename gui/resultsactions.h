@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broadcast/dryrun.h"
+#include "store/groupstore.h"
 
 #include <QList>
 #include <QObject>
@@ -38,6 +39,7 @@ public:
         TargetTableModel *model;
         QPushButton *previewButton;
         GuiPreferences *preferences; // its compareHeaders follows the results' "Compare headers" field
+        const GroupStore *groups;    // the composer's checked groups are previewed like the send does
     };
 
     // Adds the Results and Request menus to the window's menu bar and the results' context menu.

@@ -8,7 +8,6 @@
 #include "serve/adminapi.h"
 #include "store/groupstore.h"
 #include "store/profilestore.h"
-
 #include "store/historystore.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsourcespec.h"
@@ -17,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -72,6 +72,10 @@ class TestAdminApi : public QObject
     BackendPool m_backends;
 
 private Q_SLOTS:
+    // Profile runs are recorded in the default history unless a case names one: keep that in
+    // Qt's test locations, never in the user's own history.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
     void cleanup() { m_backends.clear(); }
 
     void tokenIsRequired_data()

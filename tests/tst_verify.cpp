@@ -254,7 +254,7 @@ private Q_SLOTS:
         QVERIFY(BroadcastPlan::make(input, &plan, &error));
         QCOMPARE(plan.options.verify.toString(), QStringLiteral("status=200"));
         // A profile without the field asks for no check.
-        input = {};
+        input = PlanInput();
         input.defaultTargets = TargetSourceSpec{};
         QVERIFY(BroadcastPlan::make(input, &plan, &error));
         QVERIFY(plan.options.verify.isEmpty());
