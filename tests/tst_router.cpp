@@ -5,8 +5,10 @@
 #include "testbackend.h"
 
 #include "broadcast/broadcaster.h"
+#include "broadcast/jobregistry.h"
 #include "serve/adminapi.h"
 #include "serve/healthprobe.h"
+#include "serve/jobapi.h"
 #include "serve/metrics.h"
 #include "serve/router.h"
 #include "targets/statictargetsource.h"
@@ -44,7 +46,8 @@ struct Fixture
         , metrics(&broadcaster)
         , health(&source, 2000)
         , admin(config, &broadcaster, &source)
-        , router(config, Router::Parts{&broadcaster, &source, &metrics, &health, &admin, nullptr, nullptr})
+        , jobApi(config, &jobs, nullptr)
+        , router(config, Router::Parts{&broadcaster, &source, &metrics, &health, &admin, nullptr, nullptr, &jobs, &jobApi})
     {
     }
 
@@ -63,6 +66,8 @@ struct Fixture
     Metrics metrics;
     HealthProbe health;
     AdminApi admin;
+    JobRegistry jobs;
+    JobApi jobApi;
     Router router;
 };
 
@@ -202,7 +207,9 @@ private Q_SLOTS:
         } else if (policy == "async") {
             QCOMPARE(body.value(QLatin1String("accepted")).toBool(), true);
             QCOMPARE(body.value(QLatin1String("targets")).toInt(), 2);
-            QVERIFY(!body.value(QLatin1String("id")).toString().isEmpty());
+            const QString id = body.value(QLatin1String("id")).toString();
+            QVERIFY(!id.isEmpty());
+            QCOMPARE(headerValue(response.headers, "Location"), "/_herald/jobs/" + id.toUtf8());
             QTRY_COMPARE(fixture.router.inFlight(), 0); // finishes on its own
         } else {
             QCOMPARE(body.value(QLatin1String("ok")).toBool(), status == 200);

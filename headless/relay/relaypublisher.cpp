@@ -55,4 +55,9 @@ void RelayPublisher::publish(const RelayEntry &entry, Done done)
     });
 }
 
+void RelayPublisher::deliveryOf(const QByteArray &id, RelayDelivery::Done done)
+{
+    RelayDelivery::query(m_client, m_stream, id, std::move(done));
+}
+
 } // namespace herald

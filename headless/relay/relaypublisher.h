@@ -1,6 +1,7 @@
 #pragma once
 
 #include "relay/redisaddress.h"
+#include "relay/relaydelivery.h"
 #include "relay/relayentry.h"
 
 #include <QObject>
@@ -28,6 +29,9 @@ public:
     bool isConnected() const;
     QString lastError() const;
     void publish(const RelayEntry &entry, Done done);
+    // Which agents' consumer groups have acknowledged the entry `id` that publish() reported.
+    void deliveryOf(const QByteArray &id, RelayDelivery::Done done);
+    const QByteArray &stream() const { return m_stream; }
     quint64 published() const { return m_published; }
     quint64 failed() const { return m_failed; }
 

@@ -1,7 +1,7 @@
 #include "serve/adminapi.h"
 
 #include "http/httpresponses.h"
-#include "serve/bearertoken.h"
+#include "serve/adminaccess.h"
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "broadcast/broadcastjson.h"
@@ -45,17 +45,11 @@ void AdminApi::remember(Broadcast *broadcast)
 
 void AdminApi::handle(const HttpServerRequest &request, const QByteArray &path, Respond respond)
 {
+    if (const auto refusal = AdminAccess::refusal(request, m_config.adminToken)) {
+        respond(*refusal);
+        return;
+    }
     const bool write = request.method != "GET" && request.method != "HEAD";
-    if (m_config.adminToken.isEmpty() && write) {
-        respond(HttpResponses::text(403, QStringLiteral("admin writes are disabled: set HERALD_ADMIN_TOKEN to enable them")));
-        return;
-    }
-    if (!m_config.adminToken.isEmpty() && !BearerToken::matches(request.headers, m_config.adminToken)) {
-        HttpServerResponse response = HttpResponses::text(401, QStringLiteral("a valid admin bearer token is required"));
-        response.headers.append(HttpHeader{"WWW-Authenticate", "Bearer"});
-        respond(response);
-        return;
-    }
     if (path == "targets") {
         if (!write)
             return listTargets(respond);

@@ -114,6 +114,9 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     if (decision.isAsync() && load.asyncInFlight >= m_config.asyncQueueLimit)
         return refuse(503, QStringLiteral("async queue full (%1 broadcasts in flight)").arg(load.asyncInFlight),
                       QStringLiteral("async_queue_full"), {{"Retry-After", "1"}});
+    if (decision.isAsync() && load.jobsFull)
+        return refuse(503, QStringLiteral("no room for another job: all HERALD_JOB_MAX (%1) jobs are running").arg(m_config.jobMax),
+                      QStringLiteral("jobs_full"), {{"Retry-After", "1"}});
     if (decision.options.policy.kind == OutcomePolicy::Kind::First)
         decision.options.bodyLimit = static_cast<int>(qMin<qint64>(m_config.maxBodyBytes, 64 * 1024 * 1024));
     decision.verdict = AdmissionDecision::Verdict::Broadcast;

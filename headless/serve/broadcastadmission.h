@@ -24,6 +24,7 @@ public:
         int inFlight = 0;      // broadcasts started and not finished, async ones included
         int asyncInFlight = 0; // of those, the async ones
         bool draining = false;
+        bool jobsFull = false; // every one of the HERALD_JOB_MAX jobs is still running
     };
 
     // `routes` may be null (no routes file): every request goes to `source`.

@@ -5,8 +5,6 @@
 #include "http/httpresponses.h"
 #include "policy/headerpolicy.h"
 
-#include <QUuid>
-
 namespace herald {
 
 HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
@@ -29,16 +27,19 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
     return response;
 }
 
-HttpServerResponse BroadcastAnswer::queued(int targetCount)
+HttpServerResponse BroadcastAnswer::queued(const QString &id, const QByteArray &location, int targetCount)
 {
-    return HttpResponses::json(202, {{QLatin1String("accepted"), true},
-                                     {QLatin1String("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
-                                     {QLatin1String("targets"), targetCount}});
+    return HttpResponses::withHeader(HttpResponses::json(202, {{QLatin1String("accepted"), true},
+                                                               {QLatin1String("id"), id},
+                                                               {QLatin1String("targets"), targetCount}}),
+                                     "Location", location);
 }
 
-HttpServerResponse BroadcastAnswer::published(const QByteArray &id)
+HttpServerResponse BroadcastAnswer::published(const QByteArray &id, const QByteArray &location)
 {
-    return HttpResponses::json(202, {{QLatin1String("accepted"), true}, {QLatin1String("id"), QString::fromLatin1(id)}});
+    return HttpResponses::withHeader(HttpResponses::json(202, {{QLatin1String("accepted"), true},
+                                                               {QLatin1String("id"), QString::fromLatin1(id)}}),
+                                     "Location", location);
 }
 
 HttpServerResponse BroadcastAnswer::notPublished(const QByteArray &error)

@@ -7,16 +7,17 @@ namespace herald {
 class Broadcast;
 
 // The answer `herald serve` gives for an admitted request: the JSON summary (200 when the policy
-// is met, else 502), the winner passed through under `first`, or 202 for async and relayed ones.
+// is met, else 502), the winner passed through under `first`, or 202 for async and relayed ones
+// with the job's id and, in Location, where to follow it.
 class BroadcastAnswer
 {
 public:
     // Once `broadcast` has decided (Broadcast::decided).
     static HttpServerResponse decided(const Broadcast &broadcast);
-    // An async broadcast started to `targetCount` targets; answered at once with a fresh id.
-    static HttpServerResponse queued(int targetCount);
-    // The relay's Redis stored the request under `id`, or refused it with `error`.
-    static HttpServerResponse published(const QByteArray &id);
+    // An async broadcast started to `targetCount` targets as job `id`, read at `location`.
+    static HttpServerResponse queued(const QString &id, const QByteArray &location, int targetCount);
+    // The relay's Redis stored the request under `id` (its job id), or refused it with `error`.
+    static HttpServerResponse published(const QByteArray &id, const QByteArray &location);
     static HttpServerResponse notPublished(const QByteArray &error);
 };
 

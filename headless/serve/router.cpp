@@ -2,6 +2,8 @@
 
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
+#include "broadcast/broadcastjob.h"
+#include "broadcast/jobregistry.h"
 #include "broadcast/dryrun.h"
 #include "http/httpresponses.h"
 #include "relay/relaypublisher.h"
@@ -9,6 +11,7 @@
 #include "serve/adminapi.h"
 #include "serve/broadcastanswer.h"
 #include "serve/healthprobe.h"
+#include "serve/jobapi.h"
 #include "serve/metrics.h"
 #include "targets/targetsource.h"
 
@@ -85,6 +88,10 @@ bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &
         return true;
     }
     const QByteArray adminPrefix = fromAdminPort ? QByteArray("/") : QByteArray("/_herald/");
+    if (path.startsWith(adminPrefix + "jobs/")) {
+        m_parts.jobApi->handle(request, path.mid(adminPrefix.size() + 5), respond);
+        return true;
+    }
     if (path.startsWith(adminPrefix) && (fromAdminPort || path.size() > adminPrefix.size())) {
         m_parts.admin->handle(request, path.mid(adminPrefix.size()), respond);
         return true;
@@ -94,7 +101,8 @@ bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &
 
 void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respond)
 {
-    AdmissionDecision decision = m_admission.admit(httpRequest, {m_inFlight, m_asyncInFlight, m_draining});
+    AdmissionDecision decision = m_admission.admit(httpRequest,
+                                                   {m_inFlight, m_asyncInFlight, m_draining, !m_parts.jobs->hasRoom()});
     switch (decision.verdict) {
     case AdmissionDecision::Verdict::Refused: {
         m_parts.metrics->countRejected(decision.metric);
@@ -122,7 +130,8 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
     if (decision.isAsync()) {
         ++m_asyncInFlight;
         connect(broadcast, &Broadcast::finished, this, [this] { --m_asyncInFlight; });
-        respond(BroadcastAnswer::queued(static_cast<int>(decision.targets.size())));
+        const QString id = m_parts.jobs->add(broadcast)->id();
+        respond(BroadcastAnswer::queued(id, JobApi::location(m_config, id.toUtf8()), static_cast<int>(decision.targets.size())));
         return;
     }
     connect(broadcast, &Broadcast::decided, this, [broadcast, respond] { respond(BroadcastAnswer::decided(*broadcast)); });
@@ -139,7 +148,8 @@ void Router::publish(const BroadcastRequest &request, Respond respond)
     m_parts.publisher->publish(entry, [this, request, respond](bool stored, const QByteArray &idOrError) {
         if (!stored)
             m_parts.metrics->countRejected(QStringLiteral("relay_unavailable"));
-        respond(stored ? BroadcastAnswer::published(idOrError) : BroadcastAnswer::notPublished(idOrError));
+        respond(stored ? BroadcastAnswer::published(idOrError, JobApi::location(m_config, idOrError))
+                       : BroadcastAnswer::notPublished(idOrError));
         if (stored && m_config.relayAlsoBroadcast && !m_parts.source->targets().isEmpty()) {
             BroadcastOptions options = m_config.options;
             options.policy.kind = OutcomePolicy::Kind::Async;

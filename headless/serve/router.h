@@ -14,6 +14,8 @@ class AdminApi;
 class Broadcast;
 class Broadcaster;
 class HealthProbe;
+class JobApi;
+class JobRegistry;
 class Metrics;
 class RelayPublisher;
 class RouteSet;
@@ -37,6 +39,8 @@ public:
         AdminApi *admin = nullptr;
         RouteSet *routes = nullptr;
         RelayPublisher *publisher = nullptr; // accepted requests go to the Redis stream first (herald relay)
+        JobRegistry *jobs = nullptr;         // async broadcasts, kept by id
+        JobApi *jobApi = nullptr;            // answers /_herald/jobs/{id}
     };
 
     Router(const ServeConfig &config, const Parts &parts, QObject *parent = nullptr);

@@ -45,6 +45,8 @@ struct ServeConfig
     int asyncQueueLimit = 1000;
     int maxInFlight = 2000; // broadcasts under way; beyond it, 503 with Retry-After instead of queueing without bound
     int drainTimeoutMs = 30000;
+    int jobTtlMs = 10 * 60 * 1000; // an async broadcast's results stay readable this long after it finished
+    int jobMax = 1000;             // async broadcasts kept at once, running and finished
     QString tlsCertFile;
     QString tlsKeyFile;
 

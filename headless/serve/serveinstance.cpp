@@ -1,12 +1,14 @@
 #include "serve/serveinstance.h"
 
 #include "broadcast/broadcaster.h"
+#include "broadcast/jobregistry.h"
 #include "http/httplistener.h"
 #include "http/pendingrequest.h"
 #include "relay/relayagent.h"
 #include "relay/relaypublisher.h"
 #include "serve/adminapi.h"
 #include "serve/healthprobe.h"
+#include "serve/jobapi.h"
 #include "serve/metrics.h"
 #include "serve/router.h"
 #include "serve/routeset.h"
@@ -166,6 +168,8 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
         m_metrics->watchPublisher(m_publisher.get());
         m_health->setRelay(m_publisher.get());
     }
+    m_jobs = std::make_unique<JobRegistry>(JobRegistry::Limits{config.jobTtlMs, config.jobMax});
+    m_jobApi = std::make_unique<JobApi>(config, m_jobs.get(), m_publisher.get());
     Router::Parts parts;
     parts.broadcaster = m_broadcaster.get();
     parts.source = source;
@@ -174,6 +178,8 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
     parts.admin = m_admin.get();
     parts.routes = m_routes.get();
     parts.publisher = m_publisher.get();
+    parts.jobs = m_jobs.get();
+    parts.jobApi = m_jobApi.get();
     m_router = std::make_unique<Router>(config, parts);
     return true;
 }
@@ -224,6 +230,8 @@ void ServeInstance::applyConfig(const ServeConfig &config)
     m_health->setHeaderPolicy(fresh.headerPolicy);
     m_health->setSourceConfigured(fresh.sourceConfigured);
     m_admin->setConfig(fresh);
+    m_jobs->setLimits({fresh.jobTtlMs, fresh.jobMax});
+    m_jobApi->setConfig(fresh);
     m_router->setConfig(fresh);
     auto *staticSource = qobject_cast<StaticTargetSource *>(m_source.get());
     if (m_applied && staticSource && fresh.sourceConfigured)

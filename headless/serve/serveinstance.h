@@ -13,6 +13,8 @@ class AdminApi;
 class Broadcaster;
 class HealthProbe;
 class HttpListener;
+class JobApi;
+class JobRegistry;
 class Metrics;
 class RelayAgent;
 class RelayPublisher;
@@ -21,7 +23,8 @@ class RouteSet;
 class TargetSource;
 
 // The composition root of `herald serve`: owns the broadcaster, the target source, the routes,
-// metrics, probes, admin API, relay publisher (and the agent beside it), router and listeners. One applyConfig() at start
+// metrics, probes, admin API, relay publisher (and the agent beside it), jobs, router and listeners.
+// One applyConfig() at start
 // and on SIGHUP, so a reload can forget nothing start set; drain() ends it gracefully.
 class ServeInstance : public QObject
 {
@@ -71,6 +74,8 @@ private:
     std::unique_ptr<HealthProbe> m_health;
     std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<RelayPublisher> m_publisher;
+    std::unique_ptr<JobRegistry> m_jobs;
+    std::unique_ptr<JobApi> m_jobApi;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<HttpListener> m_adminListener;

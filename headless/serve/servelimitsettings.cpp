@@ -50,6 +50,17 @@ QList<SettingsTable<ServeConfig>::Setting> ServeLimitSettings::rows()
         [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.maxInFlight); },
         [](const C &c) { return QString::number(c.maxInFlight); });
     add(
+        QStringLiteral("HERALD_JOB_TTL"), {}, QStringLiteral("job-ttl"),
+        QStringLiteral("How long a finished async broadcast's results stay at /_herald/jobs/{id} (default 10m)."),
+        [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.jobTtlMs); },
+        [](const C &c) { return formatDuration(c.jobTtlMs); });
+    add(
+        QStringLiteral("HERALD_JOB_MAX"), {}, QStringLiteral("job-max"),
+        QStringLiteral("Async broadcast jobs kept at once; the oldest finished one makes room, and when all are running "
+                       "a new async broadcast gets 503 (default 1000)."),
+        [](C &c, const QString &v) { return SettingValues::parseCount(v, 1, &c.jobMax); },
+        [](const C &c) { return QString::number(c.jobMax); });
+    add(
         QStringLiteral("HERALD_DRAIN_TIMEOUT"), {}, QStringLiteral("drain-timeout"),
         QStringLiteral("On SIGTERM, how long in-flight broadcasts may take to finish (default 30s)."),
         [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.drainTimeoutMs); },
