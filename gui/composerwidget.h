@@ -5,6 +5,7 @@
 #include "store/profile.h"
 #include "targets/targetsourcespec.h"
 
+#include <QJsonObject>
 #include <QWidget>
 
 class QComboBox;
@@ -68,6 +69,7 @@ private:
     // Kept from the loaded profile, which the composer has no field for: saving must not drop them.
     QString m_retryOn;
     QList<ProfileParameter> m_declaredParameters;
+    QJsonObject m_sourceSettings; // the targets' "tls", "nameserver", "pathPrefix"... beside the list
 };
 
 } // namespace herald
