@@ -248,7 +248,7 @@ QString ComposerWidget::toProfile(const QString &name, Profile *profile) const
     }
     const QString targets = m_targets->text().trimmed();
     if (!targets.isEmpty()) {
-        QJsonObject source;
+        QJsonObject source = m_sourceSettings;
         switch (m_sourceKind->currentIndex()) {
         case DnsSource:
             source.insert(QLatin1String("dns"), targets);
@@ -307,6 +307,9 @@ void ComposerWidget::load(const Profile &profile)
     m_retryOn = profile.retryOn;
     m_verify = profile.verify;
     m_declaredParameters = profile.declaredParameters;
+    m_sourceSettings = profile.hasTargets ? profile.targets.toJson() : QJsonObject();
+    for (const char *list : {"static", "dns", "srv"})
+        m_sourceSettings.remove(QLatin1String(list));
     m_loading = false;
     m_edited = false;
     Q_EMIT changed();

@@ -5,6 +5,7 @@
 #include "store/profile.h"
 #include "targets/targetsourcespec.h"
 
+#include <QJsonObject>
 #include <QWidget>
 
 class QComboBox;
@@ -74,6 +75,7 @@ private:
     QString m_retryOn;
     QString m_verify; // kept like retryOn: the composer has no field for it, a saved profile keeps it
     QList<ProfileParameter> m_declaredParameters;
+    QJsonObject m_sourceSettings; // the targets' "tls", "nameserver", "pathPrefix"... beside the list
 };
 
 } // namespace herald

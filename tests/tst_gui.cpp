@@ -35,6 +35,8 @@
 #include <QTimer>
 #include <QLabel>
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
@@ -716,6 +718,27 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
         QTRY_COMPARE(backend(0).requestCount(), 1);
         QCOMPARE(backend(0).requests().first().header("X-Ban-Url"), QByteArray("^/p/"));
+    }
+
+    // The targets' settings the composer has no field for ("tls", "pathPrefix"...) survive a load
+    // and a toProfile, so a profile sent or saved from the window keeps its TLS.
+    void theComposerKeepsTheTargetsTls()
+    {
+        const QByteArray json = "{\"name\": \"p\", \"method\": \"PURGE\", \"path\": \"/x\", \"targets\": {\"srv\": "
+                                "\"_https._tcp.web\", \"scheme\": \"https\", \"pathPrefix\": \"/api\", "
+                                "\"tls\": {\"serverName\": \"backend.test\", \"verify\": false}}}";
+        Profile loaded;
+        QString error;
+        QVERIFY2(Profile::fromJson(QJsonDocument::fromJson(json).object(), &loaded, &error), qPrintable(error));
+        ComposerWidget composer;
+        composer.load(loaded);
+        Profile composed;
+        QCOMPARE(composer.toProfile(QStringLiteral("p"), &composed), QString());
+        QVERIFY(composed.targets.tls);
+        QCOMPARE(composed.targets.tls->serverName, QStringLiteral("backend.test"));
+        QCOMPARE(composed.targets.tls->verify, std::optional<bool>(false));
+        QCOMPARE(composed.targets.pathPrefix, QStringLiteral("/api"));
+        QCOMPARE(composed.targets.toJson(), loaded.targets.toJson());
     }
 
     // A field error is shown in the composer in its own words, not the profile file's.

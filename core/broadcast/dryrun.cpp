@@ -57,7 +57,7 @@ QJsonObject DryRun::toJson() const
     return {{QLatin1String("dryRun"), true}, {QLatin1String("targets"), targets}};
 }
 
-CurlCommand DryRun::curlFor(int index) const
+CurlCommand DryRun::curlFor(int index, bool verifyPeer) const
 {
     const Entry &entry = m_entries.at(index);
     CurlCommand command;
@@ -67,6 +67,18 @@ CurlCommand DryRun::curlFor(int index) const
     command.hasBody = entry.request.sendBody;
     command.http2 = entry.request.http2;
     command.maxTimeMs = entry.request.timeoutMs;
+    command.insecure = !verifyPeer;
+    const TargetTls *tls = entry.request.tls.get();
+    if (tls && entry.request.url.scheme() == QLatin1String("https")) {
+        command.insecure = !tls->verifyPeer(verifyPeer);
+        command.caFile = tls->caFile;
+        command.certFile = tls->clientCertFile;
+        command.keyFile = tls->clientKeyFile;
+        if (!tls->serverName.isEmpty()) {
+            command.url = tls->urlWithServerName(entry.request.url).toEncoded();
+            command.connectTo = tls->curlConnectTo(entry.request.url);
+        }
+    }
     // curl frames the body itself.
     for (const HttpHeader &header : entry.request.headers) {
         if (header.first.compare("Content-Length", Qt::CaseInsensitive) != 0)

@@ -36,8 +36,9 @@ public:
     // {"dryRun": true, "targets": [{"bodyBytes", "bodySha256", "headers": [[name, value], ...], "method",
     //  "target", "url"}]}: headers as pairs, in the order sent, repeats kept.
     QJsonObject toJson() const;
-    // The same request as a curl command line (for `herald send --print-curl`).
-    CurlCommand curlFor(int index) const;
+    // The same request as a curl command line (for `herald send --print-curl`), the target's TLS
+    // settings included; `verifyPeer` is the face's default, which a target's own "verify" beats.
+    CurlCommand curlFor(int index, bool verifyPeer = true) const;
 
 private:
     QList<Entry> m_entries;

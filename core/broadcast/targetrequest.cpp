@@ -15,6 +15,7 @@ TransportRequest TargetRequest::make(const BroadcastRequest &request, const Targ
     out.timeoutMs = options.attemptTimeoutMs;
     out.http2 = options.http2 || target.http2;
     out.bodyLimit = options.bodyLimit;
+    out.tls = target.tls;
     return out;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "targets/targettls.h"
+
 #include <QList>
 #include <QString>
 #include <QUrl>
@@ -12,6 +14,9 @@ struct Target
     QUrl baseUrl;
     // Send HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1; opt-in per target.
     bool http2 = false;
+    // Per-target TLS (CA, client certificate, SNI name, verification) from the spec that made this
+    // target; null for most targets, so a plain one costs nothing per request.
+    TargetTlsPtr tls;
 
     // Parses "http://host:port[/prefix]" or "host:port" (http assumed). Returns an invalid
     // Target and sets *error when the text is not a usable base URL.
@@ -24,7 +29,7 @@ struct Target
     // The URL for a request path (which may carry a query) under this target's prefix.
     QUrl urlFor(const QByteArray &pathAndQuery) const;
 
-    bool operator==(const Target &other) const { return key() == other.key() && http2 == other.http2; }
+    bool operator==(const Target &other) const { return key() == other.key() && http2 == other.http2 && sameTls(tls, other.tls); }
 };
 
 } // namespace herald

@@ -16,7 +16,8 @@ QList<Target> TargetListBuilder::build(const TargetSourceSpec &spec, const QList
         if (seen.contains(text))
             continue;
         seen.append(text);
-        const Target target = Target::parse(text, nullptr);
+        Target target = Target::parse(text, nullptr);
+        target.tls = spec.tls;
         if (target.isValid())
             targets.append(target);
     }

@@ -9,6 +9,30 @@ namespace herald {
 
 namespace {
 const int maxRefreshSeconds = 86400;
+
+bool readTls(const QJsonValue &value, TargetSourceSpec *spec, QString *error)
+{
+    TargetTls tls;
+    if (!TargetTls::fromJson(value, &tls, error))
+        return false;
+    // Settings that would silently do nothing are refused: TLS needs https.
+    bool plain = spec->kind != TargetSourceSpec::Kind::Static && spec->scheme != QLatin1String("https");
+    for (const Target &target : qAsConst(spec->targets))
+        plain = plain || target.baseUrl.scheme() != QLatin1String("https");
+    if (plain) {
+        if (error)
+            *error = spec->kind == TargetSourceSpec::Kind::Static
+                         ? QStringLiteral("\"tls\" applies to https targets only; every \"static\" URL must be https://")
+                         : QStringLiteral("\"tls\" applies to https targets only; add \"scheme\": \"https\"");
+        return false;
+    }
+    if (tls.isEmpty())
+        return true;
+    spec->tls = std::make_shared<const TargetTls>(tls);
+    for (Target &target : spec->targets)
+        target.tls = spec->tls;
+    return true;
+}
 } // namespace
 
 bool TargetSourceSpec::parseDns(const QString &text, TargetSourceSpec *spec, QString *error)
@@ -130,6 +154,8 @@ bool TargetSourceSpec::fromJson(const QJsonObject &json, TargetSourceSpec *spec,
         // Rounded up, so a small positive interval never turns refreshing off.
         result.refreshIntervalMs = static_cast<int>(std::ceil(seconds * 1000));
     }
+    if (json.contains(QLatin1String("tls")) && !readTls(json.value(QLatin1String("tls")), &result, error))
+        return false;
     *spec = result;
     return true;
 }
@@ -143,6 +169,8 @@ QJsonObject TargetSourceSpec::toJson() const
         for (const Target &target : targets)
             array.append(target.baseUrl.toString());
         json.insert(QLatin1String("static"), array);
+        if (tls)
+            json.insert(QLatin1String("tls"), tls->toJson());
         return json;
     }
     case Kind::Dns:
@@ -160,6 +188,8 @@ QJsonObject TargetSourceSpec::toJson() const
         json.insert(QLatin1String("pathPrefix"), pathPrefix);
     if (refreshIntervalMs != 30000)
         json.insert(QLatin1String("refreshSeconds"), refreshIntervalMs / 1000.0);
+    if (tls)
+        json.insert(QLatin1String("tls"), tls->toJson());
     return json;
 }
 

@@ -23,12 +23,14 @@ struct TargetSourceSpec
     QString pathPrefix;            // appended to every resolved address, e.g. /api
     QHostAddress nameserver;       // null: the system resolver (/etc/hosts, search domains)
     int refreshIntervalMs = 30000; // Dns and Srv re-resolve on this interval; 0 turns it off
+    TargetTlsPtr tls;              // given to every target this spec produces; null: the defaults
 
     // "name:port" for Dns; returns false and sets *error when malformed.
     static bool parseDns(const QString &text, TargetSourceSpec *spec, QString *error);
     static bool parseSrv(const QString &text, TargetSourceSpec *spec, QString *error);
     // Profile JSON: {"static": ["http://a:80"]} | {"dns": "name:port"} | {"srv": "_http._tcp.name"},
-    // plus optional "nameserver", "scheme", "pathPrefix", "refreshSeconds".
+    // plus optional "nameserver", "scheme", "pathPrefix", "refreshSeconds" and "tls" (TargetTls::fromJson;
+    // https targets only).
     static bool fromJson(const QJsonObject &json, TargetSourceSpec *spec, QString *error);
     QJsonObject toJson() const;
     QString describe() const;

@@ -92,6 +92,8 @@ void CurlCall::detach()
     m_easy = nullptr;
     curl_slist_free_all(m_headerList);
     m_headerList = nullptr;
+    curl_slist_free_all(m_connectTo);
+    m_connectTo = nullptr;
 }
 
 void CurlCall::configure(CURL *easy, bool verifyPeer)
@@ -118,9 +120,12 @@ void CurlCall::configure(CURL *easy, bool verifyPeer)
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlCall::onBodyChunk);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, verifyPeer ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, verifyPeer ? 2L : 0L);
     const bool https = m_request.url.scheme() == QLatin1String("https");
+    if (https && m_request.tls)
+        configureTls(easy, *m_request.tls);
+    const bool verify = https && m_request.tls ? m_request.tls->verifyPeer(verifyPeer) : verifyPeer;
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
                      !m_request.http2 ? long(CURL_HTTP_VERSION_1_1)
                      : https          ? long(CURL_HTTP_VERSION_2TLS)
@@ -136,6 +141,27 @@ void CurlCall::configure(CURL *easy, bool verifyPeer)
             curl_easy_setopt(easy, CURLOPT_POSTFIELDS, m_request.body.constData());
         }
     }
+}
+
+void CurlCall::configureTls(CURL *easy, const TargetTls &tls)
+{
+    // curl copies these strings. It reuses a connection only for a transfer with the same TLS
+    // options, so targets with different certificates never share one.
+    if (!tls.caFile.isEmpty())
+        curl_easy_setopt(easy, CURLOPT_CAINFO, tls.caFile.toLocal8Bit().constData());
+    if (!tls.clientCertFile.isEmpty()) {
+        curl_easy_setopt(easy, CURLOPT_SSLCERT, tls.clientCertFile.toLocal8Bit().constData());
+        curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
+    }
+    if (!tls.clientKeyFile.isEmpty())
+        curl_easy_setopt(easy, CURLOPT_SSLKEY, tls.clientKeyFile.toLocal8Bit().constData());
+    if (tls.serverName.isEmpty())
+        return;
+    // The Host header stays the target's: the header policy always sets it.
+    m_url = tls.urlWithServerName(m_request.url).toEncoded();
+    m_connectTo = curl_slist_append(m_connectTo, tls.curlConnectTo(m_request.url).constData());
+    curl_easy_setopt(easy, CURLOPT_URL, m_url.constData());
+    curl_easy_setopt(easy, CURLOPT_CONNECT_TO, m_connectTo);
 }
 
 size_t CurlCall::onHeaderLine(char *data, size_t size, size_t count, void *self)

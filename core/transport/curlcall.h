@@ -31,6 +31,8 @@ private:
 
     // Sets every option on `easy`, which the transport has just taken from its pool.
     void configure(CURL *easy, bool verifyPeer);
+    // The target's own TLS options; only called for a request that has them.
+    void configureTls(CURL *easy, const TargetTls &tls);
     void readStatusLine(QByteArrayView line);
     // Called once curl is done with the transfer; emits finished().
     void complete(int curlCode);
@@ -42,7 +44,8 @@ private:
     QPointer<CurlMulti> m_multi; // set while the transfer is on it
     CURL *m_easy = nullptr;
     curl_slist *m_headerList = nullptr;
-    TransportRequest m_request; // owns the URL and body bytes curl points into
+    curl_slist *m_connectTo = nullptr; // the real address when the URL carries the TLS server name
+    TransportRequest m_request;        // owns the URL and body bytes curl points into
     QByteArray m_url;
     TransportResponse m_response;
     char m_errorText[256] = {};

@@ -30,6 +30,17 @@ static TransportError mapError(QNetworkReply::NetworkError error)
     }
 }
 
+// Whether a reply that has a status is the backend's answer. Qt reports a 400 answer as
+// ProtocolInvalidOperationError, which is an answer (http-error 400, as curl says), while a
+// connection closed early or a garbled reply is not, whatever status was read before.
+static bool isAnswer(QNetworkReply::NetworkError error)
+{
+    if (error == QNetworkReply::ProtocolInvalidOperationError)
+        return true;
+    const TransportError mapped = mapError(error);
+    return mapped != TransportError::ConnectionClosed && mapped != TransportError::Protocol;
+}
+
 QnamCall::QnamCall(QNetworkReply *reply, const TransportRequest &request, QObject *parent)
     : TransportCall(parent)
     , m_reply(reply)
@@ -89,8 +100,7 @@ void QnamCall::onFinished()
     if (m_timedOut) {
         m_response.error = TransportError::Timeout;
         m_response.errorString = QStringLiteral("no complete answer within the attempt timeout");
-    } else if (status.isValid() && status.toInt() > 0 && mapError(m_reply->error()) != TransportError::ConnectionClosed
-               && mapError(m_reply->error()) != TransportError::Protocol) {
+    } else if (status.isValid() && status.toInt() > 0 && isAnswer(m_reply->error())) {
         m_response.status = status.toInt();
         m_response.reason = m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
         const auto pairs = m_reply->rawHeaderPairs();

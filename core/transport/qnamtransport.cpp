@@ -32,7 +32,14 @@ TransportCall *QnamTransport::send(const TransportRequest &request, QObject *par
     networkRequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, request.http2);
     networkRequest.setAttribute(QNetworkRequest::Http2DirectAttribute,
                                 request.http2 && request.url.scheme() == QLatin1String("http"));
-    if (request.url.scheme() == QLatin1String("https") && !m_verifyPeer) {
+    const bool https = request.url.scheme() == QLatin1String("https");
+    if (https && request.tls) {
+        // QNAM keeps a connection per host, port and verify name; a second TLS setting for the
+        // same backend would get the first one's connection (docs/serve.md says so).
+        networkRequest.setSslConfiguration(m_tlsConfigs.configurationFor(*request.tls, m_verifyPeer));
+        if (!request.tls->serverName.isEmpty())
+            networkRequest.setPeerVerifyName(request.tls->serverName); // Qt sends it as SNI too
+    } else if (https && !m_verifyPeer) {
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
         networkRequest.setSslConfiguration(ssl);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "transport/qnamtlsconfigs.h"
 #include "transport/transport.h"
 
 class QNetworkAccessManager;
@@ -21,6 +22,7 @@ public:
 
 private:
     QNetworkAccessManager *m_manager;
+    QnamTlsConfigs m_tlsConfigs;
     bool m_verifyPeer = true;
 };
 

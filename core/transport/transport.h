@@ -1,5 +1,6 @@
 #pragma once
 
+#include "targets/targettls.h"
 #include "util/httpheaders.h"
 
 #include <QObject>
@@ -18,6 +19,7 @@ struct TransportRequest
     int timeoutMs = 5000;  // whole attempt, connect to last byte
     bool http2 = false;    // h2c with prior knowledge for http://, ALPN h2 for https://
     int bodyLimit = 4096;  // bytes of the response body kept; the rest is read and dropped
+    TargetTlsPtr tls;      // the target's own TLS settings for https://; null: the transport's defaults
 };
 
 enum class TransportError { None, Timeout, Refused, HostNotFound, Tls, ConnectionClosed, Protocol, Cancelled, Other };

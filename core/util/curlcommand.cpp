@@ -85,6 +85,14 @@ QStringList CurlCommand::optionWords(const QString &bodyFile, QString *prefix) c
         words << (url.startsWith("https:") ? QStringLiteral("--http2") : QStringLiteral("--http2-prior-knowledge"));
     if (insecure)
         words << QStringLiteral("-k");
+    if (!caFile.isEmpty())
+        words << QStringLiteral("--cacert") << caFile;
+    if (!certFile.isEmpty())
+        words << QStringLiteral("--cert") << certFile;
+    if (!keyFile.isEmpty())
+        words << QStringLiteral("--key") << keyFile;
+    if (!connectTo.isEmpty())
+        words << QStringLiteral("--connect-to") << QString::fromUtf8(connectTo);
     if (maxTimeMs > 0)
         words << QStringLiteral("-m") << QString::number(maxTimeMs / 1000.0);
     if (method == "HEAD" && !hasBody)

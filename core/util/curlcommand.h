@@ -25,6 +25,11 @@ struct CurlCommand
     bool http2 = false;    // --http2, --http2-prior-knowledge
     bool insecure = false; // -k: the target's certificate is not verified
     int maxTimeMs = -1;    // -m SECONDS
+    // Written by toShell() for a target's own TLS settings; parse() leaves them empty.
+    QString caFile;       // --cacert
+    QString certFile;     // --cert
+    QString keyFile;      // --key
+    QByteArray connectTo; // --connect-to NAME:PORT:HOST:PORT, with the TLS server name in url
 
     // Fills *command, or returns false with an error naming the option: `--cookie is not supported`.
     static bool parse(const QString &commandLine, CurlCommand *command, QString *error, const FileReader &readFile = {});

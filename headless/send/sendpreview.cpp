@@ -24,8 +24,7 @@ QString SendPreview::curlText(const DryRun &run, bool insecure)
 {
     QString out;
     for (int i = 0; i < run.entries().size(); ++i) {
-        CurlCommand command = run.curlFor(i);
-        command.insecure = insecure;
+        const CurlCommand command = run.curlFor(i, !insecure);
         out += QStringLiteral("# %1\n%2\n").arg(run.entries().at(i).target.baseUrl.toString(), command.toShell());
     }
     return out;
