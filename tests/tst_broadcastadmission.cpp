@@ -272,6 +272,60 @@ private Q_SLOTS:
         QCOMPARE(admission.admit(request("PURGE", "/x"), {0, 0, true}).status, 503); // draining refuses publishing too
     }
 
+    // CORS on the actual answer too, not just the preflight, or a browser cannot read it; and on
+    // refusals, so it can read why. Nothing for an origin that is not allowed.
+    void corsHeadersOnEveryAnswerToAnAllowedOrigin()
+    {
+        ServeConfig config = baseConfig();
+        config.corsOrigins = {QStringLiteral("https://app.example")};
+        StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081")}));
+        BroadcastAdmission admission(config, &source);
+        const AdmissionDecision allowed = admission.admit(request("PURGE", "/x", {"Origin: https://app.example"}), {});
+        QCOMPARE(allowed.verdict, AdmissionDecision::Verdict::Broadcast);
+        QCOMPARE(headerValue(allowed.answerHeaders, "Access-Control-Allow-Origin"), QByteArray("https://app.example"));
+        QCOMPARE(headerValue(allowed.answerHeaders, "Vary"), QByteArray("Origin"));
+        QVERIFY(headerValue(allowed.answerHeaders, "Access-Control-Expose-Headers").contains("X-Herald-Target"));
+        const AdmissionDecision refused = admission.admit(request("PURGE", "/x", {"Origin: https://app.example"}),
+                                                          {0, 0, true}); // draining
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(headerValue(refused.answerHeaders, "Access-Control-Allow-Origin"), QByteArray("https://app.example"));
+        const AdmissionDecision foreign = admission.admit(request("PURGE", "/x", {"Origin: https://elsewhere.example"}), {});
+        QVERIFY(!hasHeader(foreign.answerHeaders, "Access-Control-Allow-Origin"));
+        QVERIFY(admission.admit(request("PURGE", "/x"), {}).answerHeaders.isEmpty());
+
+        config.corsOrigins = {QStringLiteral("*")};
+        admission.setConfig(config);
+        QCOMPARE(headerValue(admission.admit(request("PURGE", "/x", {"Origin: https://any.example"}), {}).answerHeaders,
+                             "Access-Control-Allow-Origin"),
+                 QByteArray("*"));
+    }
+
+    // HERALD_BROADCAST_PATH, HERALD_REQUEST_ID and the echo of HERALD_TARGETS=localonly.
+    void broadcastPathRequestIdAndEcho()
+    {
+        ServeConfig config = baseConfig();
+        config.broadcastPath = QStringLiteral("/fanout");
+        config.requestId = true;
+        StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081")}));
+        BroadcastAdmission admission(config, &source);
+        const AdmissionDecision other = admission.admit(request("POST", "/other"), {});
+        QCOMPARE(other.status, 404);
+        QVERIFY2(other.reason.contains(QLatin1String("only /fanout is broadcast")), qPrintable(other.reason));
+        const AdmissionDecision made = admission.admit(request("POST", "/fanout?x=1"), {});
+        QCOMPARE(made.verdict, AdmissionDecision::Verdict::Broadcast);
+        const QByteArray id = headerValue(made.request.headers, "X-Request-ID");
+        QCOMPARE(id.size(), 36); // a UUID
+        QCOMPARE(headerValue(made.answerHeaders, "X-Request-ID"), id);
+        const AdmissionDecision taken = admission.admit(request("POST", "/fanout", {"X-Request-ID: abc-123"}), {});
+        QCOMPARE(headerValue(taken.request.headers, "X-Request-ID"), QByteArray("abc-123"));
+        QCOMPARE(headerValue(taken.answerHeaders, "X-Request-ID"), QByteArray("abc-123"));
+        QCOMPARE(headerValue(other.answerHeaders, "X-Request-ID").size(), 36); // a refusal carries it too
+
+        config.echo = true;
+        admission.setConfig(config);
+        QCOMPARE(admission.admit(request("POST", "/fanout"), {}).verdict, AdmissionDecision::Verdict::Echo);
+    }
+
     void reloadedConfigurationTakesEffect()
     {
         StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081")}));

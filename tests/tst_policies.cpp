@@ -235,10 +235,42 @@ private Q_SLOTS:
         QCOMPARE(QString::fromLatin1(target.urlFor("/p?q=1").toEncoded()), url);
     }
 
+    // FanOut's targets are whole URLs, query included: appended under the prefix by default, or
+    // exactly the target's own path (HERALD_TARGET_PATH=exact). The client's query always follows.
+    void targetUrlWithQuery_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<bool>("exact");
+        QTest::addColumn<QString>("url");
+        QTest::newRow("exact, own query") << "http://h:1/ingest?token=a%20b" << QByteArray("/fanout") << true
+                                          << "http://h:1/ingest?token=a%20b";
+        QTest::newRow("exact, both queries")
+            << "http://h:1/ingest?token=a" << QByteArray("/fanout?x=1") << true << "http://h:1/ingest?token=a&x=1";
+        QTest::newRow("exact, no path") << "http://h:1" << QByteArray("/fanout?x=1") << true << "http://h:1/?x=1";
+        QTest::newRow("exact, no query") << "http://h:1/hook" << QByteArray("/fanout") << true << "http://h:1/hook";
+        QTest::newRow("append, both queries")
+            << "http://h:1/api?token=a" << QByteArray("/p?x=1") << false << "http://h:1/api/p?token=a&x=1";
+        QTest::newRow("append, empty query kept") << "http://h:1" << QByteArray("/p?") << false << "http://h:1/p?";
+    }
+    void targetUrlWithQuery()
+    {
+        QFETCH(QString, text);
+        QFETCH(QByteArray, request);
+        QFETCH(bool, exact);
+        QFETCH(QString, url);
+        QString error;
+        const Target target = Target::parse(text, &error);
+        QVERIFY2(target.isValid(), qPrintable(error));
+        QCOMPARE(QString::fromLatin1(target.urlFor(request, exact).toEncoded()), url);
+        // Two targets that differ only by their query are two targets (their own breakers).
+        QCOMPARE(target.key().contains(QLatin1Char('?')), text.contains(QLatin1Char('?')));
+    }
+
     void targetErrors_data()
     {
         QTest::addColumn<QString>("text");
-        for (const char *text : {"", "ftp://h", "http://", "http://h/?q=1", "http://h:99999"})
+        for (const char *text : {"", "ftp://h", "http://", "http://h/#top", "http://h:99999"})
             QTest::newRow(text) << QString::fromLatin1(text);
     }
     void targetErrors()

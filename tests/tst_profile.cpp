@@ -94,6 +94,17 @@ private Q_SLOTS:
         QTest::newRow("spaces") << " 5 s " << 5000;
         QTest::newRow("rounds to ms") << "1.0004s" << 1000;
         QTest::newRow("a day") << "86400s" << 86400000;
+        // Go's time.ParseDuration forms, as the seeds' READMEs write them (TIMEOUT=1m30s).
+        QTest::newRow("go compound") << "1m30s" << 90000;
+        QTest::newRow("go three parts") << "1h2m3.5s" << 3723500;
+        QTest::newRow("go ms and s") << "1s500ms" << 1500;
+        QTest::newRow("go us under a ms") << "300us" << 1;
+        QTest::newRow("go micro sign") << QString::fromUtf8("1500\u00b5s") << 2;
+        QTest::newRow("go greek mu") << QString::fromUtf8("2000\u03bcs") << 2;
+        QTest::newRow("go ns") << "1500000ns" << 2;
+        QTest::newRow("go us exact") << "2000us" << 2;
+        QTest::newRow("go trailing dot") << "1.s" << 1000;
+        QTest::newRow("under a ms") << "0.1ms" << 1;
     }
     void parseDurationAccepts()
     {
@@ -131,11 +142,17 @@ private Q_SLOTS:
                                   << "is not a duration";
         QTest::newRow("comma") << "1,5s"
                                << "is not a duration";
-        QTest::newRow("two amounts") << "1m30s"
-                                     << "is not a duration";
+        QTest::newRow("negative compound") << "-1m30s"
+                                           << "is negative";
+        QTest::newRow("unit first") << "s1"
+                                    << "is not a duration";
+        QTest::newRow("compound tail") << "1m30"
+                                       << "is not a duration";
+        QTest::newRow("compound junk") << "1m x"
+                                       << "is not a duration";
+        QTest::newRow("compound over a day") << "23h61m"
+                                             << "longer than a day";
         QTest::newRow("arabic digit") << QString(QChar(0x0663)) + QLatin1Char('s') << "is not a duration";
-        QTest::newRow("under a ms") << "0.1ms"
-                                    << "less than a millisecond";
         QTest::newRow("over a day") << "25h"
                                     << "longer than a day";
         QTest::newRow("huge") << "99999999999999999999"

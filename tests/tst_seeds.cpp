@@ -3,17 +3,21 @@
 // timing) still holds, and the seed's bugs do not. One section per seed; the lead merges them.
 #include "backendpool.h"
 #include "redisserver.h"
+#include "dnsmasqserver.h"
 #include "serveprocess.h"
 #include "testbackend.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QStandardPaths>
 #include <QtTest>
 
 #include <memory>
+#include <unistd.h>
 
 using namespace herald::test;
 
@@ -58,6 +62,33 @@ QList<QPair<QString, QString>> httpBroadcastPod(const QString &varnishUrl, const
             {"AGENT_ENDPOINT", varnishUrl},
             {"HUB_TOKEN", "eyJhbGciOiJIUzI1NiJ9.eyJtZXJjdXJlIjp7fX0.c2lnbmF0dXJl"},
             {"HUB_ENDPOINT", redisUrl}};
+}
+
+// `herald serve --print-config` under these variables (and nothing of the test's HERALD_*).
+QByteArray printedConfig(const QProcessEnvironment &variables)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : environment.keys()) {
+        if (key.startsWith(QLatin1String("HERALD_")))
+            environment.remove(key);
+    }
+    environment.insert(variables);
+    QProcess printer;
+    printer.setProcessEnvironment(environment);
+    printer.start(QStringLiteral(HERALD_BINARY), {QStringLiteral("serve"), QStringLiteral("--print-config")});
+    if (!printer.waitForFinished(10000) || printer.exitCode() != 0)
+        return "exit " + QByteArray::number(printer.exitCode()) + ": " + printer.readAllStandardError();
+    return printer.readAllStandardOutput();
+}
+
+bool mentions(const QByteArray &config, const QByteArray &line)
+{
+    return config.startsWith(line + '\n') || config.contains('\n' + line + '\n');
+}
+
+QJsonObject jsonOf(const QByteArray &body)
+{
+    return QJsonDocument::fromJson(body).object();
 }
 
 } // namespace
@@ -117,6 +148,129 @@ private slots:
     }
 
     // ---- broadcaster cases ----
+
+    // The seed's README: BACKEND_HOST (a headless service), BACKEND_PORT, RETRIES, TIMEOUT in Go's
+    // format. Its defaults under the mode, without a single HERALD_* variable.
+    void broadcasterDefaults()
+    {
+        const QByteArray config = printedConfig(environmentOf({{"BACKEND_HOST", "varnish-headless.default.svc"}}));
+        QVERIFY2(mentions(config, "HERALD_COMPAT=broadcaster"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_DNS_NAME=varnish-headless.default.svc"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_DNS_PORT=6081"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_TIMEOUT=3s"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_RETRIES=2"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_RETRY_ON=>=400"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_POLICY=all"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_LISTEN=:8080"), config.constData());
+    }
+
+    // Every Go duration the seed's TIMEOUT took starts Herald too; the README's own values win
+    // over the mode's.
+    void broadcasterGoDurations_data()
+    {
+        QTest::addColumn<QString>("timeout");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("1m30s") << "1m30s"
+                               << "90s";
+        QTest::newRow("1h2m3.5s") << "1h2m3.5s"
+                                  << "3723500ms";
+        QTest::newRow("300us") << "300us"
+                               << "1ms";
+        QTest::newRow("500ms") << "500ms"
+                               << "500ms";
+    }
+    void broadcasterGoDurations()
+    {
+        QFETCH(QString, timeout);
+        QFETCH(QString, shown);
+        const QByteArray config = printedConfig(environmentOf({{"BACKEND_HOST", "pods.test"}, {"TIMEOUT", timeout}}));
+        QVERIFY2(mentions(config, "HERALD_TIMEOUT=" + shown.toUtf8()), config.constData());
+        const QByteArray negative = printedConfig(environmentOf({{"BACKEND_HOST", "pods.test"}, {"TIMEOUT", "-1m30s"}}));
+        QVERIFY2(negative.contains("TIMEOUT") && negative.contains("is negative"), negative.constData());
+    }
+
+    // Two pods of the headless service behind dnsmasq, on the README's BACKEND_PORT: each gets the
+    // request as the client sent it (query kept, which the seed dropped); one pod failing is a 5xx
+    // after the seed's retries; a name without records or a refused lookup is a 5xx too.
+    void broadcasterReadmeDeployment()
+    {
+        const QString unavailable = DnsmasqServer::unavailableReason();
+        if (!unavailable.isEmpty())
+            QSKIP(qPrintable(unavailable));
+        DnsmasqServer dns;
+        QString error;
+        TestBackend first;
+        QVERIFY(first.listen(QHostAddress(QStringLiteral("127.0.0.21"))));
+        TestBackend second;
+        QVERIFY(second.listen(QHostAddress(QStringLiteral("127.0.0.22")), first.port()));
+        QVERIFY2(dns.start({{"varnish.test,127.0.0.21", "varnish.test,127.0.0.22"}, {}, {"empty.test,no records"}}, &error),
+                 qPrintable(error));
+        QProcessEnvironment environment = environmentOf({{"BACKEND_HOST", "varnish.test"},
+                                                         {"BACKEND_PORT", QString::number(first.port())},
+                                                         {"RETRIES", "2"},
+                                                         {"TIMEOUT", "1m30s"}});
+        environment.insert(QStringLiteral("HERALD_NAMESERVER"), dns.address().toString()); // the test's DNS, not the system's
+        ServeProcess serve;
+        QVERIFY2(serve.start(environment), serve.errorOutput().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(serve.send("GET", "/readyz").status, 200, 10000);
+
+        const HttpReply ok = serve.send("PURGE", "/products/42?variant=blue", {{"Host", "shop.example"}}, "purge me");
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(jsonOf(ok.body).value(QLatin1String("summary")).toObject().value(QLatin1String("succeeded")).toInt(), 2);
+        for (TestBackend *pod : {&first, &second}) {
+            QCOMPARE(pod->requestCount(), 1);
+            const RecordedRequest got = pod->requests().first();
+            QCOMPARE(got.method, QByteArray("PURGE"));
+            QCOMPARE(got.target, QByteArray("/products/42?variant=blue"));
+            QCOMPARE(got.header("Host"), QByteArray("shop.example"));
+            QCOMPARE(got.body, QByteArray("purge me"));
+        }
+
+        // One pod answering 404: retried (>= 400) RETRIES times more, then a 5xx for the caller.
+        second.setStatuses({404});
+        const HttpReply failed = serve.send("BAN", "/");
+        QCOMPARE(failed.status, 502);
+        QCOMPARE(first.requestCount(), 2);
+        QCOMPARE(second.requestCount(), 1 + 3);
+        QCOMPARE(serve.terminate(), 0);
+
+        // No records, and a lookup the server refuses (dnsmasq refuses names outside .test).
+        for (const QString &name : {QStringLiteral("empty.test"), QStringLiteral("varnish.example")}) {
+            environment.insert(QStringLiteral("BACKEND_HOST"), name);
+            ServeProcess unresolved;
+            QVERIFY2(unresolved.start(environment), unresolved.errorOutput().constData());
+            const HttpReply none = unresolved.send("PURGE", "/x");
+            QVERIFY2(none.status >= 500 && none.status < 600, none.body.constData());
+            QVERIFY2(none.body.contains(name.toUtf8()), none.body.constData());
+        }
+    }
+
+    // BACKEND_PORT unset: the pods are asked on 6081, as the seed asks them. Inside a private
+    // network namespace, so nothing else on the machine holds 6081: there the pod is a second
+    // herald listening on :6081, whose /livez answers 200 (the first one's probes moved aside so
+    // that its /livez is broadcast).
+    void broadcasterAsksPort6081ByDefault()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty()
+            || QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty() || ::geteuid() != 0)
+            QSKIP("needs root, unshare and curl");
+        const QString script = QStringLiteral(
+                                   "ip link set lo up || exit 3; "
+                                   "HERALD_COMPAT=none HERALD_LISTEN=:6081 HERALD_TARGETS=http://127.0.0.1:9 %1 serve & POD=$!; "
+                                   "BACKEND_HOST=localhost HERALD_LISTEN=127.0.0.1:8080 HERALD_PROBE_PREFIX=/_h %1 serve & HERALD=$!; "
+                                   "for i in $(seq 100); do curl -s -o /dev/null 127.0.0.1:6081/livez && "
+                                   "curl -sf -o /dev/null 127.0.0.1:8080/_h/readyz && break; sleep 0.1; done; "
+                                   "curl -s -w ' STATUS %{http_code}' http://127.0.0.1:8080/livez; kill $POD $HERALD; wait")
+                                   .arg(QStringLiteral(HERALD_BINARY));
+        QProcess run;
+        run.setProcessChannelMode(QProcess::MergedChannels);
+        run.start(QStringLiteral("unshare"), {QStringLiteral("--net"), QStringLiteral("sh"), QStringLiteral("-c"), script});
+        QVERIFY(run.waitForFinished(30000));
+        const QByteArray output = run.readAll();
+        QVERIFY2(output.contains("STATUS 200"), output.constData());
+        QVERIFY2(output.contains("http://127.0.0.1:6081"), output.constData());
+        QVERIFY2(!output.contains("\"failed\":1"), output.constData());
+    }
 
     // ---- http-broadcast cases ----
 
@@ -280,6 +434,124 @@ private slots:
     // ---- red-tentacle cases ----
 
     // ---- fanout cases ----
+
+    // The README's docker run: TARGETS and MAX_BODY_SIZE, nothing else; its example request
+    // POST /fanout with JSON. 202 at once with an X-Request-ID, while a slow target still works;
+    // each target got the request at exactly its URL, query included, with its own Host.
+    void fanoutReadmeDeployment()
+    {
+        m_backends.start(2);
+        TestBackend &ingest = m_backends.at(0);
+        TestBackend &slow = m_backends.at(1);
+        slow.setDelayMs(3000);
+        const QString targets = QStringLiteral("%1/ingest?token=abc,%2/hook").arg(ingest.url(), slow.url());
+        ServeProcess serve;
+        QVERIFY2(serve.start(environmentOf({{"TARGETS", targets}, {"MAX_BODY_SIZE", "10MB"}})), serve.errorOutput().constData());
+
+        QElapsedTimer clock;
+        clock.start();
+        const QByteArray json = R"({"test":"data"})";
+        const HttpReply accepted = serve.send("POST", "/fanout",
+                                              {{"Content-Type", "application/json"}, {"Host", "fanout.example"}}, json);
+        QCOMPARE(accepted.status, 202);
+        QVERIFY2(clock.elapsed() < 2500, qPrintable(QString::number(clock.elapsed())));
+        const QByteArray id = accepted.header("X-Request-ID");
+        QCOMPARE(id.size(), 36);
+        QTRY_COMPARE_WITH_TIMEOUT(ingest.requestCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(slow.requestCount(), 1, 5000);
+        const RecordedRequest got = ingest.requests().first();
+        QCOMPARE(got.method, QByteArray("POST"));
+        QCOMPARE(got.target, QByteArray("/ingest?token=abc"));
+        QCOMPARE(got.header("Host"), QUrl(ingest.url()).authority().toUtf8());
+        QCOMPARE(got.body, json);
+        QCOMPARE(got.header("Content-Type"), QByteArray("application/json"));
+        QCOMPARE(got.header("X-Request-ID"), id);
+        QCOMPARE(slow.requests().first().target, QByteArray("/hook"));
+        QCOMPARE(slow.requests().first().body, json);
+
+        // The caller's own id is kept, forwarded and echoed; the client's query is kept too.
+        const HttpReply withId = serve.send("POST", "/fanout?batch=7", {{"X-Request-ID", "req-1"}}, json);
+        QCOMPARE(withId.status, 202);
+        QCOMPARE(withId.header("X-Request-ID"), QByteArray("req-1"));
+        QTRY_COMPARE_WITH_TIMEOUT(ingest.requestCount(), 2, 5000);
+        QCOMPARE(ingest.requests().last().header("X-Request-ID"), QByteArray("req-1"));
+        QCOMPARE(ingest.requests().last().target, QByteArray("/ingest?token=abc&batch=7"));
+
+        // /health and /version are answered here, never broadcast; other paths are not FanOut's.
+        const HttpReply health = serve.send("GET", "/health");
+        QCOMPARE(health.status, 200);
+        QCOMPARE(jsonOf(health.body).value(QLatin1String("status")).toString(), QStringLiteral("healthy"));
+        const HttpReply version = serve.send("GET", "/version");
+        QCOMPARE(version.status, 200);
+        QVERIFY2(!jsonOf(version.body).value(QLatin1String("version")).toString().isEmpty(), version.body.constData());
+        QCOMPARE(serve.send("POST", "/elsewhere", {}, json).status, 404);
+        QCOMPARE(serve.send("GET", "/metrics").status, 404); // METRICS_ENABLED is false by default
+        QTRY_COMPARE_WITH_TIMEOUT(slow.requestCount(), 2, 8000);
+        QCOMPARE(ingest.requestCount(), 2);
+    }
+
+    // MAX_BODY_SIZE in FanOut's units (1MB = 1,000,000 bytes, fractions allowed), MAX_RETRIES with
+    // X-Retry-Count, METRICS_ENABLED, CLIENT_TIMEOUT and REQUEST_TIMEOUT.
+    void fanoutLimitsRetriesAndMetrics()
+    {
+        m_backends.start(1);
+        TestBackend &target = m_backends.at(0);
+        target.setStatuses({503, 503, 200});
+        ServeProcess serve;
+        QVERIFY2(serve.start(environmentOf({{"TARGETS", target.url() + QStringLiteral("/in")},
+                                            {"MAX_BODY_SIZE", "0.002MB"}, // 2,000 bytes; 2,097 if it were MiB
+                                            {"MAX_RETRIES", "2"},
+                                            {"CLIENT_TIMEOUT", "5s"},
+                                            {"REQUEST_TIMEOUT", "15s"},
+                                            {"METRICS_ENABLED", "true"}})),
+                 serve.errorOutput().constData());
+        QCOMPARE(serve.send("POST", "/fanout", {}, QByteArray(2001, 'x')).status, 413);
+        QCOMPARE(serve.send("POST", "/fanout", {}, QByteArray(2000, 'x')).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(target.requestCount(), 3, 15000);
+        QCOMPARE(target.requests().at(0).header("X-Retry-Count"), QByteArray());
+        QCOMPARE(target.requests().at(1).header("X-Retry-Count"), QByteArray("1"));
+        QCOMPARE(target.requests().at(2).header("X-Retry-Count"), QByteArray("2"));
+        QCOMPARE(serve.send("GET", "/metrics").status, 200);
+
+        const QByteArray config = printedConfig(environmentOf(
+            {{"TARGETS", target.url()}, {"CLIENT_TIMEOUT", "5s"}, {"REQUEST_TIMEOUT", "15s"}, {"MAX_BODY_SIZE", "1.5MB"}}));
+        QVERIFY2(mentions(config, "HERALD_COMPAT=fanout"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_TIMEOUT=5s"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_DEADLINE=15s"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_MAX_BODY=1500000"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_RETRIES=3"), config.constData());
+        QVERIFY2(mentions(config, "HERALD_POLICY=async"), config.constData());
+    }
+
+    // TARGETS=localonly is FanOut's echo mode: nothing is sent anywhere, the request comes back.
+    void fanoutEchoMode_data()
+    {
+        QTest::addColumn<QString>("response");
+        QTest::addColumn<int>("status");
+        QTest::newRow("simple") << "simple" << 202;
+        QTest::newRow("full") << "full" << 200;
+    }
+    void fanoutEchoMode()
+    {
+        QFETCH(QString, response);
+        QFETCH(int, status);
+        ServeProcess serve;
+        QVERIFY2(serve.start(
+                     environmentOf({{"TARGETS", "localonly"}, {"ECHO_MODE_HEADER", "true"}, {"ECHO_MODE_RESPONSE", response}})),
+                 serve.errorOutput().constData());
+        const HttpReply echoed = serve.send("POST", "/fanout", {{"Content-Type", "application/json"}}, R"({"test":"data"})");
+        QCOMPARE(echoed.status, status);
+        QCOMPARE(echoed.header("X-Echo-Mode"), QByteArray("active"));
+        const QJsonObject body = jsonOf(echoed.body);
+        if (response == QLatin1String("simple")) {
+            QCOMPARE(body.value(QLatin1String("status")).toString(), QStringLiteral("echoed"));
+        } else {
+            QCOMPARE(body.value(QLatin1String("body")).toString(), QStringLiteral(R"({"test":"data"})"));
+            QCOMPARE(body.value(QLatin1String("headers")).toObject().value(QLatin1String("Content-Type")).toArray().first().toString(),
+                     QStringLiteral("application/json"));
+        }
+        QCOMPARE(serve.send("GET", "/health").status, 200);
+    }
 
 private:
     BackendPool m_backends;

@@ -371,6 +371,23 @@ private Q_SLOTS:
         QCOMPARE(backend(0).requestCount(), 1);
     }
 
+    // A browser reads the answer only if the answer itself (not just the preflight) carries CORS.
+    void corsHeadersOnActualAnswers()
+    {
+        const QStringList urls = startBackends(1);
+        ServeProcess serve;
+        QVERIFY(serve.start(env({{"HERALD_TARGETS", urls.at(0)}, {"HERALD_CORS_ORIGINS", QStringLiteral("https://app.example")}})));
+        const HttpReply allowed = serve.send("PURGE", "/x", {{"Origin", "https://app.example"}});
+        QCOMPARE(allowed.status, 200);
+        QCOMPARE(allowed.header("Access-Control-Allow-Origin"), QByteArray("https://app.example"));
+        QCOMPARE(allowed.header("Vary"), QByteArray("Origin"));
+        QVERIFY(allowed.header("Access-Control-Expose-Headers").contains("X-Herald-Target"));
+        const HttpReply foreign = serve.send("PURGE", "/x", {{"Origin", "https://elsewhere.example"}});
+        QCOMPARE(foreign.status, 200);
+        QVERIFY(foreign.header("Access-Control-Allow-Origin").isEmpty());
+        QCOMPARE(backend(0).requestCount(), 2);
+    }
+
     void limits()
     {
         const QStringList urls = startBackends(1);

@@ -139,7 +139,7 @@ QList<SendBadValue> sendBadValues()
 {
     return {
         {QStringLiteral("--target"), {}, QStringLiteral("ftp://x"), QStringLiteral("--target")},
-        {QStringLiteral("-t"), {}, QStringLiteral("http://a:1?q=1"), QStringLiteral("--target")},
+        {QStringLiteral("-t"), {}, QStringLiteral("http://a:1#top"), QStringLiteral("--target")},
         {QStringLiteral("--dns"), {}, QStringLiteral("no-port"), QStringLiteral("--dns")},
         {QStringLiteral("--srv"), {}, QStringLiteral("a b"), QStringLiteral("--srv")},
         {QStringLiteral("--group"), {}, QStringLiteral("a/b"), QStringLiteral("--group")},

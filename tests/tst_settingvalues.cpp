@@ -26,6 +26,17 @@ private Q_SLOTS:
         QTest::newRow("m overflow") << "9999999999999999m" << qint64(0);
         QTest::newRow("k overflow") << "9999999999999999999k" << qint64(0);
         QTest::newRow("zero") << "0" << qint64(0);
+        // FanOut's MAX_BODY_SIZE, read as its go-humanize parser reads it: MB decimal, MiB binary.
+        QTest::newRow("MB is decimal") << "10MB" << qint64(10000000);
+        QTest::newRow("fraction of MB") << "1.5MB" << qint64(1500000);
+        QTest::newRow("kB") << "64kB" << qint64(64000);
+        QTest::newRow("MiB is binary") << "10MiB" << qint64(10 * 1024 * 1024);
+        QTest::newRow("space and lower case") << "10 mb" << qint64(10000000);
+        QTest::newRow("bare m stays binary") << "10m" << qint64(10 * 1024 * 1024);
+        QTest::newRow("fraction of MiB") << "0.5MiB" << qint64(512 * 1024);
+        QTest::newRow("fraction under a byte") << "0.0001kB" << qint64(0);
+        QTest::newRow("huge fraction") << "99999999999.5GB" << qint64(0);
+        QTest::newRow("two dots") << "1.5.0MB" << qint64(0);
     }
     void bytes()
     {

@@ -3,6 +3,7 @@
 #include "broadcast/broadcast.h"
 #include "broadcast/broadcaster.h"
 #include "dnsmasqserver.h"
+#include "dnsresponder.h"
 #include "targets/dnstargetsource.h"
 #include "targets/srvtargetsource.h"
 #include "targets/statictargetsource.h"
@@ -19,6 +20,7 @@
 
 using namespace herald;
 using herald::test::DnsmasqServer;
+using herald::test::DnsResponder;
 using herald::test::TestBackend;
 using Records = DnsmasqServer::Records;
 
@@ -432,6 +434,51 @@ private Q_SLOTS:
         QCOMPARE(errors.count(), 1);
         QVERIFY2(source->lastError().startsWith(prefix), qPrintable(source->lastError()));
         QVERIFY(!source->isResolved());
+    }
+
+    // A and AAAA are two questions: one refused or failed keeps the records of the other.
+    void oneFailedAddressQueryKeepsTheOther_data()
+    {
+        QTest::addColumn<int>("failedType");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QStringList>("expected");
+        const QStringList v4{QStringLiteral("http://127.0.0.21:6081"), QStringLiteral("http://127.0.0.22:6081")};
+        const QStringList v6{QStringLiteral("http://[::1]:6081")};
+        QTest::newRow("AAAA refused") << int(DnsResponder::AAAA) << int(DnsResponder::Refused) << v4;
+        QTest::newRow("AAAA SERVFAIL") << int(DnsResponder::AAAA) << int(DnsResponder::ServerFailure) << v4;
+        QTest::newRow("A refused") << int(DnsResponder::A) << int(DnsResponder::Refused) << v6;
+        QTest::newRow("A SERVFAIL") << int(DnsResponder::A) << int(DnsResponder::ServerFailure) << v6;
+    }
+    void oneFailedAddressQueryKeepsTheOther()
+    {
+        QFETCH(int, failedType);
+        QFETCH(int, code);
+        QFETCH(QStringList, expected);
+        REQUIRE_DNSMASQ(); // the same need: port 53 on a loopback address
+        DnsResponder dns;
+        QString error;
+        QVERIFY2(dns.start(&error), qPrintable(error));
+        dns.answer(DnsResponder::A, {QHostAddress(QStringLiteral("127.0.0.22")), QHostAddress(QStringLiteral("127.0.0.21"))});
+        dns.answer(DnsResponder::AAAA, {QHostAddress(QStringLiteral("::1"))});
+        dns.fail(DnsResponder::Type(failedType), DnsResponder::ResponseCode(code));
+        TargetSourceSpec spec = makeSpec(QStringLiteral("dns"), QStringLiteral("pods.test"), 6081);
+        spec.nameserver = dns.address();
+        std::unique_ptr<TargetSource> source(TargetSource::create(spec, nullptr));
+        QSignalSpy errors(source.get(), &TargetSource::errorOccurred);
+        QVERIFY(resolve(source.get()));
+        QVERIFY(dns.queriesAnswered() >= 2); // the resolver asks a refused or failed query again
+        QVERIFY2(source->lastError().isEmpty(), qPrintable(source->lastError()));
+        QCOMPARE(errors.count(), 0);
+        QCOMPARE(keys(source->targets()), expected);
+
+        // Both refused: nothing is left, and the error names each query.
+        dns.fail(DnsResponder::A, DnsResponder::Refused);
+        dns.fail(DnsResponder::AAAA, DnsResponder::Refused);
+        QVERIFY(resolve(source.get()));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(source->lastError().contains(QLatin1String("A query: "))
+                     && source->lastError().contains(QLatin1String("AAAA query: ")),
+                 qPrintable(source->lastError()));
     }
 
     void overlappingRefreshesRunOneLookupAtATime_data()

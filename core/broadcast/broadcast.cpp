@@ -134,7 +134,8 @@ void Broadcast::launchAttempt(int index)
     run.attemptStartedMs = elapsedMs();
     run.result.state = TargetState::Sending;
 
-    const TransportRequest request = TargetRequest::make(m_request, run.result.target, m_owner->headerPolicy(), m_options);
+    const TransportRequest request = TargetRequest::make(m_request, run.result.target, m_owner->headerPolicy(), m_options,
+                                                         static_cast<int>(run.result.attempts.size()));
     run.call = m_owner->transport()->send(request, this);
     connect(run.call, &TransportCall::finished, this,
             [this, index](const TransportResponse &response) { onAttemptFinished(index, response); });

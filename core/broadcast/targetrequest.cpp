@@ -3,12 +3,16 @@
 namespace herald {
 
 TransportRequest TargetRequest::make(const BroadcastRequest &request, const Target &target, const HeaderPolicy &policy,
-                                     const BroadcastOptions &options)
+                                     const BroadcastOptions &options, int retry)
 {
     TransportRequest out;
     out.method = request.method;
-    out.url = target.urlFor(request.pathAndQuery);
+    out.url = target.urlFor(request.pathAndQuery, options.exactTargetPath);
     out.headers = policy.outgoingHeaders(request, target);
+    if (options.retryCountHeader && retry > 0) {
+        removeHeader(out.headers, "X-Retry-Count"); // ours replaces a client's, as FanOut's does
+        out.headers.append({"X-Retry-Count", QByteArray::number(retry)});
+    }
     out.body = request.body;
     out.sendBody = !request.body.isEmpty() || hasHeader(request.headers, "Content-Length")
                    || hasHeader(request.headers, "Transfer-Encoding");

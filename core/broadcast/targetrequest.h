@@ -10,11 +10,12 @@ namespace herald {
 
 // The one place that says what a target receives for a broadcast request: URL under the target's
 // prefix, headers after the header policy, body and framing. Broadcast sends it; DryRun shows it.
+// `retry` is 0 for the first attempt, N for the Nth retry.
 class TargetRequest
 {
 public:
     static TransportRequest make(const BroadcastRequest &request, const Target &target, const HeaderPolicy &policy,
-                                 const BroadcastOptions &options);
+                                 const BroadcastOptions &options, int retry = 0);
 };
 
 } // namespace herald

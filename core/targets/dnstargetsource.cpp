@@ -5,11 +5,15 @@
 #include <QDnsLookup>
 #include <QFutureWatcher>
 #include <QHostInfo>
+#include <QLoggingCategory>
 #include <QPromise>
 #include <QThreadPool>
 
 #include <algorithm>
 #include <memory>
+
+// Defined with the other resolving sources in resolvingtargetsource.cpp.
+Q_DECLARE_LOGGING_CATEGORY(lcDns)
 
 namespace herald {
 
@@ -121,8 +125,15 @@ void DnsTargetSource::onRecordLookupFinished(QDnsLookup *lookup)
     }
     if (--m_pendingQueries > 0)
         return;
-    if (!m_queryErrors.isEmpty()) {
-        m_queryErrors.sort(); // A before AAAA, whichever answered first
+    m_queryErrors.sort(); // A before AAAA, whichever answered first
+    if (!m_found.isEmpty()) {
+        // A and AAAA are separate questions: a server that refuses or fails one of them (many
+        // refuse AAAA) has still answered the other, and those pods are all there is to reach.
+        if (!m_queryErrors.isEmpty())
+            qCWarning(lcDns).noquote() << "DNS" << m_spec.name
+                                       << "kept the records of the other query:" << m_queryErrors.join(QLatin1String("; "));
+        finishAddressLookup(m_found, QString());
+    } else if (!m_queryErrors.isEmpty()) {
         finishAddressLookup({}, m_queryErrors.join(QLatin1String("; ")));
     } else if (m_found.isEmpty() && m_answeredQueries == 0)
         finishAddressLookup({}, QString(), m_spec.nameserver.toString());

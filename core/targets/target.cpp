@@ -27,9 +27,9 @@ Target Target::parse(const QString &text, QString *error)
             *error = QStringLiteral("'%1' uses scheme '%2'; only http and https are supported").arg(text, url.scheme());
         return {};
     }
-    if (url.hasQuery() || url.hasFragment()) {
+    if (url.hasFragment()) {
         if (error)
-            *error = QStringLiteral("'%1' has a query or fragment; a target is a base URL").arg(text);
+            *error = QStringLiteral("'%1' has a fragment, which no server ever receives").arg(text);
         return {};
     }
     target.baseUrl = url;
@@ -60,20 +60,36 @@ QString Target::key() const
     QString host = baseUrl.host();
     if (host.contains(QLatin1Char(':')))
         host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("%1://%2:%3%4").arg(baseUrl.scheme(), host).arg(baseUrl.port(defaultPort)).arg(path);
+    const QString query = baseUrl.hasQuery() ? QLatin1Char('?') + baseUrl.query(QUrl::FullyEncoded) : QString();
+    return QStringLiteral("%1://%2:%3%4%5").arg(baseUrl.scheme(), host).arg(baseUrl.port(defaultPort)).arg(path, query);
 }
 
-QUrl Target::urlFor(const QByteArray &pathAndQuery) const
+QUrl Target::urlFor(const QByteArray &pathAndQuery, bool exactPath) const
 {
     // Build the URL from encoded text so the client's query and escapes reach the
     // backend byte for byte (a seed dropped the query string; Varnish keys on it).
     QByteArray prefix = baseUrl.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
-    while (prefix.endsWith('/'))
-        prefix.chop(1);
-    QByteArray rest = pathAndQuery;
-    if (!rest.startsWith('/'))
-        rest.prepend('/');
-    return QUrl::fromEncoded(prefix + rest, QUrl::TolerantMode);
+    const int question = pathAndQuery.indexOf('?');
+    QByteArray path = question < 0 ? pathAndQuery : pathAndQuery.left(question);
+    QByteArray query = question < 0 ? QByteArray() : pathAndQuery.mid(question + 1);
+    if (baseUrl.hasQuery()) {
+        const QByteArray own = baseUrl.query(QUrl::FullyEncoded).toLatin1();
+        query = query.isEmpty() ? own : own + '&' + query;
+    }
+    if (exactPath) {
+        if (baseUrl.path().isEmpty())
+            prefix.append('/');
+        path.clear();
+    } else {
+        while (prefix.endsWith('/'))
+            prefix.chop(1);
+        if (!path.startsWith('/'))
+            path.prepend('/');
+    }
+    QByteArray url = prefix + path;
+    if (question >= 0 || baseUrl.hasQuery())
+        url += '?' + query;
+    return QUrl::fromEncoded(url, QUrl::TolerantMode);
 }
 
 } // namespace herald

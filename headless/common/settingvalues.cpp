@@ -38,21 +38,42 @@ QString SettingValues::parseDuration(const QString &value, int *out)
 
 QString SettingValues::parseBytes(const QString &value, qint64 *out)
 {
-    static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*$"),
+    // kB/MB/GB are decimal and KiB/MiB/GiB binary, as IEC 80000-13 and FanOut's parser
+    // (go-humanize) read them: FanOut's MAX_BODY_SIZE=10MB is 10,000,000 bytes. A bare k, m or g
+    // keeps the binary meaning Herald always gave it.
+    static const QRegularExpression pattern(QStringLiteral(
+                                                "^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?\\s*$"),
                                             QRegularExpression::CaseInsensitiveOption);
     const auto match = pattern.match(value);
     if (!match.hasMatch())
-        return QStringLiteral("expected a size like 10MiB, 64KiB or a number of bytes");
-    qint64 bytes = match.captured(1).toLongLong();
-    const QChar unit = match.captured(2).isEmpty() ? QLatin1Char('b') : match.captured(2).at(0).toLower();
-    const qint64 factor = unit == QLatin1Char('k')   ? 1024
-                          : unit == QLatin1Char('m') ? 1024 * 1024
-                          : unit == QLatin1Char('g') ? 1024LL * 1024 * 1024
-                                                     : 1;
-    // Checked before multiplying: "99999999999g" overflowed (undefined behaviour, found by fuzz_config).
-    if (bytes > std::numeric_limits<qint64>::max() / factor)
-        return QStringLiteral("is too large");
-    bytes *= factor;
+        return QStringLiteral("expected a size like 10MB, 1.5MB, 10MiB, 64KiB or a number of bytes");
+    const QString unit = match.captured(2).toLower();
+    const bool decimal = unit.size() == 2 && unit.endsWith(QLatin1Char('b'));
+    const QChar prefix = unit.isEmpty() ? QLatin1Char('b') : unit.at(0);
+    const int power = prefix == QLatin1Char('k')   ? 1
+                      : prefix == QLatin1Char('m') ? 2
+                      : prefix == QLatin1Char('g') ? 3
+                      : prefix == QLatin1Char('t') ? 4
+                                                   : 0;
+    qint64 factor = 1;
+    for (int i = 0; i < power; ++i)
+        factor *= decimal ? 1000 : 1024;
+    const QString amount = match.captured(1);
+    qint64 bytes = 0;
+    if (amount.contains(QLatin1Char('.'))) {
+        const double exact = amount.toDouble() * static_cast<double>(factor);
+        // 9.2e18 is the largest double below qint64's maximum that converts without overflow.
+        if (exact >= 9.2e18)
+            return QStringLiteral("is too large");
+        bytes = static_cast<qint64>(exact);
+    } else {
+        bool ok = false;
+        bytes = amount.toLongLong(&ok);
+        // Checked before multiplying: "99999999999g" overflowed (undefined behaviour, found by fuzz_config).
+        if (!ok || bytes > std::numeric_limits<qint64>::max() / factor)
+            return QStringLiteral("is too large");
+        bytes *= factor;
+    }
     if (bytes <= 0)
         return QStringLiteral("must be more than 0 bytes");
     *out = bytes;

@@ -18,6 +18,7 @@ struct AdmissionDecision
         Publish,   // store it in the relay stream: request is resolved
         DryRun,    // X-Herald-Dry-Run: answer what each target would receive and send nothing
         Preflight, // a CORS preflight for an allowed origin: answer 204 with `headers`
+        Echo,      // HERALD_TARGETS=localonly: answer with the request itself, send nothing
         Refused,   // answer `status` with `reason` (and `headers`), count it under `metric`
     };
 
@@ -26,6 +27,8 @@ struct AdmissionDecision
     QString reason;
     QString metric;      // herald_rejected_total's reason label
     HttpHeaders headers; // Retry-After, WWW-Authenticate, or the CORS answer
+    // On every answer to this request, whatever the verdict: CORS for an allowed Origin, X-Request-ID.
+    HttpHeaders answerHeaders;
     BroadcastRequest request;
     QList<Target> targets;
     BroadcastOptions options;

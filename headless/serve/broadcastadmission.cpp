@@ -6,6 +6,7 @@
 #include "targets/targetsource.h"
 
 #include <QLoggingCategory>
+#include <QUuid>
 
 Q_DECLARE_LOGGING_CATEGORY(lcServe)
 
@@ -39,7 +40,27 @@ BroadcastAdmission::BroadcastAdmission(const ServeConfig &config, TargetSource *
 {
 }
 
-AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest, const Load &load) const
+AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &incoming, const Load &load) const
+{
+    HttpServerRequest httpRequest = incoming;
+    HttpHeaders answerHeaders;
+    if (m_config.requestId) {
+        // The client's id is kept, so its logs and the targets' agree; without one, a new one.
+        QByteArray id = headerValue(httpRequest.headers, "X-Request-ID");
+        if (id.isEmpty()) {
+            id = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+            httpRequest.headers.append({"X-Request-ID", id});
+        }
+        answerHeaders.append({"X-Request-ID", id});
+    }
+    AdmissionDecision decision = decide(httpRequest, load);
+    if (decision.verdict != AdmissionDecision::Verdict::Preflight)
+        answerHeaders.append(corsHeaders(httpRequest));
+    decision.answerHeaders = answerHeaders;
+    return decision;
+}
+
+AdmissionDecision BroadcastAdmission::decide(const HttpServerRequest &httpRequest, const Load &load) const
 {
     if (!isAllowedClient(httpRequest.peerAddress))
         return refuse(403, QStringLiteral("client %1 is not allowed to broadcast").arg(httpRequest.peerAddress.toString()),
@@ -61,6 +82,10 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     }
     if (isCorsPreflight(httpRequest, &decision))
         return decision;
+    if (!m_config.broadcastPath.isEmpty() && pathOf(request.pathAndQuery) != m_config.broadcastPath.toUtf8())
+        return refuse(404,
+                      QStringLiteral("not found: only %1 is broadcast here (HERALD_BROADCAST_PATH)").arg(m_config.broadcastPath),
+                      QStringLiteral("not_found"));
     if (m_config.headerPolicy.isLoop(request))
         return refuse(508,
                       QStringLiteral("loop detected: this request already passed through Herald instance '%1'")
@@ -97,6 +122,10 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
                       QStringLiteral("invalid"));
     if (m_publishing) {
         decision.verdict = AdmissionDecision::Verdict::Publish;
+        return decision;
+    }
+    if (m_config.echo) {
+        decision.verdict = AdmissionDecision::Verdict::Echo;
         return decision;
     }
     if (!resolveTargets(&decision))
@@ -211,6 +240,21 @@ bool BroadcastAdmission::isAllowedClient(const QHostAddress &address) const
             return true;
     }
     return false;
+}
+
+// Without these on the actual answer a browser gets the preflight's blessing and then may not
+// read the broadcast's answer; Expose-Headers lets it read Herald's own headers too.
+HttpHeaders BroadcastAdmission::corsHeaders(const HttpServerRequest &request) const
+{
+    const QByteArray origin = headerValue(request.headers, "Origin");
+    if (origin.isEmpty() || m_config.corsOrigins.isEmpty())
+        return {};
+    const bool any = m_config.corsOrigins.contains(QStringLiteral("*"));
+    if (!any && !m_config.corsOrigins.contains(QString::fromUtf8(origin)))
+        return {};
+    return {{"Access-Control-Allow-Origin", any ? QByteArray("*") : origin},
+            {"Access-Control-Expose-Headers", "X-Herald-Target, X-Request-ID, Retry-After"},
+            {"Vary", "Origin"}};
 }
 
 // A preflight for an origin we allow is ours to answer; any other OPTIONS is broadcast like any request.

@@ -10,8 +10,9 @@ class RouteSet;
 class TargetSource;
 
 // Whether `herald serve` broadcasts a request, and to what: allow-list, auth token, CORS preflight,
-// loop detection (Via), validation, draining, route match, the policy override and verify headers
-// and the in-flight limits, in that order. Takes request values, gives decision values; no sockets.
+// the broadcast path, loop detection (Via), validation, draining, echo, route match, the policy
+// override and verify headers and the in-flight limits, in that order; and the headers every answer
+// to it carries (CORS, X-Request-ID). Takes request values, gives decision values; no sockets.
 class BroadcastAdmission
 {
 public:
@@ -37,6 +38,8 @@ public:
     AdmissionDecision admit(const HttpServerRequest &request, const Load &load) const;
 
 private:
+    AdmissionDecision decide(const HttpServerRequest &request, const Load &load) const;
+    HttpHeaders corsHeaders(const HttpServerRequest &request) const;
     void logDroppedHeaders(const HttpHeaders &headers) const;
     bool isAllowedClient(const QHostAddress &address) const;
     bool isCorsPreflight(const HttpServerRequest &request, AdmissionDecision *decision) const;

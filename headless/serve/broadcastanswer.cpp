@@ -5,6 +5,9 @@
 #include "http/httpresponses.h"
 #include "policy/headerpolicy.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
+
 namespace herald {
 
 HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
@@ -48,6 +51,28 @@ HttpServerResponse BroadcastAnswer::notPublished(const QByteArray &error)
                                                                   "not accepted: the relay's Redis did not store the request (%1)")
                                                                   .arg(QString::fromUtf8(error))),
                                      "Retry-After", "1");
+}
+
+HttpServerResponse BroadcastAnswer::echo(const BroadcastRequest &request, bool full, bool header)
+{
+    HttpServerResponse response;
+    if (full) {
+        // As FanOut's: each header name to the list of its values.
+        QJsonObject headers;
+        for (const HttpHeader &h : request.headers) {
+            const QString name = QString::fromLatin1(h.first);
+            QJsonArray values = headers.value(name).toArray();
+            values.append(QString::fromLatin1(h.second));
+            headers.insert(name, values);
+        }
+        response = HttpResponses::json(200, {{QLatin1String("headers"), headers},
+                                             {QLatin1String("body"), QString::fromUtf8(request.body)}});
+    } else {
+        response = HttpResponses::json(202, {{QLatin1String("status"), QLatin1String("echoed")}});
+    }
+    if (header)
+        response.headers.append(HttpHeader("X-Echo-Mode", "active"));
+    return response;
 }
 
 } // namespace herald

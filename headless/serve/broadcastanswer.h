@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broadcast/broadcastrequest.h"
 #include "http/httpmessage.h"
 
 namespace herald {
@@ -19,6 +20,9 @@ public:
     // The relay's Redis stored the request under `id` (its job id), or refused it with `error`.
     static HttpServerResponse published(const QByteArray &id, const QByteArray &location);
     static HttpServerResponse notPublished(const QByteArray &error);
+    // FanOut's echo mode (HERALD_TARGETS=localonly): 202 {"status":"echoed"}, or with `full` 200
+    // and the request's headers and body; `header` adds X-Echo-Mode: active.
+    static HttpServerResponse echo(const BroadcastRequest &request, bool full, bool header);
 };
 
 } // namespace herald

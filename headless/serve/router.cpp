@@ -15,6 +15,7 @@
 #include "serve/metrics.h"
 #include "targets/targetsource.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QLoggingCategory>
 
@@ -63,11 +64,21 @@ void Router::handle(const HttpServerRequest &request, bool fromAdminPort, Respon
 
 bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort, Respond &respond)
 {
+    const bool readOnly = request.method == "GET" || request.method == "HEAD";
+    // FanOut's /health and /version: answered here, never broadcast, on whichever port they reach.
+    if (readOnly && !m_config.healthPath.isEmpty() && path == m_config.healthPath.toUtf8()) {
+        respond(HttpResponses::json(200, {{QLatin1String("status"), QLatin1String("healthy")}}));
+        return true;
+    }
+    if (readOnly && !m_config.versionPath.isEmpty() && path == m_config.versionPath.toUtf8()) {
+        respond(HttpResponses::json(200, {{QLatin1String("name"), QLatin1String("herald")},
+                                          {QLatin1String("version"), QCoreApplication::applicationVersion()}}));
+        return true;
+    }
     // With a separate admin port nothing on the main port is reserved, so every path can be broadcast.
     if (!fromAdminPort && m_config.adminListenEnabled)
         return false;
     const QByteArray probePrefix = fromAdminPort ? QByteArray() : m_config.probePrefix.toUtf8();
-    const bool readOnly = request.method == "GET" || request.method == "HEAD";
     if (readOnly && path == probePrefix + "/healthz") {
         m_parts.health->check(respond);
         return true;
@@ -80,7 +91,7 @@ bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &
         respond(m_parts.health->readiness(m_draining));
         return true;
     }
-    if (readOnly && path == probePrefix + "/metrics") {
+    if (readOnly && m_config.metricsEnabled && path == probePrefix + "/metrics") {
         HttpServerResponse response;
         response.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
         response.body = m_parts.metrics->render();
@@ -99,10 +110,17 @@ bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &
     return false;
 }
 
-void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respond)
+void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond plainRespond)
 {
     AdmissionDecision decision = m_admission.admit(httpRequest,
                                                    {m_inFlight, m_asyncInFlight, m_draining, !m_parts.jobs->hasRoom()});
+    Respond respond = plainRespond;
+    if (!decision.answerHeaders.isEmpty()) {
+        respond = [plainRespond, extra = decision.answerHeaders](HttpServerResponse response) {
+            response.headers.append(extra);
+            plainRespond(response);
+        };
+    }
     switch (decision.verdict) {
     case AdmissionDecision::Verdict::Refused: {
         m_parts.metrics->countRejected(decision.metric);
@@ -113,6 +131,9 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
     }
     case AdmissionDecision::Verdict::Preflight:
         respond({decision.status, decision.headers, {}});
+        return;
+    case AdmissionDecision::Verdict::Echo:
+        respond(BroadcastAnswer::echo(decision.request, m_config.echoFull, m_config.echoHeader));
         return;
     case AdmissionDecision::Verdict::Publish:
         publish(decision.request, std::move(respond));

@@ -52,9 +52,16 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
         },
         [](const C &c) { return c.probePrefix; });
     add(
-        QStringLiteral("HERALD_TARGETS"), {QStringLiteral("TARGETS"), QStringLiteral("BACKEND_SERVERS")},
-        QStringLiteral("targets"), QStringLiteral("Static target URLs, separated by commas or spaces."),
+        QStringLiteral("HERALD_TARGETS"), {QStringLiteral("TARGETS"), QStringLiteral("BACKEND_SERVERS")}, QStringLiteral("targets"),
+        QStringLiteral("Static target URLs, separated by commas or spaces; localonly: no targets, each request is "
+                       "answered with itself (FanOut's echo mode, HERALD_ECHO_RESPONSE)."),
         [](C &c, const QString &v) {
+            c.echo = v.trimmed() == QLatin1String("localonly");
+            if (c.echo) {
+                c.source = {};
+                c.sourceConfigured = true;
+                return QString();
+            }
             QString error;
             const QList<Target> targets = Target::parseList(v, &error);
             if (targets.isEmpty())
@@ -65,6 +72,8 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
             return QString();
         },
         [](const C &c) {
+            if (c.echo)
+                return QStringLiteral("localonly");
             QStringList urls;
             for (const Target &t : c.source.targets)
                 urls.append(t.baseUrl.toString());

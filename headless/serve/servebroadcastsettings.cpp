@@ -15,7 +15,7 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
     const auto add = Table::appender(table);
 
     add(
-        QStringLiteral("HERALD_RETRIES"), {QStringLiteral("RETRIES")}, QStringLiteral("retries"),
+        QStringLiteral("HERALD_RETRIES"), {QStringLiteral("RETRIES"), QStringLiteral("MAX_RETRIES")}, QStringLiteral("retries"),
         QStringLiteral("Retries per target after the first attempt (default 2)."),
         [](C &c, const QString &v) { return SettingValues::parseCount(v, 0, &c.options.retry.maxRetries); },
         [](const C &c) { return QString::number(c.options.retry.maxRetries); });
@@ -30,12 +30,13 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
         [](const C &c) { return c.options.retry.retryStatuses.toString(); });
     add(
         QStringLiteral("HERALD_TIMEOUT"),
-        {QStringLiteral("TIMEOUT"), QStringLiteral("HTTP_TIMEOUT"), QStringLiteral("PROXY_WRITE_TIMEOUT")},
+        {QStringLiteral("TIMEOUT"), QStringLiteral("HTTP_TIMEOUT"), QStringLiteral("PROXY_WRITE_TIMEOUT"),
+         QStringLiteral("CLIENT_TIMEOUT")},
         QStringLiteral("timeout"), QStringLiteral("Per-attempt timeout to each target (default 5s)."),
         [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.options.attemptTimeoutMs); },
         [](const C &c) { return formatDuration(c.options.attemptTimeoutMs); });
     add(
-        QStringLiteral("HERALD_DEADLINE"), {}, QStringLiteral("deadline"),
+        QStringLiteral("HERALD_DEADLINE"), {QStringLiteral("REQUEST_TIMEOUT")}, QStringLiteral("deadline"),
         QStringLiteral("Whole-broadcast deadline (default 30s)."),
         [](C &c, const QString &v) { return SettingValues::parseDuration(v, &c.options.deadlineMs); },
         [](const C &c) { return formatDuration(c.options.deadlineMs); });

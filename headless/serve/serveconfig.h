@@ -55,6 +55,15 @@ struct ServeConfig
     QList<QPair<QHostAddress, int>> allowedClients; // CIDRs; empty allows everyone
     QStringList corsOrigins;
 
+    QString broadcastPath;  // non-empty: only this path is broadcast
+    bool requestId = false; // X-Request-ID taken or made, forwarded and echoed
+    QString healthPath;     // extra local liveness path ({"status":"healthy"})
+    QString versionPath;    // local version path
+    bool metricsEnabled = true;
+    bool echo = false; // HERALD_TARGETS=localonly: no targets, each request answered with itself
+    bool echoFull = false;
+    bool echoHeader = false;
+
     QString logFormat = QStringLiteral("text");
     QString logLevel = QStringLiteral("info");
     QString configFile;

@@ -7,6 +7,7 @@
 #include "serve/serveaddresssettings.h"
 #include "serve/servebroadcastsettings.h"
 #include "serve/servelimitsettings.h"
+#include "serve/serverequestsettings.h"
 #include "util/duration.h"
 
 #include <QFile>
@@ -166,7 +167,8 @@ const Table &serveTable()
     static const Table table = [] {
         // The order is the order of --help, --print-config and of applying: HERALD_PORT after
         // HERALD_LISTEN, HERALD_TARGETS before the DNS settings it resets.
-        Table built(ServeAddressSettings::rows() + ServeBroadcastSettings::rows() + ServeLimitSettings::rows() + otherRows());
+        Table built(ServeAddressSettings::rows() + ServeBroadcastSettings::rows() + ServeLimitSettings::rows()
+                    + ServeRequestSettings::rows() + otherRows());
         built.setConfigFile(QStringLiteral("config"), QStringLiteral("HERALD_CONFIG"),
                             [](ServeConfig &config, const QString &file) { config.configFile = file; });
         built.setCheck(checkTogether);
