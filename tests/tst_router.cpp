@@ -19,6 +19,8 @@
 #include <optional>
 
 using namespace herald;
+
+Q_DECLARE_METATYPE(herald::AnswerMode)
 using herald::test::BackendPool;
 
 namespace {
@@ -213,6 +215,89 @@ private Q_SLOTS:
         QVERIFY(!m_backends.at(0).requests().first().headers.contains({"X-Herald-Policy", policy}));
     }
 
+    // HERALD_ANSWER: the summary or the winner's own answer, whatever the policy.
+    void answerMode_data()
+    {
+        QTest::addColumn<AnswerMode>("mode");
+        QTest::addColumn<QByteArray>("policy");
+        QTest::addColumn<int>("failing"); // of two backends, answering 503
+        QTest::addColumn<int>("status");
+        QTest::addColumn<bool>("winner"); // the answer is backend 1's own
+        QTest::newRow("auto, all: summary") << AnswerMode::Auto << QByteArray("all") << 0 << 200 << false;
+        QTest::newRow("auto, first: winner") << AnswerMode::Auto << QByteArray("first") << 1 << 201 << true;
+        QTest::newRow("summary, first") << AnswerMode::Summary << QByteArray("first") << 1 << 200 << false;
+        QTest::newRow("winner, any") << AnswerMode::Winner << QByteArray("any") << 1 << 201 << true;
+        QTest::newRow("winner, all not met") << AnswerMode::Winner << QByteArray("all") << 1 << 502 << false;
+        QTest::newRow("winner, first, none") << AnswerMode::Winner << QByteArray("first") << 2 << 502 << false;
+    }
+    void answerMode()
+    {
+        QFETCH(AnswerMode, mode);
+        QFETCH(QByteArray, policy);
+        QFETCH(int, failing);
+        QFETCH(int, status);
+        QFETCH(bool, winner);
+        const QStringList urls = m_backends.start(2);
+        for (int i = 0; i < 2; ++i) {
+            m_backends.at(i).setStatuses({i < failing ? 503 : 201});
+            m_backends.at(i).setResponseBody("body " + QByteArray::number(i));
+        }
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.options.retry.maxRetries = 0;
+        config.answerMode = mode;
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(request("PURGE", "/p", {{"X-Herald-Policy", policy}}));
+        QCOMPARE(response.status, status);
+        if (winner) {
+            QCOMPARE(response.body, QByteArray("body 1"));
+            QCOMPARE(headerValue(response.headers, "X-Herald-Target"), urls.at(1).toUtf8());
+        } else if (status == 502 && mode == AnswerMode::Winner) {
+            // The reason in plain text, naming what each target did.
+            QVERIFY2(response.body.contains(urls.at(0).toUtf8() + ": HTTP 503"), response.body.constData());
+        } else {
+            QCOMPARE(json(response).value(QLatin1String("policy")).toString(), QString::fromLatin1(policy));
+        }
+        QTRY_COMPARE(fixture.router.inFlight(), 0);
+    }
+
+    // A winner's body is passed back whole up to HERALD_ANSWER_MAX_BODY, and past it is a 502
+    // that says so, never a body cut at the limit.
+    void winnerBodyIsWholeOrRefused_data()
+    {
+        QTest::addColumn<int>("bodyBytes");
+        QTest::addColumn<qint64>("limit"); // 0: the default, 64 MiB
+        QTest::addColumn<int>("status");
+        QTest::newRow("12 MiB under the default") << 12 * 1024 * 1024 << qint64(0) << 200;
+        QTest::newRow("at the limit") << 1024 * 1024 << qint64(1024 * 1024) << 200;
+        QTest::newRow("one byte over") << 1024 * 1024 + 1 << qint64(1024 * 1024) << 502;
+    }
+    void winnerBodyIsWholeOrRefused()
+    {
+        QFETCH(int, bodyBytes);
+        QFETCH(qint64, limit);
+        QFETCH(int, status);
+        const QStringList urls = m_backends.start(1);
+        QByteArray body(bodyBytes, 'b');
+        body[0] = 'a';
+        body[bodyBytes - 1] = 'z';
+        m_backends.at(0).setResponseBody(body);
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.options.policy.kind = OutcomePolicy::Kind::First;
+        if (limit > 0)
+            config.answerMaxBodyBytes = limit;
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(request("GET", "/big"));
+        QCOMPARE(response.status, status);
+        if (status == 200) {
+            QCOMPARE(response.body.size(), bodyBytes);
+            QVERIFY(response.body == body);
+        } else {
+            QVERIFY2(response.body.contains(QByteArray::number(bodyBytes) + "-byte body, over HERALD_ANSWER_MAX_BODY"),
+                     response.body.constData());
+        }
+    }
     void refusalIsCountedAndDrainingTurnsReadinessOff()
     {
         const QStringList urls = m_backends.start(1);

@@ -727,6 +727,12 @@ private Q_SLOTS:
         QTest::newRow("underscore headers") << "HERALD_UNDERSCORE_HEADERS"
                                             << "sometimes"
                                             << "HERALD_UNDERSCORE_HEADERS";
+        QTest::newRow("answer") << "HERALD_ANSWER"
+                                << "everything"
+                                << "HERALD_ANSWER: 'everything' expected auto, summary or winner";
+        QTest::newRow("answer max body") << "HERALD_ANSWER_MAX_BODY"
+                                         << "2GiB"
+                                         << "expected at most 1GiB";
     }
     void invalidConfiguration()
     {

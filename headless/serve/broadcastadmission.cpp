@@ -103,8 +103,15 @@ AdmissionDecision BroadcastAdmission::admit(const HttpServerRequest &httpRequest
     if (decision.isAsync() && load.asyncInFlight >= m_config.asyncQueueLimit)
         return refuse(503, QStringLiteral("async queue full (%1 broadcasts in flight)").arg(load.asyncInFlight),
                       QStringLiteral("async_queue_full"), {{"Retry-After", "1"}});
-    if (decision.options.policy.kind == OutcomePolicy::Kind::First)
-        decision.options.bodyLimit = static_cast<int>(qMin<qint64>(m_config.maxBodyBytes, 64 * 1024 * 1024));
+    // Only an answer that passes a target's body back keeps it whole; a summary keeps 4 KiB.
+    const OutcomePolicy::Kind kind = decision.options.policy.kind;
+    decision.answerWinner = m_config.answerMode == AnswerMode::Winner
+                            || (m_config.answerMode == AnswerMode::Auto && kind == OutcomePolicy::Kind::First);
+    if (decision.answerWinner && kind != OutcomePolicy::Kind::Async) {
+        decision.winnerMaxBody = m_config.answerMaxBodyBytes;
+        // One byte over the limit is enough to know that the body did not fit.
+        decision.options.bodyLimit = static_cast<int>(m_config.answerMaxBodyBytes + 1);
+    }
     decision.verdict = AdmissionDecision::Verdict::Broadcast;
     return decision;
 }

@@ -125,7 +125,10 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond respo
         respond(BroadcastAnswer::queued(static_cast<int>(decision.targets.size())));
         return;
     }
-    connect(broadcast, &Broadcast::decided, this, [broadcast, respond] { respond(BroadcastAnswer::decided(*broadcast)); });
+    const bool winner = decision.answerWinner;
+    const qint64 winnerMaxBody = decision.winnerMaxBody;
+    connect(broadcast, &Broadcast::decided, this,
+            [broadcast, respond, winner, winnerMaxBody] { respond(BroadcastAnswer::decided(*broadcast, winner, winnerMaxBody)); });
 }
 
 void Router::publish(const BroadcastRequest &request, Respond respond)

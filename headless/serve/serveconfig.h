@@ -12,6 +12,10 @@
 
 namespace herald {
 
+// What a decided broadcast answers: the JSON summary, or the winning target's own answer (its
+// status, headers and body); auto is the winner under `first` and the summary otherwise.
+enum class AnswerMode { Auto, Summary, Winner };
+
 // Everything `herald serve` is configured with, parsed once (ServeSettings) and then read only.
 struct ServeConfig
 {
@@ -49,6 +53,9 @@ struct ServeConfig
     QByteArray authToken;
     QList<QPair<QHostAddress, int>> allowedClients; // CIDRs; empty allows everyone
     QStringList corsOrigins;
+
+    AnswerMode answerMode = AnswerMode::Auto;
+    qint64 answerMaxBodyBytes = 64 * 1024 * 1024; // a winner's body above it: 502, never a cut body
 
     QString logFormat = QStringLiteral("text");
     QString logLevel = QStringLiteral("info");

@@ -4,6 +4,7 @@
 #include "compat/compatmodes.h"
 #include "relay/redisaddress.h"
 #include "serve/serveaddresssettings.h"
+#include "serve/serveanswersettings.h"
 #include "serve/servebroadcastsettings.h"
 #include "serve/servelimitsettings.h"
 #include "util/duration.h"
@@ -134,7 +135,8 @@ const Table &serveTable()
     static const Table table = [] {
         // The order is the order of --help, --print-config and of applying: HERALD_PORT after
         // HERALD_LISTEN, HERALD_TARGETS before the DNS settings it resets.
-        Table built(ServeAddressSettings::rows() + ServeBroadcastSettings::rows() + ServeLimitSettings::rows() + otherRows());
+        Table built(ServeAddressSettings::rows() + ServeBroadcastSettings::rows() + ServeLimitSettings::rows()
+                    + ServeAnswerSettings::rows() + otherRows());
         built.setConfigFile(QStringLiteral("config"), QStringLiteral("HERALD_CONFIG"),
                             [](ServeConfig &config, const QString &file) { config.configFile = file; });
         built.setCheck(checkTogether);
