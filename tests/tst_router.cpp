@@ -9,6 +9,7 @@
 #include "serve/healthprobe.h"
 #include "serve/metrics.h"
 #include "serve/router.h"
+#include "serve/targetsupdate.h"
 #include "targets/statictargetsource.h"
 
 #include <QJsonArray>
@@ -46,7 +47,8 @@ struct Fixture
         , metrics(&broadcaster)
         , health(&source, 2000)
         , admin(config, &broadcaster, &source)
-        , router(config, Router::Parts{&broadcaster, &source, &metrics, &health, &admin, nullptr, nullptr})
+        , targetsUpdate(&source)
+        , router(config, Router::Parts{&broadcaster, &source, &metrics, &health, &admin, nullptr, nullptr, &targetsUpdate})
     {
     }
 
@@ -65,6 +67,7 @@ struct Fixture
     Metrics metrics;
     HealthProbe health;
     AdminApi admin;
+    TargetsUpdate targetsUpdate;
     Router router;
 };
 
@@ -213,6 +216,81 @@ private Q_SLOTS:
         }
         QTRY_COMPARE(m_backends.totalRequests(), 2);
         QVERIFY(!m_backends.at(0).requests().first().headers.contains({"X-Herald-Policy", policy}));
+    }
+
+    // HERALD_TARGETS_UPDATE_PATH: who may replace the static targets, and what a bad list gets.
+    // Refused or not, the request is never broadcast.
+    void targetsUpdate_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("query");
+        QTest::addColumn<QString>("peer");
+        QTest::addColumn<QString>("allowed"); // HERALD_ADMIN_ALLOWED_CLIENTS; "" the default (loopback)
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("named"); // in the answer's body
+        const QByteArray good = "?backends=http://10.1.0.1:6081,http://10.1.0.2";
+        const QByteArray token = "Bearer admin-token-0123456789";
+        QTest::newRow("loopback") << QByteArray("POST") << good << "127.0.0.1"
+                                  << "" << QByteArray() << 200 << QByteArray("Backends updated successfully");
+        QTest::newRow("loopback v6") << QByteArray("POST") << good << "::1"
+                                     << "" << QByteArray() << 200 << QByteArray();
+        QTest::newRow("allow-listed") << QByteArray("POST") << good << "10.9.8.7"
+                                      << "10.0.0.0/8" << QByteArray() << 200 << QByteArray();
+        QTest::newRow("outsider with token") << QByteArray("POST") << good << "192.0.2.7"
+                                             << "" << token << 200 << QByteArray();
+        QTest::newRow("outsider, wrong token") << QByteArray("POST") << good << "192.0.2.7"
+                                               << "" << QByteArray("Bearer nope") << 401 << QByteArray("admin bearer token");
+        QTest::newRow("loopback not trusted, no token") << QByteArray("POST") << good << "127.0.0.1"
+                                                        << "none" << QByteArray() << 401 << QByteArray("from 127.0.0.1");
+        QTest::newRow("outsider, no admin token set")
+            << QByteArray("POST") << good << "192.0.2.7"
+            << "" << QByteArray("-") << 403 << QByteArray("not in HERALD_ADMIN_ALLOWED_CLIENTS");
+        QTest::newRow("GET") << QByteArray("GET") << good << "127.0.0.1"
+                             << "" << QByteArray() << 405 << QByteArray("POST");
+        QTest::newRow("empty list") << QByteArray("POST") << QByteArray("?backends=") << "127.0.0.1"
+                                    << "" << QByteArray() << 400 << QByteArray("no target given");
+        QTest::newRow("no list") << QByteArray("POST") << QByteArray() << "127.0.0.1"
+                                 << "" << QByteArray() << 400 << QByteArray("no target given");
+        QTest::newRow("bad URL") << QByteArray("POST") << QByteArray("?backends=http://10.1.0.1,ftp://x") << "127.0.0.1"
+                                 << "" << QByteArray() << 400 << QByteArray("'ftp://x'");
+    }
+    void targetsUpdate()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, query);
+        QFETCH(QString, peer);
+        QFETCH(QString, allowed);
+        QFETCH(QByteArray, authorization);
+        QFETCH(int, status);
+        QFETCH(QByteArray, named);
+        const QStringList urls = m_backends.start(1);
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.targetsUpdatePath = QStringLiteral("/-update-backends");
+        config.adminToken = "admin-token-0123456789";
+        if (allowed == QLatin1String("none"))
+            config.adminAllowedClients.clear();
+        else if (!allowed.isEmpty())
+            config.adminAllowedClients = {QHostAddress::parseSubnet(allowed)};
+        HttpServerRequest update = request(method, "/-update-backends" + query);
+        update.peerAddress = QHostAddress(peer);
+        if (authorization == "-")
+            config.adminToken.clear(); // then only the allow-list opens it
+        else if (!authorization.isEmpty())
+            update.headers.append({"Authorization", authorization});
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(update);
+        QCOMPARE(response.status, status);
+        QVERIFY2(response.body.contains(named), response.body.constData());
+        if (status == 200) {
+            QCOMPARE(fixture.source.targets(),
+                     targets({QStringLiteral("http://10.1.0.1:6081"), QStringLiteral("http://10.1.0.2")}));
+        } else {
+            QCOMPARE(fixture.source.targets(), targets(urls));
+        }
+        QCOMPARE(fixture.router.inFlight(), 0);
+        QCOMPARE(m_backends.totalRequests(), 0);
     }
 
     // HERALD_ANSWER: the summary or the winner's own answer, whatever the policy.

@@ -733,6 +733,12 @@ private Q_SLOTS:
         QTest::newRow("answer max body") << "HERALD_ANSWER_MAX_BODY"
                                          << "2GiB"
                                          << "expected at most 1GiB";
+        QTest::newRow("targets update path") << "HERALD_TARGETS_UPDATE_PATH"
+                                             << "-update-backends"
+                                             << "HERALD_TARGETS_UPDATE_PATH: '-update-backends' expected a path";
+        QTest::newRow("admin cidr") << "HERALD_ADMIN_ALLOWED_CLIENTS"
+                                    << "loopback"
+                                    << "HERALD_ADMIN_ALLOWED_CLIENTS: 'loopback' is not a CIDR";
     }
     void invalidConfiguration()
     {

@@ -10,6 +10,7 @@
 #include "serve/broadcastanswer.h"
 #include "serve/healthprobe.h"
 #include "serve/metrics.h"
+#include "serve/targetsupdate.h"
 #include "targets/targetsource.h"
 
 #include <QDateTime>
@@ -47,6 +48,13 @@ void Router::setConfig(const ServeConfig &config)
 void Router::handle(const HttpServerRequest &request, bool fromAdminPort, Respond respond)
 {
     const QByteArray path = pathOf(request.pathAndQuery);
+    // The seed's callers post their update to the broadcast port, so it is reserved there even
+    // with a separate admin port; never broadcast, whoever asks.
+    if (!fromAdminPort && m_parts.targetsUpdate && !m_config.targetsUpdatePath.isEmpty()
+        && path == m_config.targetsUpdatePath.toUtf8()) {
+        respond(m_parts.targetsUpdate->handle(request, m_config));
+        return;
+    }
     if (handleReserved(request, path, fromAdminPort, respond))
         return;
     if (fromAdminPort) {

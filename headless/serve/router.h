@@ -18,6 +18,7 @@ class Metrics;
 class RelayPublisher;
 class RouteSet;
 class TargetSource;
+class TargetsUpdate;
 
 // Dispatches each request to `herald serve`: a probe, metrics, the admin API, or a broadcast
 // (admitted by BroadcastAdmission, answered by BroadcastAnswer). Works on values, no sockets.
@@ -36,7 +37,8 @@ public:
         HealthProbe *health = nullptr;
         AdminApi *admin = nullptr;
         RouteSet *routes = nullptr;
-        RelayPublisher *publisher = nullptr; // accepted requests go to the Redis stream first (herald relay)
+        RelayPublisher *publisher = nullptr;    // accepted requests go to the Redis stream first (herald relay)
+        TargetsUpdate *targetsUpdate = nullptr; // HERALD_TARGETS_UPDATE_PATH, when set
     };
 
     Router(const ServeConfig &config, const Parts &parts, QObject *parent = nullptr);

@@ -62,6 +62,41 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAnswerSettings::rows()
             return QString();
         },
         [](const C &c) { return QString::number(c.answerMaxBodyBytes); });
+    add(
+        QStringLiteral("HERALD_TARGETS_UPDATE_PATH"), {}, QStringLiteral("targets-update"),
+        QStringLiteral("Path on the broadcast port where POST ?backends=URL,URL replaces the static targets until the next "
+                       "SIGHUP or restart (default none: off; Red Tentacle's /-update-backends). Allowed from "
+                       "HERALD_ADMIN_ALLOWED_CLIENTS or with the HERALD_ADMIN_TOKEN bearer token."),
+        [](C &c, const QString &v) {
+            const QString path = v.trimmed();
+            if (!path.isEmpty() && (!path.startsWith(QLatin1Char('/')) || path.contains(QLatin1Char('?'))))
+                return QStringLiteral("expected a path like /-update-backends");
+            c.targetsUpdatePath = path;
+            return QString();
+        },
+        [](const C &c) { return c.targetsUpdatePath; });
+    add(
+        QStringLiteral("HERALD_ADMIN_ALLOWED_CLIENTS"), {}, QStringLiteral("admin-clients"),
+        QStringLiteral("Client CIDRs that may use HERALD_TARGETS_UPDATE_PATH without the admin token, comma-separated "
+                       "(default 127.0.0.0/8,::1/128; none: only the token)."),
+        [](C &c, const QString &v) {
+            c.adminAllowedClients.clear();
+            if (v.trimmed().compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
+                return QString();
+            for (const QString &cidr : v.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                const auto subnet = QHostAddress::parseSubnet(cidr.trimmed());
+                if (subnet.first.isNull())
+                    return QStringLiteral("'%1' is not a CIDR like 10.0.0.0/8").arg(cidr.trimmed());
+                c.adminAllowedClients.append(subnet);
+            }
+            return QString();
+        },
+        [](const C &c) {
+            QStringList list;
+            for (const auto &subnet : c.adminAllowedClients)
+                list.append(QStringLiteral("%1/%2").arg(subnet.first.toString()).arg(subnet.second));
+            return list.isEmpty() ? QStringLiteral("none") : list.join(QLatin1Char(','));
+        });
     return table;
 }
 

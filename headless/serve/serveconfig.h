@@ -56,6 +56,10 @@ struct ServeConfig
 
     AnswerMode answerMode = AnswerMode::Auto;
     qint64 answerMaxBodyBytes = 64 * 1024 * 1024; // a winner's body above it: 502, never a cut body
+    QString targetsUpdatePath;                    // POST {path}?backends=a,b replaces the static targets; "" off
+    // Clients that may use targetsUpdatePath without the admin token: loopback by default.
+    QList<QPair<QHostAddress, int>> adminAllowedClients{QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")),
+                                                        QHostAddress::parseSubnet(QStringLiteral("::1/128"))};
 
     QString logFormat = QStringLiteral("text");
     QString logLevel = QStringLiteral("info");

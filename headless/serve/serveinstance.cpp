@@ -9,6 +9,7 @@
 #include "serve/metrics.h"
 #include "serve/router.h"
 #include "serve/routeset.h"
+#include "serve/targetsupdate.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsource.h"
 #include "transport/transportfactory.h"
@@ -148,6 +149,7 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
         m_metrics->watchPublisher(m_publisher.get());
         m_health->setRelay(m_publisher.get());
     }
+    m_targetsUpdate = std::make_unique<TargetsUpdate>(source);
     Router::Parts parts;
     parts.broadcaster = m_broadcaster.get();
     parts.source = source;
@@ -156,6 +158,7 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
     parts.admin = m_admin.get();
     parts.routes = m_routes.get();
     parts.publisher = m_publisher.get();
+    parts.targetsUpdate = m_targetsUpdate.get();
     m_router = std::make_unique<Router>(config, parts);
     return true;
 }

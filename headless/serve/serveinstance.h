@@ -18,6 +18,7 @@ class RelayPublisher;
 class Router;
 class RouteSet;
 class TargetSource;
+class TargetsUpdate;
 
 // The composition root of `herald serve`: owns the broadcaster, the target source, the routes,
 // metrics, probes, admin API, relay publisher, router and listeners. One applyConfig() at start
@@ -66,6 +67,7 @@ private:
     std::unique_ptr<HealthProbe> m_health;
     std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<RelayPublisher> m_publisher;
+    std::unique_ptr<TargetsUpdate> m_targetsUpdate;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<HttpListener> m_adminListener;
