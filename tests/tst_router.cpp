@@ -333,6 +333,9 @@ private Q_SLOTS:
         } else if (status == 502 && mode == AnswerMode::Winner) {
             // The reason in plain text, naming what each target did.
             QVERIFY2(response.body.contains(urls.at(0).toUtf8() + ": HTTP 503"), response.body.constData());
+            const QByteArray reason = failing == 2 ? "no target answered 2xx"
+                                                   : "policy all not met: 1 of 2 targets succeeded, it needs 2";
+            QVERIFY2(response.body.startsWith(reason), response.body.constData());
         } else {
             QCOMPARE(json(response).value(QLatin1String("policy")).toString(), QString::fromLatin1(policy));
         }

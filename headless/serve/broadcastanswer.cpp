@@ -50,7 +50,14 @@ HttpServerResponse BroadcastAnswer::noWinner(const Broadcast &broadcast, const B
                                                  : targetOutcomeName(result.outcome);
         outcomes.append(QStringLiteral("%1: %2").arg(result.target.baseUrl.toString(), what));
     }
-    const QString reason = summary.reason.isEmpty() ? QStringLiteral("no target answered 2xx") : summary.reason;
+    // The summary's own reason is only written once every target is done, after the decision.
+    const QString reason = summary.total == 0       ? QStringLiteral("no targets")
+                           : summary.succeeded == 0 ? QStringLiteral("no target answered 2xx")
+                                                    : QStringLiteral("policy %1 not met: %2 of %3 targets succeeded, it needs %4")
+                                                          .arg(summary.policy.toString())
+                                                          .arg(summary.succeeded)
+                                                          .arg(summary.total)
+                                                          .arg(summary.policy.required(summary.total));
     return HttpResponses::text(502, QStringLiteral("%1 (%2)").arg(reason, outcomes.join(QStringLiteral(", "))));
 }
 
