@@ -6,8 +6,10 @@
 
 #include <QProcess>
 #include <QProcessEnvironment>
-#include <QtTest>
 #include <QUrl>
+#include <QtTest>
+
+#include <csignal>
 
 using namespace herald::test;
 
@@ -188,6 +190,13 @@ private slots:
         QTRY_VERIFY(serve.errorOutput().contains("/-update-backends by client 127.0.0.1 (HERALD_ADMIN_ALLOWED_CLIENTS) "
                                                  "replaced the targets with "
                                                  + after.join(QLatin1Char(',')).toUtf8()));
+
+        // The update lasts until SIGHUP, which applies the configured BACKEND_SERVERS again.
+        ::kill(static_cast<pid_t>(serve.process().processId()), SIGHUP);
+        QTRY_VERIFY(serve.errorOutput().contains("configuration reloaded"));
+        QCOMPARE(serve.send("GET", "/api/some-endpoint").status, 200);
+        QTRY_COMPARE(m_backends.at(0).requestCount() + m_backends.at(1).requestCount(), 2);
+        QCOMPARE(m_backends.at(2).requestCount() + m_backends.at(3).requestCount(), 2);
     }
 
     // The seed's update endpoint is open to anyone who reaches the port; Herald's is not. Loopback
