@@ -3,6 +3,8 @@
 // timing) still holds, and the seed's bugs do not. One section per seed; the lead merges them.
 #include "backendpool.h"
 #include "serveprocess.h"
+#include "testbackend.h"
+#include "testcertificate.h"
 
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -127,6 +129,28 @@ private slots:
         QVERIFY2(failed.body.contains(urls.at(1).toUtf8() + ": HTTP 302"), failed.body.constData());
         QVERIFY2(serve.errorOutput().contains("behaving as red-tentacle (BACKEND_SERVERS is set)"),
                  serve.errorOutput().constData());
+    }
+
+    // An https vhost backend gets its own Host too, not the client's (the issue: "the client's Host
+    // goes to https vhost targets"). The test certificate is self-signed, hence the one explicit
+    // setting besides the README's variable.
+    void redTentacleHttpsBackendGetsItsOwnHost()
+    {
+        TestCertificate certificate;
+        QString error;
+        QVERIFY2(certificate.create(&error), qPrintable(error));
+        TestBackend secure;
+        QVERIFY(secure.listenTls(certificate.certificateFile(), certificate.keyFile()));
+        secure.setResponseBody("secure answer");
+        ServeProcess serve;
+        QVERIFY2(serve.start(environmentOf({{"BACKEND_SERVERS", secure.url()}, {"HERALD_TARGET_TLS_VERIFY", "false"}})),
+                 serve.errorOutput().constData());
+        const HttpReply reply = serve.send("GET", "/vhost?x=1", {{"Host", "proxy.example.com"}});
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.body, QByteArray("secure answer"));
+        QCOMPARE(secure.requestCount(), 1);
+        QCOMPARE(secure.requests().first().header("Host"), QUrl(secure.url()).authority().toUtf8());
+        QCOMPARE(secure.requests().first().target, QByteArray("/vhost?x=1"));
     }
 
     // The winner's body comes back whole: 12 MiB under the default limit, and above an explicit
