@@ -159,7 +159,7 @@ private Q_SLOTS:
         config.authToken = "secret-token";
         config.options.policy = OutcomePolicy::parse(QStringLiteral("all"), nullptr);
         config.options.retry.maxRetries = 4;
-        config.maxBodyBytes = 1000;
+        config.answerMaxBodyBytes = 1000;
         StaticTargetSource source(targets({QStringLiteral("http://10.0.0.1:6081"), QStringLiteral("http://10.0.0.2:6081")}));
         const BroadcastAdmission admission(config, &source);
         HttpServerRequest http = request("PURGE", "/p?x=1", {"Authorization: Bearer secret-token", "X-Herald-Policy: first"},
@@ -171,7 +171,11 @@ private Q_SLOTS:
         QCOMPARE(decision.targets, source.targets());
         QCOMPARE(decision.options.policy.kind, OutcomePolicy::Kind::First);
         QCOMPARE(decision.options.retry.maxRetries, 4);
-        QCOMPARE(decision.options.bodyLimit, 1000); // `first` passes the winner's body through, up to the body limit
+        // `first` passes the winner's body through (HERALD_ANSWER=auto), kept up to one byte over
+        // HERALD_ANSWER_MAX_BODY so that a larger one is refused rather than cut.
+        QVERIFY(decision.answerWinner);
+        QCOMPARE(decision.winnerMaxBody, 1000);
+        QCOMPARE(decision.options.bodyLimit, 1001);
         QCOMPARE(decision.request.method, QByteArray("PURGE"));
         QCOMPARE(decision.request.pathAndQuery, QByteArray("/p?x=1"));
         QCOMPARE(decision.request.clientAddress, QStringLiteral("::1"));

@@ -546,6 +546,43 @@ private Q_SLOTS:
         broadcast->cancel();
     }
 
+    // Under first a redirect is not an answer the caller wants: the slower 2xx wins. Under all
+    // the same 302 still counts, as before.
+    void firstIsWonOnlyByA2xx_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<int>("redirectOutcome");
+        QTest::newRow("first") << "first" << int(TargetOutcome::HttpError);
+        QTest::newRow("all") << "all" << int(TargetOutcome::Ok);
+    }
+    void firstIsWonOnlyByA2xx()
+    {
+        QFETCH(QString, policy);
+        QFETCH(int, redirectOutcome);
+        const QList<Target> targets = startBackends(2);
+        backend(0).setStatuses({302});
+        backend(0).setResponseHeaders({{"Location", "http://elsewhere.example/"}});
+        backend(1).setDelayMs(200);
+        backend(1).setResponseBody("from the 2xx one");
+        BroadcastOptions options = fastOptions();
+        options.policy = OutcomePolicy::parse(policy, nullptr);
+        options.retry.maxRetries = 0;
+        Broadcaster broadcaster(newTransport());
+        Broadcast *broadcast = broadcaster.start({}, targets, options);
+        broadcast->setAutoDelete(false);
+        QSignalSpy decided(broadcast, &Broadcast::decided);
+        QVERIFY(decided.wait(5000));
+        QCOMPARE(broadcast->decidingIndex(), policy == QLatin1String("first") ? 1 : 0);
+        QSignalSpy finished(broadcast, &Broadcast::finished);
+        if (!broadcast->isFinished())
+            QVERIFY(finished.wait(5000));
+        QCOMPARE(broadcast->result(0).status, 302);
+        QCOMPARE(int(broadcast->result(0).outcome), redirectOutcome);
+        QCOMPARE(broadcast->result(1).responseBody, QByteArray("from the 2xx one"));
+        QVERIFY(broadcast->summary().policyMet);
+        delete broadcast;
+    }
+
     void emptyTargetSetIsNeverASuccess()
     {
         Broadcaster broadcaster(newTransport());

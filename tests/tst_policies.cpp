@@ -97,6 +97,28 @@ private Q_SLOTS:
         QCOMPARE(OutcomePolicy::parse(policy.toString(), nullptr).required(total), required);
     }
 
+    // Only a 2xx wins under first (its answer is the caller's); 100-399 succeed under the others.
+    void successStatus_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<QList<int>>("success");
+        QTest::addColumn<QList<int>>("failure");
+        QTest::newRow("first") << "first" << QList<int>{200, 204, 299} << QList<int>{100, 199, 301, 302, 304, 404, 503};
+        for (const char *policy : {"all", "any", "quorum=2", "async"})
+            QTest::newRow(policy) << policy << QList<int>{100, 200, 204, 301, 302, 399} << QList<int>{99, 400, 404, 503};
+    }
+    void successStatus()
+    {
+        QFETCH(QString, policy);
+        QFETCH(QList<int>, success);
+        QFETCH(QList<int>, failure);
+        const OutcomePolicy parsed = OutcomePolicy::parse(policy, nullptr);
+        for (int status : success)
+            QVERIFY2(parsed.isSuccessStatus(status), qPrintable(QString::number(status)));
+        for (int status : failure)
+            QVERIFY2(!parsed.isSuccessStatus(status), qPrintable(QString::number(status)));
+    }
+
     void statusRule_data()
     {
         QTest::addColumn<QString>("text");

@@ -11,6 +11,7 @@
 #include "serve/jobapi.h"
 #include "serve/metrics.h"
 #include "serve/router.h"
+#include "serve/targetsupdate.h"
 #include "targets/statictargetsource.h"
 
 #include <QJsonArray>
@@ -21,6 +22,8 @@
 #include <optional>
 
 using namespace herald;
+
+Q_DECLARE_METATYPE(herald::AnswerMode)
 using herald::test::BackendPool;
 
 namespace {
@@ -47,7 +50,9 @@ struct Fixture
         , health(&source, 2000)
         , admin(config, &broadcaster, &source)
         , jobApi(config, &jobs, nullptr)
-        , router(config, Router::Parts{&broadcaster, &source, &metrics, &health, &admin, nullptr, nullptr, &jobs, &jobApi})
+        , targetsUpdate(&source)
+        , router(config,
+                 Router::Parts{&broadcaster, &source, &metrics, &health, &admin, nullptr, nullptr, &jobs, &jobApi, &targetsUpdate})
     {
     }
 
@@ -68,6 +73,7 @@ struct Fixture
     AdminApi admin;
     JobRegistry jobs;
     JobApi jobApi;
+    TargetsUpdate targetsUpdate;
     Router router;
 };
 
@@ -220,6 +226,167 @@ private Q_SLOTS:
         QVERIFY(!m_backends.at(0).requests().first().headers.contains({"X-Herald-Policy", policy}));
     }
 
+    // HERALD_TARGETS_UPDATE_PATH: who may replace the static targets, and what a bad list gets.
+    // Refused or not, the request is never broadcast.
+    void targetsUpdate_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("query");
+        QTest::addColumn<QString>("peer");
+        QTest::addColumn<QString>("allowed"); // HERALD_ADMIN_ALLOWED_CLIENTS; "" the default (loopback)
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("named"); // in the answer's body
+        const QByteArray good = "?backends=http://10.1.0.1:6081,http://10.1.0.2";
+        const QByteArray token = "Bearer admin-token-0123456789";
+        QTest::newRow("loopback") << QByteArray("POST") << good << "127.0.0.1"
+                                  << "" << QByteArray() << 200 << QByteArray("Backends updated successfully");
+        QTest::newRow("loopback v6") << QByteArray("POST") << good << "::1"
+                                     << "" << QByteArray() << 200 << QByteArray();
+        QTest::newRow("allow-listed") << QByteArray("POST") << good << "10.9.8.7"
+                                      << "10.0.0.0/8" << QByteArray() << 200 << QByteArray();
+        QTest::newRow("outsider with token") << QByteArray("POST") << good << "192.0.2.7"
+                                             << "" << token << 200 << QByteArray();
+        QTest::newRow("outsider, wrong token") << QByteArray("POST") << good << "192.0.2.7"
+                                               << "" << QByteArray("Bearer nope") << 401 << QByteArray("admin bearer token");
+        QTest::newRow("loopback not trusted, no token") << QByteArray("POST") << good << "127.0.0.1"
+                                                        << "none" << QByteArray() << 401 << QByteArray("from 127.0.0.1");
+        QTest::newRow("outsider, no admin token set")
+            << QByteArray("POST") << good << "192.0.2.7"
+            << "" << QByteArray("-") << 403 << QByteArray("not in HERALD_ADMIN_ALLOWED_CLIENTS");
+        QTest::newRow("GET") << QByteArray("GET") << good << "127.0.0.1"
+                             << "" << QByteArray() << 405 << QByteArray("POST");
+        QTest::newRow("empty list") << QByteArray("POST") << QByteArray("?backends=") << "127.0.0.1"
+                                    << "" << QByteArray() << 400 << QByteArray("no target given");
+        QTest::newRow("no list") << QByteArray("POST") << QByteArray() << "127.0.0.1"
+                                 << "" << QByteArray() << 400 << QByteArray("no target given");
+        QTest::newRow("bad URL") << QByteArray("POST") << QByteArray("?backends=http://10.1.0.1,ftp://x") << "127.0.0.1"
+                                 << "" << QByteArray() << 400 << QByteArray("'ftp://x'");
+    }
+    void targetsUpdate()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, query);
+        QFETCH(QString, peer);
+        QFETCH(QString, allowed);
+        QFETCH(QByteArray, authorization);
+        QFETCH(int, status);
+        QFETCH(QByteArray, named);
+        const QStringList urls = m_backends.start(1);
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.targetsUpdatePath = QStringLiteral("/-update-backends");
+        config.adminToken = "admin-token-0123456789";
+        if (allowed == QLatin1String("none"))
+            config.adminAllowedClients.clear();
+        else if (!allowed.isEmpty())
+            config.adminAllowedClients = {QHostAddress::parseSubnet(allowed)};
+        HttpServerRequest update = request(method, "/-update-backends" + query);
+        update.peerAddress = QHostAddress(peer);
+        if (authorization == "-")
+            config.adminToken.clear(); // then only the allow-list opens it
+        else if (!authorization.isEmpty())
+            update.headers.append({"Authorization", authorization});
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(update);
+        QCOMPARE(response.status, status);
+        QVERIFY2(response.body.contains(named), response.body.constData());
+        if (status == 200) {
+            QCOMPARE(fixture.source.targets(),
+                     targets({QStringLiteral("http://10.1.0.1:6081"), QStringLiteral("http://10.1.0.2")}));
+        } else {
+            QCOMPARE(fixture.source.targets(), targets(urls));
+        }
+        QCOMPARE(fixture.router.inFlight(), 0);
+        QCOMPARE(m_backends.totalRequests(), 0);
+    }
+
+    // HERALD_ANSWER: the summary or the winner's own answer, whatever the policy.
+    void answerMode_data()
+    {
+        QTest::addColumn<AnswerMode>("mode");
+        QTest::addColumn<QByteArray>("policy");
+        QTest::addColumn<int>("failing"); // of two backends, answering 503
+        QTest::addColumn<int>("status");
+        QTest::addColumn<bool>("winner"); // the answer is backend 1's own
+        QTest::newRow("auto, all: summary") << AnswerMode::Auto << QByteArray("all") << 0 << 200 << false;
+        QTest::newRow("auto, first: winner") << AnswerMode::Auto << QByteArray("first") << 1 << 201 << true;
+        QTest::newRow("summary, first") << AnswerMode::Summary << QByteArray("first") << 1 << 200 << false;
+        QTest::newRow("winner, any") << AnswerMode::Winner << QByteArray("any") << 1 << 201 << true;
+        QTest::newRow("winner, all not met") << AnswerMode::Winner << QByteArray("all") << 1 << 502 << false;
+        QTest::newRow("winner, first, none") << AnswerMode::Winner << QByteArray("first") << 2 << 502 << false;
+    }
+    void answerMode()
+    {
+        QFETCH(AnswerMode, mode);
+        QFETCH(QByteArray, policy);
+        QFETCH(int, failing);
+        QFETCH(int, status);
+        QFETCH(bool, winner);
+        const QStringList urls = m_backends.start(2);
+        for (int i = 0; i < 2; ++i) {
+            m_backends.at(i).setStatuses({i < failing ? 503 : 201});
+            m_backends.at(i).setResponseBody("body " + QByteArray::number(i));
+        }
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.options.retry.maxRetries = 0;
+        config.answerMode = mode;
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(request("PURGE", "/p", {{"X-Herald-Policy", policy}}));
+        QCOMPARE(response.status, status);
+        if (winner) {
+            QCOMPARE(response.body, QByteArray("body 1"));
+            QCOMPARE(headerValue(response.headers, "X-Herald-Target"), urls.at(1).toUtf8());
+        } else if (status == 502 && mode == AnswerMode::Winner) {
+            // The reason in plain text, naming what each target did.
+            QVERIFY2(response.body.contains(urls.at(0).toUtf8() + ": HTTP 503"), response.body.constData());
+            const QByteArray reason = failing == 2 ? "no target answered 2xx"
+                                                   : "policy all not met: 1 of 2 targets succeeded, it needs 2";
+            QVERIFY2(response.body.startsWith(reason), response.body.constData());
+        } else {
+            QCOMPARE(json(response).value(QLatin1String("policy")).toString(), QString::fromLatin1(policy));
+        }
+        QTRY_COMPARE(fixture.router.inFlight(), 0);
+    }
+
+    // A winner's body is passed back whole up to HERALD_ANSWER_MAX_BODY, and past it is a 502
+    // that says so, never a body cut at the limit.
+    void winnerBodyIsWholeOrRefused_data()
+    {
+        QTest::addColumn<int>("bodyBytes");
+        QTest::addColumn<qint64>("limit"); // 0: the default, 64 MiB
+        QTest::addColumn<int>("status");
+        QTest::newRow("12 MiB under the default") << 12 * 1024 * 1024 << qint64(0) << 200;
+        QTest::newRow("at the limit") << 1024 * 1024 << qint64(1024 * 1024) << 200;
+        QTest::newRow("one byte over") << 1024 * 1024 + 1 << qint64(1024 * 1024) << 502;
+    }
+    void winnerBodyIsWholeOrRefused()
+    {
+        QFETCH(int, bodyBytes);
+        QFETCH(qint64, limit);
+        QFETCH(int, status);
+        const QStringList urls = m_backends.start(1);
+        QByteArray body(bodyBytes, 'b');
+        body[0] = 'a';
+        body[bodyBytes - 1] = 'z';
+        m_backends.at(0).setResponseBody(body);
+        ServeConfig config;
+        config.sourceConfigured = true;
+        config.options.policy.kind = OutcomePolicy::Kind::First;
+        if (limit > 0)
+            config.answerMaxBodyBytes = limit;
+        Fixture fixture(urls, config);
+        const HttpServerResponse response = fixture.answer(request("GET", "/big"));
+        QCOMPARE(response.status, status);
+        if (status == 200) {
+            QCOMPARE(response.body.size(), bodyBytes);
+            QVERIFY(response.body == body);
+        } else {
+            QVERIFY2(response.body.contains(QByteArray::number(bodyBytes) + "-byte body, over HERALD_ANSWER_MAX_BODY"),
+                     response.body.constData());
+        }
+    }
     void refusalIsCountedAndDrainingTurnsReadinessOff()
     {
         const QStringList urls = m_backends.start(1);

@@ -744,6 +744,18 @@ private Q_SLOTS:
         QTest::newRow("underscore headers") << "HERALD_UNDERSCORE_HEADERS"
                                             << "sometimes"
                                             << "HERALD_UNDERSCORE_HEADERS";
+        QTest::newRow("answer") << "HERALD_ANSWER"
+                                << "everything"
+                                << "HERALD_ANSWER: 'everything' expected auto, summary or winner";
+        QTest::newRow("answer max body") << "HERALD_ANSWER_MAX_BODY"
+                                         << "2GiB"
+                                         << "expected at most 1GiB";
+        QTest::newRow("targets update path") << "HERALD_TARGETS_UPDATE_PATH"
+                                             << "-update-backends"
+                                             << "HERALD_TARGETS_UPDATE_PATH: '-update-backends' expected a path";
+        QTest::newRow("admin cidr") << "HERALD_ADMIN_ALLOWED_CLIENTS"
+                                    << "loopback"
+                                    << "HERALD_ADMIN_ALLOWED_CLIENTS: 'loopback' is not a CIDR";
     }
     void invalidConfiguration()
     {

@@ -170,7 +170,7 @@ void Broadcast::onAttemptFinished(int index, const TransportResponse &response)
     const RetryPolicy &retry = m_options.retry;
     const bool retriesLeft = result.attempts.size() <= retry.maxRetries;
     if (response.error == TransportError::None) {
-        if (response.status >= 100 && response.status < 400) {
+        if (m_options.policy.isSuccessStatus(response.status)) {
             finishTarget(index, TargetOutcome::Ok, {});
             return;
         }

@@ -87,4 +87,11 @@ bool OutcomePolicy::isMet(int succeeded, int total) const
     return total > 0 && succeeded >= required(total);
 }
 
+bool OutcomePolicy::isSuccessStatus(int status) const
+{
+    if (kind == Kind::First)
+        return status >= 200 && status < 300;
+    return status >= 100 && status < 400;
+}
+
 } // namespace herald

@@ -19,6 +19,10 @@ struct OutcomePolicy
     // Successes needed among `total` targets for the policy to be met.
     int required(int total) const;
     bool isMet(int succeeded, int total) const;
+    // Whether an HTTP answer with `status` is a target's success: 2xx under first, whose winner
+    // is the caller's answer (a redirect or an error page is not what the caller asked for);
+    // 100-399 under the others, where a purge answered 301 still reached its backend.
+    bool isSuccessStatus(int status) const;
 };
 
 } // namespace herald

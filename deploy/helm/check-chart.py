@@ -4,7 +4,7 @@
 A small evaluator for the template subset the chart uses ({{- -}}, if/else/end, range over a map,
 .Values/.Release, quote, splitList, last, add, toYaml, nindent), then YAML-parses each manifest and
 checks the probes, ports, drain timing and Kubernetes' "restricted" Pod Security fields, for the
-default values and for adminListen and probePrefix set. Usage: deploy/helm/check-chart.py
+default values, for adminListen and probePrefix set, and for a static list without backend.host. Usage: deploy/helm/check-chart.py
 """
 import copy, pathlib, re, sys
 import yaml
@@ -153,6 +153,9 @@ def check(values, label):
         problems.append('probes are not `herald probe`')
     if values['probePrefix'] and env.get('HERALD_PROBE_PREFIX') != values['probePrefix']:
         problems.append('HERALD_PROBE_PREFIX does not follow probePrefix')
+    # An empty backend.host leaves the DNS source out, so a static list in env is the source.
+    if ('HERALD_DNS_NAME' in env) != bool(values['backend']['host']):
+        problems.append('HERALD_DNS_NAME does not follow backend.host')
     mounts = {m['mountPath'] for m in container.get('volumeMounts', [])}
     if '/tmp' not in mounts:
         problems.append('no writable /tmp under the read-only root')
@@ -164,7 +167,9 @@ def check(values, label):
 def main():
     defaults = yaml.safe_load((CHART / 'values.yaml').read_text())
     cases = {'default values': {}, 'adminListen :9090': {'adminListen': ':9090'},
-             'probePrefix and listen :8090': {'probePrefix': '/_herald', 'listen': ':8090'}}
+             'probePrefix and listen :8090': {'probePrefix': '/_herald', 'listen': ':8090'},
+             'static targets (Red Tentacle)': {'backend': {'host': '', 'port': 6081},
+                                               'env': {'BACKEND_SERVERS': 'http://dc1.example:80,http://dc2.example:80'}}}
     ok = True
     for label, override in cases.items():
         values = copy.deepcopy(defaults)

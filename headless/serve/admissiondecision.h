@@ -32,6 +32,8 @@ struct AdmissionDecision
     BroadcastRequest request;
     QList<Target> targets;
     BroadcastOptions options;
+    bool answerWinner = false; // answer with the winning target's own answer (HERALD_ANSWER), not the summary
+    qint64 winnerMaxBody = 0;  // then: its largest body passed back whole
 
     bool isAsync() const { return options.policy.kind == OutcomePolicy::Kind::Async; }
 };

@@ -146,8 +146,15 @@ AdmissionDecision BroadcastAdmission::decide(const HttpServerRequest &httpReques
     if (decision.isAsync() && load.jobsFull)
         return refuse(503, QStringLiteral("no room for another job: all HERALD_JOB_MAX (%1) jobs are running").arg(m_config.jobMax),
                       QStringLiteral("jobs_full"), {{"Retry-After", "1"}});
-    if (decision.options.policy.kind == OutcomePolicy::Kind::First)
-        decision.options.bodyLimit = static_cast<int>(qMin<qint64>(m_config.maxBodyBytes, 64 * 1024 * 1024));
+    // Only an answer that passes a target's body back keeps it whole; a summary keeps 4 KiB.
+    const OutcomePolicy::Kind kind = decision.options.policy.kind;
+    decision.answerWinner = m_config.answerMode == AnswerMode::Winner
+                            || (m_config.answerMode == AnswerMode::Auto && kind == OutcomePolicy::Kind::First);
+    if (decision.answerWinner && kind != OutcomePolicy::Kind::Async) {
+        decision.winnerMaxBody = m_config.answerMaxBodyBytes;
+        // One byte over the limit is enough to know that the body did not fit.
+        decision.options.bodyLimit = static_cast<int>(m_config.answerMaxBodyBytes + 1);
+    }
     decision.verdict = AdmissionDecision::Verdict::Broadcast;
     return decision;
 }

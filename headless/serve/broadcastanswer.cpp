@@ -10,24 +10,56 @@
 
 namespace herald {
 
-HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast)
+HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast, bool winner, qint64 winnerMaxBody)
 {
     const BroadcastSummary summary = broadcast.summary();
-    if (summary.policy.kind != OutcomePolicy::Kind::First || broadcast.decidingIndex() < 0) {
+    if (!winner) {
         const QList<TargetResult> results = broadcast.results();
         const ResponseComparison comparison = ResponseComparison::compare(results, broadcast.options().compareHeaders);
         return HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
     }
-    const TargetResult &winner = broadcast.result(broadcast.decidingIndex());
+    if (!summary.policyMet || broadcast.decidingIndex() < 0)
+        return noWinner(broadcast, summary);
+    const TargetResult &won = broadcast.result(broadcast.decidingIndex());
+    if (won.responseBytes > winnerMaxBody || won.responseBytes > won.responseBody.size())
+        return HttpResponses::withHeader(HttpResponses::text(502, QStringLiteral(
+                                                                      "the winning answer from %1 has a %2-byte body, over HERALD_ANSWER_MAX_BODY "
+                                                                      "(%3 bytes); it is not passed back cut short")
+                                                                      .arg(won.target.baseUrl.toString())
+                                                                      .arg(won.responseBytes)
+                                                                      .arg(winnerMaxBody)),
+                                         "X-Herald-Target", won.target.baseUrl.toEncoded());
     HttpServerResponse response;
-    response.status = winner.status;
-    for (const HttpHeader &header : winner.responseHeaders) {
+    response.status = won.status;
+    for (const HttpHeader &header : won.responseHeaders) {
         if (!HeaderPolicy::isHopByHop(header.first) && header.first.compare("Content-Length", Qt::CaseInsensitive) != 0)
             response.headers.append(header);
     }
-    response.headers.append({"X-Herald-Target", winner.target.baseUrl.toEncoded()});
-    response.body = winner.responseBody;
+    response.headers.append({"X-Herald-Target", won.target.baseUrl.toEncoded()});
+    response.body = won.responseBody;
     return response;
+}
+
+// The seed's "all backend requests failed", with what each target did instead.
+HttpServerResponse BroadcastAnswer::noWinner(const Broadcast &broadcast, const BroadcastSummary &summary)
+{
+    QStringList outcomes;
+    for (int i = 0; i < broadcast.targetCount(); ++i) {
+        const TargetResult &result = broadcast.result(i);
+        const QString what = !result.isDone()    ? QStringLiteral("pending")
+                             : result.status > 0 ? QStringLiteral("HTTP %1").arg(result.status)
+                                                 : targetOutcomeName(result.outcome);
+        outcomes.append(QStringLiteral("%1: %2").arg(result.target.baseUrl.toString(), what));
+    }
+    // The summary's own reason is only written once every target is done, after the decision.
+    const QString reason = summary.total == 0       ? QStringLiteral("no targets")
+                           : summary.succeeded == 0 ? QStringLiteral("no target answered 2xx")
+                                                    : QStringLiteral("policy %1 not met: %2 of %3 targets succeeded, it needs %4")
+                                                          .arg(summary.policy.toString())
+                                                          .arg(summary.succeeded)
+                                                          .arg(summary.total)
+                                                          .arg(summary.policy.required(summary.total));
+    return HttpResponses::text(502, QStringLiteral("%1 (%2)").arg(reason, outcomes.join(QStringLiteral(", "))));
 }
 
 HttpServerResponse BroadcastAnswer::queued(const QString &id, const QByteArray &location, int targetCount)

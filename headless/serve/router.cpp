@@ -13,6 +13,7 @@
 #include "serve/healthprobe.h"
 #include "serve/jobapi.h"
 #include "serve/metrics.h"
+#include "serve/targetsupdate.h"
 #include "targets/targetsource.h"
 
 #include <QCoreApplication>
@@ -51,6 +52,13 @@ void Router::setConfig(const ServeConfig &config)
 void Router::handle(const HttpServerRequest &request, bool fromAdminPort, Respond respond)
 {
     const QByteArray path = pathOf(request.pathAndQuery);
+    // The seed's callers post their update to the broadcast port, so it is reserved there even
+    // with a separate admin port; never broadcast, whoever asks.
+    if (!fromAdminPort && m_parts.targetsUpdate && !m_config.targetsUpdatePath.isEmpty()
+        && path == m_config.targetsUpdatePath.toUtf8()) {
+        respond(m_parts.targetsUpdate->handle(request, m_config));
+        return;
+    }
     if (handleReserved(request, path, fromAdminPort, respond))
         return;
     if (fromAdminPort) {
@@ -155,7 +163,10 @@ void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond plain
         respond(BroadcastAnswer::queued(id, JobApi::location(m_config, id.toUtf8()), static_cast<int>(decision.targets.size())));
         return;
     }
-    connect(broadcast, &Broadcast::decided, this, [broadcast, respond] { respond(BroadcastAnswer::decided(*broadcast)); });
+    const bool winner = decision.answerWinner;
+    const qint64 winnerMaxBody = decision.winnerMaxBody;
+    connect(broadcast, &Broadcast::decided, this,
+            [broadcast, respond, winner, winnerMaxBody] { respond(BroadcastAnswer::decided(*broadcast, winner, winnerMaxBody)); });
 }
 
 void Router::publish(const BroadcastRequest &request, Respond respond)

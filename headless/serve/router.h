@@ -20,6 +20,7 @@ class Metrics;
 class RelayPublisher;
 class RouteSet;
 class TargetSource;
+class TargetsUpdate;
 
 // Dispatches each request to `herald serve`: a probe, metrics, the admin API, or a broadcast
 // (admitted by BroadcastAdmission, answered by BroadcastAnswer). Works on values, no sockets.
@@ -38,9 +39,10 @@ public:
         HealthProbe *health = nullptr;
         AdminApi *admin = nullptr;
         RouteSet *routes = nullptr;
-        RelayPublisher *publisher = nullptr; // accepted requests go to the Redis stream first (herald relay)
-        JobRegistry *jobs = nullptr;         // async broadcasts, kept by id
-        JobApi *jobApi = nullptr;            // answers /_herald/jobs/{id}
+        RelayPublisher *publisher = nullptr;    // accepted requests go to the Redis stream first (herald relay)
+        JobRegistry *jobs = nullptr;            // async broadcasts, kept by id
+        JobApi *jobApi = nullptr;               // answers /_herald/jobs/{id}
+        TargetsUpdate *targetsUpdate = nullptr; // HERALD_TARGETS_UPDATE_PATH, when set
     };
 
     Router(const ServeConfig &config, const Parts &parts, QObject *parent = nullptr);

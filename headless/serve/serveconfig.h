@@ -15,6 +15,10 @@
 
 namespace herald {
 
+// What a decided broadcast answers: the JSON summary, or the winning target's own answer (its
+// status, headers and body); auto is the winner under `first` and the summary otherwise.
+enum class AnswerMode { Auto, Summary, Winner };
+
 // Everything `herald serve` is configured with, parsed once (ServeSettings) and then read only.
 struct ServeConfig
 {
@@ -63,6 +67,12 @@ struct ServeConfig
     bool echo = false; // HERALD_TARGETS=localonly: no targets, each request answered with itself
     bool echoFull = false;
     bool echoHeader = false;
+    AnswerMode answerMode = AnswerMode::Auto;
+    qint64 answerMaxBodyBytes = 64 * 1024 * 1024; // a winner's body above it: 502, never a cut body
+    QString targetsUpdatePath;                    // POST {path}?backends=a,b replaces the static targets; "" off
+    // Clients that may use targetsUpdatePath without the admin token: loopback by default.
+    QList<QPair<QHostAddress, int>> adminAllowedClients{QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")),
+                                                        QHostAddress::parseSubnet(QStringLiteral("::1/128"))};
 
     QString logFormat = QStringLiteral("text");
     QString logLevel = QStringLiteral("info");

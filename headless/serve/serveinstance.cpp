@@ -12,6 +12,7 @@
 #include "serve/metrics.h"
 #include "serve/router.h"
 #include "serve/routeset.h"
+#include "serve/targetsupdate.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsource.h"
 #include "transport/transportfactory.h"
@@ -170,6 +171,7 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
     }
     m_jobs = std::make_unique<JobRegistry>(JobRegistry::Limits{config.jobTtlMs, config.jobMax});
     m_jobApi = std::make_unique<JobApi>(config, m_jobs.get(), m_publisher.get());
+    m_targetsUpdate = std::make_unique<TargetsUpdate>(source);
     Router::Parts parts;
     parts.broadcaster = m_broadcaster.get();
     parts.source = source;
@@ -180,6 +182,7 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
     parts.publisher = m_publisher.get();
     parts.jobs = m_jobs.get();
     parts.jobApi = m_jobApi.get();
+    parts.targetsUpdate = m_targetsUpdate.get();
     m_router = std::make_unique<Router>(config, parts);
     return true;
 }

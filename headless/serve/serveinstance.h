@@ -21,6 +21,7 @@ class RelayPublisher;
 class Router;
 class RouteSet;
 class TargetSource;
+class TargetsUpdate;
 
 // The composition root of `herald serve`: owns the broadcaster, the target source, the routes,
 // metrics, probes, admin API, relay publisher (and the agent beside it), jobs, router and listeners.
@@ -76,6 +77,7 @@ private:
     std::unique_ptr<RelayPublisher> m_publisher;
     std::unique_ptr<JobRegistry> m_jobs;
     std::unique_ptr<JobApi> m_jobApi;
+    std::unique_ptr<TargetsUpdate> m_targetsUpdate;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<HttpListener> m_adminListener;

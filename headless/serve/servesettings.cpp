@@ -5,6 +5,7 @@
 #include "relay/redisaddress.h"
 #include "serve/serveagentsettings.h"
 #include "serve/serveaddresssettings.h"
+#include "serve/serveanswersettings.h"
 #include "serve/servebroadcastsettings.h"
 #include "serve/servelimitsettings.h"
 #include "serve/serverequestsettings.h"
@@ -168,7 +169,7 @@ const Table &serveTable()
         // The order is the order of --help, --print-config and of applying: HERALD_PORT after
         // HERALD_LISTEN, HERALD_TARGETS before the DNS settings it resets.
         Table built(ServeAddressSettings::rows() + ServeBroadcastSettings::rows() + ServeLimitSettings::rows()
-                    + ServeRequestSettings::rows() + otherRows());
+                    + ServeRequestSettings::rows() + ServeAnswerSettings::rows() + otherRows());
         built.setConfigFile(QStringLiteral("config"), QStringLiteral("HERALD_CONFIG"),
                             [](ServeConfig &config, const QString &file) { config.configFile = file; });
         built.setCheck(checkTogether);
