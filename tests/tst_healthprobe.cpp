@@ -127,7 +127,7 @@ private Q_SLOTS:
         QTest::newRow("resolved") << "resolved" << 200 << QByteArray("ready: 2 targets\n");
         QTest::newRow("draining") << "draining" << 503 << QByteArray("draining\n");
         QTest::newRow("empty list") << "empty" << 503 << QByteArray("targets not resolved: the static target list is empty\n");
-        QTest::newRow("routes only") << "routes" << 200 << QByteArray("ready: 1 routes\n");
+        QTest::newRow("routes only") << "routes" << 200 << QByteArray("ready: 1 routes, 1 targets\n");
         QTest::newRow("relay only, Redis down") << "relay" << 503 << QByteArray("the relay's Redis is unreachable\n");
         // Every request is published first: targets do not make up for the relay's Redis.
         QTest::newRow("relay with targets, Redis down")
