@@ -117,7 +117,10 @@ bool ServeInstance::start(const ServeConfig &config, QString *error)
     qCInfo(lcServe).noquote() << QStringLiteral("listening on port %1%2, broadcasting to %3, policy %4")
                                      .arg(port())
                                      .arg(m_adminListener ? QStringLiteral(" (admin on %1)").arg(adminPort()) : QString())
-                                     .arg(m_source->description(), m_config.options.policy.toString());
+                                     .arg(m_routes && !m_config.sourceConfigured
+                                              ? QStringLiteral("%1 routes").arg(m_routes->table().routes.size())
+                                              : m_source->description(),
+                                          m_config.options.policy.toString());
     return true;
 }
 
