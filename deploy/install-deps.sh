@@ -5,7 +5,7 @@ set -euo pipefail
 
 mode="${1:-test}"
 packages=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
-          libmicrohttpd-dev libhiredis-dev libcurl4-openssl-dev libgl-dev libqt6svg6
+          libmicrohttpd-dev libhiredis-dev libcurl4-openssl-dev libyaml-cpp-dev libgl-dev libqt6svg6
           node-llhttp) # node-llhttp: llhttp's C sources, compiled for the lean transport
 if [[ "$mode" == run ]]; then
     # deploy/run.sh's first run: two local Varnish caches and a python3 origin.

@@ -79,6 +79,44 @@ private Q_SLOTS:
         QCOMPARE(body.contains(QLatin1String("detail")), healthy < statuses.size() || statuses.isEmpty());
     }
 
+    // Routes and no default targets (k8sreq-duplicator's deployment): the route targets are the
+    // ones asked, instead of "the static target list is empty".
+    void healthAsksTheRouteTargets_data()
+    {
+        QTest::addColumn<int>("backendStatus"); // 0: nothing listens there
+        QTest::addColumn<int>("status");
+        QTest::newRow("route target up") << 204 << 200;
+        QTest::newRow("route target down") << 0 << 503;
+    }
+    void healthAsksTheRouteTargets()
+    {
+        QFETCH(int, backendStatus);
+        QFETCH(int, status);
+        const QStringList urls = m_backends.start(1);
+        if (backendStatus == 0)
+            m_backends.at(0).close();
+        else
+            m_backends.at(0).setStatuses({backendStatus});
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("routes.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"routes\": [{\"host\": \"a.example\", \"targets\": {\"static\": [\"" + urls.first().toUtf8() + "\"]}}]}");
+        file.close();
+        RouteSet routes(file.fileName(), BroadcastOptions());
+        QString error;
+        QVERIFY2(routes.load(&error), qPrintable(error));
+        StaticTargetSource empty(QList<Target>{});
+        HealthProbe probe(&empty, 1000);
+        probe.setRoutes(&routes);
+        probe.setSourceConfigured(false);
+        const HttpServerResponse response = check(probe);
+        QCOMPARE(response.status, status);
+        const QJsonObject body = QJsonDocument::fromJson(response.body).object();
+        QCOMPARE(body.value(QLatin1String("targets")).toInt(), 1);
+        QCOMPARE(body.value(QLatin1String("healthy")).toInt(), status == 200 ? 1 : 0);
+        QVERIFY2(!response.body.contains("static target list"), response.body.constData());
+    }
+
     // A probe is a hop like any broadcast: the backends see this instance's id in its Via.
     void probeCarriesTheInstanceVia_data()
     {
@@ -127,7 +165,7 @@ private Q_SLOTS:
         QTest::newRow("resolved") << "resolved" << 200 << QByteArray("ready: 2 targets\n");
         QTest::newRow("draining") << "draining" << 503 << QByteArray("draining\n");
         QTest::newRow("empty list") << "empty" << 503 << QByteArray("targets not resolved: the static target list is empty\n");
-        QTest::newRow("routes only") << "routes" << 200 << QByteArray("ready: 1 routes\n");
+        QTest::newRow("routes only") << "routes" << 200 << QByteArray("ready: 1 routes, 1 targets\n");
         QTest::newRow("relay only, Redis down") << "relay" << 503 << QByteArray("the relay's Redis is unreachable\n");
         // Every request is published first: targets do not make up for the relay's Redis.
         QTest::newRow("relay with targets, Redis down")

@@ -2,6 +2,7 @@
 // that seed's callers rely on (which backends got what, the answer, probes, run-time updates,
 // timing) still holds, and the seed's bugs do not. One section per seed; the lead merges them.
 #include "backendpool.h"
+#include "dnsmasqserver.h"
 #include "redisserver.h"
 #include "dnsmasqserver.h"
 #include "serveprocess.h"
@@ -15,6 +16,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QUrl>
 #include <QtTest>
 
@@ -92,6 +94,34 @@ bool mentions(const QByteArray &config, const QByteArray &line)
 QJsonObject jsonOf(const QByteArray &body)
 {
     return QJsonDocument::fromJson(body).object();
+}
+
+// k8sreq-duplicator: RequestClone resources as `kubectl get requestclones -o yaml` prints them.
+QByteArray requestCloneList(const QList<QPair<QByteArray, QByteArray>> &hostsAndServices)
+{
+    QByteArray yaml = "apiVersion: v1\nitems:\n";
+    for (const auto &clone : hostsAndServices)
+        yaml += "- apiVersion: proxy.infra.doodle.com/v1beta1\n  kind: RequestClone\n  metadata:\n    name: " + clone.second
+                + "\n    namespace: apps\n    resourceVersion: \"1\"\n  spec:\n    backend:\n      serviceName: " + clone.second
+                + "\n      servicePort: http\n    host: " + clone.first + "\n  status:\n    conditions: []\n";
+    return yaml + "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+}
+
+// k8sreq-duplicator: what a backend got from the proxy, not the health probe's HEADs.
+QList<RecordedRequest> proxiedTo(const TestBackend &backend)
+{
+    QList<RecordedRequest> proxied;
+    for (const RecordedRequest &request : backend.requests()) {
+        if (request.method != "HEAD")
+            proxied.append(request);
+    }
+    return proxied;
+}
+
+bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size();
 }
 
 } // namespace
@@ -433,6 +463,107 @@ private slots:
     }
 
     // ---- k8sreq-duplicator cases ----
+
+    // The README's deployment (HTTP_ADDR, METRICS_ADDR, PROBE_ADDR, PROXY_* timeouts) with its two
+    // RequestClones of one host, as kubectl prints them, and the cluster DNS (dnsmasq) publishing
+    // the services' named port as SRV records. A matched Host answers 202 before the (slow)
+    // backends do, and both services get the request as sent; an unmatched Host gets 503; probes
+    // and metrics listen on their own ports; editing the manifest changes the routes.
+    void k8sreqDuplicatorRoutesByHost()
+    {
+        const QString unavailable = DnsmasqServer::unavailableReason();
+        if (!unavailable.isEmpty()) {
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))
+                QFAIL(qPrintable(unavailable));
+            QSKIP(qPrintable(unavailable));
+        }
+        TestBackend app1;
+        TestBackend app2;
+        QVERIFY(app1.listen());
+        QVERIFY(app2.listen());
+        app1.setDelayMs(1500);
+        app2.setDelayMs(1500);
+        DnsmasqServer dns;
+        DnsmasqServer::Records records;
+        // The SRV targets are names the system resolver knows, as a pod's name is in a cluster.
+        records.srv =
+            QStringList{QStringLiteral("_http._tcp.webhook-receiver-app-1.apps.svc.cluster.local,localhost,%1,0,0").arg(app1.port()),
+                        QStringLiteral("_http._tcp.webhook-receiver-app-2.apps.svc.cluster.local,localhost,%1,0,0").arg(app2.port())};
+        QString error;
+        QVERIFY2(dns.start(records, &error), qPrintable(error));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString manifest = dir.filePath(QStringLiteral("requestclones.yaml"));
+        QVERIFY(writeFile(manifest, requestCloneList({{"webhook-receiver.example.com", "webhook-receiver-app-1"},
+                                                      {"webhook-receiver.example.com", "webhook-receiver-app-2"}})));
+
+        ServeProcess serve;
+        // The README's variables, unchanged but for the addresses (loopback, ports the kernel
+        // picks); the RequestClones come from the manifest instead of the API server.
+        QVERIFY2(serve.start(environmentOf({{"HTTP_ADDR", "127.0.0.1:0"},
+                                            {"METRICS_ADDR", "127.0.0.1:0"},
+                                            {"PROBE_ADDR", "127.0.0.1:0"},
+                                            {"PROXY_READ_TIMEOUT", "30s"},
+                                            {"PROXY_WRITE_TIMEOUT", "30s"},
+                                            {"HERALD_REQUESTCLONES", manifest},
+                                            {"HERALD_NAMESERVER", dns.address().toString()}})),
+                 serve.errorOutput().constData());
+        QVERIFY(serve.adminPort() != 0 && serve.metricsPort() != 0 && serve.adminPort() != serve.metricsPort());
+        QTRY_COMPARE(serve.send("GET", "/readyz", {}, {}, serve.adminPort()).status, 200);
+        const HttpReply health = serve.send("GET", "/healthz", {}, {}, serve.adminPort());
+        QVERIFY2(health.status == 200, health.body.constData());
+        QCOMPARE(QJsonDocument::fromJson(health.body).object().value(QLatin1String("targets")).toInt(), 2);
+
+        QElapsedTimer clock;
+        clock.start();
+        const HttpReply accepted = serve.send("POST", "/github/push?delivery=42",
+                                              {{"Host", "webhook-receiver.example.com"}, {"Content-Type", "application/json"}},
+                                              "{\"ref\":\"main\"}");
+        QCOMPARE(accepted.status, 202);
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        for (TestBackend *app : {&app1, &app2}) {
+            QTRY_COMPARE_WITH_TIMEOUT(proxiedTo(*app).size(), 1, 5000);
+            const RecordedRequest received = proxiedTo(*app).first();
+            QCOMPARE(received.method, QByteArray("POST"));
+            QCOMPARE(received.target, QByteArray("/github/push?delivery=42"));
+            QCOMPARE(received.header("Host"), QByteArray("webhook-receiver.example.com"));
+            QCOMPARE(received.body, QByteArray("{\"ref\":\"main\"}"));
+        }
+
+        const HttpReply unmatched = serve.send("POST", "/github/push", {{"Host", "other.example.com"}}, "x");
+        QCOMPARE(unmatched.status, 503);
+        // The main port is all proxy: /healthz there is a request like any other (no such route: 503).
+        QCOMPARE(serve.send("GET", "/healthz", {{"Host", "other.example.com"}}).status, 503);
+
+        const HttpReply metrics = serve.send("GET", "/metrics", {}, {}, serve.metricsPort());
+        QCOMPARE(metrics.status, 200);
+        QVERIFY2(metrics.body.contains("herald_broadcasts_total"), metrics.body.constData());
+        QCOMPARE(serve.send("GET", "/healthz", {}, {}, serve.metricsPort()).status, 404);
+
+        // A RequestClone moves to another host: the old host no longer matches, the new one does.
+        QVERIFY(writeFile(manifest, requestCloneList({{"webhook-receiver.example.com", "webhook-receiver-app-1"},
+                                                      {"builds.example.com", "webhook-receiver-app-2"}})));
+        // Waiting on the log, not on a request: QTRY would send it again when it succeeds.
+        QTRY_VERIFY_WITH_TIMEOUT(serve.errorOutput().contains("routes reloaded: 2 routes"), 10000);
+        QCOMPARE(serve.send("PUT", "/ping", {{"Host", "builds.example.com"}}).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(proxiedTo(app2).size(), 2, 5000);
+        QCOMPARE(proxiedTo(app2).last().method, QByteArray("PUT"));
+        QCOMPARE(proxiedTo(app2).last().target, QByteArray("/ping"));
+        QCOMPARE(proxiedTo(app2).last().header("Host"), QByteArray("builds.example.com"));
+        QCOMPARE(serve.send("POST", "/only-app-1", {{"Host", "webhook-receiver.example.com"}}, "y").status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(proxiedTo(app1).size(), 2, 5000);
+        QCOMPARE(proxiedTo(app1).last().target, QByteArray("/only-app-1"));
+        QCOMPARE(proxiedTo(app2).size(), 2);
+        // Nothing reached a backend for the unmatched hosts.
+        for (const TestBackend *app : {&app1, &app2}) {
+            for (const RecordedRequest &request : proxiedTo(*app))
+                QVERIFY2(request.header("Host") != "other.example.com", request.target.constData());
+        }
+
+        QCOMPARE(serve.terminate(), 0);
+        const QByteArray log = serve.errorOutput();
+        QVERIFY2(log.contains("behaving as k8sreq-duplicator (HTTP_ADDR, METRICS_ADDR, PROBE_ADDR are set)"), log.constData());
+    }
 
     // ---- red-tentacle cases ----
 

@@ -4,7 +4,8 @@
 A small evaluator for the template subset the chart uses ({{- -}}, if/else/end, range over a map,
 .Values/.Release, quote, splitList, last, add, toYaml, nindent), then YAML-parses each manifest and
 checks the probes, ports, drain timing and Kubernetes' "restricted" Pod Security fields, for the
-default values, for adminListen and probePrefix set, and for a static list without backend.host. Usage: deploy/helm/check-chart.py
+default values, for adminListen and probePrefix set, for a static list without backend.host and for
+k8sreq-duplicator's deployment. Usage: deploy/helm/check-chart.py
 """
 import copy, pathlib, re, sys
 import yaml
@@ -159,6 +160,18 @@ def check(values, label):
     mounts = {m['mountPath'] for m in container.get('volumeMounts', [])}
     if '/tmp' not in mounts:
         problems.append('no writable /tmp under the read-only root')
+    if values['metricsListen'] and ports.get('metrics') != int(values['metricsListen'].split(':')[-1]):
+        problems.append('no containerPort metrics for metricsListen')
+    if values['metricsListen'] and env.get('HERALD_METRICS_LISTEN') != values['metricsListen']:
+        problems.append('HERALD_METRICS_LISTEN does not follow metricsListen')
+    if bool(values['backend']['host']) != ('HERALD_DNS_NAME' in env):
+        problems.append('HERALD_DNS_NAME does not follow backend.host')
+    if values['requestClonesConfigMap']:
+        volumes = {v['name']: v for v in pod['volumes']}
+        if (env.get('HERALD_REQUESTCLONES') != '/etc/herald/requestclones'
+                or '/etc/herald/requestclones' not in mounts
+                or volumes.get('requestclones', {}).get('configMap', {}).get('name') != values['requestClonesConfigMap']):
+            problems.append('requestClonesConfigMap is not mounted and read as HERALD_REQUESTCLONES')
     for problem in problems:
         print('check-chart: %s: %s' % (label, problem), file=sys.stderr)
     return not problems
@@ -169,7 +182,10 @@ def main():
     cases = {'default values': {}, 'adminListen :9090': {'adminListen': ':9090'},
              'probePrefix and listen :8090': {'probePrefix': '/_herald', 'listen': ':8090'},
              'static targets (Red Tentacle)': {'backend': {'host': '', 'port': 6081},
-                                               'env': {'BACKEND_SERVERS': 'http://dc1.example:80,http://dc2.example:80'}}}
+                                               'env': {'BACKEND_SERVERS': 'http://dc1.example:80,http://dc2.example:80'}},
+             'k8sreq-duplicator: RequestClones, probe and metrics ports':
+                 {'adminListen': ':9557', 'metricsListen': ':9556', 'backend': {'host': '', 'port': 6081},
+                  'requestClonesConfigMap': 'herald-requestclones'}}
     ok = True
     for label, override in cases.items():
         values = copy.deepcopy(defaults)

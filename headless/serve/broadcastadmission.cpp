@@ -173,7 +173,7 @@ bool BroadcastAdmission::resolveTargets(AdmissionDecision *decision) const
             decision->options = m_routes->table().routes.at(route).options;
             source = m_routes->source(route);
         } else if (!m_routes->table().fallbackToDefault || !m_config.sourceConfigured) {
-            *decision = refuse(404,
+            *decision = refuse(m_config.unroutedStatus,
                                QStringLiteral("no route for host '%1' and path '%2', and no default group")
                                    .arg(QString::fromLatin1(host), QString::fromUtf8(path)),
                                QStringLiteral("no_route"));

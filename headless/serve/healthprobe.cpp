@@ -31,7 +31,13 @@ void HealthProbe::check(Respond respond)
     m_waiting.append(std::move(respond));
     if (m_waiting.size() > 1)
         return;
-    const QList<Target> targets = m_source->targets();
+    // Without a default group the routes are the targets: their health is the instance's.
+    const bool routesOnly = m_routes && !m_sourceConfigured;
+    const QList<Target> targets = routesOnly ? m_routes->allTargets() : m_source->targets();
+    if (targets.isEmpty() && routesOnly) {
+        onProbeFinished(0, 0, QStringLiteral("no route has targets (yet)"));
+        return;
+    }
     if (targets.isEmpty()) {
         onProbeFinished(0, 0, m_source->lastError().isEmpty() ? QStringLiteral("no targets") : m_source->lastError());
         return;
@@ -76,8 +82,14 @@ HttpServerResponse HealthProbe::readiness(bool draining) const
     }
     if (m_publisher && !m_sourceConfigured)
         return HttpResponses::text(200, QStringLiteral("ready: relay connected"));
-    if (m_routes && !m_sourceConfigured)
-        return HttpResponses::text(200, QStringLiteral("ready: %1 routes").arg(m_routes->table().routes.size()));
+    if (m_routes && !m_sourceConfigured) {
+        const int targets = static_cast<int>(m_routes->allTargets().size());
+        if (targets == 0)
+            return HttpResponses::text(503,
+                                       QStringLiteral("no route has targets (yet): %1 routes").arg(m_routes->table().routes.size()));
+        return HttpResponses::text(200,
+                                   QStringLiteral("ready: %1 routes, %2 targets").arg(m_routes->table().routes.size()).arg(targets));
+    }
     if (!m_source->isResolved() || m_source->targets().isEmpty()) {
         const QString error = m_source->lastError();
         return HttpResponses::text(503,

@@ -70,6 +70,22 @@ void Router::handle(const HttpServerRequest &request, bool fromAdminPort, Respon
     handleBroadcast(request, std::move(respond));
 }
 
+void Router::handleMetricsPort(const HttpServerRequest &request, Respond respond)
+{
+    if ((request.method == "GET" || request.method == "HEAD") && pathOf(request.pathAndQuery) == "/metrics")
+        respond(metricsResponse());
+    else
+        respond(HttpResponses::text(404, QStringLiteral("not found; the metrics port serves GET /metrics")));
+}
+
+HttpServerResponse Router::metricsResponse() const
+{
+    HttpServerResponse response;
+    response.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
+    response.body = m_parts.metrics->render();
+    return response;
+}
+
 bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort, Respond &respond)
 {
     const bool readOnly = request.method == "GET" || request.method == "HEAD";
@@ -100,10 +116,7 @@ bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &
         return true;
     }
     if (readOnly && m_config.metricsEnabled && path == probePrefix + "/metrics") {
-        HttpServerResponse response;
-        response.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
-        response.body = m_parts.metrics->render();
-        respond(response);
+        respond(metricsResponse());
         return true;
     }
     const QByteArray adminPrefix = fromAdminPort ? QByteArray("/") : QByteArray("/_herald/");

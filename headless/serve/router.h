@@ -49,6 +49,8 @@ public:
 
     // `fromAdminPort`: the request came to the separate admin listener, where nothing is broadcast.
     void handle(const HttpServerRequest &request, bool fromAdminPort, Respond respond);
+    // The metrics port (HERALD_METRICS_LISTEN): /metrics, and nothing else.
+    void handleMetricsPort(const HttpServerRequest &request, Respond respond);
 
     void setDraining(bool draining) { m_draining = draining; }
     // A reloaded configuration (SIGHUP): policies, limits, tokens, CORS take effect for new requests.
@@ -64,6 +66,7 @@ Q_SIGNALS:
 private:
     bool handleReserved(const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort, Respond &respond);
     void handleBroadcast(const HttpServerRequest &request, Respond respond);
+    HttpServerResponse metricsResponse() const;
     void publish(const BroadcastRequest &request, Respond respond);
     void track(Broadcast *broadcast);
     void logAccess(Broadcast *broadcast);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serve/requestclonereader.h"
 #include "serve/routetable.h"
 
 #include <QObject>
@@ -14,19 +15,25 @@ namespace herald {
 
 class TargetSource;
 
-// The live routes: a RouteTable from the routes file with a TargetSource per route. Reloads
-// when the file changes (including a Kubernetes ConfigMap's symlink swap) and, as a safety net,
-// every few seconds; a broken file keeps the last good routes and logs why.
+// The live routes: a RouteTable with a TargetSource per route, from the JSON routes file or from
+// RequestClone manifests (a file or a directory). Reloads when they change (including a Kubernetes
+// ConfigMap's symlink swap) and, as a safety net, every few seconds; a broken file keeps the last
+// good routes and logs why.
 class RouteSet : public QObject
 {
     Q_OBJECT
 public:
+    // The JSON routes file (HERALD_ROUTES).
     RouteSet(const QString &path, const BroadcastOptions &defaults, QObject *parent = nullptr);
+    // RequestClone manifests (HERALD_REQUESTCLONES).
+    RouteSet(const QString &path, const RequestCloneReader::Settings &settings, QObject *parent = nullptr);
 
     // Loads the file; false (with the reason) when the first load fails, which stops the start.
     bool load(QString *error);
     const RouteTable &table() const { return m_table; }
     TargetSource *source(int routeIndex) const { return m_sources.at(routeIndex); }
+    // Every route's targets, for the health probe when the routes are all there is.
+    QList<Target> allTargets() const;
     QString lastError() const { return m_lastError; }
 
 Q_SIGNALS:
@@ -34,10 +41,19 @@ Q_SIGNALS:
     void reloadFailed(const QString &reason);
 
 private:
+    enum class Format { Json, RequestClones };
+
+    void watch();
+    // The text the routes come from (for RequestClones, every file's name and content), so a
+    // reload happens only when it changed.
+    bool read(QByteArray *content, QString *error) const;
+    bool parse(QString *error, RouteTable *table) const;
     void reloadIfChanged();
 
     QString m_path;
+    Format m_format;
     BroadcastOptions m_defaults;
+    RequestCloneReader::Settings m_cloneSettings;
     RouteTable m_table;
     std::vector<TargetSource *> m_sources;
     QByteArray m_lastContent;

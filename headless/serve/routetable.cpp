@@ -86,8 +86,10 @@ bool RouteTable::parse(const QByteArray &json, const BroadcastOptions &defaults,
         if (!route.pathPrefix.isEmpty() && !route.pathPrefix.startsWith(QLatin1Char('/')))
             return fail(QStringLiteral("pathPrefix"), QStringLiteral("must start with /"));
         QString problem;
-        if (!TargetSourceSpec::fromJson(object.value(QLatin1String("targets")).toObject(), &route.targets, &problem))
+        TargetSourceSpec targets;
+        if (!TargetSourceSpec::fromJson(object.value(QLatin1String("targets")).toObject(), &targets, &problem))
             return fail(QStringLiteral("targets"), problem);
+        route.targets = {targets};
         if (object.contains(QLatin1String("policy"))) {
             route.options.policy = OutcomePolicy::parse(object.value(QLatin1String("policy")).toString(), &problem);
             if (!problem.isEmpty())

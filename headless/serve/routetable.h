@@ -14,9 +14,9 @@ namespace herald {
 struct Route
 {
     QString name;
-    QString host;       // "shop.example.com", "*.example.com" or "*" (any)
-    QString pathPrefix; // "" matches every path
-    TargetSourceSpec targets;
+    QString host;                    // "shop.example.com", "*.example.com" or "*" (any)
+    QString pathPrefix;              // "" matches every path
+    QList<TargetSourceSpec> targets; // one group, or several as one (the RequestClones of one host)
     BroadcastOptions options;
 
     bool matches(const QByteArray &host, const QByteArray &path) const;

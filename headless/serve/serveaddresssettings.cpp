@@ -29,8 +29,7 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
         },
         [](const C &c) { return QString::number(c.listenPort); });
     add(
-        QStringLiteral("HERALD_ADMIN_LISTEN"), {QStringLiteral("PROBE_ADDR"), QStringLiteral("METRICS_ADDR")},
-        QStringLiteral("admin-listen"),
+        QStringLiteral("HERALD_ADMIN_LISTEN"), {QStringLiteral("PROBE_ADDR")}, QStringLiteral("admin-listen"),
         QStringLiteral(
             "Separate [HOST]:PORT for /healthz, /readyz, /metrics and the admin API; then nothing on the main port is reserved."),
         [](C &c, const QString &v) {
@@ -38,6 +37,14 @@ QList<SettingsTable<ServeConfig>::Setting> ServeAddressSettings::rows()
             return SettingValues::parseListen(v, &c.adminAddress, &c.adminPort);
         },
         [](const C &c) { return c.adminListenEnabled ? SettingValues::showListen(c.adminAddress, c.adminPort) : QString(); });
+    add(
+        QStringLiteral("HERALD_METRICS_LISTEN"), {QStringLiteral("METRICS_ADDR")}, QStringLiteral("metrics-listen"),
+        QStringLiteral("Separate [HOST]:PORT that serves /metrics only (beside the main and admin ports)."),
+        [](C &c, const QString &v) {
+            c.metricsListenEnabled = true;
+            return SettingValues::parseListen(v, &c.metricsAddress, &c.metricsPort);
+        },
+        [](const C &c) { return c.metricsListenEnabled ? SettingValues::showListen(c.metricsAddress, c.metricsPort) : QString(); });
     add(
         QStringLiteral("HERALD_PROBE_PREFIX"), {}, QStringLiteral("probe-prefix"),
         QStringLiteral("Prefix of /healthz, /readyz and /metrics on the main port (default none); e.g. /_herald."),

@@ -89,9 +89,9 @@ int ServeCommand::run(const QStringList &arguments)
         std::fputs(qPrintable(ServeSettings::printConfig(config)), stdout);
         return 0;
     }
-    if (!config.sourceConfigured && config.routesFile.isEmpty() && config.relayUrl.isEmpty()) {
+    if (!config.sourceConfigured && config.routesFile.isEmpty() && config.requestClonesPath.isEmpty() && config.relayUrl.isEmpty()) {
         std::fprintf(stderr, "herald serve: invalid configuration: no targets: set HERALD_TARGETS, HERALD_DNS_NAME "
-                             "(with HERALD_DNS_PORT), HERALD_SRV or HERALD_ROUTES\n");
+                             "(with HERALD_DNS_PORT), HERALD_SRV, HERALD_ROUTES or HERALD_REQUESTCLONES\n");
         return 2;
     }
     LogSetup::install(config.logFormat, config.logLevel);
@@ -116,6 +116,8 @@ int ServeCommand::run(const QStringList &arguments)
     std::printf("herald serve: listening on port %u\n", instance.port());
     if (instance.adminPort() != 0)
         std::printf("herald serve: admin listening on port %u\n", instance.adminPort());
+    if (instance.metricsPort() != 0)
+        std::printf("herald serve: metrics listening on port %u\n", instance.metricsPort());
     std::fflush(stdout);
 
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &instance, [&](int number) {

@@ -27,7 +27,10 @@ struct ServeConfig
     bool adminListenEnabled = false; // a separate port for probes, metrics and the admin API
     QHostAddress adminAddress = QHostAddress::Any;
     quint16 adminPort = 0;
-    QString probePrefix; // probes and metrics at {prefix}/healthz etc. on the main port
+    QString probePrefix;               // probes and metrics at {prefix}/healthz etc. on the main port
+    bool metricsListenEnabled = false; // a port of its own for /metrics (k8sreq-duplicator's METRICS_ADDR)
+    QHostAddress metricsAddress = QHostAddress::Any;
+    quint16 metricsPort = 0;
 
     TargetSourceSpec source;
     bool sourceConfigured = false;
@@ -78,7 +81,12 @@ struct ServeConfig
     QString logLevel = QStringLiteral("info");
     QString configFile;
     QString routesFile;
-    QString relayUrl; // redis://...: accepted requests go to the stream
+    QString requestClonesPath;                               // RequestClone manifests: a file or a directory
+    QString clusterDomain = QStringLiteral("cluster.local"); // <service>.<namespace>.svc.<domain>
+    bool routesPolicySet = false;                            // routes without a policy of their own take this
+    OutcomePolicy routesPolicy;
+    int unroutedStatus = 404; // no route matches and there is no default group
+    QString relayUrl;         // redis://...: accepted requests go to the stream
     QByteArray relayStream = "herald";
     qint64 relayMaxLength = 1000000;
     int relayMaxAgeMs = 0;           // > 0: retention by age (XADD MINID) instead of by length

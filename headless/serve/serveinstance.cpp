@@ -54,6 +54,9 @@ bool keepRestartOnly(const ServeConfig &running, ServeConfig *fresh)
     keep(running.adminListenEnabled, fresh->adminListenEnabled);
     keep(running.adminAddress, fresh->adminAddress);
     keep(running.adminPort, fresh->adminPort);
+    keep(running.metricsListenEnabled, fresh->metricsListenEnabled);
+    keep(running.metricsAddress, fresh->metricsAddress);
+    keep(running.metricsPort, fresh->metricsPort);
     keep(running.tlsCertFile, fresh->tlsCertFile);
     keep(running.tlsKeyFile, fresh->tlsKeyFile);
     keep(running.maxBodyBytes, fresh->maxBodyBytes);
@@ -62,6 +65,7 @@ bool keepRestartOnly(const ServeConfig &running, ServeConfig *fresh)
     keep(running.idleTimeoutMs, fresh->idleTimeoutMs);
     keep(running.maxConnections, fresh->maxConnections);
     keep(running.routesFile, fresh->routesFile);
+    keep(running.requestClonesPath, fresh->requestClonesPath);
     keep(running.transport, fresh->transport);
     keep(running.transportThreads, fresh->transportThreads);
     keep(running.insecureTargets, fresh->insecureTargets);
@@ -116,7 +120,10 @@ bool ServeInstance::start(const ServeConfig &config, QString *error)
     qCInfo(lcServe).noquote() << QStringLiteral("listening on port %1%2, broadcasting to %3, policy %4")
                                      .arg(port())
                                      .arg(m_adminListener ? QStringLiteral(" (admin on %1)").arg(adminPort()) : QString())
-                                     .arg(m_source->description(), m_config.options.policy.toString());
+                                     .arg(m_routes && !m_config.sourceConfigured
+                                              ? QStringLiteral("%1 routes").arg(m_routes->table().routes.size())
+                                              : m_source->description(),
+                                          m_config.options.policy.toString());
     return true;
 }
 
@@ -134,13 +141,25 @@ bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
     });
     m_metrics = std::make_unique<Metrics>(m_broadcaster.get());
     m_metrics->watchSource(source);
+    BroadcastOptions routeDefaults = config.options;
+    if (config.routesPolicySet)
+        routeDefaults.policy = config.routesPolicy;
     if (!config.routesFile.isEmpty()) {
-        m_routes = std::make_unique<RouteSet>(config.routesFile, config.options);
-        QString routesError;
-        if (!m_routes->load(&routesError)) {
-            *error = QStringLiteral("invalid configuration: HERALD_ROUTES: %1").arg(routesError);
-            return false;
-        }
+        m_routes = std::make_unique<RouteSet>(config.routesFile, routeDefaults);
+    } else if (!config.requestClonesPath.isEmpty()) {
+        RequestCloneReader::Settings settings;
+        settings.defaults = routeDefaults;
+        settings.clusterDomain = config.clusterDomain;
+        settings.nameserver = config.source.nameserver;
+        settings.refreshIntervalMs = config.source.refreshIntervalMs;
+        m_routes = std::make_unique<RouteSet>(config.requestClonesPath, settings);
+    }
+    QString routesError;
+    if (m_routes && !m_routes->load(&routesError)) {
+        *error = QStringLiteral("invalid configuration: %1: %2")
+                     .arg(config.routesFile.isEmpty() ? QStringLiteral("HERALD_REQUESTCLONES") : QStringLiteral("HERALD_ROUTES"),
+                          routesError);
+        return false;
     }
     if (config.agentEnabled) {
         // The agent is the same RelayAgent herald relay runs, on this event loop.
@@ -205,10 +224,24 @@ bool ServeInstance::listen(QString *error)
         return false;
     }
     connectListener(m_listener.get(), false);
-    if (!m_config.adminListenEnabled)
-        return true;
     ServeConfig adminConfig = m_config;
     adminConfig.maxBodyBytes = 1024 * 1024;
+    if (m_config.metricsListenEnabled) {
+        m_metricsListener = std::make_unique<HttpListener>();
+        if (!m_metricsListener->listen(listenerSettings(adminConfig, m_config.metricsAddress, m_config.metricsPort), &listenError)) {
+            *error = QStringLiteral("cannot listen on HERALD_METRICS_LISTEN: %1").arg(listenError);
+            return false;
+        }
+        connect(m_metricsListener.get(), &HttpListener::requestReceived, m_router.get(), [this](PendingRequest *pending) {
+            QPointer<PendingRequest> guard(pending);
+            m_router->handleMetricsPort(pending->request(), [guard](const HttpServerResponse &response) {
+                if (guard)
+                    guard->respond(response);
+            });
+        });
+    }
+    if (!m_config.adminListenEnabled)
+        return true;
     m_adminListener = std::make_unique<HttpListener>();
     if (!m_adminListener->listen(listenerSettings(adminConfig, m_config.adminAddress, m_config.adminPort), &listenError)) {
         *error = QStringLiteral("cannot listen on HERALD_ADMIN_LISTEN: %1").arg(listenError);
@@ -290,6 +323,11 @@ quint16 ServeInstance::port() const
 quint16 ServeInstance::adminPort() const
 {
     return m_adminListener ? m_adminListener->port() : 0;
+}
+
+quint16 ServeInstance::metricsPort() const
+{
+    return m_metricsListener ? m_metricsListener->port() : 0;
 }
 
 } // namespace herald

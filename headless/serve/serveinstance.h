@@ -47,7 +47,8 @@ public:
 
     const ServeConfig &config() const { return m_config; }
     quint16 port() const;
-    quint16 adminPort() const; // 0 without a separate admin listener
+    quint16 adminPort() const;   // 0 without a separate admin listener
+    quint16 metricsPort() const; // 0 without a separate metrics listener
     Broadcaster *broadcaster() const { return m_broadcaster.get(); }
     TargetSource *source() const { return m_source.get(); }
     Router *router() const { return m_router.get(); }
@@ -81,6 +82,7 @@ private:
     std::unique_ptr<Router> m_router;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<HttpListener> m_adminListener;
+    std::unique_ptr<HttpListener> m_metricsListener;
     QTimer m_drainTimeout;
     QTimer m_flushed;
 };

@@ -9,9 +9,8 @@
 #include "serve/servebroadcastsettings.h"
 #include "serve/servelimitsettings.h"
 #include "serve/serverequestsettings.h"
+#include "serve/serveroutesettings.h"
 #include "util/duration.h"
-
-#include <QFile>
 
 namespace herald {
 
@@ -19,7 +18,7 @@ namespace {
 
 using Table = SettingsTable<ServeConfig>;
 
-// Logging, the routes file, the relay publisher and the profile directory.
+// Logging, the relay publisher and the profile directory.
 QList<Table::Setting> otherRows()
 {
     using C = ServeConfig;
@@ -35,14 +34,6 @@ QList<Table::Setting> otherRows()
         QStringLiteral("HERALD_LOG_LEVEL"), {QStringLiteral("LOG_LEVEL")}, QStringLiteral("log-level"),
         QStringLiteral("debug, info (default), warn or error; trace reads as debug, fatal and panic as error."),
         [](C &c, const QString &v) { return SettingValues::parseLogLevel(v, &c.logLevel); }, [](const C &c) { return c.logLevel; });
-    add(
-        QStringLiteral("HERALD_ROUTES"), {}, QStringLiteral("routes"),
-        QStringLiteral("JSON routes file mapping Host (and path prefix) to target groups; reloaded when it changes."),
-        [](C &c, const QString &v) {
-            c.routesFile = v;
-            return QFile::exists(v) ? QString() : QStringLiteral("file '%1' does not exist").arg(v);
-        },
-        [](const C &c) { return c.routesFile; });
     add(
         QStringLiteral("HERALD_RELAY_URL"), {QStringLiteral("HUB_ENDPOINT")}, QStringLiteral("relay-url"),
         QStringLiteral(
@@ -160,6 +151,11 @@ QString checkTogether(const ServeConfig &config)
         return QStringLiteral("HERALD_TLS_CERT and HERALD_TLS_KEY must be set together");
     if (config.adminListenEnabled && config.adminPort == config.listenPort && config.listenPort != 0)
         return QStringLiteral("HERALD_ADMIN_LISTEN: port %1 is already the broadcast port").arg(config.adminPort);
+    if (config.metricsListenEnabled && config.metricsPort != 0
+        && (config.metricsPort == config.listenPort || (config.adminListenEnabled && config.metricsPort == config.adminPort)))
+        return QStringLiteral("HERALD_METRICS_LISTEN: port %1 is already the broadcast or admin port").arg(config.metricsPort);
+    if (!config.routesFile.isEmpty() && !config.requestClonesPath.isEmpty())
+        return QStringLiteral("HERALD_ROUTES and HERALD_REQUESTCLONES are two sources of routes; set one of them");
     return {};
 }
 
@@ -169,7 +165,7 @@ const Table &serveTable()
         // The order is the order of --help, --print-config and of applying: HERALD_PORT after
         // HERALD_LISTEN, HERALD_TARGETS before the DNS settings it resets.
         Table built(ServeAddressSettings::rows() + ServeBroadcastSettings::rows() + ServeLimitSettings::rows()
-                    + ServeRequestSettings::rows() + ServeAnswerSettings::rows() + otherRows());
+                    + ServeRequestSettings::rows() + ServeAnswerSettings::rows() + ServeRouteSettings::rows() + otherRows());
         built.setConfigFile(QStringLiteral("config"), QStringLiteral("HERALD_CONFIG"),
                             [](ServeConfig &config, const QString &file) { config.configFile = file; });
         built.setCheck(checkTogether);

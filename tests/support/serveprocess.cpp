@@ -68,21 +68,24 @@ bool ServeProcess::start(const QProcessEnvironment &environment, const QStringLi
                              + arguments);
     if (!m_process->waitForStarted(5000))
         return false;
-    const bool wantsAdmin = env.contains(QStringLiteral("HERALD_ADMIN_LISTEN")) || env.contains(QStringLiteral("PROBE_ADDR"))
-                            || env.contains(QStringLiteral("METRICS_ADDR"));
+    const bool wantsAdmin = env.contains(QStringLiteral("HERALD_ADMIN_LISTEN")) || env.contains(QStringLiteral("PROBE_ADDR"));
+    const bool wantsMetrics = env.contains(QStringLiteral("HERALD_METRICS_LISTEN")) || env.contains(QStringLiteral("METRICS_ADDR"));
+    // The port printed after `prefix` on a line of its own; 0 until the whole line is there.
+    const auto portAfter = [](const QByteArray &text, const QByteArray &prefix) -> quint16 {
+        const int at = text.indexOf(prefix);
+        const int end = at < 0 ? -1 : text.indexOf('\n', at);
+        return end < 0 ? 0 : static_cast<quint16>(text.mid(at + prefix.size(), end - at - prefix.size()).toUInt());
+    };
     QByteArray out;
     QSignalSpy output(m_process.get(), &QProcess::readyReadStandardOutput);
     QSignalSpy finished(m_process.get(), &QProcess::finished);
     for (int round = 0; round < 100; ++round) {
         out += m_process->readAllStandardOutput();
-        const int at = out.indexOf("listening on port ");
-        const int adminAt = out.indexOf("admin listening on port ");
-        if (at >= 0 && out.indexOf('\n', at) > 0 && (!wantsAdmin || (adminAt >= 0 && out.indexOf('\n', adminAt) > 0))) {
-            m_port = static_cast<quint16>(out.mid(at + 18, out.indexOf('\n', at) - at - 18).toUInt());
-            if (wantsAdmin)
-                m_adminPort = static_cast<quint16>(out.mid(adminAt + 24, out.indexOf('\n', adminAt) - adminAt - 24).toUInt());
-            return m_port != 0;
-        }
+        m_port = portAfter(out, "serve: listening on port ");
+        m_adminPort = portAfter(out, "admin listening on port ");
+        m_metricsPort = portAfter(out, "metrics listening on port ");
+        if (m_port != 0 && (!wantsAdmin || m_adminPort != 0) && (!wantsMetrics || m_metricsPort != 0))
+            return true;
         if (m_process->state() == QProcess::NotRunning)
             return false;
         output.wait(100);

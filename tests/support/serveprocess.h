@@ -36,6 +36,7 @@ public:
     bool start(const QProcessEnvironment &environment, const QStringList &extraArguments = {});
     quint16 port() const { return m_port; }
     quint16 adminPort() const { return m_adminPort; }
+    quint16 metricsPort() const { return m_metricsPort; } // HERALD_METRICS_LISTEN / METRICS_ADDR
     QProcess &process() { return *m_process; }
     QByteArray errorOutput();
     // Sends SIGTERM and waits for the exit; returns the exit code or -1.
@@ -51,6 +52,7 @@ private:
     QByteArray m_stderr;
     quint16 m_port = 0;
     quint16 m_adminPort = 0;
+    quint16 m_metricsPort = 0;
     QString m_hostName;
 };
 
