@@ -60,6 +60,24 @@ void appendKey(QByteArray &out, const char *key, bool first = false)
 }
 
 // {"bodySha256", "bodySha256Before", "headers", "status"}: the keys in QJsonObject's order.
+// {"Name":"value",...} sorted by name, as QJsonObject orders keys, so both writers give the same bytes.
+void appendHeaderObject(QByteArray &out, const QList<HttpHeader> &list)
+{
+    QList<QPair<QString, QString>> headers;
+    for (const HttpHeader &header : list)
+        headers.append({QString::fromLatin1(header.first), QString::fromUtf8(header.second)});
+    std::sort(headers.begin(), headers.end());
+    out += '{';
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        appendString(out, headers.at(i).first);
+        out += ':';
+        appendString(out, headers.at(i).second);
+    }
+    out += '}';
+}
+
 void appendEvidence(QByteArray &out, const VerifyResult &verify)
 {
     out += '{';
@@ -75,19 +93,7 @@ void appendEvidence(QByteArray &out, const VerifyResult &verify)
         first = false;
     }
     appendKey(out, "headers", first);
-    QList<QPair<QString, QString>> headers;
-    for (const HttpHeader &header : verify.headers)
-        headers.append({QString::fromLatin1(header.first), QString::fromUtf8(header.second)});
-    std::sort(headers.begin(), headers.end());
-    out += '{';
-    for (qsizetype i = 0; i < headers.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        appendString(out, headers.at(i).first);
-        out += ':';
-        appendString(out, headers.at(i).second);
-    }
-    out += '}';
+    appendHeaderObject(out, verify.headers);
     appendKey(out, "status");
     out += QByteArray::number(verify.status);
     out += '}';
@@ -172,19 +178,7 @@ void appendGroups(QByteArray &out, const ResponseComparison &comparison, const Q
             appendKey(out, "bodySha256");
             appendString(out, QString::fromLatin1(group.bodySha256));
             appendKey(out, "headers");
-            QList<QPair<QString, QString>> headers;
-            for (const HttpHeader &header : group.headers)
-                headers.append({QString::fromLatin1(header.first), QString::fromUtf8(header.second)});
-            std::sort(headers.begin(), headers.end());
-            out += '{';
-            for (qsizetype i = 0; i < headers.size(); ++i) {
-                if (i > 0)
-                    out += ',';
-                appendString(out, headers.at(i).first);
-                out += ':';
-                appendString(out, headers.at(i).second);
-            }
-            out += '}';
+            appendHeaderObject(out, group.headers);
             appendKey(out, "status");
             out += QByteArray::number(group.status);
         } else {
