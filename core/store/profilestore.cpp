@@ -1,5 +1,7 @@
 #include "store/profilestore.h"
 
+#include "store/jsonfiledirectory.h"
+
 #include "store/storelocation.h"
 
 #include <QDir>
@@ -7,7 +9,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 namespace herald {
 
@@ -92,37 +93,17 @@ QString ProfileStore::defaultDirectory()
 
 QString ProfileStore::pathFor(const QString &name) const
 {
-    return m_directory + QLatin1Char('/') + name + QStringLiteral(".json");
+    return JsonFileDirectory(m_directory).pathFor(name);
 }
 
 QStringList ProfileStore::names() const
 {
-    QStringList names;
-    // Hidden too: a valid name may start with '.', and save() would write it.
-    const QFileInfoList files = QDir(m_directory).entryInfoList({QStringLiteral("*.json")}, QDir::Files | QDir::Hidden);
-    for (const QFileInfo &file : files) {
-        if (Profile::isValidName(file.completeBaseName()))
-            names.append(file.completeBaseName());
-    }
-    names.sort();
-    return names;
+    return JsonFileDirectory(m_directory).names(Profile::isValidName);
 }
 
 bool ProfileStore::readObject(const QString &path, QJsonObject *json, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return storeError(error, QStringLiteral("%1: %2").arg(path, file.errorString()));
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return storeError(error, QStringLiteral("%1: invalid JSON: %2 at offset %3")
-                                     .arg(path, parseError.errorString())
-                                     .arg(parseError.offset));
-    if (!document.isObject())
-        return storeError(error, QStringLiteral("%1: must be a JSON object {...}").arg(path));
-    *json = document.object();
-    return true;
+    return JsonFileDirectory::read(path, json, error);
 }
 
 bool ProfileStore::loadFile(const QString &path, Profile *profile, QString *error)
@@ -160,17 +141,7 @@ bool ProfileStore::load(const QString &name, Profile *profile, QString *error) c
 
 bool ProfileStore::writeFile(const QString &path, const Profile &profile, QString *error)
 {
-    const QString directory = QFileInfo(path).absolutePath();
-    if (!QDir().mkpath(directory))
-        return storeError(error, QStringLiteral("%1: cannot create the directory").arg(directory));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return storeError(error, QStringLiteral("%1: %2").arg(path, file.errorString()));
-    file.write(readableJson(profile.toJson()));
-    // commit() renames the finished temporary file over the old one; on failure it removes it.
-    if (!file.commit())
-        return storeError(error, QStringLiteral("%1: %2").arg(path, file.errorString()));
-    return true;
+    return JsonFileDirectory::write(path, readableJson(profile.toJson()), error);
 }
 
 bool ProfileStore::save(const Profile &profile, QString *error)
@@ -188,12 +159,7 @@ bool ProfileStore::remove(const QString &name, QString *error)
 {
     if (!Profile::isValidName(name))
         return storeError(error, badName(name));
-    QFile file(pathFor(name));
-    if (!file.exists())
-        return storeError(error, QStringLiteral("no profile '%1' in %2").arg(name, m_directory));
-    if (!file.remove())
-        return storeError(error, QStringLiteral("%1: %2").arg(file.fileName(), file.errorString()));
-    return true;
+    return JsonFileDirectory(m_directory).remove(name, QStringLiteral("profile"), error);
 }
 
 bool ProfileStore::rename(const QString &from, const QString &to, QString *error)
