@@ -16,7 +16,8 @@ GroupEditor::GroupEditor(QWidget *parent)
     m_text->setAccessibleName(tr("Group targets, one per line"));
     m_text->setPlaceholderText(tr("http://10.0.0.5:6081\nhttp://10.0.0.6:6081\n\nor one line: dns:varnish.svc:6081 "
                                   "or srv:_http._tcp.varnish.svc\n(optional: nameserver=IP, scheme=https, "
-                                  "pathPrefix=/p, refreshSeconds=N)"));
+                                  "pathPrefix=/p, refreshSeconds=N;\nfor https: tls.ca=FILE, tls.cert=FILE, tls.key=FILE, "
+                                  "tls.serverName=NAME, tls.verify=true|false)"));
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_errorList->setObjectName(QStringLiteral("groupErrors"));
     m_errorList->setStyleSheet(QStringLiteral("color: #b00020;"));

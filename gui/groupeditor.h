@@ -10,8 +10,9 @@ class QPlainTextEdit;
 
 namespace herald {
 
-// A group's targets as text, one per line, checked on every edit by the core's TargetSpecText:
-// each bad line is marked in the text and listed under it with its number and the problem.
+// A group's targets as text, one per line (with their options and tls. lines), checked on every
+// edit by the core's TargetSpecText: each bad line is marked in the text and listed under it with
+// its number and the problem.
 class GroupEditor : public QWidget
 {
     Q_OBJECT

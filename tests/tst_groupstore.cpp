@@ -1,11 +1,12 @@
-// Target groups in core: the multi-line text form with its per-line errors, the store's files and
-// errors, profiles naming groups, and BroadcastPlan's union of several groups.
+// Target groups in core: the multi-line text form with its per-line errors and TLS lines, the
+// store's files and errors, profiles naming groups, and BroadcastPlan's union of several groups.
 #include "broadcast/broadcastplan.h"
 #include "dnsmasqserver.h"
 #include "store/groupstore.h"
 #include "store/profile.h"
 #include "targets/targetspectext.h"
 #include "targets/uniontargetsource.h"
+#include "testpki.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -15,6 +16,7 @@
 
 using namespace herald;
 using herald::test::DnsmasqServer;
+using herald::test::TestPki;
 using LineErrors = QList<TargetSpecText::LineError>;
 
 namespace {
@@ -62,6 +64,16 @@ class TestGroupStore : public QObject
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<GroupStore> m_store;
+    TestPki m_pki; // real PEM files for the tls. lines
+
+    // %CA%, %CERT% and %KEY% become the PKI's files, %SELF% a file that is no PEM at all.
+    QString withFiles(QString text) const
+    {
+        return text.replace(QLatin1String("%CA%"), m_pki.caFile())
+            .replace(QLatin1String("%CERT%"), m_pki.certificateFile(QStringLiteral("client")))
+            .replace(QLatin1String("%KEY%"), m_pki.keyFile(QStringLiteral("client")))
+            .replace(QLatin1String("%SELF%"), QFINDTESTDATA("tst_groupstore.cpp"));
+    }
 
     void save(const TargetGroup &group)
     {
@@ -78,6 +90,13 @@ class TestGroupStore : public QObject
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_pki.create(QStringLiteral("Group Test CA"), &error), qPrintable(error));
+        QVERIFY2(m_pki.issue(QStringLiteral("client"), {QStringLiteral("DNS:herald-client")}, true, &error), qPrintable(error));
+    }
+
     void init()
     {
         m_dir = std::make_unique<QTemporaryDir>();
@@ -132,11 +151,39 @@ private Q_SLOTS:
         QTest::newRow("bad refresh") << "dns:a.svc:80\nrefreshSeconds=soon"
                                      << QStringList{"2: \"refreshSeconds\" must be a number"};
         QTest::newRow("nothing") << "\n# only a comment\n" << QStringList{"0: no targets"};
+        QTest::newRow("tls: missing file") << "https://a:443\n# our CA\ntls.ca=/nonexistent/ca.pem"
+                                           << QStringList{"3: \"tls\".\"ca\": cannot read /nonexistent/ca.pem"};
+        QTest::newRow("tls: two bad lines, both shown")
+            << "https://a:443\ntls.ca=%SELF%\ntls.verify=maybe"
+            << QStringList{"2: \"tls\".\"ca\": " + QFINDTESTDATA("tst_groupstore.cpp") + " holds no PEM certificate",
+                           "3: \"tls\".\"verify\" must be true or false"};
+        QTest::newRow("tls: unknown key") << "https://a:443\ntls.sni=a"
+                                          << QStringList{
+                                                 "2: \"tls\": unknown key \"sni\" (known: ca, cert, key, serverName, verify)"};
+        QTest::newRow("tls: empty value") << "https://a:443\ntls.cert="
+                                          << QStringList{"2: \"tls\".\"cert\" must be a non-empty string"};
+        QTest::newRow("tls: bad server name")
+            << "https://a:443\ntls.serverName=a_b" << QStringList{"2: \"tls\".\"serverName\": 'a_b' is not a host name"};
+        QTest::newRow("tls: given twice") << "https://a:443\ntls.verify=false\ntls.verify=true"
+                                          << QStringList{"3: tls.verify is already set on line 2"};
+        // Rules between two lines are found once every line is right, and name the line at fault.
+        QTest::newRow("tls: key without cert")
+            << "https://a:443\ntls.ca=%CA%\n\ntls.key=%KEY%" << QStringList{"4: \"tls\".\"key\" needs \"cert\""};
+        QTest::newRow("tls: cert without its key")
+            << "https://a:443\ntls.ca=%CA%\ntls.cert=%CERT%"
+            << QStringList{"3: \"tls\".\"cert\": " + QStringLiteral("%CERT%") + " holds no PEM private key"};
+        QTest::newRow("tls: http urls") << "http://a:80\ntls.verify=false\nhttps://b:443"
+                                        << QStringList{"2: \"tls\" applies to https targets only"};
+        QTest::newRow("tls: dns without https")
+            << "dns:a.svc:443\ntls.ca=%CA%" << QStringList{"2: \"tls\" applies to https targets only; add \"scheme\""};
     }
     void everyBadLineIsReported()
     {
         QFETCH(QString, text);
         QFETCH(QStringList, expected);
+        text = withFiles(text);
+        for (QString &line : expected)
+            line = withFiles(line);
         TargetSourceSpec spec;
         spec.name = QStringLiteral("untouched");
         const QStringList got = describe(TargetSpecText::parse(text, &spec));
@@ -144,6 +191,62 @@ private Q_SLOTS:
         for (int i = 0; i < got.size(); ++i)
             QVERIFY2(got.at(i).startsWith(expected.at(i)), qPrintable(got.at(i)));
         QCOMPARE(spec.name, QStringLiteral("untouched"));
+    }
+
+    void tlsLinesAreParsed_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QByteArray>("tls"); // the spec's "tls" JSON
+        QTest::newRow("ca and client cert") << "https://10.0.0.1:8443\ntls.ca=%CA%\ntls.cert=%CERT%\ntls.key=%KEY%\nhttps://10.0.0.2:8443"
+                                            << QByteArray("{\"ca\": \"%CA%\", \"cert\": \"%CERT%\", \"key\": \"%KEY%\"}");
+        QTest::newRow("dns, server name, verify off")
+            << "dns:varnish.svc:443\nscheme=https\ntls.serverName = backend.test\ntls.verify=false"
+            << QByteArray("{\"serverName\": \"backend.test\", \"verify\": false}");
+        QTest::newRow("verify on, comments between")
+            << "https://a:443\n# checked even with --insecure\ntls.verify=true" << QByteArray("{\"verify\": true}");
+    }
+    void tlsLinesAreParsed()
+    {
+        QFETCH(QString, text);
+        QFETCH(QByteArray, tls);
+        TargetSourceSpec spec;
+        const LineErrors errors = TargetSpecText::parse(withFiles(text), &spec);
+        QVERIFY2(errors.isEmpty(), qPrintable(describe(errors).join(QLatin1Char('\n'))));
+        QVERIFY(spec.tls);
+        const QJsonObject expected = QJsonDocument::fromJson(withFiles(QString::fromUtf8(tls)).toUtf8()).object();
+        QCOMPARE(spec.tls->toJson(), expected);
+        for (const Target &target : spec.targets)
+            QVERIFY(sameTls(target.tls, spec.tls));
+        // format() writes the same tls. lines back, and they read back into the same spec.
+        const QString formatted = TargetSpecText::format(spec);
+        for (auto it = expected.begin(); it != expected.end(); ++it)
+            QVERIFY2(formatted.contains(QStringLiteral("\ntls.%1=").arg(it.key())), qPrintable(formatted));
+        TargetSourceSpec again;
+        QVERIFY(TargetSpecText::parse(formatted, &again).isEmpty());
+        QCOMPARE(again.toJson(), spec.toJson());
+    }
+
+    // A group with TLS saved and loaded again, then edited in its text form and saved: TLS stays.
+    void aTlsGroupKeepsItsTlsThroughTheTextForm()
+    {
+        TargetGroup group = groupFrom(QStringLiteral("mtls"),
+                                      withFiles(QStringLiteral(
+                                          "https://10.0.0.1:8443\ntls.ca=%CA%\ntls.cert=%CERT%\ntls.key=%KEY%\ntls.verify=true")));
+        save(group);
+        TargetGroup loaded;
+        QString error;
+        QVERIFY2(m_store->load(QStringLiteral("mtls"), &loaded, &error), qPrintable(error));
+        QVERIFY(loaded.targets.tls);
+        QCOMPARE(*loaded.targets.tls, *group.targets.tls);
+        QVERIFY(loaded.targets.targets.first().tls);
+        const QString edited = TargetSpecText::format(loaded.targets) + QStringLiteral("https://10.0.0.2:8443\n");
+        QVERIFY(TargetSpecText::parse(edited, &loaded.targets).isEmpty());
+        save(loaded);
+        TargetGroup again;
+        QVERIFY(m_store->load(QStringLiteral("mtls"), &again, &error));
+        QCOMPARE(again.targets.targets.size(), 2);
+        QCOMPARE(*again.targets.tls, *group.targets.tls);
+        QCOMPARE(again.targets.targets.last().tls->clientKeyFile, m_pki.keyFile(QStringLiteral("client")));
     }
 
     void savedGroupsLoadBack()

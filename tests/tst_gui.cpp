@@ -15,6 +15,7 @@
 #include "store/storelocation.h"
 #include "targettablemodel.h"
 #include "testbackend.h"
+#include "testpki.h"
 
 #include <QAbstractButton>
 #include <QAccessible>
@@ -917,6 +918,10 @@ private Q_SLOTS:
                                           << QList<int>{1};
         QTest::newRow("bad option") << "srv:_http._tcp.varnish.svc\nscheme=gopher" << QStringList{"Line 2: \"scheme\" must be"}
                                     << QList<int>{1};
+        QTest::newRow("bad tls line") << "https://10.0.0.1:8443\ntls.ca=/nonexistent/ca.pem\ntls.verify=maybe"
+                                      << QStringList{"Line 2: \"tls\".\"ca\": cannot read /nonexistent/ca.pem",
+                                                     "Line 3: \"tls\".\"verify\" must be true or false"}
+                                      << QList<int>{1, 2};
     }
     void theGroupEditorShowsEachBadLine()
     {
@@ -949,6 +954,46 @@ private Q_SLOTS:
         QCOMPARE(find<QListWidget>("groupList")->currentItem()->text(), QStringLiteral("prod-eu"));
         // The composer offers it at once.
         QCOMPARE(find<QListWidget>("groupPicker")->findItems(QStringLiteral("prod-eu"), Qt::MatchExactly).size(), 1);
+    }
+
+    // A group with tls. lines opens in the editor with them, and saving it after an edit keeps them.
+    void theGroupEditorKeepsTheGroupsTls()
+    {
+        herald::test::TestPki pki;
+        QString error;
+        QVERIFY2(pki.create(QStringLiteral("GUI Test CA"), &error), qPrintable(error));
+        QVERIFY2(pki.issue(QStringLiteral("client"), {QStringLiteral("DNS:herald-client")}, true, &error), qPrintable(error));
+        saveGroup(QStringLiteral("mtls"), {QStringLiteral("https://10.0.0.1:8443"), QStringLiteral("tls.ca=") + pki.caFile(),
+                                           QStringLiteral("tls.cert=") + pki.certificateFile(QStringLiteral("client")),
+                                           QStringLiteral("tls.key=") + pki.keyFile(QStringLiteral("client")),
+                                           QStringLiteral("tls.serverName=backend.test"), QStringLiteral("tls.verify=true")});
+        TargetGroup before;
+        QVERIFY(groupStore().load(QStringLiteral("mtls"), &before, nullptr));
+        QVERIFY(before.targets.tls);
+        openWindow();
+        showGroupsTab();
+        auto *list = find<QListWidget>("groupList");
+        const QList<QListWidgetItem *> items = list->findItems(QStringLiteral("mtls"), Qt::MatchExactly);
+        QCOMPARE(items.size(), 1);
+        list->setCurrentItem(items.first());
+        auto *editor = find<QPlainTextEdit>("groupTargetsEdit");
+        const QString text = editor->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("\ntls.ca=") + pki.caFile() + QLatin1Char('\n'))
+                     && text.contains(QLatin1String("\ntls.serverName=backend.test\n"))
+                     && text.contains(QLatin1String("\ntls.verify=true\n")),
+                 qPrintable(text));
+        // One more backend typed at the end (the text ends with a newline).
+        editor->moveCursor(QTextCursor::End);
+        QTest::keyClicks(editor, QStringLiteral("https://10.0.0.2:8443"));
+        auto *save = find<QPushButton>("saveGroupButton");
+        QVERIFY2(save->isEnabled(), qPrintable(find<QLabel>("groupErrors")->text()));
+        save->click();
+        TargetGroup after;
+        QVERIFY(groupStore().load(QStringLiteral("mtls"), &after, nullptr));
+        QCOMPARE(after.targets.targets.size(), 2);
+        QVERIFY(after.targets.tls);
+        QCOMPARE(*after.targets.tls, *before.targets.tls);
+        QVERIFY(after.targets.targets.last().tls);
     }
 
     // Two overlapping groups checked in the composer, no free targets: each backend once.

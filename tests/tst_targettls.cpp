@@ -1,10 +1,12 @@
 // Per-target TLS and mTLS: a CA, server and client certificates made with openssl, a real nginx
 // that refuses clients without a certificate, reached through `herald send` (a profile's
-// "targets") and `herald serve` (a routes entry) over each transport.
+// "targets", a target group's tls. lines) and `herald serve` (a routes entry) over each transport.
 #include "heraldprocess.h"
 #include "nginxserver.h"
 #include "serveprocess.h"
+#include "store/groupstore.h"
 #include "targets/targetsourcespec.h"
+#include "targets/targetspectext.h"
 #include "testpki.h"
 
 #include <QFile>
@@ -198,6 +200,47 @@ private Q_SLOTS:
         checkResult(answer.value("targets").toArray().first().toObject());
         QFETCH(QString, outcome);
         QCOMPARE(reply.status, outcome == QLatin1String("ok") ? 200 : 502);
+    }
+
+    // A group saved from its text form (the GUI's group editor) with tls. lines, sent to by name.
+    void sendGroup_data()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::addColumn<bool>("clientCert");
+        QTest::addColumn<QString>("outcome");
+        QTest::addColumn<int>("status");
+        for (const char *transport : {"curl", "qnam"}) {
+            QTest::addRow("ca+cert, %s", transport) << QString::fromLatin1(transport) << true << "ok" << 200;
+            // nginx completes the handshake and answers 400 "No required SSL certificate was sent".
+            QTest::addRow("no client cert, %s", transport) << QString::fromLatin1(transport) << false << "http-error" << 400;
+        }
+    }
+    void sendGroup()
+    {
+        QFETCH(QString, transport);
+        QFETCH(bool, clientCert);
+        QFETCH(QString, outcome);
+        QFETCH(int, status);
+        QStringList lines{url(), QStringLiteral("tls.ca=") + m_pki.caFile()};
+        if (clientCert)
+            lines << QStringLiteral("tls.cert=") + m_pki.certificateFile("client")
+                  << QStringLiteral("tls.key=") + m_pki.keyFile("client");
+        herald::TargetGroup group;
+        group.name = QStringLiteral("mtls");
+        const auto errors = herald::TargetSpecText::parse(lines.join(QLatin1Char('\n')), &group.targets);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).message));
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(herald::GroupStore(dir.path()).save(group, &error), qPrintable(error));
+        const auto run = HeraldProcess::run({"send", "PURGE", "/product/42", "--group", "mtls", "--group-dir", dir.path(), "--json",
+                                             "--no-history", "--retries", "0", "--timeout", "10s", "--transport", transport});
+        QVERIFY2(run.finished, "herald send did not finish");
+        const QJsonArray targets = QJsonDocument::fromJson(run.out).object().value("targets").toArray();
+        QVERIFY2(targets.size() == 1, (run.out + run.err).constData());
+        const QJsonObject result = targets.first().toObject();
+        QVERIFY2(result.value("outcome").toString() == outcome, toJson(result).constData());
+        QVERIFY2(result.value("status").toInt() == status, toJson(result).constData());
+        QCOMPARE(run.exitCode, clientCert ? 0 : 1);
     }
 
     // --print-curl writes the target's TLS settings too: the printed command passes the mTLS check.

@@ -1,5 +1,6 @@
 #include "targets/targetspectext.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -30,12 +31,41 @@ QString applyOption(const QString &key, const QString &value, QJsonObject *optio
     return {};
 }
 
+// The TLS lines read so far: the "tls" object of the JSON form and the line each key is on.
+struct TlsLines
+{
+    QJsonObject json;
+    QHash<QString, int> lineOf;
+    int first = 0;
+};
+
+// A `tls.KEY=VALUE` line is checked by TargetTls itself, key by key, so a missing file is reported
+// on its own line; what needs two keys waits for the whole (TargetTls::fromJson).
+QString applyTls(const QString &key, const QString &value, int line, TlsLines *tls)
+{
+    if (tls->lineOf.contains(key))
+        return QStringLiteral("tls.%1 is already set on line %2").arg(key).arg(tls->lineOf.value(key));
+    QJsonValue json(value);
+    if (key == QLatin1String("verify") && (value == QLatin1String("true") || value == QLatin1String("false")))
+        json = value == QLatin1String("true");
+    TargetTls probe;
+    QString error;
+    if (!TargetTls::readKey(key, json, &probe, &error))
+        return error;
+    tls->json.insert(key, json);
+    tls->lineOf.insert(key, line);
+    tls->first = tls->first > 0 ? tls->first : line;
+    return {};
+}
+
 } // namespace
 
 QList<TargetSpecText::LineError> TargetSpecText::parse(const QString &text, TargetSourceSpec *spec)
 {
     static const QRegularExpression option(QStringLiteral("^(nameserver|scheme|pathPrefix|refreshSeconds)\\s*=\\s*(.*)$"));
+    static const QRegularExpression tlsOption(QStringLiteral("^tls\\.([A-Za-z]*)\\s*=\\s*(.*)$"));
     QList<LineError> errors;
+    TlsLines tls;
     QJsonArray urls;
     QJsonObject json;
     int resolvingLine = 0; // the dns: or srv: line, which stands alone
@@ -47,9 +77,12 @@ QList<TargetSpecText::LineError> TargetSpecText::parse(const QString &text, Targ
         if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
             continue;
         const QRegularExpressionMatch match = option.match(line);
+        const QRegularExpressionMatch tlsMatch = tlsOption.match(line);
         QString error;
         const bool dns = line.startsWith(dnsPrefix);
-        if (match.hasMatch()) {
+        if (tlsMatch.hasMatch()) {
+            error = applyTls(tlsMatch.captured(1), tlsMatch.captured(2).trimmed(), number, &tls);
+        } else if (match.hasMatch()) {
             error = applyOption(match.captured(1), match.captured(2).trimmed(), &json);
         } else if (dns || line.startsWith(srvPrefix)) {
             TargetSourceSpec probe;
@@ -80,8 +113,20 @@ QList<TargetSpecText::LineError> TargetSpecText::parse(const QString &text, Targ
     if (resolvingLine == 0)
         json.insert(QLatin1String("static"), urls);
     QString error;
-    if (!TargetSourceSpec::fromJson(json, spec, &error))
+    TargetSourceSpec result;
+    if (!TargetSourceSpec::fromJson(json, &result, &error))
         return {{0, error}}; // every line passed on its own; kept for what only the whole can show
+    if (tls.first > 0) {
+        TargetTls checked;
+        QString key;
+        if (!TargetTls::fromJson(tls.json, &checked, &error, &key))
+            return {{tls.lineOf.value(key, tls.first), error}};
+        // The targets are right without TLS, so what is left ("tls" needs https) is the TLS lines'.
+        json.insert(QLatin1String("tls"), tls.json);
+        if (!TargetSourceSpec::fromJson(json, &result, &error))
+            return {{tls.first, error}};
+    }
+    *spec = result;
     return {};
 }
 
@@ -106,6 +151,16 @@ QString TargetSpecText::format(const TargetSourceSpec &spec)
         if (!value.isUndefined())
             lines.append(QStringLiteral("%1=%2").arg(QLatin1String(key),
                                                      value.isDouble() ? QString::number(value.toDouble()) : value.toString()));
+    }
+    if (spec.tls) {
+        const QJsonObject tls = spec.tls->toJson();
+        for (const QString &key : TargetTls::keys()) {
+            const QJsonValue value = tls.value(key);
+            if (value.isBool())
+                lines.append(QStringLiteral("tls.%1=%2").arg(key, value.toBool() ? QLatin1String("true") : QLatin1String("false")));
+            else if (!value.isUndefined())
+                lines.append(QStringLiteral("tls.%1=%2").arg(key, value.toString()));
+        }
     }
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }

@@ -9,7 +9,9 @@ namespace herald {
 
 // The multi-line form of a TargetSourceSpec that people edit (the GUI's group editor): one URL per
 // line, or one `dns:NAME:PORT` or `srv:NAME` line, plus optional `nameserver=IP`, `scheme=https`,
-// `pathPrefix=/p` and `refreshSeconds=N` lines; blank lines and lines starting with # are skipped.
+// `pathPrefix=/p` and `refreshSeconds=N` lines, and the "tls" keys as `tls.ca=FILE`, `tls.cert=FILE`,
+// `tls.key=FILE`, `tls.serverName=NAME`, `tls.verify=true|false`; blank lines and lines starting
+// with # are skipped.
 class TargetSpecText
 {
 public:

@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -27,7 +28,13 @@ struct TargetTls
 
     // {"ca": FILE, "cert": FILE, "key": FILE, "serverName": NAME, "verify": BOOL}, every key optional.
     // A file that cannot be read or holds no PEM certificate (or key) is an error naming the key and file.
-    static bool fromJson(const QJsonValue &json, TargetTls *tls, QString *error);
+    // *key, when given, is set to the key the error is about (empty: the value as a whole).
+    static bool fromJson(const QJsonValue &json, TargetTls *tls, QString *error, QString *key = nullptr);
+    // One key on its own, into its field of *tls: its type, a host name, a readable PEM file. What
+    // needs two keys ("key" needs "cert") is left to fromJson. Lets a form that gives the keys on
+    // separate lines (TargetSpecText) name the line.
+    static bool readKey(const QString &key, const QJsonValue &value, TargetTls *tls, QString *error);
+    static const QStringList &keys(); // in the order toJson writes them
     QJsonObject toJson() const;
     // curl sends as SNI, and verifies, the URL's host, and has no option for another name. So a
     // serverName goes into the URL (urlWithServerName) and the connection to the target's own
