@@ -497,6 +497,7 @@ def export(run):
     path = os.path.join(run.work, "run.csv")
     run.key("ctrl+shift+s")
     dialog = find(run.app, Role.DIALOG, "Export results")
+    focus(find(dialog, TEXT, "File name:"))  # its buddy label names it
     run.key("ctrl+a")
     run.type(path)
     run.key("Return")
