@@ -32,7 +32,8 @@ ResultsActions::ResultsActions(const Parts &parts, QObject *parent)
     , m_parts(parts)
     , m_previewFlow(new SendFlow(*parts.groups, this))
 {
-    QMenu *results = parts.window->menuBar()->addMenu(tr("Res&ults"));
+    // No mnemonic: each of its letters is taken (Alt+U is the Groups tab); every action has a shortcut.
+    QMenu *results = parts.window->menuBar()->addMenu(tr("Results"));
     m_compare = addAction(tr("&Compare selected..."), "compareAction", QKeySequence(Qt::CTRL | Qt::Key_D),
                           &ResultsActions::compareSelected);
     m_compare->setStatusTip(tr("Two selected targets' answers side by side, the differences marked"));

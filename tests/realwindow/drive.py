@@ -182,6 +182,13 @@ class Run:
         subprocess.run(["xdotool", "type", "--delay", "40", text], check=True)
         time.sleep(0.2)
 
+    def type_lines(self, *lines):
+        """Types each line with Return between them (xdotool type sends no key for a newline here)."""
+        for number, line in enumerate(lines):
+            if number:
+                self.key("Return")
+            self.type(line)
+
     # Herald itself.
     def start(self):
         self.process = subprocess.Popen([self.herald], env=self.env, stdout=open(os.path.join(self.work, "herald.log"), "a"),
@@ -384,6 +391,161 @@ def targets_and_circuit(run):
     run.expect_counts([1, 1, 1, 1, 12, 1], "the reset circuit is tried again")
 
 
+def enabled(accessible):
+    return accessible.get_state_set().contains(State.ENABLED)
+
+
+def checked(accessible):
+    return accessible.get_state_set().contains(State.CHECKED)
+
+
+def preview(run):
+    """Preview (Alt+W): one entry per target, each the request it would get; nothing is sent."""
+    before = run.counts()
+    run.key("alt+w")
+    dialog = find(run.app, Role.DIALOG, contains="Preview")
+    tree = find(dialog, None, "Requests per target")
+    listed = lambda: " ".join(" ".join(row) for row in table_rows(tree))  # noqa: E731
+    wait_for(5, lambda: all(f"{url}/product/42" in listed() for url in run.urls), "every target in the preview")
+    check("PURGE " + run.urls[0] + "/product/42" in listed(), f"the preview lists {listed()!r}")
+    find(dialog, Role.LABEL, contains=f"What each of the {len(run.urls)} targets will receive")
+    run.shot("gui/preview-live")
+    press(find(dialog, Role.PUSH_BUTTON, "Close"))
+    wait_for(5, lambda: not showing(dialog), "the preview to close")
+    run.expect_counts(before, "the preview sends nothing")
+
+
+GROUP = "edge-pair"
+
+
+def groups(run):
+    """A group of two backends typed into the Groups tab, a bad line first; then the composer
+    sends to that group alone, confirmed by typing its name."""
+    run.key("alt+u")
+    page = run.window
+    name = find(page, TEXT, "Group name")
+    press(find(page, Role.PUSH_BUTTON, "New group"))
+    wait_for(3, lambda: focused(name), "New group to put the cursor in the name")  # it clears the fields first
+    run.type(GROUP)
+    editor = find(page, TEXT, "Group targets, one per line")
+    focus(editor)
+    run.type_lines("http://127.0.0.1:1/ok", "ftp://backend-b")
+    error = find(page, Role.LABEL, contains="Line 2:")
+    save = find(page, Role.PUSH_BUTTON, "Save group")
+    check(not enabled(save), "Save group is enabled with a bad line")
+    check("scheme 'ftp'" in error.get_name() and "Line 1" not in error.get_name(), f"the line errors: {error.get_name()!r}")
+    run.shot("gui/groups-error")
+    run.key("ctrl+a", "BackSpace")
+    run.type_lines(run.urls[1], run.urls[3])
+    wait_for(5, lambda: enabled(save), "Save group enabled once every line is right")
+    check(not find_all(page, Role.LABEL, contains="Line "), "a line error is still shown")
+    press(save)
+    stored = os.path.join(run.env["XDG_CONFIG_HOME"], "herald", "groups", f"{GROUP}.json")
+    wait_for(5, lambda: os.path.exists(stored), f"the group saved as {stored}")
+    saved = json.load(open(stored))["targets"]["static"]
+    check(saved == [run.urls[1], run.urls[3]], f"the group holds {saved}")
+    find(page, Role.LABEL, contains=f"Group {GROUP} saved")
+    run.shot("gui/groups")
+
+    # File > Preferences: type the count (or the group's name) above one target.
+    run.key("alt+i", "p")
+    preferences = find(run.app, Role.DIALOG, "Preferences")
+    spin = find(preferences, None, "Type the count above:")
+    focus(spin)
+    run.key("ctrl+a")
+    run.type("1")
+    press(find(preferences, Role.PUSH_BUTTON, "OK"))
+    wait_for(5, lambda: not showing(preferences), "the preferences to close")
+
+    # The composer: its own targets cleared, the group checked (Space in the list, Alt+P).
+    run.key("alt+b")
+    targets = find(run.window, TEXT, "Targets")
+    focus(targets)
+    run.key("ctrl+a", "BackSpace")
+    picker = find(run.window, Role.LIST, "Target groups")
+    run.key("alt+p")
+    wait_for(3, lambda: focused(picker), "the focus in the composer's group list")
+    item = wait_for(5, lambda: next((c for c in children(picker) if c.get_name() == GROUP), None), f"{GROUP} in the composer")
+    run.key("space")
+    wait_for(5, lambda: checked(item), f"{GROUP} checked in the composer")
+    before = run.counts()
+    send = find(run.window, Role.PUSH_BUTTON, "Send")
+    wait_for(5, lambda: enabled(send), "Send enabled with the group as the only targets")
+    press(send)
+    dialog = run.confirm_dialog()
+    check(sorted(run.confirmed_targets(dialog)) == sorted([run.urls[1], run.urls[3]]),
+          f"the group's confirmation lists {run.confirmed_targets(dialog)}")
+    yes = find(dialog, Role.PUSH_BUTTON, "Yes, send")
+    check(not enabled(yes), "Yes is enabled before the count or the group's name is typed")
+    focus(find(dialog, TEXT, contains=f"group name ({GROUP})"))
+    run.type(GROUP)
+    wait_for(5, lambda: enabled(yes), "Yes enabled by the group's name")
+    run.shot("gui/groups-confirm")
+    press(yes)
+    expected = list(before)
+    expected[1] += 1
+    expected[3] += 1
+    run.expect_counts(expected, f"sent to the group {GROUP}")
+    check(run.received(1)[-1]["path"] == "/product/42", f"the group got {run.received(1)[-1]['path']}")
+
+
+def export(run):
+    """Export results (Ctrl+Shift+S) into Qt's own file dialog: a CSV of the group's broadcast."""
+    table = find(run.window, Role.TABLE, "Results")
+    wait_for(10, lambda: sum("ok" in row for row in table_rows(table)) == 2, "the group's two rows ok")
+    before = run.counts()
+    path = os.path.join(run.work, "run.csv")
+    run.key("ctrl+shift+s")
+    dialog = find(run.app, Role.DIALOG, "Export results")
+    focus(find(dialog, TEXT, "File name:"))  # its buddy label names it
+    run.key("ctrl+a")
+    run.type(path)
+    run.key("Return")
+    wait_for(10, lambda: os.path.exists(path) and not showing(dialog), f"{path} written")
+    lines = open(path).read().splitlines()
+    check(len(lines) == 3, f"the CSV should be a header and two targets: {lines}")
+    check(lines[0] == "target,outcome,status,latency_ms,attempts,error,group", f"the CSV's header {lines[0]!r}")
+    rows = sorted(line.split(",")[:3] for line in lines[1:])
+    check(rows == sorted([[run.urls[1], "ok", "200"], [run.urls[3], "ok", "200"]]), f"the CSV's rows {lines[1:]}")
+    run.expect_counts(before, "the export sends nothing")
+
+
+def paste_curl(run):
+    """Paste curl command (Ctrl+Shift+V): typed into the box, used in the composer, then sent."""
+    run.key("ctrl+shift+v")
+    dialog = find(run.app, Role.DIALOG, "Paste curl command")
+    focus(find(dialog, TEXT, "curl command"))
+    run.type("curl -X BAN -H 'X-Ban-Url: ^/p' http://varnish.example:6081/ban/path")
+    run.shot("gui/paste-curl")
+    press(find(dialog, Role.PUSH_BUTTON, "Use in composer"))
+    wait_for(5, lambda: not showing(dialog), "the paste dialog to close")
+    # Qt 6.4 names a combo box by its current text; the method's is told apart by its tooltip.
+    method = wait_for(5, lambda: next((c for c in find_all(run.window, Role.COMBO_BOX)
+                                       if (c.get_description() or "").startswith("Any HTTP method")), None),
+                      "the composer's method box")
+    check(method.get_name() == "BAN", f"the composer's method {method.get_name()!r}")
+    path = find(run.window, TEXT, "Path")
+    check(text_of(path) == "/ban/path", f"the composer's path {text_of(path)!r}")
+    headers = table_rows(find(run.window, Role.TABLE, "Headers"))
+    check(headers == [["X-Ban-Url", "^/p"]], f"the composer's headers {headers}")
+    before = run.counts()
+    press(find(run.window, Role.PUSH_BUTTON, "Send"))
+    dialog = run.confirm_dialog()
+    check("BAN /ban/path" in text_of(find(dialog, TEXT, "Request to send")), "the confirmation's request")
+    focus(find(dialog, TEXT, contains="Type the number of targets (2)"))
+    run.type("2")
+    press(find(dialog, Role.PUSH_BUTTON, "Yes, send"))
+    expected = list(before)
+    expected[1] += 1
+    expected[3] += 1
+    run.expect_counts(expected, "the pasted BAN")
+    for index in (1, 3):
+        last = run.received(index)[-1]
+        check(last["method"] == "BAN" and last["path"] == "/ban/path", f"backend {index} got {last['method']} {last['path']}")
+        check(last["headers"].get("X-Ban-Url") == "^/p", f"backend {index}'s headers {last['headers']}")
+        check(last["headers"].get("Host") != "varnish.example:6081", "the curl command's host was sent")
+
+
 def small_window(run):
     window_id = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(run.process.pid)],
                                capture_output=True, text=True).stdout.split()[-1]
@@ -405,7 +567,7 @@ def main():
     Atspi.init()
     run = Run(args)
     steps = [first_start, compose_and_confirm, live_table, compare, send_again_to_failed, history,
-             targets_and_circuit, small_window]
+             targets_and_circuit, preview, groups, export, paste_curl, small_window]
     try:
         for step in steps:
             started = time.monotonic()
