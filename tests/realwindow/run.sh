@@ -6,42 +6,16 @@
 # and OUT_DIR/gui/*.png (docs/gui.md's); OUT_DIR is docs/ by default.
 set -euo pipefail
 
-herald=$(realpath "${1:-build/app/herald}")
-out=$(realpath "${2:-docs}")
-mkdir -p "$out/gui"
-here=$(dirname "$(realpath "$0")")
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "realwindow: FAIL: $*" >&2
-    exit 1
-}
-# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.1
-    done
-}
+NAME=realwindow
+# shellcheck source=session.sh
+source "$(dirname "$(realpath "$0")")/session.sh" "$@"
 
 # Debian's python3 (not a pyenv or venv one first on PATH): its gi has the Atspi typelib.
 python=/usr/bin/python3
 "$python" -c 'import gi; gi.require_version("Atspi", "2.0")' 2>/dev/null \
     || fail "no AT-SPI for $python: deploy/install-deps.sh test (gir1.2-atspi-2.0, python3-gi, at-spi2-core)"
 
-# -displayfd: the server picks a free display number, so parallel runs do not collide.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 & pids+=($!)
-wait_for 10 test -s "$work/display" || fail "Xvfb did not start"
-export DISPLAY=:$(cat "$work/display")
-openbox >/dev/null 2>&1 & pids+=($!)
+start_display
 "$python" "$here/backends.py" --dir "$work" --seconds 600 & pids+=($!)
 wait_for 10 test -s "$work/urls" || fail "backends did not start"
 mkdir -p "$work/config/herald/profiles" "$work/data"

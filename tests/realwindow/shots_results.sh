@@ -6,31 +6,10 @@
 # Usage: tests/realwindow/shots_results.sh [HERALD_BINARY] [OUT_DIR]
 set -euo pipefail
 
-herald=$(realpath "${1:-build/app/herald}")
-out=$(realpath "${2:-docs}")
-mkdir -p "$out/gui"
-here=$(dirname "$(realpath "$0")")
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+NAME=shots_results
+# shellcheck source=session.sh
+source "$(dirname "$(realpath "$0")")/session.sh" "$@"
 
-fail() {
-    echo "shots_results: FAIL: $*" >&2
-    [[ -f $work/herald.log ]] && sed 's/^/herald: /' "$work/herald.log" >&2
-    exit 1
-}
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.1
-    done
-}
 requests() { cat "$work"/backend-*.log 2>/dev/null | wc -l; }
 count_is() { [[ $(requests) -eq $1 ]]; }
 shot() { sleep 0.5; import -window root "$out/$1.png"; echo "shots_results: screenshot $1.png"; }
@@ -38,10 +17,7 @@ key() { xdotool key --clearmodifiers "$@"; sleep 0.3; }
 window_named() { xdotool search --onlyvisible --name "$1"; }
 closed() { ! xdotool search --onlyvisible --name "$1"; }
 
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 & pids+=($!)
-wait_for 10 test -s "$work/display" || fail "Xvfb did not start"
-export DISPLAY=:$(cat "$work/display")
-openbox >/dev/null 2>&1 & pids+=($!)
+start_display
 # Four backends: the third answers X-Cache: HIT (the odd cache), the fourth 503.
 python3 "$here/backends.py" --dir "$work" --count 4 --fail 3 --slow -1 --hit 2 --seconds 600 & pids+=($!)
 wait_for 10 test -s "$work/urls" || fail "backends did not start"
