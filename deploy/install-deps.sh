@@ -17,7 +17,7 @@ if [[ "$mode" == test ]]; then
     # which finds the window's widgets through AT-SPI on a private D-Bus session (dbus-run-session).
     packages+=(dnsmasq-base nginx-light varnish redis-server wrk procps iproute2 iptables kmod xauth openssl curl
                nghttp2-server # nghttpd: the HTTP/2 server of the h2c and h2 tests
-               xvfb openbox xdotool imagemagick fonts-dejavu-core python3
+               xvfb openbox xdotool xclip imagemagick fonts-dejavu-core python3
                dbus at-spi2-core python3-gi gir1.2-atspi-2.0)
     # clang's ASan and libFuzzer runtimes are in libclang-rt-14-dev, which clang does not pull in.
     packages+=(clang libclang-rt-14-dev)

@@ -510,11 +510,25 @@ def export(run):
     run.expect_counts(before, "the export sends nothing")
 
 
+def copy_curl(run):
+    """Copy as curl (Ctrl+Shift+C): the clipboard's commands, run with real curl, reach the backends."""
+    before = run.counts()
+    run.key("ctrl+shift+c")
+    text = wait_for(10, lambda: subprocess.run(["xclip", "-selection", "clipboard", "-o"], capture_output=True,
+                                               text=True).stdout.strip() or None, "curl commands on the clipboard")
+    copied = [i for i, url in enumerate(run.urls) if url in text]
+    check(copied and set(copied) <= {1, 3}, f"the clipboard names the group's targets only: {text!r}")
+    subprocess.run(["sh", "-c", text], check=True, capture_output=True, timeout=30)
+    expected = [n + (1 if i in copied else 0) for i, n in enumerate(before)]
+    run.expect_counts(expected, "the copied curl commands, run in a shell")
+
+
 def paste_curl(run):
     """Paste curl command (Ctrl+Shift+V): typed into the box, used in the composer, then sent."""
     run.key("ctrl+shift+v")
     dialog = find(run.app, Role.DIALOG, "Paste curl command")
     focus(find(dialog, TEXT, "curl command"))
+    run.key("ctrl+a")  # the box starts with the clipboard when it holds curl commands (copy_curl's)
     run.type("curl -X BAN -H 'X-Ban-Url: ^/p' http://varnish.example:6081/ban/path")
     run.shot("gui/paste-curl")
     press(find(dialog, Role.PUSH_BUTTON, "Use in composer"))
@@ -567,7 +581,7 @@ def main():
     Atspi.init()
     run = Run(args)
     steps = [first_start, compose_and_confirm, live_table, compare, send_again_to_failed, history,
-             targets_and_circuit, preview, groups, export, paste_curl, small_window]
+             targets_and_circuit, preview, groups, export, copy_curl, paste_curl, small_window]
     try:
         for step in steps:
             started = time.monotonic()
