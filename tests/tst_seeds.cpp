@@ -47,19 +47,6 @@ QList<RecordedRequest> purgesOf(const TestBackend &varnish)
     return purges;
 }
 
-// http-broadcast: the agent's consumer group has read the stream's last entry and acknowledged
-// everything it read, so nothing more is on its way to its Varnish.
-bool caughtUp(const RedisServer &redis, const QByteArray &group)
-{
-    const QHash<QByteArray, QByteArray> info = redis.groupInfo(group);
-    const QByteArray last = redis
-                                .cli({QStringLiteral("XREVRANGE"), QStringLiteral("herald"), QStringLiteral("+"),
-                                      QStringLiteral("-"), QStringLiteral("COUNT"), QStringLiteral("1")})
-                                .split('\n')
-                                .value(0);
-    return !last.isEmpty() && info.value("pending") == "0" && info.value("last-delivered-id") == last;
-}
-
 // http-broadcast's install.md, as a pod runs it, with the Mercure hub's URL swapped for Redis.
 QList<QPair<QString, QString>> httpBroadcastPod(const QString &varnishUrl, const QString &redisUrl)
 {
@@ -346,8 +333,8 @@ private slots:
             QCOMPARE(purge.body, QByteArray("tags=a"));
         }
         // Both groups have read and acknowledged the entry: no second copy is on its way.
-        QTRY_VERIFY(caughtUp(redis, "varnish-a"));
-        QTRY_VERIFY(caughtUp(redis, "varnish-b"));
+        QTRY_VERIFY(redis.caughtUp("varnish-a"));
+        QTRY_VERIFY(redis.caughtUp("varnish-b"));
         QCOMPARE(purgesOf(varnishA).size(), 1);
         QCOMPARE(purgesOf(varnishB).size(), 1);
 
@@ -395,7 +382,7 @@ private slots:
             return list;
         };
         QTRY_VERIFY_WITH_TIMEOUT(targets().contains("/after"), 10000);
-        QTRY_VERIFY(caughtUp(redis, "http-broadcast-hub"));
+        QTRY_VERIFY(redis.caughtUp("http-broadcast-hub"));
         // The 503 said "not confirmed", not "dropped": the XADD was already in the paused Redis's
         // socket and ran when it resumed, so /during may arrive too, once and in order.
         const QList<QByteArray> received = targets();

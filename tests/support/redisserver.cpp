@@ -102,4 +102,14 @@ QHash<QByteArray, QByteArray> RedisServer::groupInfo(const QByteArray &group) co
     return fields.value("name") == group ? fields : QHash<QByteArray, QByteArray>();
 }
 
+bool RedisServer::caughtUp(const QByteArray &group) const
+{
+    const QHash<QByteArray, QByteArray> info = groupInfo(group);
+    const QByteArray last = cli({QStringLiteral("XREVRANGE"), QStringLiteral("herald"), QStringLiteral("+"), QStringLiteral("-"),
+                                 QStringLiteral("COUNT"), QStringLiteral("1")})
+                                .split('\n')
+                                .value(0);
+    return !last.isEmpty() && info.value("pending") == "0" && info.value("last-delivered-id") == last;
+}
+
 } // namespace herald::test

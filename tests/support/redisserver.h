@@ -32,6 +32,9 @@ public:
     // XINFO GROUPS of the "herald" stream for one group (name, pending, last-delivered-id...);
     // empty when the group does not exist.
     QHash<QByteArray, QByteArray> groupInfo(const QByteArray &group) const;
+    // The group has read the "herald" stream's last entry and acknowledged everything it read:
+    // nothing is left for its agent to deliver or replay.
+    bool caughtUp(const QByteArray &group) const;
 
 private:
     QTemporaryDir m_dir;
