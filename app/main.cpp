@@ -7,8 +7,10 @@
 #include "store/storemigration.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QEvent>
 #include <QTextStream>
+#include <QThread>
 
 #ifdef HERALD_GUI
 #include "guiapplication.h"
@@ -16,6 +18,8 @@
 
 #include <cstdio>
 #include <cstring>
+
+#include <dirent.h>
 
 namespace {
 
@@ -45,12 +49,51 @@ bool isHelp(const char *arg)
     return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0 || std::strcmp(arg, "help") == 0;
 }
 
-// A face's objects are gone once its run() returns, but what they handed to deleteLater() (QNAM's
-// connections and their TLS state, among others) waits for an event loop that will not run again:
-// delete it now, so the process ends with nothing of the work left behind (LeakSanitizer checks).
-int finished(int exitCode)
+// Threads of this process still running, this one included (Linux: one entry each in /proc/self/task).
+int threadCount()
 {
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    DIR *tasks = opendir("/proc/self/task");
+    if (!tasks)
+        return 1;
+    int count = 0;
+    while (const dirent *entry = readdir(tasks))
+        count += entry->d_name[0] != '.';
+    closedir(tasks);
+    return count;
+}
+
+// By now every thread of the face has been told to end and the application has joined Qt's
+// pools, but QThread::wait() returns before a thread has run its exit-time cleanup, and Qt's
+// threads are detached (QNAM's connection thread, the transport workers). OpenSSL frees a thread's
+// random generators in that cleanup; a process that exits first leaves them behind, which
+// LeakSanitizer reported under load. So wait, bounded, to be the last thread.
+// A thread that never ends (none is known) costs the bound.
+void awaitOtherThreads()
+{
+    constexpr int boundMs = 1000;
+    QElapsedTimer waited;
+    waited.start();
+    while (threadCount() > 1 && waited.elapsed() < boundMs)
+        QThread::usleep(200);
+}
+
+// Runs a headless face. Its objects are gone once `command` returns, but what they handed to
+// deleteLater() (QNAM's connections and their TLS state, among others) waits for an event loop that
+// will not run again: it is deleted here, and the application (with Qt's host-lookup pool) goes
+// before the last wait, so the process ends with nothing of the work left behind.
+int runHeadless(int argc, char *argv[], int (*command)(const QStringList &), bool readsStore)
+{
+    int exitCode = 0;
+    {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("herald"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+        if (readsStore)
+            moveOldGuiFiles();
+        exitCode = command(QCoreApplication::arguments().mid(1));
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+    awaitOtherThreads();
     return exitCode;
 }
 
@@ -67,33 +110,19 @@ int main(int argc, char *argv[])
         std::printf("herald %s\n", HERALD_VERSION);
         return 0;
     }
-    if (std::strcmp(command, "send") == 0) {
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("herald"));
-        QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
-        moveOldGuiFiles();
-        return finished(herald::SendCommand::run(QCoreApplication::arguments().mid(1)));
-    }
+    if (std::strcmp(command, "send") == 0)
+        return runHeadless(argc, argv, &herald::SendCommand::run, true);
     if (std::strcmp(command, "serve") == 0) {
         // Qt's own poll() dispatcher costs less per wake-up than GLib's (13% of the CPU per
         // broadcast, docs/performance.md); serve has no GLib user that would need it.
         if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
             qputenv("QT_NO_GLIB", "1");
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("herald"));
-        QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
-        moveOldGuiFiles();
-        return finished(herald::ServeCommand::run(QCoreApplication::arguments().mid(1)));
+        return runHeadless(argc, argv, &herald::ServeCommand::run, true);
     }
-    if (std::strcmp(command, "relay") == 0) {
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("herald"));
-        return finished(herald::RelayCommand::run(QCoreApplication::arguments().mid(1)));
-    }
-    if (std::strcmp(command, "probe") == 0) {
-        QCoreApplication app(argc, argv);
-        return herald::ProbeCommand::run(QCoreApplication::arguments().mid(1));
-    }
+    if (std::strcmp(command, "relay") == 0)
+        return runHeadless(argc, argv, &herald::RelayCommand::run, false);
+    if (std::strcmp(command, "probe") == 0)
+        return runHeadless(argc, argv, &herald::ProbeCommand::run, false);
 #ifdef HERALD_GUI
     if (argc == 1 || command[0] == '-')
         return herald::GuiApplication::run(argc, argv);

@@ -2,19 +2,14 @@
 
 #include "serve/serveconfig.h"
 #include "serve/servesettings.h"
+#include "transport/curltransport.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QProcessEnvironment>
-#include <QSslConfiguration>
-#include <QTimer>
 
 #include <cstdio>
-#include <memory>
 
 // Quiet by default: the one line a probe prints is its answer (QT_LOGGING_RULES=herald.probe.debug=true shows more).
 Q_LOGGING_CATEGORY(lcProbe, "herald.probe", QtInfoMsg)
@@ -122,31 +117,29 @@ int ProbeCommand::run(const QStringList &arguments)
 int ProbeCommand::probe(const QUrl &url, int timeoutMs)
 {
     qCDebug(lcProbe) << "probing" << url;
-    int status = 0;
-    QString body;
-    QString reason;
-    {
-        QNetworkAccessManager client;
-        client.setProxy(QNetworkProxy::NoProxy); // an http_proxy in the container must not carry a local check away
-        QNetworkRequest request(url);
-        request.setTransferTimeout(timeoutMs);
-        if (url.scheme() == QLatin1String("https")) {
-            // The check is to this very instance on loopback; its certificate names the service, not 127.0.0.1.
-            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-            ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-            request.setSslConfiguration(ssl);
-        }
-        std::unique_ptr<QNetworkReply> reply(client.get(request));
-        QObject::connect(reply.get(), &QNetworkReply::finished, QCoreApplication::instance(), &QCoreApplication::quit);
-        QCoreApplication::exec();
-        status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        body = oneLine(reply->readAll());
-        reason = reply->error() == QNetworkReply::OperationCanceledError ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
-                                                                         : reply->errorString();
-    }
-    // QNAM hands its connections (and their TLS state) to deleteLater(): run those deletions
-    // before the process exits, so nothing of the check is left behind.
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    // The core's libcurl transport on this thread: one GET needs no connection thread of its own
+    // (QNAM starts one, and OpenSSL's state in it is left behind if it is still ending at exit).
+    CurlTransport transport;
+    // The check is to this very instance on loopback; its certificate names the service, not 127.0.0.1.
+    transport.setVerifyPeer(false);
+    TransportRequest request;
+    request.method = QByteArrayLiteral("GET");
+    request.url = url;
+    request.timeoutMs = timeoutMs;
+    TransportResponse response;
+    TransportCall *call = transport.send(request, &transport);
+    QObject::connect(call, &TransportCall::finished, QCoreApplication::instance(), [&response](const TransportResponse &answer) {
+        response = answer;
+        QCoreApplication::quit();
+    });
+    QCoreApplication::exec();
+    const int status = response.error == TransportError::None ? response.status : 0;
+    const QString body = oneLine(response.body);
+    QString reason = response.errorString;
+    if (response.error == TransportError::Timeout)
+        reason = QStringLiteral("no answer within %1 ms").arg(timeoutMs);
+    else if (response.error == TransportError::Refused)
+        reason = QStringLiteral("connection refused (%1)").arg(response.errorString);
     const QString target = url.toString();
     if (status == 0) {
         std::fprintf(stderr, "herald probe: %s: %s\n", qPrintable(target), qPrintable(reason));
