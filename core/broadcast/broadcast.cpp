@@ -31,12 +31,11 @@ Broadcast::Broadcast(Broadcaster *owner, const BroadcastRequest &request, const 
     , m_owner(owner)
     , m_request(request)
     , m_options(options)
+    , m_forms(owner->formsOf(targets))
 {
     m_targets.resize(targets.size());
-    for (int i = 0; i < targets.size(); ++i) {
+    for (int i = 0; i < targets.size(); ++i)
         m_targets[i].result.target = targets.at(i);
-        m_targets[i].key = targets.at(i).key();
-    }
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &Broadcast::onDeadline);
     // Work begins on the next event-loop turn so that callers can connect first.
@@ -47,6 +46,15 @@ Broadcast::~Broadcast()
 {
     for (int i = 0; i < targetCount(); ++i)
         stopTarget(i);
+}
+
+const ResponseComparison &Broadcast::comparison() const
+{
+    if (m_comparedAtDone != m_done) {
+        m_comparison = ResponseComparison::compare(results(), m_options.compareHeaders);
+        m_comparedAtDone = m_done;
+    }
+    return m_comparison;
 }
 
 QList<TargetResult> Broadcast::results() const
@@ -96,6 +104,7 @@ void Broadcast::begin()
         maybeFinish();
         return;
     }
+    m_commonHeaders = m_owner->headerPolicy().commonHeaders(m_request, &m_targetHost);
     if (m_options.deadlineMs > 0)
         m_deadline.start(m_options.deadlineMs);
     if (m_options.policy.kind == OutcomePolicy::Kind::Async) {
@@ -103,11 +112,10 @@ void Broadcast::begin()
         Q_EMIT decided();
     }
     for (int i = 0; i < targetCount(); ++i) {
-        TargetRun &run = m_targets[i];
-        if (!m_owner->circuitBreaker().allow(run.key, m_owner->nowMs())) {
+        if (!m_owner->circuitBreaker().allow(targetKey(i), m_owner->nowMs())) {
             finishTarget(i, TargetOutcome::CircuitOpen,
                          QStringLiteral("circuit open after %1 consecutive failures")
-                             .arg(m_owner->circuitBreaker().consecutiveFailures(run.key)));
+                             .arg(m_owner->circuitBreaker().consecutiveFailures(targetKey(i))));
             continue;
         }
         if (m_options.verify.needsBodyBefore())
@@ -123,7 +131,7 @@ void Broadcast::requestAttempt(int index)
 {
     TargetRun &run = m_targets[index];
     run.waitingForSlot = true;
-    run.ticket = m_owner->limiter().acquire(run.key, [this, index] { launchAttempt(index); });
+    run.ticket = m_owner->limiter().acquire(targetKey(index), [this, index] { launchAttempt(index); });
 }
 
 void Broadcast::launchAttempt(int index)
@@ -134,8 +142,8 @@ void Broadcast::launchAttempt(int index)
     run.attemptStartedMs = elapsedMs();
     run.result.state = TargetState::Sending;
 
-    const TransportRequest request = TargetRequest::make(m_request, run.result.target, m_owner->headerPolicy(), m_options,
-                                                         static_cast<int>(run.result.attempts.size()));
+    const TransportRequest request = TargetRequest::make(m_request, run.result.target, (*m_forms)[index], m_commonHeaders,
+                                                         m_targetHost, m_options, static_cast<int>(run.result.attempts.size()));
     run.call = m_owner->transport()->send(request, this);
     connect(run.call, &TransportCall::finished, this,
             [this, index](const TransportResponse &response) { onAttemptFinished(index, response); });
@@ -149,7 +157,7 @@ void Broadcast::onAttemptFinished(int index, const TransportResponse &response)
     run.call = nullptr;
     if (run.holdsSlot) {
         run.holdsSlot = false;
-        m_owner->limiter().release(run.key);
+        m_owner->limiter().release(targetKey(index));
     }
 
     TargetResult &result = run.result;
@@ -254,7 +262,7 @@ void Broadcast::stopTarget(int index)
     }
     if (run.holdsSlot) {
         run.holdsSlot = false;
-        m_owner->limiter().release(run.key);
+        m_owner->limiter().release(targetKey(index));
     }
 }
 
@@ -275,15 +283,15 @@ void Broadcast::finishTarget(int index, TargetOutcome outcome, const QString &er
     CircuitBreaker &breaker = m_owner->circuitBreaker();
     switch (outcome) {
     case TargetOutcome::Ok:
-        breaker.recordSuccess(run.key);
+        breaker.recordSuccess(targetKey(index));
         break;
     case TargetOutcome::CircuitOpen:
         break;
     case TargetOutcome::Cancelled:
-        breaker.releaseProbe(run.key);
+        breaker.releaseProbe(targetKey(index));
         break;
     default:
-        breaker.recordFailure(run.key, m_owner->nowMs());
+        breaker.recordFailure(targetKey(index), m_owner->nowMs());
         break;
     }
     if (outcome == TargetOutcome::Ok && m_decidingIndex < 0)

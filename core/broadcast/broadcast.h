@@ -2,14 +2,17 @@
 
 #include "broadcast/broadcastoptions.h"
 #include "broadcast/broadcastrequest.h"
+#include "broadcast/responsecomparison.h"
 #include "policy/concurrencylimiter.h"
 #include "broadcast/targetresult.h"
+#include "targets/targetform.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 
+#include <memory>
 #include <vector>
 
 namespace herald {
@@ -32,10 +35,13 @@ public:
     const BroadcastOptions &options() const { return m_options; }
     int targetCount() const { return static_cast<int>(m_targets.size()); }
     const TargetResult &result(int index) const { return m_targets[index].result; }
-    // The target's identity (Target::key()), computed once when the broadcast was made.
-    const QString &targetKey(int index) const { return m_targets[index].key; }
+    // The target's identity (Target::key()), worked out once per target list (Broadcaster::formsOf).
+    const QString &targetKey(int index) const { return (*m_forms)[index].key(); }
     QList<TargetResult> results() const;
     BroadcastSummary summary() const;
+    // The targets grouped by answer (options().compareHeaders), of the targets done so far. Made
+    // once per count of done targets: the answer, the metrics and the admin API all read it.
+    const ResponseComparison &comparison() const;
     bool isDecided() const { return m_decided; }
     bool isFinished() const { return m_finished; }
     // The target whose answer decided a `first` broadcast, or -1.
@@ -58,7 +64,6 @@ private:
     struct TargetRun
     {
         TargetResult result;
-        QString key;
         TransportCall *call = nullptr;
         QTimer *retryTimer = nullptr;
         TransportCall *checkCall = nullptr; // the GET before (body-changed) or the check after the broadcast
@@ -87,6 +92,9 @@ private:
     BroadcastRequest m_request;
     BroadcastOptions m_options;
     std::vector<TargetRun> m_targets;
+    std::shared_ptr<const std::vector<TargetForm>> m_forms; // index for index with m_targets
+    HttpHeaders m_commonHeaders;                           // HeaderPolicy::commonHeaders, made in begin()
+    bool m_targetHost = false;
     QElapsedTimer m_clock;
     QTimer m_deadline;
     int m_done = 0;
@@ -95,6 +103,8 @@ private:
     bool m_decided = false;
     bool m_finished = false;
     bool m_autoDelete = true;
+    mutable ResponseComparison m_comparison;
+    mutable int m_comparedAtDone = -1;
 };
 
 } // namespace herald

@@ -27,6 +27,19 @@ Broadcast *Broadcaster::start(const BroadcastRequest &request, const QList<Targe
     return broadcast;
 }
 
+std::shared_ptr<const std::vector<TargetForm>> Broadcaster::formsOf(const QList<Target> &targets)
+{
+    if (!m_forms || !targets.isSharedWith(m_formedTargets)) {
+        auto forms = std::make_shared<std::vector<TargetForm>>();
+        forms->reserve(targets.size());
+        for (const Target &target : targets)
+            forms->emplace_back(target);
+        m_formedTargets = targets;
+        m_forms = std::move(forms);
+    }
+    return m_forms;
+}
+
 void Broadcaster::onBroadcastFinished(Broadcast *broadcast)
 {
     --m_active;

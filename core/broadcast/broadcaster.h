@@ -6,9 +6,13 @@
 #include "policy/concurrencylimiter.h"
 #include "policy/headerpolicy.h"
 #include "targets/target.h"
+#include "targets/targetform.h"
 
 #include <QElapsedTimer>
 #include <QObject>
+
+#include <memory>
+#include <vector>
 
 namespace herald {
 
@@ -44,6 +48,9 @@ Q_SIGNALS:
 private:
     friend class Broadcast;
     void onBroadcastFinished(Broadcast *broadcast);
+    // The forms of `targets`, worked out again only when the list is not the one of the last
+    // broadcast: a face passes its source's list, which stays shared until the targets change.
+    std::shared_ptr<const std::vector<TargetForm>> formsOf(const QList<Target> &targets);
 
     Transport *m_transport;
     HeaderPolicy m_headerPolicy;
@@ -51,6 +58,8 @@ private:
     ConcurrencyLimiter m_limiter;
     QElapsedTimer m_clock;
     int m_active = 0;
+    QList<Target> m_formedTargets;
+    std::shared_ptr<const std::vector<TargetForm>> m_forms;
 };
 
 } // namespace herald

@@ -57,8 +57,7 @@ QByteArray BroadcastJob::snapshot() const
     QJsonObject object;
     if (m_broadcast) {
         const QList<TargetResult> results = m_broadcast->results();
-        const ResponseComparison comparison = ResponseComparison::compare(results, m_broadcast->options().compareHeaders);
-        object = BroadcastJson::toJson(m_broadcast->summary(), results, &comparison);
+        object = BroadcastJson::toJson(m_broadcast->summary(), results, &m_broadcast->comparison());
     }
     object.insert(QLatin1String("id"), m_id);
     object.insert(QLatin1String("state"), stateName(m_state));

@@ -40,7 +40,11 @@ QByteArrayList ResponseComparison::parseHeaderList(const QString &commaSeparated
 ResponseComparison ResponseComparison::compare(const QList<TargetResult> &results, const QByteArrayList &headers)
 {
     ResponseComparison comparison;
-    QHash<QByteArray, int> groupByKey;
+    // A cheap key (status, sizes, compared headers, the body's qHash) finds the candidate groups;
+    // the body itself decides among them. So SHA-256 runs once per distinct answer, not per
+    // target: a fleet that agrees costs one digest per broadcast.
+    QHash<QByteArray, QList<int>> candidates;
+    QList<int> representative; // per group, the result whose body stands for it
     comparison.m_groupOf.fill(-1, results.size());
     for (qsizetype i = 0; i < results.size(); ++i) {
         const TargetResult &result = results.at(i);
@@ -54,9 +58,9 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
             // Without an HTTP answer there is nothing else to compare: the failure is the answer.
             key += targetOutcomeName(result.outcome).toLatin1();
         } else {
-            group.bodySha256 = QCryptographicHash::hash(result.responseBody, QCryptographicHash::Sha256).toHex();
             group.bodyBytes = result.responseBytes;
-            key += group.bodySha256 + '\n' + QByteArray::number(group.bodyBytes);
+            key += QByteArray::number(group.bodyBytes) + '\n' + QByteArray::number(result.responseBody.size()) + '\n'
+                   + QByteArray::number(qHash(result.responseBody));
             for (const QByteArray &name : headers) {
                 QByteArray value;
                 const bool present = joinedHeader(result.responseHeaders, name, &value);
@@ -66,13 +70,22 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
                 key += present ? "\n+" + value : QByteArray("\n-");
             }
         }
-        auto found = groupByKey.constFind(key);
-        if (found == groupByKey.cend()) {
-            found = groupByKey.insert(key, static_cast<int>(comparison.m_groups.size()));
-            comparison.m_groups.append(group);
+        QList<int> &sameKey = candidates[key];
+        int found = -1;
+        for (const int candidate : std::as_const(sameKey)) {
+            if (results.at(representative.at(candidate)).responseBody == result.responseBody)
+                found = candidate;
         }
-        comparison.m_groups[found.value()].members.append(static_cast<int>(i));
-        comparison.m_groupOf[i] = found.value();
+        if (found < 0) {
+            if (result.status != 0)
+                group.bodySha256 = QCryptographicHash::hash(result.responseBody, QCryptographicHash::Sha256).toHex();
+            found = static_cast<int>(comparison.m_groups.size());
+            comparison.m_groups.append(group);
+            representative.append(static_cast<int>(i));
+            sameKey.append(found);
+        }
+        comparison.m_groups[found].members.append(static_cast<int>(i));
+        comparison.m_groupOf[i] = found;
     }
     return comparison;
 }

@@ -5,10 +5,21 @@ namespace herald {
 TransportRequest TargetRequest::make(const BroadcastRequest &request, const Target &target, const HeaderPolicy &policy,
                                      const BroadcastOptions &options, int retry)
 {
+    bool targetHost = false;
+    const HttpHeaders common = policy.commonHeaders(request, &targetHost);
+    return make(request, target, TargetForm(target), common, targetHost, options, retry);
+}
+
+TransportRequest TargetRequest::make(const BroadcastRequest &request, const Target &target, const TargetForm &form,
+                                     const HttpHeaders &commonHeaders, bool targetHost, const BroadcastOptions &options,
+                                     int retry)
+{
     TransportRequest out;
     out.method = request.method;
-    out.url = target.urlFor(request.pathAndQuery, options.exactTargetPath);
-    out.headers = policy.outgoingHeaders(request, target);
+    out.url = form.urlFor(request.pathAndQuery, options.exactTargetPath);
+    out.headers = commonHeaders;
+    if (targetHost)
+        out.headers.prepend({"Host", form.hostHeader()});
     if (options.retryCountHeader && retry > 0) {
         removeHeader(out.headers, "X-Retry-Count"); // ours replaces a client's, as FanOut's does
         out.headers.append({"X-Retry-Count", QByteArray::number(retry)});

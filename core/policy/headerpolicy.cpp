@@ -1,5 +1,7 @@
 #include "policy/headerpolicy.h"
 
+#include "targets/targetform.h"
+
 namespace herald {
 
 QByteArrayList HeaderPolicy::defaultSensitiveHeaders()
@@ -100,6 +102,15 @@ bool HeaderPolicy::isLoop(const BroadcastRequest &request) const
 
 HttpHeaders HeaderPolicy::outgoingHeaders(const BroadcastRequest &request, const Target &target) const
 {
+    bool targetHost = false;
+    HttpHeaders out = commonHeaders(request, &targetHost);
+    if (targetHost)
+        out.prepend({"Host", TargetForm(target).hostHeader()});
+    return out;
+}
+
+HttpHeaders HeaderPolicy::commonHeaders(const BroadcastRequest &request, bool *targetHost) const
+{
     // Headers named in Connection are hop-by-hop for this hop too (RFC 9110 7.6.1).
     QByteArrayList connectionNamed;
     for (const HttpHeader &header : request.headers) {
@@ -142,15 +153,7 @@ HttpHeaders HeaderPolicy::outgoingHeaders(const BroadcastRequest &request, const
         }
         out.append(header);
     }
-    if (hostMode == HostMode::TargetHost || !hasHeader(out, "Host")) {
-        const QUrl &url = target.baseUrl;
-        QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
-        if (host.contains(':'))
-            host = '[' + host + ']';
-        if (url.port() != -1)
-            host += ':' + QByteArray::number(url.port());
-        out.prepend({"Host", host});
-    }
+    *targetHost = hostMode == HostMode::TargetHost || !hasHeader(out, "Host");
     if (!request.clientAddress.isEmpty()) {
         const QByteArray client = request.clientAddress.toLatin1();
         out.append({"X-Forwarded-For", forwardedFor.isEmpty() ? client : forwardedFor + ", " + client});

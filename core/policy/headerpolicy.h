@@ -28,6 +28,9 @@ public:
     UnderscoreHeaders underscoreHeaders = UnderscoreHeaders::Drop;
 
     HttpHeaders outgoingHeaders(const BroadcastRequest &request, const Target &target) const;
+    // The headers every target of `request` gets; *targetHost: each must get its own Host line
+    // first (TargetForm::hostHeader()). A broadcast works them out once, not once per target.
+    HttpHeaders commonHeaders(const BroadcastRequest &request, bool *targetHost) const;
     // True when the request already passed through this instance (its Via names our id).
     bool isLoop(const BroadcastRequest &request) const;
     QByteArray viaToken() const;

@@ -1,5 +1,7 @@
 #include "targets/target.h"
 
+#include "targets/targetform.h"
+
 #include <QRegularExpression>
 
 namespace herald {
@@ -53,43 +55,12 @@ QList<Target> Target::parseList(const QString &text, QString *error)
 
 QString Target::key() const
 {
-    const int defaultPort = baseUrl.scheme() == QLatin1String("https") ? 443 : 80;
-    QString path = baseUrl.path();
-    while (path.endsWith(QLatin1Char('/')))
-        path.chop(1);
-    QString host = baseUrl.host();
-    if (host.contains(QLatin1Char(':')))
-        host = QLatin1Char('[') + host + QLatin1Char(']');
-    const QString query = baseUrl.hasQuery() ? QLatin1Char('?') + baseUrl.query(QUrl::FullyEncoded) : QString();
-    return QStringLiteral("%1://%2:%3%4%5").arg(baseUrl.scheme(), host).arg(baseUrl.port(defaultPort)).arg(path, query);
+    return TargetForm(*this).key();
 }
 
 QUrl Target::urlFor(const QByteArray &pathAndQuery, bool exactPath) const
 {
-    // Build the URL from encoded text so the client's query and escapes reach the
-    // backend byte for byte (a seed dropped the query string; Varnish keys on it).
-    QByteArray prefix = baseUrl.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
-    const int question = pathAndQuery.indexOf('?');
-    QByteArray path = question < 0 ? pathAndQuery : pathAndQuery.left(question);
-    QByteArray query = question < 0 ? QByteArray() : pathAndQuery.mid(question + 1);
-    if (baseUrl.hasQuery()) {
-        const QByteArray own = baseUrl.query(QUrl::FullyEncoded).toLatin1();
-        query = query.isEmpty() ? own : own + '&' + query;
-    }
-    if (exactPath) {
-        if (baseUrl.path().isEmpty())
-            prefix.append('/');
-        path.clear();
-    } else {
-        while (prefix.endsWith('/'))
-            prefix.chop(1);
-        if (!path.startsWith('/'))
-            path.prepend('/');
-    }
-    QByteArray url = prefix + path;
-    if (question >= 0 || baseUrl.hasQuery())
-        url += '?' + query;
-    return QUrl::fromEncoded(url, QUrl::TolerantMode);
+    return TargetForm(*this).urlFor(pathAndQuery, exactPath);
 }
 
 } // namespace herald

@@ -39,7 +39,7 @@ void AdminApi::remember(Broadcast *broadcast)
         TargetResult result = broadcast->result(i);
         result.responseBody.clear();
         result.responseHeaders.clear();
-        m_lastResults.insert(result.target.key(), result);
+        m_lastResults.insert(broadcast->targetKey(i), result);
     }
 }
 
@@ -188,8 +188,7 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
             m_history->record(m_config.historyPath, HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("admin"), profileName));
         const BroadcastSummary summary = broadcast->summary();
         const QList<TargetResult> results = broadcast->results();
-        const ResponseComparison comparison = ResponseComparison::compare(results, broadcast->options().compareHeaders);
-        respond(HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toJson(summary, results, &comparison)));
+        respond(HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toJson(summary, results, &broadcast->comparison())));
     });
 }
 

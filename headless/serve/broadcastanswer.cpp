@@ -15,8 +15,8 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast, bool win
     const BroadcastSummary summary = broadcast.summary();
     if (!winner) {
         const QList<TargetResult> results = broadcast.results();
-        const ResponseComparison comparison = ResponseComparison::compare(results, broadcast.options().compareHeaders);
-        return HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toCompactJson(summary, results, &comparison));
+        return HttpResponses::json(summary.isSuccess() ? 200 : 502,
+                                   BroadcastJson::toCompactJson(summary, results, &broadcast.comparison()));
     }
     if (!summary.policyMet || broadcast.decidingIndex() < 0)
         return noWinner(broadcast, summary);

@@ -71,14 +71,11 @@ void Metrics::onBroadcastFinished(Broadcast *broadcast)
                                                 : QStringLiteral("not_met");
     ++m_broadcasts[methodLabel(broadcast->request().method) + QLatin1Char('\n') + outcome];
     m_broadcastDuration.observe(summary.durationMs / 1000.0);
-    if (ResponseComparison::compare(broadcast->results(), broadcast->options().compareHeaders).disagree())
+    if (broadcast->comparison().disagree())
         ++m_disagreements;
     for (int i = 0; i < broadcast->targetCount(); ++i) {
         const TargetResult &result = broadcast->result(i);
-        const QString &key = broadcast->targetKey(i);
-        m_knownTargets.insert(key, 0);
-        const QString code = result.status > 0 ? QString::number(result.status) : targetOutcomeName(result.outcome);
-        ++m_targetRequests[key + QLatin1Char('\n') + code];
+        ++m_targetCodes[broadcast->targetKey(i)][result.status > 0 ? result.status : -static_cast<int>(result.outcome)];
         if (result.attempts.size() > 1)
             m_retries += result.attempts.size() - 1;
         for (const AttemptRecord &attempt : result.attempts)
@@ -100,8 +97,16 @@ QByteArray Metrics::render() const
     };
     renderPairs("herald_broadcasts_total", "Broadcasts finished, by method and whether the policy was met.", "method", "outcome",
                 m_broadcasts);
-    renderPairs("herald_target_requests_total", "Target results, by target and HTTP status or outcome.", "target", "code",
-                m_targetRequests);
+    out += "# HELP herald_target_requests_total Target results, by target and HTTP status or outcome.\n"
+           "# TYPE herald_target_requests_total counter\n";
+    for (auto target = m_targetCodes.cbegin(); target != m_targetCodes.cend(); ++target) {
+        const QByteArray label = "herald_target_requests_total{target=\"" + escapeLabel(target.key()) + "\",code=\"";
+        for (auto code = target->cbegin(); code != target->cend(); ++code) {
+            const QByteArray name = code.key() > 0 ? QByteArray::number(code.key())
+                                                   : targetOutcomeName(static_cast<TargetOutcome>(-code.key())).toLatin1();
+            out += label + name + "\"} " + QByteArray::number(code.value()) + '\n';
+        }
+    }
     out += "# HELP herald_retries_total Attempts beyond the first.\n# TYPE herald_retries_total counter\n";
     out += "herald_retries_total " + QByteArray::number(m_retries) + '\n';
     out += "# HELP herald_broadcasts_disagree_total Broadcasts whose targets did not all give the same answer "
@@ -113,7 +118,7 @@ QByteArray Metrics::render() const
         out += "herald_rejected_total{reason=\"" + escapeLabel(it.key()) + "\"} " + QByteArray::number(it.value()) + '\n';
     out += "# HELP herald_circuit_state Circuit per target: 0 closed, 1 open, 2 half-open.\n"
            "# TYPE herald_circuit_state gauge\n";
-    for (auto it = m_knownTargets.cbegin(); it != m_knownTargets.cend(); ++it) {
+    for (auto it = m_targetCodes.cbegin(); it != m_targetCodes.cend(); ++it) {
         const int state = static_cast<int>(m_broadcaster->circuitBreaker().state(it.key()));
         out += "herald_circuit_state{target=\"" + escapeLabel(it.key()) + "\"} " + QByteArray::number(state) + '\n';
     }

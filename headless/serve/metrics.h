@@ -44,9 +44,10 @@ private:
     Broadcaster *m_broadcaster;
     const RelayPublisher *m_publisher = nullptr;
     QHash<QString, quint64> m_broadcasts;     // "method\noutcome"
-    QHash<QString, quint64> m_targetRequests; // "target\ncode"
+    // Per target key (also the circuit state gauges' list): results by code, an HTTP status or,
+    // without one, minus the TargetOutcome. One string lookup per target and broadcast.
+    QHash<QString, QHash<int, quint64>> m_targetCodes;
     QHash<QString, quint64> m_rejected;
-    QHash<QString, int> m_knownTargets; // for circuit state gauges
     quint64 m_retries = 0;
     quint64 m_disagreements = 0; // broadcasts whose targets answered in more than one way
     quint64 m_dnsRefreshes = 0;

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "targets/target.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+namespace herald {
+
+// What a broadcast derives from a target for every request it sends (its identity, its Host
+// line, its encoded URL prefix), worked out once from the target's base URL. A face's target
+// list only changes on a refresh, so Broadcaster keeps these forms while the list is unchanged
+// instead of building each string again for every broadcast.
+class TargetForm
+{
+public:
+    TargetForm() = default;
+    explicit TargetForm(const Target &target);
+
+    // scheme://host:port/prefix[?query], as Target::key().
+    const QString &key() const { return m_key; }
+    // host[:port] as the target names it ([v6] in brackets): the Host line a target-host request carries.
+    const QByteArray &hostHeader() const { return m_hostHeader; }
+    // As Target::urlFor(), from the prepared prefix and query.
+    QUrl urlFor(const QByteArray &pathAndQuery, bool exactPath) const;
+
+private:
+    QString m_key;
+    QByteArray m_hostHeader;
+    QByteArray m_prefix;      // scheme://host:port/path, encoded, without query or fragment
+    QByteArray m_ownQuery;    // the target's own query, encoded
+    bool m_hasOwnQuery = false;
+    bool m_emptyPath = false; // the base URL has no path at all
+};
+
+} // namespace herald
