@@ -9,10 +9,25 @@ namespace herald {
 
 namespace {
 
+bool needsEscape(QByteArrayView utf8)
+{
+    for (const char c : utf8) {
+        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+            return true;
+    }
+    return false;
+}
+
 void appendString(QByteArray &out, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
     out += '"';
+    // Most strings (URLs, outcome names, digests) have nothing to escape: one append, not one per byte.
+    if (!needsEscape(utf8)) {
+        out += utf8;
+        out += '"';
+        return;
+    }
     for (const char c : utf8) {
         switch (c) {
         case '"':
