@@ -189,7 +189,7 @@ private Q_SLOTS:
         ServeConfig config;
         config.adminToken = adminToken;
         config.profileDirectory = profiles.path();
-        // serve's transport. QNAM (send's and the GUI's default) adds Connection, Accept-Encoding,
+        // curl, which sends as serve's default (lean) does. QNAM (the GUI's client) adds Connection, Accept-Encoding,
         // Accept-Language and User-Agent of its own, which a dry run does not show.
         Broadcaster broadcaster(createTransport(TransportKind::Curl));
         StaticTargetSource source(targetsOf(urls));

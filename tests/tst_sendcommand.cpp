@@ -62,14 +62,27 @@ private Q_SLOTS:
         QVERIFY(result.out.contains("3/3 ok"));
     }
 
-    // --transport curl sends the path byte for byte (QNAM rewrites dot segments) and adds no
-    // headers of its own.
-    void curlTransportSendsThePathAsGiven()
+    // The default transport (lean), curl and lean send the path byte for byte (QNAM rewrites dot
+    // segments) and add no headers of their own.
+    void transportSendsThePathAsGiven_data()
     {
+        QTest::addColumn<QString>("transport"); // empty: the default
+        QTest::newRow("default") << QString();
+        QTest::newRow("curl") << QStringLiteral("curl");
+        QTest::newRow("lean") << QStringLiteral("lean");
+    }
+
+    void transportSendsThePathAsGiven()
+    {
+        QFETCH(QString, transport);
         const QStringList urls = startBackends(2);
-        const auto result = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("PURGE"), QStringLiteral("/a/./b/../c?x=1"),
-                                                QStringLiteral("--transport=curl"), QStringLiteral("--target"),
-                                                urls.join(QLatin1Char(',')), QStringLiteral("--no-history")});
+        QStringList arguments{QStringLiteral("send"),     QStringLiteral("PURGE"),     QStringLiteral("/a/./b/../c?x=1"),
+                              QStringLiteral("--target"), urls.join(QLatin1Char(',')), QStringLiteral("--no-history")};
+        if (!transport.isEmpty())
+            arguments.append(QStringLiteral("--transport=") + transport);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("HERALD_TRANSPORT"));
+        const auto result = HeraldProcess::run(arguments, environment);
         QCOMPARE(result.exitCode, 0);
         for (int i = 0; i < 2; ++i) {
             QCOMPARE(backend(i).requestCount(), 1);
@@ -315,7 +328,7 @@ private Q_SLOTS:
 
         const auto unset = HeraldProcess::run({QStringLiteral("send"), QStringLiteral("--print-config")});
         QCOMPARE(unset.exitCode, 0);
-        QVERIFY2(unset.out.contains("HERALD_TRANSPORT=qnam\n"), unset.out.constData()); // send's default stays qnam
+        QVERIFY2(unset.out.contains("HERALD_TRANSPORT=lean\n"), unset.out.constData()); // send's default is lean, as serve's
         const auto bad = HeraldProcess::run(
             {QStringLiteral("send"), QStringLiteral("--print-config"), QStringLiteral("--retries=x")});
         QCOMPARE(bad.exitCode, 2);

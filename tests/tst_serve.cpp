@@ -142,7 +142,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<QByteArray>("body");
-        QTest::addColumn<QString>("transport"); // empty: the default (curl)
+        QTest::addColumn<QString>("transport"); // empty: the default (lean)
         for (const char *method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE", "BAN", "REFRESH", "FOOBAR"})
             QTest::newRow(method) << QByteArray(method) << QByteArray() << QString();
         QByteArray binary;

@@ -38,7 +38,7 @@ Transport *createTransport(TransportKind kind, bool verifyPeer, int threads)
 {
     // In the calling thread, before the workers: initialised from a worker, OpenSSL (under curl)
     // kept that worker's error state past its exit, which LeakSanitizer reported.
-    if (threads > 0 && kind == TransportKind::Curl)
+    if (threads > 0 && kind != TransportKind::Qnam) // lean sends https through curl
         CurlTransport::initGlobal();
     if (threads > 0)
         return new ThreadedTransport(threads, [kind, verifyPeer] { return createTransport(kind, verifyPeer); });

@@ -21,9 +21,10 @@ RelayAgent::RelayAgent(const Settings &settings, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
     , m_redis(new RedisClient(settings.redis, this))
-    // libcurl, as herald serve's default: QNAM added Connection: Keep-Alive, Accept-Encoding and
-    // Accept-Language, which the client never sent and a backend may vary its answer on.
-    , m_broadcaster(new Broadcaster(createTransport(TransportKind::Curl), this))
+    // Herald's own client (https through libcurl), as herald serve's default: QNAM added Connection:
+    // Keep-Alive, Accept-Encoding and Accept-Language, which the client never sent and a backend may
+    // vary its answer on.
+    , m_broadcaster(new Broadcaster(createTransport(TransportKind::Lean), this))
     , m_endpoints(TargetSource::create(settings.endpoints, this))
 {
     m_redis->setTimeoutMs(settings.redisTimeoutMs);

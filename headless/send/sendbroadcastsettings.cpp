@@ -134,12 +134,12 @@ QList<SettingsTable<SendConfig>::Setting> SendBroadcastSettings::rows()
          [](const C &c) { return SettingValues::showBoolean(c.http2); });
     flag("insecure", QStringLiteral("Do not verify https targets' certificates."), "", switchOn(&C::insecure),
          [](const C &c) { return SettingValues::showBoolean(c.insecure); });
-    // The same variable as serve's; send's default stays qnam.
+    // The same variable and default as serve's.
     flag(
         "transport",
-        QStringLiteral("HTTP client: qnam (QNetworkAccessManager, default) or curl (libcurl: sends the path exactly as "
-                       "given, dot segments included, and adds no headers of its own) or lean (Herald's own HTTP/1.1 client, "
-                       "like curl on the wire; https and HTTP/2 go through curl)."),
+        QStringLiteral("HTTP client: lean (default: Herald's own HTTP/1.1 client; https and HTTP/2 go through curl), "
+                       "curl (libcurl) or qnam (QNetworkAccessManager, the desktop application's). Lean and curl send the "
+                       "path exactly as given, dot segments included, and add no headers of their own."),
         "NAME",
         [](C &c, const QString &v) {
             return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("is not qnam, curl or lean");

@@ -54,7 +54,7 @@ struct SendConfig
     int perTargetConcurrency = 6;
     bool http2 = false;
     bool insecure = false;
-    TransportKind transport = TransportKind::Qnam;
+    TransportKind transport = TransportKind::Lean;
     bool json = false;
     bool dryRun = false;                               // print what each target would receive, send nothing
     bool printCurl = false;                            // print a curl command per target, send nothing

@@ -112,8 +112,8 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
         [](const C &c) { return QString::number(c.totalConcurrency); });
     add(
         QStringLiteral("HERALD_TRANSPORT"), {}, QStringLiteral("transport"),
-        QStringLiteral("HTTP client for the targets: curl (libcurl, default), qnam (QNetworkAccessManager) or lean "
-                       "(Herald's own HTTP/1.1 client; https and HTTP/2 targets still go through curl)."),
+        QStringLiteral("HTTP client for the targets: lean (default: Herald's own HTTP/1.1 client; https and HTTP/2 "
+                       "targets go through curl), curl (libcurl) or qnam (QNetworkAccessManager)."),
         [](C &c, const QString &v) {
             return parseTransportKind(v, &c.transport) ? QString() : QStringLiteral("expected curl, qnam or lean");
         },

@@ -41,7 +41,7 @@ struct ServeConfig
     int circuitThreshold = 5;
     int circuitCooldownMs = 10000;
     bool insecureTargets = false;
-    TransportKind transport = TransportKind::Curl;
+    TransportKind transport = TransportKind::Lean;
     int transportThreads = 0; // > 0: the HTTP work runs in that many worker threads
 
     qint64 maxBodyBytes = 10 * 1024 * 1024;
