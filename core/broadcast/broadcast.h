@@ -37,6 +37,8 @@ public:
     const TargetResult &result(int index) const { return m_targets[index].result; }
     // The target's identity (Target::key()), worked out once per target list (Broadcaster::formsOf).
     const QString &targetKey(int index) const { return (*m_forms)[index].key(); }
+    // What the broadcast derived from each target (its key, Host line, URL text), index for index.
+    const std::vector<TargetForm> &targetForms() const { return *m_forms; }
     QList<TargetResult> results() const;
     BroadcastSummary summary() const;
     // The targets grouped by answer (options().compareHeaders), of the targets done so far. Made
@@ -93,7 +95,7 @@ private:
     BroadcastOptions m_options;
     std::vector<TargetRun> m_targets;
     std::shared_ptr<const std::vector<TargetForm>> m_forms; // index for index with m_targets
-    HttpHeaders m_commonHeaders;                           // HeaderPolicy::commonHeaders, made in begin()
+    HttpHeaders m_commonHeaders;                            // HeaderPolicy::commonHeaders, made in begin()
     bool m_targetHost = false;
     QElapsedTimer m_clock;
     QTimer m_deadline;

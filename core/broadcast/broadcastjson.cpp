@@ -18,9 +18,8 @@ bool needsEscape(QByteArrayView utf8)
     return false;
 }
 
-void appendString(QByteArray &out, const QString &text)
+void appendUtf8(QByteArray &out, QByteArrayView utf8)
 {
-    const QByteArray utf8 = text.toUtf8();
     out += '"';
     // Most strings (URLs, outcome names, digests) have nothing to escape: one append, not one per byte.
     if (!needsEscape(utf8)) {
@@ -62,6 +61,11 @@ void appendString(QByteArray &out, const QString &text)
         }
     }
     out += '"';
+}
+
+void appendString(QByteArray &out, const QString &text)
+{
+    appendUtf8(out, text.toUtf8());
 }
 
 // Keys are written in QJsonObject's (sorted) order, so both forms are byte for byte the same.
@@ -128,7 +132,7 @@ void appendVerification(QByteArray &out, const VerifyResult &verify)
     }
 }
 
-void appendTarget(QByteArray &out, const TargetResult &result)
+void appendTarget(QByteArray &out, const TargetResult &result, const QByteArray &url)
 {
     out += '{';
     bool first = true;
@@ -174,13 +178,13 @@ void appendTarget(QByteArray &out, const TargetResult &result)
         out += QByteArray::number(result.status);
     }
     appendKey(out, "target");
-    appendString(out, result.target.baseUrl.toString());
+    appendUtf8(out, url);
     if (result.verify.asked)
         appendVerification(out, result.verify);
     out += '}';
 }
 
-void appendGroups(QByteArray &out, const ResponseComparison &comparison, const QList<TargetResult> &results)
+void appendGroups(QByteArray &out, const ResponseComparison &comparison, const QByteArrayList &urls)
 {
     out += '[';
     bool firstGroup = true;
@@ -205,7 +209,7 @@ void appendGroups(QByteArray &out, const ResponseComparison &comparison, const Q
         for (qsizetype i = 0; i < group.members.size(); ++i) {
             if (i > 0)
                 out += ',';
-            appendString(out, results.at(group.members.at(i)).target.baseUrl.toString());
+            appendUtf8(out, urls.at(group.members.at(i)));
         }
         out += "]}";
     }
@@ -285,8 +289,13 @@ QJsonObject BroadcastJson::toJson(const BroadcastSummary &summary, const QList<T
 }
 
 QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
-                                        const ResponseComparison *comparison)
+                                        const ResponseComparison *comparison, const std::vector<TargetForm> *forms)
 {
+    // Each target's URL once, from its form when the caller has them (a broadcast does).
+    QByteArrayList urls;
+    urls.reserve(results.size());
+    for (qsizetype i = 0; i < results.size(); ++i)
+        urls.append(forms ? forms->at(i).urlText() : results.at(i).target.baseUrl.toString().toUtf8());
     QByteArray out;
     out.reserve(160 + 160 * results.size());
     out += '{';
@@ -294,7 +303,7 @@ QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const Q
         appendKey(out, "disagree", true);
         out += comparison->disagree() ? "true" : "false";
         appendKey(out, "groups");
-        appendGroups(out, *comparison, results);
+        appendGroups(out, *comparison, urls);
     }
     appendKey(out, "ok", comparison == nullptr);
     out += summary.policyMet ? "true" : "false";
@@ -321,7 +330,7 @@ QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const Q
     for (qsizetype i = 0; i < results.size(); ++i) {
         if (i > 0)
             out += ',';
-        appendTarget(out, results.at(i));
+        appendTarget(out, results.at(i), urls.at(i));
     }
     out += ']';
     if (summary.verifyAsked) {

@@ -3,8 +3,11 @@
 #include "broadcast/broadcastoptions.h"
 #include "broadcast/responsecomparison.h"
 #include "broadcast/targetresult.h"
+#include "targets/targetform.h"
 
 #include <QJsonObject>
+
+#include <vector>
 
 namespace herald {
 
@@ -21,8 +24,10 @@ public:
     // The same document as QJsonDocument(toJson(...)).toJson(Compact), keys in the same order,
     // written straight into bytes: the listener answers every broadcast with it, and building
     // QJsonObjects cost a sixth of the CPU per broadcast (docs/performance.md).
+    // `forms`, index for index with `results` (Broadcast::targetForms()), gives the target URLs
+    // already written out.
     static QByteArray toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
-                                    const ResponseComparison *comparison = nullptr);
+                                    const ResponseComparison *comparison = nullptr, const std::vector<TargetForm> *forms = nullptr);
 };
 
 } // namespace herald

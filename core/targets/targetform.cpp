@@ -5,6 +5,7 @@ namespace herald {
 TargetForm::TargetForm(const Target &target)
 {
     const QUrl &url = target.baseUrl;
+    m_urlText = url.toString().toUtf8();
     m_prefix = url.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
     m_hasOwnQuery = url.hasQuery();
     if (m_hasOwnQuery)

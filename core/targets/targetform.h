@@ -22,14 +22,17 @@ public:
     const QString &key() const { return m_key; }
     // host[:port] as the target names it ([v6] in brackets): the Host line a target-host request carries.
     const QByteArray &hostHeader() const { return m_hostHeader; }
+    // The base URL as QUrl::toString() writes it, in UTF-8: how answers and logs name the target.
+    const QByteArray &urlText() const { return m_urlText; }
     // As Target::urlFor(), from the prepared prefix and query.
     QUrl urlFor(const QByteArray &pathAndQuery, bool exactPath) const;
 
 private:
     QString m_key;
     QByteArray m_hostHeader;
-    QByteArray m_prefix;      // scheme://host:port/path, encoded, without query or fragment
-    QByteArray m_ownQuery;    // the target's own query, encoded
+    QByteArray m_urlText;
+    QByteArray m_prefix;   // scheme://host:port/path, encoded, without query or fragment
+    QByteArray m_ownQuery; // the target's own query, encoded
     bool m_hasOwnQuery = false;
     bool m_emptyPath = false; // the base URL has no path at all
 };

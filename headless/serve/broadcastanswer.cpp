@@ -16,7 +16,8 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast, bool win
     if (!winner) {
         const QList<TargetResult> results = broadcast.results();
         return HttpResponses::json(summary.isSuccess() ? 200 : 502,
-                                   BroadcastJson::toCompactJson(summary, results, &broadcast.comparison()));
+                                   BroadcastJson::toCompactJson(summary, results, &broadcast.comparison(),
+                                                                &broadcast.targetForms()));
     }
     if (!summary.policyMet || broadcast.decidingIndex() < 0)
         return noWinner(broadcast, summary);
