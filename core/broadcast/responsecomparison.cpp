@@ -40,10 +40,11 @@ QByteArrayList ResponseComparison::parseHeaderList(const QString &commaSeparated
 ResponseComparison ResponseComparison::compare(const QList<TargetResult> &results, const QByteArrayList &headers)
 {
     ResponseComparison comparison;
-    // A cheap key (status, sizes, compared headers, the body's qHash) finds the candidate groups;
-    // the body itself decides among them. So SHA-256 runs once per distinct answer, not per
-    // target: a fleet that agrees costs one digest per broadcast.
-    QHash<QByteArray, QList<int>> candidates;
+    // A hash of what decides a group (status or outcome, sizes, the compared headers, the body)
+    // finds the candidate groups; the fields themselves, body included, decide among them. So
+    // SHA-256 runs once per distinct answer, not per target, and nothing is built per target
+    // when the fleet agrees.
+    QHash<size_t, QList<int>> candidates;
     QList<int> representative; // per group, the result whose body stands for it
     comparison.m_groupOf.fill(-1, results.size());
     for (qsizetype i = 0; i < results.size(); ++i) {
@@ -53,36 +54,36 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
         Group group;
         group.status = result.status;
         group.outcome = result.outcome;
-        QByteArray key = QByteArray::number(result.status) + '\n';
-        if (result.status == 0) {
-            // Without an HTTP answer there is nothing else to compare: the failure is the answer.
-            key += targetOutcomeName(result.outcome).toLatin1();
-        } else {
+        // Without an HTTP answer there is nothing else to compare: the failure is the answer.
+        const bool byOutcome = result.status == 0;
+        size_t signature = qHashMulti(0, group.status, byOutcome ? static_cast<int>(group.outcome) : -1);
+        if (result.status != 0) {
             group.bodyBytes = result.responseBytes;
-            key += QByteArray::number(group.bodyBytes) + '\n' + QByteArray::number(result.responseBody.size()) + '\n'
-                   + QByteArray::number(qHash(result.responseBody));
             for (const QByteArray &name : headers) {
                 QByteArray value;
-                const bool present = joinedHeader(result.responseHeaders, name, &value);
-                if (present)
+                // Absent and present-but-empty are different answers: only present ones are listed.
+                if (joinedHeader(result.responseHeaders, name, &value))
                     group.headers.append({name, value});
-                // Absent and present-but-empty are different answers.
-                key += present ? "\n+" + value : QByteArray("\n-");
             }
+            signature = qHashMulti(signature, group.bodyBytes, result.responseBody, group.headers.size());
+            for (const HttpHeader &header : std::as_const(group.headers))
+                signature = qHashMulti(signature, header.first, header.second);
         }
-        QList<int> &sameKey = candidates[key];
+        QList<int> &sameSignature = candidates[signature];
         int found = -1;
-        for (const int candidate : std::as_const(sameKey)) {
-            if (results.at(representative.at(candidate)).responseBody == result.responseBody)
+        for (const int candidate : std::as_const(sameSignature)) {
+            const Group &known = comparison.m_groups.at(candidate);
+            if (known.status == group.status && (!byOutcome || known.outcome == group.outcome) && known.bodyBytes == group.bodyBytes
+                && known.headers == group.headers && results.at(representative.at(candidate)).responseBody == result.responseBody)
                 found = candidate;
         }
         if (found < 0) {
-            if (result.status != 0)
+            if (!byOutcome)
                 group.bodySha256 = QCryptographicHash::hash(result.responseBody, QCryptographicHash::Sha256).toHex();
             found = static_cast<int>(comparison.m_groups.size());
             comparison.m_groups.append(group);
             representative.append(static_cast<int>(i));
-            sameKey.append(found);
+            sameSignature.append(found);
         }
         comparison.m_groups[found].members.append(static_cast<int>(i));
         comparison.m_groupOf[i] = found;
