@@ -84,6 +84,7 @@ private Q_SLOTS:
     void exchange_data();
     void exchange();
     void requestGoesOutAsGiven();
+    void onlyTheNamedHeadersAreKept();
     void connectionIsReusedAcrossRequests();
     void connectionCloseIsHonoured();
     void idleCloseArrivesAsAnEvent();
@@ -330,6 +331,33 @@ void TestLeanTransport::requestGoesOutAsGiven()
     QCOMPARE(server.requests().at(0), "PURGE /a/./b/../c?x=1 HTTP/1.1\r\n" + host + "X-Empty:\r\nx-lower: Value\r\n\r\n");
     QCOMPARE(server.requests().at(1), QByteArray("POST /form HTTP/1.1\r\nHost: shop.example.com\r\nContent-Length: 3\r\n\r\na=b"));
     QCOMPARE(server.requests().at(2), "PUT /e HTTP/1.1\r\n" + host + "Content-Length: 0\r\n\r\n");
+}
+
+// keepAllHeaders false: only keptHeaders (any case) come back, across answers on one connection,
+// whatever the split of the reads; the default keeps every header.
+void TestLeanTransport::onlyTheNamedHeadersAreKept()
+{
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    const QByteArray answer = "HTTP/1.1 200 OK\r\nServer: nginx\r\nX-Cache: HIT\r\nDate: today\r\nage: 3\r\n"
+                              "Content-Length: 2\r\n\r\nok";
+    ScriptedReply dribbled{answer};
+    dribbled.dribble = true;
+    server.setReplies({{answer}, dribbled, {answer}});
+    LeanTransport transport;
+    TransportRequest named = request(server.url());
+    named.keepAllHeaders = false;
+    named.keptHeaders = {"x-cache", "Age"};
+    for (int i = 0; i < 2; ++i) {
+        const TransportResponse response = exchange(transport, named);
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.body, QByteArray("ok"));
+        QCOMPARE(response.headers, (HttpHeaders{{"X-Cache", "HIT"}, {"age", "3"}}));
+    }
+    const TransportResponse all = exchange(transport, request(server.url()));
+    QCOMPARE(all.headers.size(), 5);
+    QCOMPARE(headerOf(all, "Server"), QByteArray("nginx"));
+    QCOMPARE(server.acceptCount(), 1);
 }
 
 void TestLeanTransport::connectionIsReusedAcrossRequests()

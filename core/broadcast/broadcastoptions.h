@@ -14,13 +14,14 @@ struct BroadcastOptions
     RetryPolicy retry;
     OutcomePolicy policy;
     int attemptTimeoutMs = 5000;
-    int deadlineMs = 30000;        // whole broadcast; unfinished targets then time out
-    int bodyLimit = 4096;          // response body bytes kept per target
-    bool http2 = false;            // h2c with prior knowledge to every target
-    bool exactTargetPath = false;  // each target gets its own URL's path, not the client's (FanOut)
-    bool retryCountHeader = false; // X-Retry-Count: N on the Nth retry, as FanOut's targets expect
-    QByteArrayList compareHeaders; // response headers that ResponseComparison groups by, besides status and body
-    VerifyRule verify;             // empty: no check after the broadcast (and no cost)
+    int deadlineMs = 30000;          // whole broadcast; unfinished targets then time out
+    int bodyLimit = 4096;            // response body bytes kept per target
+    bool http2 = false;              // h2c with prior knowledge to every target
+    bool exactTargetPath = false;    // each target gets its own URL's path, not the client's (FanOut)
+    bool retryCountHeader = false;   // X-Retry-Count: N on the Nth retry, as FanOut's targets expect
+    QByteArrayList compareHeaders;   // response headers that ResponseComparison groups by, besides status and body
+    bool keepResponseHeaders = true; // false: of each answer's headers only compareHeaders are kept
+    VerifyRule verify;               // empty: no check after the broadcast (and no cost)
 };
 
 // The verdict of a broadcast, read by value.

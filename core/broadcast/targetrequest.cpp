@@ -11,8 +11,7 @@ TransportRequest TargetRequest::make(const BroadcastRequest &request, const Targ
 }
 
 TransportRequest TargetRequest::make(const BroadcastRequest &request, const Target &target, const TargetForm &form,
-                                     const HttpHeaders &commonHeaders, bool targetHost, const BroadcastOptions &options,
-                                     int retry)
+                                     const HttpHeaders &commonHeaders, bool targetHost, const BroadcastOptions &options, int retry)
 {
     TransportRequest out;
     out.method = request.method;
@@ -30,6 +29,8 @@ TransportRequest TargetRequest::make(const BroadcastRequest &request, const Targ
     out.timeoutMs = options.attemptTimeoutMs;
     out.http2 = options.http2 || target.http2;
     out.bodyLimit = options.bodyLimit;
+    out.keepAllHeaders = options.keepResponseHeaders;
+    out.keptHeaders = options.compareHeaders;
     out.tls = target.tls;
     return out;
 }

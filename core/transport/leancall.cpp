@@ -11,6 +11,8 @@ LeanCall::LeanCall(LeanTransport *transport, const TransportRequest &request, QO
     , m_transport(transport)
     , m_timeoutMs(request.timeoutMs)
     , m_bodyLimit(request.bodyLimit)
+    , m_keepAllHeaders(request.keepAllHeaders)
+    , m_keptHeaders(request.keptHeaders)
 {
 }
 
@@ -89,7 +91,7 @@ void LeanCall::attach(bool fresh)
     static const QByteArray none;
     const QByteArray *parts[] = {&m_wire.requestLine, m_wire.needsHostLine ? &m_endpoint->hostLine : &none, &m_wire.headers,
                                  &m_wire.body};
-    onProgress(connection->begin(parts, 4, m_wire.head, m_bodyLimit));
+    onProgress(connection->begin(parts, 4, m_wire.head, m_bodyLimit, m_keepAllHeaders ? nullptr : &m_keptHeaders));
 }
 
 void LeanCall::onProgress(LeanConnection::Progress progress)

@@ -45,6 +45,8 @@ private:
     DeadlineList::Entry m_deadline;
     int m_timeoutMs;
     int m_bodyLimit;
+    bool m_keepAllHeaders;
+    QByteArrayList m_keptHeaders; // the connection's parser reads it while the exchange lasts
     bool m_hasDeadline = false;
     bool m_retried = false;
     bool m_starting = false; // inside send(): finished() must wait for the caller to connect

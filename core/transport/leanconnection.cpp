@@ -56,7 +56,8 @@ LeanConnection::~LeanConnection()
     ::close(m_fd); // also takes it out of the epoll set
 }
 
-LeanConnection::Progress LeanConnection::begin(const QByteArray *const *parts, int count, bool headRequest, int bodyLimit)
+LeanConnection::Progress LeanConnection::begin(const QByteArray *const *parts, int count, bool headRequest, int bodyLimit,
+                                               const QByteArrayList *keptHeaders)
 {
     m_partCount = 0;
     m_unsent = 0;
@@ -67,7 +68,7 @@ LeanConnection::Progress LeanConnection::begin(const QByteArray *const *parts, i
         m_parts[m_partCount++] = parts[i];
         m_unsent += size_t(parts[i]->size());
     }
-    m_parser.reset(headRequest, bodyLimit);
+    m_parser.reset(headRequest, bodyLimit, keptHeaders);
     m_error = TransportError::None;
     m_errorString.clear();
     m_closedBeforeAnswer = false;

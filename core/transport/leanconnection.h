@@ -32,7 +32,9 @@ public:
 
     // Starts an exchange; the parts (QByteArrays, shared) go out in order as one gather write,
     // at once when connected. Failed when that write fails.
-    Progress begin(const QByteArray *const *parts, int count, bool headRequest, int bodyLimit);
+    // keptHeaders: as LeanResponseParser::reset; it must outlive the exchange.
+    Progress begin(const QByteArray *const *parts, int count, bool headRequest, int bodyLimit,
+                   const QByteArrayList *keptHeaders = nullptr);
     // Handles epoll events; `buffer` is the transport's read buffer.
     Progress onEvents(uint32_t events, char *buffer, size_t size);
     // After Complete: may the connection carry the next request?

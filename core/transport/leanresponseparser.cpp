@@ -19,6 +19,15 @@ static void appendPiece(QByteArray &into, const char *at, size_t length)
         into.append(at, qsizetype(length));
 }
 
+static bool isKept(const QByteArrayList &names, const QByteArray &name)
+{
+    for (const QByteArray &kept : names) {
+        if (kept.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
 LeanResponseParser::LeanResponseParser()
 {
     llhttp_settings_init(&m_settings);
@@ -32,8 +41,9 @@ LeanResponseParser::LeanResponseParser()
     reset(false, 0);
 }
 
-void LeanResponseParser::reset(bool headRequest, int bodyLimit)
+void LeanResponseParser::reset(bool headRequest, int bodyLimit, const QByteArrayList *keptHeaders)
 {
+    m_keptHeaders = keptHeaders;
     llhttp_init(&m_parser, HTTP_RESPONSE, &m_settings);
     m_parser.data = this;
     m_response = TransportResponse();
@@ -135,6 +145,12 @@ int LeanResponseParser::onHeaderValueComplete(llhttp_t *parser)
     LeanResponseParser *p = self(parser);
     if (!p->countHead(4)) // ": " and CRLF, once per header whatever the reads' sizes
         return HPE_USER;
+    if (p->m_keptHeaders && !isKept(*p->m_keptHeaders, p->m_field.trimmed())) {
+        // Emptied, not released: the next header's pieces reuse the buffers.
+        p->m_field.resize(0);
+        p->m_value.resize(0);
+        return HPE_OK;
+    }
     // Moved, trimmed in place: one allocation per name and per value.
     if (p->m_response.headers.isEmpty())
         p->m_response.headers.reserve(kHeadersReserved);

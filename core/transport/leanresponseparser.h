@@ -22,7 +22,8 @@ public:
     LeanResponseParser &operator=(const LeanResponseParser &) = delete;
 
     // Starts a new answer; headRequest: the answer to a HEAD has no body whatever it announces.
-    void reset(bool headRequest, int bodyLimit);
+    // keptHeaders: the only header names (any case) kept in the response; null keeps them all.
+    void reset(bool headRequest, int bodyLimit, const QByteArrayList *keptHeaders = nullptr);
     // Parses up to `size` bytes; stops at the end of the final answer. *consumed says how many
     // bytes were used; bytes after a complete answer are not this answer's.
     State feed(const char *data, size_t size, size_t *consumed);
@@ -56,6 +57,7 @@ private:
     QString m_error;
     size_t m_headBytes = 0;
     int m_bodyLimit = 0;
+    const QByteArrayList *m_keptHeaders = nullptr;
     bool m_headRequest = false;
     bool m_interim = false; // the answer being read is a 1xx before the final one
     bool m_receivedAnything = false;

@@ -3,6 +3,7 @@
 #include "targets/targettls.h"
 #include "util/httpheaders.h"
 
+#include <QByteArrayList>
 #include <QObject>
 #include <QUrl>
 
@@ -20,6 +21,11 @@ struct TransportRequest
     bool http2 = false;    // h2c with prior knowledge for http://, ALPN h2 for https://
     int bodyLimit = 4096;  // bytes of the response body kept; the rest is read and dropped
     TargetTlsPtr tls;      // the target's own TLS settings for https://; null: the transport's defaults
+    // The response headers the caller reads: all of them, or only those named in keptHeaders
+    // (any case). A transport may keep more; lean keeps no other, which saves two allocations
+    // per header on the listener's hot path.
+    bool keepAllHeaders = true;
+    QByteArrayList keptHeaders;
 };
 
 enum class TransportError { None, Timeout, Refused, HostNotFound, Tls, ConnectionClosed, Protocol, Cancelled, Other };

@@ -150,6 +150,8 @@ AdmissionDecision BroadcastAdmission::decide(const HttpServerRequest &httpReques
     const OutcomePolicy::Kind kind = decision.options.policy.kind;
     decision.answerWinner = m_config.answerMode == AnswerMode::Winner
                             || (m_config.answerMode == AnswerMode::Auto && kind == OutcomePolicy::Kind::First);
+    // Only the winner's answer passes a target's headers back; the comparison keeps its own by name.
+    decision.options.keepResponseHeaders = decision.answerWinner;
     if (decision.answerWinner && kind != OutcomePolicy::Kind::Async) {
         decision.winnerMaxBody = m_config.answerMaxBodyBytes;
         // One byte over the limit is enough to know that the body did not fit.
