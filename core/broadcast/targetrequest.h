@@ -20,8 +20,7 @@ public:
     // The same from what a broadcast prepared once: the target's form and the policy's common
     // headers (HeaderPolicy::commonHeaders), so each target costs only its own URL and Host line.
     static TransportRequest make(const BroadcastRequest &request, const Target &target, const TargetForm &form,
-                                 const HttpHeaders &commonHeaders, bool targetHost, const BroadcastOptions &options,
-                                 int retry = 0);
+                                 const HttpHeaders &commonHeaders, bool targetHost, const BroadcastOptions &options, int retry = 0);
 };
 
 } // namespace herald

@@ -188,7 +188,8 @@ void AdminApi::runProfile(const HttpServerRequest &request, const QString &name,
             m_history->record(m_config.historyPath, HistoryEntry::fromBroadcast(*broadcast, QStringLiteral("admin"), profileName));
         const BroadcastSummary summary = broadcast->summary();
         const QList<TargetResult> results = broadcast->results();
-        respond(HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toJson(summary, results, &broadcast->comparison())));
+        respond(HttpResponses::json(summary.isSuccess() ? 200 : 502,
+                                    BroadcastJson::toJson(summary, results, &broadcast->comparison())));
     });
 }
 

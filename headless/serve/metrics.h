@@ -43,7 +43,7 @@ private:
 
     Broadcaster *m_broadcaster;
     const RelayPublisher *m_publisher = nullptr;
-    QHash<QString, quint64> m_broadcasts;     // "method\noutcome"
+    QHash<QString, quint64> m_broadcasts; // "method\noutcome"
     // Per target key (also the circuit state gauges' list): results by code, an HTTP status or,
     // without one, minus the TargetOutcome. One string lookup per target and broadcast.
     QHash<QString, QHash<int, quint64>> m_targetCodes;
