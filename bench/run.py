@@ -5,8 +5,10 @@ with wrk as the load generator and the ceiling (wrk straight at one backend).
 
 Usage: bench/run.py [--quick] [--rounds N] [--duration S] [--targets 1,10,100]
                     [--methods GET,PURGE] [--connections 1,32] [--herald PATH]
-                    [--concurrency N] [--threads N] [--no-qnam] [--lean]
+                    [--concurrency N] [--threads N] [--no-qnam] [--lean] [--workers N]
 Writes bench/results/<timestamp>.json and prints a table with Herald/mirror and Herald/lua ratios.
+--workers N runs every Herald with HERALD_WORKERS=N and nginx mirror and lua with worker_processes N
+(the backends keep one worker), so N cores of each are compared in the same run.
 All traffic stays on 127.0.0.0/8; every loop is bounded by --rounds and --duration.
 """
 import argparse, json, os, platform, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
@@ -216,9 +218,13 @@ def main():
                         help="also run herald-tN: curl with HERALD_TRANSPORT_THREADS=N (0: leave it out)")
     parser.add_argument("--no-qnam", action="store_true",
                         help="leave out herald-qnam (herald serve with HERALD_TRANSPORT=qnam)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="HERALD_WORKERS for every Herald and worker_processes for mirror and lua (default 1)")
     parser.add_argument("--lean", action="store_true",
                         help="also run herald-lean (herald serve with HERALD_TRANSPORT=lean, the lean HTTP/1.1 transport)")
     args = parser.parse_args()
+    if not 1 <= args.workers <= 64:
+        sys.exit("bench: --workers must be from 1 to 64 (HERALD_WORKERS)")
     if args.quick:
         args.rounds, args.duration, args.targets, args.methods, args.connections = 2, 3, "10", "PURGE", "32"
     for tool in ("nginx", "wrk"):
@@ -244,8 +250,8 @@ def main():
                 wait_port(p, h)
             mirror = Nginx(work, f"mirror-{n}", mirror_conf(addrs))
             lua = Nginx(work, f"lua-{n}", lua_conf(addrs), modules=("ndk_http_module.so", "ngx_http_lua_module.so"))
-            mirror.start(workers=1)
-            lua.start(workers=1)
+            mirror.start(workers=args.workers)
+            lua.start(workers=args.workers)
             heralds = {"herald": (HERALD_PORT, "curl", 0)}
             if not args.no_qnam:
                 heralds["herald-qnam"] = (HERALD_QNAM_PORT, "qnam", 0)
@@ -258,7 +264,7 @@ def main():
                 env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{port}", HERALD_POLICY="all",
                            HERALD_TARGETS=",".join(f"http://{h}:{p}" for h, p in addrs), HERALD_LOG_LEVEL="warn",
                            HERALD_CONCURRENCY=str(args.concurrency), HERALD_TRANSPORT=transport,
-                           HERALD_TRANSPORT_THREADS=str(threads))
+                           HERALD_TRANSPORT_THREADS=str(threads), HERALD_WORKERS=str(args.workers))
                 # A file, not a pipe nobody reads: a burst of warnings must not block herald.
                 with open(Path(work) / f"{name}-{n}.log", "wb") as log_file:
                     processes[name] = subprocess.Popen([args.herald, "serve"], env=env, stdout=subprocess.DEVNULL,

@@ -115,6 +115,49 @@ private Q_SLOTS:
         QVERIFY(text.contains("herald_broadcast_duration_seconds_bucket{le=\"+Inf\"} 1\n"));
         QVERIFY(text.contains("herald_broadcast_duration_seconds_bucket{le=\"10\"} 1\n"));
     }
+
+    // HERALD_WORKERS: each event loop counts alone; a scrape sums the snapshots.
+    void snapshotsOfWorkersMerge()
+    {
+        const QStringList urls = m_backends.start(2);
+        m_backends.at(1).setStatuses({503});
+        Broadcaster main;
+        Broadcaster worker;
+        main.circuitBreaker().failureThreshold = 0;
+        worker.circuitBreaker().failureThreshold = 1; // this worker alone has learnt that the second is failing
+        Metrics mainMetrics(&main);
+        Metrics workerMetrics(&worker);
+        mainMetrics.setWorker(0);
+        workerMetrics.setWorker(1);
+        QVERIFY(runBroadcast(main, "PURGE", targets(urls), 0));
+        QVERIFY(runBroadcast(worker, "PURGE", targets(urls), 0));
+        QVERIFY(runBroadcast(worker, "PURGE", targets({urls.at(0)}), 0));
+        mainMetrics.countRejected(QStringLiteral("loop"));
+        workerMetrics.countRejected(QStringLiteral("loop"));
+
+        MetricsSnapshot sum = mainMetrics.snapshot();
+        sum.merge(workerMetrics.snapshot());
+        sum.missingWorkers.append(2);
+        const QByteArray text = sum.render();
+        const QByteArray first = urls.at(0).toUtf8();
+        const QByteArray second = urls.at(1).toUtf8();
+        QVERIFY(text.contains("herald_broadcasts_total{method=\"PURGE\",outcome=\"not_met\"} 2\n"));
+        QVERIFY(text.contains("herald_broadcasts_total{method=\"PURGE\",outcome=\"met\"} 1\n"));
+        QVERIFY(text.contains("herald_worker_broadcasts_total{worker=\"0\"} 1\n"));
+        QVERIFY(text.contains("herald_worker_broadcasts_total{worker=\"1\"} 2\n"));
+        QVERIFY(text.contains("herald_target_requests_total{target=\"" + first + "\",code=\"200\"} 3\n"));
+        QVERIFY(text.contains("herald_target_requests_total{target=\"" + second + "\",code=\"503\"} 2\n"));
+        QVERIFY(text.contains("herald_rejected_total{reason=\"loop\"} 2\n"));
+        QVERIFY(text.contains("herald_circuit_state{target=\"" + second + "\"} 1\n")); // open on one worker: open
+        QVERIFY(text.contains("herald_circuit_state{target=\"" + first + "\"} 0\n"));
+        QVERIFY(text.contains("herald_broadcast_duration_seconds_count 3\n"));
+        QVERIFY(text.contains("herald_attempt_latency_seconds_count 5\n"));
+        QVERIFY(text.contains("herald_attempt_latency_seconds_bucket{le=\"+Inf\"} 5\n"));
+        QVERIFY(text.startsWith("# worker 2 did not answer within 1 s"));
+        // One event loop alone (HERALD_WORKERS=1) has no per-worker series.
+        Metrics alone(&main);
+        QVERIFY(!alone.render().contains("herald_worker_broadcasts_total"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMetrics)

@@ -26,7 +26,6 @@
 namespace herald {
 
 Q_LOGGING_CATEGORY(lcListener, "herald.serve")
-
 namespace {
 
 qint64 nowMs()
@@ -245,6 +244,8 @@ bool HttpListener::startDaemon(const Settings &settings, bool dualStack, QString
         options.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, m_key.data()});
         options.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, m_certificate.data()});
     }
+    if (settings.reusePort) // the kernel spreads new connections over the sockets bound with it
+        options.push_back({MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, nullptr});
     options.push_back({MHD_OPTION_END, 0, nullptr});
     m_startErrors.clear();
     m_starting = true;

@@ -40,6 +40,7 @@ public:
         int maxConnections = 1024;
         QString tlsCertFile;
         QString tlsKeyFile;
+        bool reusePort = false; // SO_REUSEPORT: several listeners (HERALD_WORKERS) share the port
     };
 
     explicit HttpListener(QObject *parent = nullptr);

@@ -52,19 +52,11 @@ void Router::setConfig(const ServeConfig &config)
 void Router::handle(const HttpServerRequest &request, bool fromAdminPort, Respond respond)
 {
     const QByteArray path = pathOf(request.pathAndQuery);
-    // The seed's callers post their update to the broadcast port, so it is reserved there even
-    // with a separate admin port; never broadcast, whoever asks.
-    if (!fromAdminPort && m_parts.targetsUpdate && !m_config.targetsUpdatePath.isEmpty()
-        && path == m_config.targetsUpdatePath.toUtf8()) {
-        respond(m_parts.targetsUpdate->handle(request, m_config));
-        return;
-    }
-    if (handleReserved(request, path, fromAdminPort, respond))
-        return;
-    if (fromAdminPort) {
-        respond(HttpResponses::text(404,
-                                    QStringLiteral(
-                                        "not found; the admin port serves /healthz, /livez, /readyz, /metrics and the admin API")));
+    Reserved reserved = reservedFor(request, path, fromAdminPort);
+    if (reserved == Reserved::TargetsUpdate && !m_parts.targetsUpdate)
+        reserved = Reserved::None;
+    if (reserved != Reserved::None) {
+        answerReserved(reserved, request, path, fromAdminPort, respond);
         return;
     }
     handleBroadcast(request, std::move(respond));
@@ -73,68 +65,121 @@ void Router::handle(const HttpServerRequest &request, bool fromAdminPort, Respon
 void Router::handleMetricsPort(const HttpServerRequest &request, Respond respond)
 {
     if ((request.method == "GET" || request.method == "HEAD") && pathOf(request.pathAndQuery) == "/metrics")
-        respond(metricsResponse());
+        respondMetrics(std::move(respond));
     else
         respond(HttpResponses::text(404, QStringLiteral("not found; the metrics port serves GET /metrics")));
 }
 
-HttpServerResponse Router::metricsResponse() const
+bool Router::isWorkerLocal(const HttpServerRequest &request) const
 {
-    HttpServerResponse response;
-    response.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
-    response.body = m_parts.metrics->render();
-    return response;
+    if (!m_config.relayUrl.isEmpty() || !m_config.routesFile.isEmpty() || !m_config.requestClonesPath.isEmpty())
+        return false;
+    if (reservedFor(request, pathOf(request.pathAndQuery), false) != Reserved::None)
+        return false;
+    if (hasHeader(request.headers, DryRun::header))
+        return false;
+    // An async broadcast becomes a job, and the jobs are the main thread's.
+    const QByteArray policyOverride = headerValue(request.headers, BroadcastAdmission::policyHeader);
+    if (policyOverride.isEmpty())
+        return m_config.options.policy.kind != OutcomePolicy::Kind::Async;
+    QString error;
+    const OutcomePolicy policy = OutcomePolicy::parse(QString::fromLatin1(policyOverride), &error);
+    return !error.isEmpty() || policy.kind != OutcomePolicy::Kind::Async; // a bad one is refused alike anywhere
 }
 
-bool Router::handleReserved(const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort, Respond &respond)
+void Router::respondMetrics(Respond respond)
 {
+    const auto answer = [respond](const QByteArray &text) {
+        HttpServerResponse response;
+        response.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
+        response.body = text;
+        respond(response);
+    };
+    if (m_scrape)
+        m_scrape(answer);
+    else
+        answer(m_parts.metrics->render());
+}
+
+Router::Reserved Router::reservedFor(const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort) const
+{
+    // The seed's callers post their update to the broadcast port, so it is reserved there even
+    // with a separate admin port; never broadcast, whoever asks.
+    if (!fromAdminPort && !m_config.targetsUpdatePath.isEmpty() && path == m_config.targetsUpdatePath.toUtf8())
+        return Reserved::TargetsUpdate;
     const bool readOnly = request.method == "GET" || request.method == "HEAD";
     // FanOut's /health and /version: answered here, never broadcast, on whichever port they reach.
-    if (readOnly && !m_config.healthPath.isEmpty() && path == m_config.healthPath.toUtf8()) {
-        respond(HttpResponses::json(200, {{QLatin1String("status"), QLatin1String("healthy")}}));
-        return true;
-    }
-    if (readOnly && !m_config.versionPath.isEmpty() && path == m_config.versionPath.toUtf8()) {
-        respond(HttpResponses::json(200, {{QLatin1String("name"), QLatin1String("herald")},
-                                          {QLatin1String("version"), QCoreApplication::applicationVersion()}}));
-        return true;
-    }
+    if (readOnly && !m_config.healthPath.isEmpty() && path == m_config.healthPath.toUtf8())
+        return Reserved::Health;
+    if (readOnly && !m_config.versionPath.isEmpty() && path == m_config.versionPath.toUtf8())
+        return Reserved::Version;
     // With a separate admin port nothing on the main port is reserved, so every path can be broadcast.
     if (!fromAdminPort && m_config.adminListenEnabled)
-        return false;
+        return Reserved::None;
     const QByteArray probePrefix = fromAdminPort ? QByteArray() : m_config.probePrefix.toUtf8();
-    if (readOnly && path == probePrefix + "/healthz") {
-        m_parts.health->check(respond);
-        return true;
-    }
-    if (readOnly && path == probePrefix + "/livez") {
-        respond(HealthProbe::liveness());
-        return true;
-    }
-    if (readOnly && path == probePrefix + "/readyz") {
-        respond(m_parts.health->readiness(m_draining));
-        return true;
-    }
-    if (readOnly && m_config.metricsEnabled && path == probePrefix + "/metrics") {
-        respond(metricsResponse());
-        return true;
-    }
+    if (readOnly && path == probePrefix + "/healthz")
+        return Reserved::Healthz;
+    if (readOnly && path == probePrefix + "/livez")
+        return Reserved::Livez;
+    if (readOnly && path == probePrefix + "/readyz")
+        return Reserved::Readyz;
+    if (readOnly && m_config.metricsEnabled && path == probePrefix + "/metrics")
+        return Reserved::Metrics;
     const QByteArray adminPrefix = fromAdminPort ? QByteArray("/") : QByteArray("/_herald/");
-    if (path.startsWith(adminPrefix + "jobs/")) {
+    if (path.startsWith(adminPrefix + "jobs/"))
+        return Reserved::Jobs;
+    if (path.startsWith(adminPrefix) && (fromAdminPort || path.size() > adminPrefix.size()))
+        return Reserved::Admin;
+    return fromAdminPort ? Reserved::AdminNotFound : Reserved::None;
+}
+
+void Router::answerReserved(Reserved reserved, const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort,
+                            Respond &respond)
+{
+    const QByteArray adminPrefix = fromAdminPort ? QByteArray("/") : QByteArray("/_herald/");
+    switch (reserved) {
+    case Reserved::None:
+        return;
+    case Reserved::TargetsUpdate:
+        respond(m_parts.targetsUpdate->handle(request, m_config));
+        return;
+    case Reserved::Health:
+        respond(HttpResponses::json(200, {{QLatin1String("status"), QLatin1String("healthy")}}));
+        return;
+    case Reserved::Version:
+        respond(HttpResponses::json(200, {{QLatin1String("name"), QLatin1String("herald")},
+                                          {QLatin1String("version"), QCoreApplication::applicationVersion()}}));
+        return;
+    case Reserved::Healthz:
+        m_parts.health->check(respond);
+        return;
+    case Reserved::Livez:
+        respond(HealthProbe::liveness());
+        return;
+    case Reserved::Readyz:
+        respond(m_parts.health->readiness(m_draining));
+        return;
+    case Reserved::Metrics:
+        respondMetrics(respond);
+        return;
+    case Reserved::Jobs:
         m_parts.jobApi->handle(request, path.mid(adminPrefix.size() + 5), respond);
-        return true;
-    }
-    if (path.startsWith(adminPrefix) && (fromAdminPort || path.size() > adminPrefix.size())) {
+        return;
+    case Reserved::Admin:
         m_parts.admin->handle(request, path.mid(adminPrefix.size()), respond);
-        return true;
+        return;
+    case Reserved::AdminNotFound:
+        respond(HttpResponses::text(404,
+                                    QStringLiteral(
+                                        "not found; the admin port serves /healthz, /livez, /readyz, /metrics and the admin API")));
+        return;
     }
-    return false;
 }
 
 void Router::handleBroadcast(const HttpServerRequest &httpRequest, Respond plainRespond)
 {
-    AdmissionDecision decision = m_admission.admit(httpRequest,
-                                                   {m_inFlight, m_asyncInFlight, m_draining, !m_parts.jobs->hasRoom()});
+    AdmissionDecision decision = m_admission.admit(httpRequest, {m_inFlight, m_asyncInFlight, m_draining,
+                                                                 m_parts.jobs && !m_parts.jobs->hasRoom()});
     Respond respond = plainRespond;
     if (!decision.answerHeaders.isEmpty()) {
         respond = [plainRespond, extra = decision.answerHeaders](HttpServerResponse response) {

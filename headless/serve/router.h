@@ -29,6 +29,8 @@ class Router : public QObject
     Q_OBJECT
 public:
     using Respond = std::function<void(const HttpServerResponse &)>;
+    // Gathers /metrics' text (with HERALD_WORKERS >= 2: the sum over every worker) and passes it on.
+    using Scrape = std::function<void(std::function<void(const QByteArray &text)>)>;
 
     // What the router dispatches to; owned by the caller. `routes` and `publisher` may be null.
     struct Parts
@@ -51,6 +53,13 @@ public:
     void handle(const HttpServerRequest &request, bool fromAdminPort, Respond respond);
     // The metrics port (HERALD_METRICS_LISTEN): /metrics, and nothing else.
     void handleMetricsPort(const HttpServerRequest &request, Respond respond);
+    // HERALD_WORKERS >= 2: whether a worker may answer this request on its own, with nothing but its
+    // own broadcaster, targets and metrics: a plain broadcast. Anything else (probes, metrics, the
+    // admin API, jobs and async broadcasts, the targets update, dry runs, relay publishing, routes)
+    // needs the main thread's parts and is handed to its router. The one place this is decided.
+    bool isWorkerLocal(const HttpServerRequest &request) const;
+    // Without one, /metrics renders this router's own Metrics.
+    void setMetricsScrape(Scrape scrape) { m_scrape = std::move(scrape); }
 
     void setDraining(bool draining) { m_draining = draining; }
     // A reloaded configuration (SIGHUP): policies, limits, tokens, CORS take effect for new requests.
@@ -64,9 +73,14 @@ Q_SIGNALS:
     void idle();
 
 private:
-    bool handleReserved(const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort, Respond &respond);
+    // What answers a request locally, never broadcast; decided from the configuration alone.
+    enum class Reserved { None, TargetsUpdate, Health, Version, Healthz, Livez, Readyz, Metrics, Jobs, Admin, AdminNotFound };
+
+    Reserved reservedFor(const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort) const;
+    void answerReserved(Reserved reserved, const HttpServerRequest &request, const QByteArray &path, bool fromAdminPort,
+                        Respond &respond);
     void handleBroadcast(const HttpServerRequest &request, Respond respond);
-    HttpServerResponse metricsResponse() const;
+    void respondMetrics(Respond respond);
     void publish(const BroadcastRequest &request, Respond respond);
     void track(Broadcast *broadcast);
     void logAccess(Broadcast *broadcast);
@@ -74,6 +88,7 @@ private:
     ServeConfig m_config;
     Parts m_parts;
     BroadcastAdmission m_admission;
+    Scrape m_scrape;
     int m_inFlight = 0;
     int m_asyncInFlight = 0;
     bool m_draining = false;

@@ -130,6 +130,19 @@ QList<SettingsTable<ServeConfig>::Setting> ServeBroadcastSettings::rows()
         },
         [](const C &c) { return QString::number(c.transportThreads); });
     add(
+        QStringLiteral("HERALD_WORKERS"), {}, QStringLiteral("workers"),
+        QStringLiteral("Event loops serving the main port, 1 to 64 (default 1). From 2 on, each has its own listening "
+                       "socket on that port (SO_REUSEPORT), transport, circuit state and metrics (summed by /metrics); "
+                       "probes, the admin API and jobs stay on the first."),
+        [](C &c, const QString &v) {
+            int workers = 0;
+            if (!SettingValues::parseCount(v, 1, &workers).isEmpty() || workers > 64)
+                return QStringLiteral("expected a whole number from 1 to 64");
+            c.workers = workers;
+            return QString();
+        },
+        [](const C &c) { return QString::number(c.workers); });
+    add(
         QStringLiteral("HERALD_CIRCUIT_THRESHOLD"), {}, QStringLiteral("circuit-threshold"),
         QStringLiteral("Consecutive failures that open a target's circuit (default 5; 0 turns the breaker off)."),
         [](C &c, const QString &v) { return SettingValues::parseCount(v, 0, &c.circuitThreshold); },

@@ -43,6 +43,7 @@ struct ServeConfig
     bool insecureTargets = false;
     TransportKind transport = TransportKind::Lean;
     int transportThreads = 0; // > 0: the HTTP work runs in that many worker threads
+    int workers = 1;          // event loops, each with its own listening socket (SO_REUSEPORT) and transport
 
     qint64 maxBodyBytes = 10 * 1024 * 1024;
     int maxHeaderBytes = 32 * 1024; // as Varnish's http_req_size: a larger head would not reach it anyway

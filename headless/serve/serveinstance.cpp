@@ -13,6 +13,7 @@
 #include "serve/router.h"
 #include "serve/routeset.h"
 #include "serve/targetsupdate.h"
+#include "serve/workerpool.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsource.h"
 #include "transport/transportfactory.h"
@@ -68,6 +69,7 @@ bool keepRestartOnly(const ServeConfig &running, ServeConfig *fresh)
     keep(running.requestClonesPath, fresh->requestClonesPath);
     keep(running.transport, fresh->transport);
     keep(running.transportThreads, fresh->transportThreads);
+    keep(running.workers, fresh->workers);
     keep(running.insecureTargets, fresh->insecureTargets);
     keep(running.relayUrl, fresh->relayUrl);
     keep(running.relayStream, fresh->relayStream);
@@ -115,15 +117,36 @@ bool ServeInstance::start(const ServeConfig &config, QString *error)
     if (!buildParts(config, error))
         return false;
     applyConfig(config);
-    if (!listen(error))
+    if (!listen(error) || !startWorkers(error))
         return false;
-    qCInfo(lcServe).noquote() << QStringLiteral("listening on port %1%2, broadcasting to %3, policy %4")
+    qCInfo(lcServe).noquote() << QStringLiteral("listening on port %1%2, broadcasting to %3, policy %4%5")
                                      .arg(port())
                                      .arg(m_adminListener ? QStringLiteral(" (admin on %1)").arg(adminPort()) : QString())
                                      .arg(m_routes && !m_config.sourceConfigured
                                               ? QStringLiteral("%1 routes").arg(m_routes->table().routes.size())
                                               : m_source->description(),
-                                          m_config.options.policy.toString());
+                                          m_config.options.policy.toString(),
+                                          m_workers ? QStringLiteral(", %1 workers").arg(m_config.workers) : QString());
+    return true;
+}
+
+bool ServeInstance::startWorkers(QString *error)
+{
+    if (m_config.workers < 2)
+        return true;
+    m_workers = std::make_unique<WorkerPool>();
+    // The port really bound, so that HERALD_LISTEN=...:0 gives every worker the same one.
+    HttpListener::Settings settings = listenerSettings(m_config, m_config.listenAddress, port());
+    settings.reusePort = true;
+    if (!m_workers->start(m_config.workers - 1, m_config, settings, m_source->targets(), m_router.get(), error))
+        return false;
+    const auto pushTargets = [this] { m_workers->setTargets(m_source->targets()); };
+    connect(m_source.get(), &TargetSource::targetsChanged, this, pushTargets);
+    connect(m_source.get(), &TargetSource::refreshed, this, pushTargets);
+    connect(m_workers.get(), &WorkerPool::drained, this, &ServeInstance::emitDrainedWhenDone);
+    m_metrics->setWorker(0);
+    m_router->setMetricsScrape(
+        [this](std::function<void(const QByteArray &)> done) { m_workers->scrape(m_metrics->snapshot(), std::move(done)); });
     return true;
 }
 
@@ -219,7 +242,9 @@ bool ServeInstance::listen(QString *error)
     };
     m_listener = std::make_unique<HttpListener>();
     QString listenError;
-    if (!m_listener->listen(listenerSettings(m_config, m_config.listenAddress, m_config.listenPort), &listenError)) {
+    HttpListener::Settings settings = listenerSettings(m_config, m_config.listenAddress, m_config.listenPort);
+    settings.reusePort = m_config.workers > 1; // N = 1 binds as it always did
+    if (!m_listener->listen(settings, &listenError)) {
         *error = QStringLiteral("cannot listen on HERALD_LISTEN: %1").arg(listenError);
         return false;
     }
@@ -277,6 +302,8 @@ void ServeInstance::applyConfig(const ServeConfig &config)
     const bool reload = m_applied;
     m_config = fresh;
     m_applied = true;
+    if (m_workers)
+        m_workers->applyConfig(m_config);
     if (reload)
         qCInfo(lcServe).noquote() << "SIGHUP: configuration reloaded;" << m_source->description() << "policy"
                                   << m_config.options.policy.toString();
@@ -294,6 +321,8 @@ void ServeInstance::drain()
     m_router->setDraining(true);
     // The admin port keeps answering, so probes see /readyz turn 503 rather than a refused connection.
     m_listener->stopAccepting();
+    if (m_workers)
+        m_workers->drain();
     m_drainTimeout.start(m_config.drainTimeoutMs);
     // The agent finishes and acknowledges the entry under way, so its successor does not repeat it.
     if (m_agent)
@@ -311,7 +340,7 @@ void ServeInstance::finishDrain()
 
 void ServeInstance::emitDrainedWhenDone()
 {
-    if (m_draining && m_answersFlushed && (!m_agent || m_agentStopped))
+    if (m_draining && m_answersFlushed && (!m_agent || m_agentStopped) && (!m_workers || m_workers->isDrained()))
         Q_EMIT drained();
 }
 

@@ -22,10 +22,11 @@ class Router;
 class RouteSet;
 class TargetSource;
 class TargetsUpdate;
+class WorkerPool;
 
 // The composition root of `herald serve`: owns the broadcaster, the target source, the routes,
-// metrics, probes, admin API, relay publisher (and the agent beside it), jobs, router and listeners.
-// One applyConfig() at start
+// metrics, probes, admin API, relay publisher (and the agent beside it), jobs, router and listeners;
+// with HERALD_WORKERS >= 2 also the other workers' event loops (WorkerPool). One applyConfig() at start
 // and on SIGHUP, so a reload can forget nothing start set; drain() ends it gracefully.
 class ServeInstance : public QObject
 {
@@ -61,6 +62,7 @@ private:
     bool listen(QString *error);
     void finishDrain();
     void emitDrainedWhenDone(); // the answers have left and the agent acknowledged what it delivered
+    bool startWorkers(QString *error);
 
     ServeConfig m_config;
     bool m_applied = false;
@@ -83,6 +85,7 @@ private:
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<HttpListener> m_adminListener;
     std::unique_ptr<HttpListener> m_metricsListener;
+    std::unique_ptr<WorkerPool> m_workers; // HERALD_WORKERS >= 2; stopped and joined first
     QTimer m_drainTimeout;
     QTimer m_flushed;
 };
