@@ -12,11 +12,11 @@
 #include "serve/metrics.h"
 #include "serve/router.h"
 #include "serve/routeset.h"
+#include "serve/servebroadcaster.h"
 #include "serve/targetsupdate.h"
 #include "serve/workerpool.h"
 #include "targets/statictargetsource.h"
 #include "targets/targetsource.h"
-#include "transport/transportfactory.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -152,8 +152,7 @@ bool ServeInstance::startWorkers(QString *error)
 
 bool ServeInstance::buildParts(const ServeConfig &config, QString *error)
 {
-    m_broadcaster = std::make_unique<Broadcaster>(
-        createTransport(config.transport, !config.insecureTargets, config.transportThreads));
+    m_broadcaster = ServeBroadcaster::create(config);
     m_source.reset(TargetSource::create(config.source, nullptr));
     TargetSource *source = m_source.get();
     connect(source, &TargetSource::errorOccurred, this, [](const QString &message) {
@@ -282,11 +281,7 @@ void ServeInstance::applyConfig(const ServeConfig &config)
     if (m_applied && keepRestartOnly(m_config, &fresh))
         qCWarning(lcServe)
             << "SIGHUP: listener, TLS, routes file, DNS source, transport and relay changes need a restart; applying the rest";
-    m_broadcaster->headerPolicy() = fresh.headerPolicy;
-    m_broadcaster->limiter().perKeyLimit = fresh.perTargetConcurrency;
-    m_broadcaster->limiter().totalLimit = fresh.totalConcurrency;
-    m_broadcaster->circuitBreaker().failureThreshold = fresh.circuitThreshold;
-    m_broadcaster->circuitBreaker().cooldownMs = fresh.circuitCooldownMs;
+    ServeBroadcaster::configure(*m_broadcaster, fresh);
     m_health->setTimeoutMs(qMin(fresh.options.attemptTimeoutMs, 2000));
     m_health->setHeaderPolicy(fresh.headerPolicy);
     m_health->setSourceConfigured(fresh.sourceConfigured);

@@ -3,8 +3,8 @@
 #include "broadcast/broadcaster.h"
 #include "http/pendingrequest.h"
 #include "serve/metrics.h"
+#include "serve/servebroadcaster.h"
 #include "targets/statictargetsource.h"
-#include "transport/transportfactory.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -47,8 +47,7 @@ bool ServeWorker::start(const ServeConfig &config, const HttpListener::Settings 
         QMutexLocker locker(&m_replyPort->mutex);
         m_replyPort->context = this;
     }
-    m_broadcaster = std::make_unique<Broadcaster>(
-        createTransport(config.transport, !config.insecureTargets, config.transportThreads));
+    m_broadcaster = ServeBroadcaster::create(config);
     m_source = std::make_unique<StaticTargetSource>(targets);
     m_metrics = std::make_unique<Metrics>(m_broadcaster.get());
     m_metrics->setWorker(m_index);
@@ -75,11 +74,7 @@ void ServeWorker::applyConfig(const ServeConfig &config)
     // Circuit state is per worker: no lock or atomic on the hot path. Each worker learns that a
     // backend is dead after its own HERALD_CIRCUIT_THRESHOLD failures, so a dead backend costs up to
     // N times the failures and, once open, N times the half-open probes.
-    m_broadcaster->headerPolicy() = config.headerPolicy;
-    m_broadcaster->limiter().perKeyLimit = config.perTargetConcurrency;
-    m_broadcaster->limiter().totalLimit = config.totalConcurrency;
-    m_broadcaster->circuitBreaker().failureThreshold = config.circuitThreshold;
-    m_broadcaster->circuitBreaker().cooldownMs = config.circuitCooldownMs;
+    ServeBroadcaster::configure(*m_broadcaster, config);
     m_router->setConfig(config);
 }
 
