@@ -5,7 +5,7 @@ with wrk as the load generator and the ceiling (wrk straight at one backend).
 
 Usage: bench/run.py [--quick] [--rounds N] [--duration S] [--targets 1,10,100]
                     [--methods GET,PURGE] [--connections 1,32] [--herald PATH]
-                    [--concurrency N] [--threads N] [--no-qnam] [--lean] [--workers N]
+                    [--concurrency N] [--threads N] [--no-qnam] [--curl] [--workers N]
 Writes bench/results/<timestamp>.json and prints a table with Herald/mirror and Herald/lua ratios.
 --workers N runs every Herald with HERALD_WORKERS=N and nginx mirror and lua with worker_processes N
 (the backends keep one worker), so N cores of each are compared in the same run.
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchnet import free_port, wait_port  # noqa: E402
 BACKEND_BASE_PORT = 21000
 MIRROR_PORT, LUA_PORT, HERALD_PORT, HERALD_QNAM_PORT, HERALD_THREADS_PORT = 20801, 20802, 20803, 20804, 20805
-HERALD_LEAN_PORT = 20806
+HERALD_CURL_PORT = 20806
 WRK_LUA = """
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 """
@@ -215,13 +215,13 @@ def main():
     parser.add_argument("--concurrency", type=int, default=64,
                         help="HERALD_CONCURRENCY, requests in flight per target (nginx's upstreams keep 64 idle)")
     parser.add_argument("--threads", type=int, default=0,
-                        help="also run herald-tN: curl with HERALD_TRANSPORT_THREADS=N (0: leave it out)")
+                        help="also run herald-tN: the default (lean) with HERALD_TRANSPORT_THREADS=N (0: leave it out)")
     parser.add_argument("--no-qnam", action="store_true",
                         help="leave out herald-qnam (herald serve with HERALD_TRANSPORT=qnam)")
     parser.add_argument("--workers", type=int, default=1,
                         help="HERALD_WORKERS for every Herald and worker_processes for mirror and lua (default 1)")
-    parser.add_argument("--lean", action="store_true",
-                        help="also run herald-lean (herald serve with HERALD_TRANSPORT=lean, the lean HTTP/1.1 transport)")
+    parser.add_argument("--curl", action="store_true",
+                        help="also run herald-curl (herald serve with HERALD_TRANSPORT=curl); \"herald\" is the default, lean")
     args = parser.parse_args()
     if not 1 <= args.workers <= 64:
         sys.exit("bench: --workers must be from 1 to 64 (HERALD_WORKERS)")
@@ -252,13 +252,13 @@ def main():
             lua = Nginx(work, f"lua-{n}", lua_conf(addrs), modules=("ndk_http_module.so", "ngx_http_lua_module.so"))
             mirror.start(workers=args.workers)
             lua.start(workers=args.workers)
-            heralds = {"herald": (HERALD_PORT, "curl", 0)}
+            heralds = {"herald": (HERALD_PORT, "lean", 0)}  # the default transport
             if not args.no_qnam:
                 heralds["herald-qnam"] = (HERALD_QNAM_PORT, "qnam", 0)
             if args.threads:
-                heralds[f"herald-t{args.threads}"] = (HERALD_THREADS_PORT, "curl", args.threads)
-            if args.lean:
-                heralds["herald-lean"] = (HERALD_LEAN_PORT, "lean", 0)
+                heralds[f"herald-t{args.threads}"] = (HERALD_THREADS_PORT, "lean", args.threads)
+            if args.curl:
+                heralds["herald-curl"] = (HERALD_CURL_PORT, "curl", 0)
             processes = {}
             for name, (port, transport, threads) in heralds.items():
                 env = dict(os.environ, HERALD_LISTEN=f"127.0.0.1:{port}", HERALD_POLICY="all",
@@ -315,15 +315,15 @@ def main():
                         for name in list(row):
                             if name.startswith("herald-t"):
                                 row[name.replace("-", "_") + "_vs_lua"] = ratio(row, name, "lua")
-                        if "herald-lean" in row:
-                            row["lean_vs_lua"] = ratio(row, "herald-lean", "lua")
+                        if "herald-curl" in row:
+                            row["curl_vs_lua"] = ratio(row, "herald-curl", "lua")
                         if "herald-qnam" in row:
                             row["qnam_vs_lua"] = ratio(row, "herald-qnam", "lua")
                         print(f"N={n} {method} c={c}: herald {show(row['herald'].get('rps'))}/s, "
                               f"mirror {show(row['mirror'].get('rps'))}/s, lua {show(row['lua'].get('rps'))}/s; "
                               f"Herald/mirror {show(row['herald_vs_mirror'], 2)}, Herald/lua {show(row['herald_vs_lua'], 2)}"
                               + "".join(f"; {k[:-7].replace('_', '-')}/lua {show(v, 2)}" for k, v in row.items() if k.startswith("herald_t"))
-                              + (f"; lean/lua {show(row['lean_vs_lua'], 2)}" if "lean_vs_lua" in row else "")
+                              + (f"; curl/lua {show(row['curl_vs_lua'], 2)}" if "curl_vs_lua" in row else "")
                               , flush=True)
                         # Written after every row: a run stopped half-way still leaves what it measured.
                         write_results(out, args, results)
@@ -360,15 +360,15 @@ def main():
         print("\nFailed rounds (left out of the medians above):")
         for n, method, c, name, why in failures:
             print(f"- N={n} {method} c={c} {name}: {why}")
-    if args.lean:
+    if args.curl:
         # Same run, same backends, alternating with the others: only these ratios compare.
-        print("\n| N | method | c | Herald (curl)/lua | Herald-lean/lua | CPU µs/broadcast curl | CPU µs/broadcast lean |")
+        print("\n| N | method | c | Herald (lean)/lua | Herald-curl/lua | CPU µs/broadcast lean | CPU µs/broadcast curl |")
         print("|---" * 7 + "|")
         for r in results:
-            lean = r["herald-lean"]
+            curl = r["herald-curl"]
             print(f"| {r['targets']} | {r['method']} | {r['connections']} | {show(r['herald_vs_lua'], 2)} | "
-                  f"{show(r.get('lean_vs_lua'), 2)} | {show(r['herald'].get('cpu_us_per_broadcast'))} | "
-                  f"{show(lean.get('cpu_us_per_broadcast'))} |")
+                  f"{show(r.get('curl_vs_lua'), 2)} | {show(r['herald'].get('cpu_us_per_broadcast'))} | "
+                  f"{show(curl.get('cpu_us_per_broadcast'))} |")
 
 
 if __name__ == "__main__":
