@@ -105,7 +105,7 @@ HttpHeaders HeaderPolicy::outgoingHeaders(const BroadcastRequest &request, const
     bool targetHost = false;
     HttpHeaders out = commonHeaders(request, &targetHost);
     if (targetHost)
-        out.prepend({"Host", TargetForm(target).hostHeader()});
+        out.prepend({"Host", TargetForm::hostHeaderOf(target.baseUrl)});
     return out;
 }
 

@@ -55,12 +55,12 @@ QList<Target> Target::parseList(const QString &text, QString *error)
 
 QString Target::key() const
 {
-    return TargetForm(*this).key();
+    return TargetForm::keyOf(baseUrl);
 }
 
 QUrl Target::urlFor(const QByteArray &pathAndQuery, bool exactPath) const
 {
-    return TargetForm(*this).urlFor(pathAndQuery, exactPath);
+    return TargetForm::urlOf(baseUrl, pathAndQuery, exactPath);
 }
 
 } // namespace herald

@@ -5,13 +5,33 @@ namespace herald {
 TargetForm::TargetForm(const Target &target)
 {
     const QUrl &url = target.baseUrl;
+    prepareUrl(url);
+    m_key = keyOf(url);
     m_urlText = url.toString().toUtf8();
+    m_hostHeader = hostHeaderOf(url);
+}
+
+QByteArray TargetForm::hostHeaderOf(const QUrl &url)
+{
+    QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
+    if (host.contains(':'))
+        host = '[' + host + ']';
+    if (url.port() != -1)
+        host += ':' + QByteArray::number(url.port());
+    return host;
+}
+
+void TargetForm::prepareUrl(const QUrl &url)
+{
     m_prefix = url.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
     m_hasOwnQuery = url.hasQuery();
     if (m_hasOwnQuery)
         m_ownQuery = url.query(QUrl::FullyEncoded).toLatin1();
     m_emptyPath = url.path().isEmpty();
+}
 
+QString TargetForm::keyOf(const QUrl &url)
+{
     const QString scheme = url.scheme();
     QString host = url.host();
     if (host.contains(QLatin1Char(':')))
@@ -19,24 +39,28 @@ TargetForm::TargetForm(const Target &target)
     QString path = url.path();
     while (path.endsWith(QLatin1Char('/')))
         path.chop(1);
+    const QString query = url.hasQuery() ? url.query(QUrl::FullyEncoded) : QString();
     const int port = url.port(scheme == QLatin1String("https") ? 443 : 80);
-    m_key.reserve(scheme.size() + host.size() + path.size() + m_ownQuery.size() + 12);
-    m_key += scheme;
-    m_key += QLatin1String("://");
-    m_key += host;
-    m_key += QLatin1Char(':');
-    m_key += QString::number(port);
-    m_key += path;
-    if (m_hasOwnQuery) {
-        m_key += QLatin1Char('?');
-        m_key += QString::fromLatin1(m_ownQuery);
+    QString key;
+    key.reserve(scheme.size() + host.size() + path.size() + query.size() + 12);
+    key += scheme;
+    key += QLatin1String("://");
+    key += host;
+    key += QLatin1Char(':');
+    key += QString::number(port);
+    key += path;
+    if (url.hasQuery()) {
+        key += QLatin1Char('?');
+        key += query;
     }
+    return key;
+}
 
-    m_hostHeader = url.host(QUrl::FullyEncoded).toUtf8();
-    if (m_hostHeader.contains(':'))
-        m_hostHeader = '[' + m_hostHeader + ']';
-    if (url.port() != -1)
-        m_hostHeader += ':' + QByteArray::number(url.port());
+QUrl TargetForm::urlOf(const QUrl &baseUrl, const QByteArray &pathAndQuery, bool exactPath)
+{
+    TargetForm form;
+    form.prepareUrl(baseUrl);
+    return form.urlFor(pathAndQuery, exactPath);
 }
 
 QUrl TargetForm::urlFor(const QByteArray &pathAndQuery, bool exactPath) const

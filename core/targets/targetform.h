@@ -18,6 +18,11 @@ public:
     TargetForm() = default;
     explicit TargetForm(const Target &target);
 
+    // Target::key() and Target::urlFor() for one call, without the rest of a form.
+    static QString keyOf(const QUrl &baseUrl);
+    static QByteArray hostHeaderOf(const QUrl &baseUrl);
+    static QUrl urlOf(const QUrl &baseUrl, const QByteArray &pathAndQuery, bool exactPath);
+
     // scheme://host:port/prefix[?query], as Target::key().
     const QString &key() const { return m_key; }
     // host[:port] as the target names it ([v6] in brackets): the Host line a target-host request carries.
@@ -28,6 +33,9 @@ public:
     QUrl urlFor(const QByteArray &pathAndQuery, bool exactPath) const;
 
 private:
+    // The parts urlFor() builds on: the prefix, the target's own query, whether it has a path.
+    void prepareUrl(const QUrl &url);
+
     QString m_key;
     QByteArray m_hostHeader;
     QByteArray m_urlText;
