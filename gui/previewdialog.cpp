@@ -41,7 +41,7 @@ PreviewDialog::PreviewDialog(const DryRun &run, QWidget *parent)
                                                                QString::fromLatin1(entry.bodySha256.left(12)))
                                                     : tr("no body");
         auto *item = new QTreeWidgetItem(m_tree, {QStringLiteral("%1 %2").arg(QString::fromLatin1(entry.request.method),
-                                                                              QString::fromUtf8(entry.request.url.toEncoded())),
+                                                                              QString::fromUtf8(entry.request.url().toEncoded())),
                                                   body});
         item->setToolTip(1, QString::fromLatin1(entry.bodySha256));
         for (const HttpHeader &header : entry.request.headers)

@@ -51,7 +51,7 @@ private Q_SLOTS:
         QVERIFY(routing);
         TransportRequest request;
         request.method = "GET";
-        request.url = QUrl(QStringLiteral("%1://127.0.0.1:%2/probe-h2").arg(tls ? "https" : "http").arg(server.port()));
+        request.setUrl(QUrl(QStringLiteral("%1://127.0.0.1:%2/probe-h2").arg(tls ? "https" : "http").arg(server.port())));
         request.http2 = true;
         QVERIFY(!RoutingTransport::isLean(request));
         std::unique_ptr<TransportCall> call(transport->send(request, nullptr));
@@ -74,12 +74,12 @@ private Q_SLOTS:
     void plainHttpStaysOnLean()
     {
         TransportRequest request;
-        request.url = QUrl(QStringLiteral("http://127.0.0.1:1/"));
+        request.setUrl(QUrl(QStringLiteral("http://127.0.0.1:1/")));
         QVERIFY(RoutingTransport::isLean(request));
         request.http2 = true;
         QVERIFY(!RoutingTransport::isLean(request));
         request.http2 = false;
-        request.url = QUrl(QStringLiteral("https://127.0.0.1:1/"));
+        request.setUrl(QUrl(QStringLiteral("https://127.0.0.1:1/")));
         QVERIFY(!RoutingTransport::isLean(request));
     }
 };

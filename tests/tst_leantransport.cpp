@@ -55,7 +55,7 @@ private:
     {
         TransportRequest request;
         request.method = method;
-        request.url = QUrl(url);
+        request.setUrl(QUrl(url));
         request.timeoutMs = 3000;
         return request;
     }

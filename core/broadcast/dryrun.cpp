@@ -49,7 +49,7 @@ QJsonObject DryRun::toJson() const
             headers.append(QJsonArray{QString::fromLatin1(header.first), QString::fromUtf8(header.second)});
         targets.append(QJsonObject{{QLatin1String("target"), entry.target.baseUrl.toString()},
                                    {QLatin1String("method"), QString::fromLatin1(entry.request.method)},
-                                   {QLatin1String("url"), QString::fromUtf8(entry.request.url.toEncoded())},
+                                   {QLatin1String("url"), QString::fromUtf8(entry.request.url().toEncoded())},
                                    {QLatin1String("headers"), headers},
                                    {QLatin1String("bodyBytes"), entry.request.body.size()},
                                    {QLatin1String("bodySha256"), QString::fromLatin1(entry.bodySha256)}});
@@ -62,21 +62,21 @@ CurlCommand DryRun::curlFor(int index, bool verifyPeer) const
     const Entry &entry = m_entries.at(index);
     CurlCommand command;
     command.method = entry.request.method;
-    command.url = entry.request.url.toEncoded();
+    command.url = entry.request.url().toEncoded();
     command.body = entry.request.body;
     command.hasBody = entry.request.sendBody;
     command.http2 = entry.request.http2;
     command.maxTimeMs = entry.request.timeoutMs;
     command.insecure = !verifyPeer;
     const TargetTls *tls = entry.request.tls.get();
-    if (tls && entry.request.url.scheme() == QLatin1String("https")) {
+    if (tls && entry.request.url().scheme() == QLatin1String("https")) {
         command.insecure = !tls->verifyPeer(verifyPeer);
         command.caFile = tls->caFile;
         command.certFile = tls->clientCertFile;
         command.keyFile = tls->clientKeyFile;
         if (!tls->serverName.isEmpty()) {
-            command.url = tls->urlWithServerName(entry.request.url).toEncoded();
-            command.connectTo = tls->curlConnectTo(entry.request.url);
+            command.url = tls->urlWithServerName(entry.request.url()).toEncoded();
+            command.connectTo = tls->curlConnectTo(entry.request.url());
         }
     }
     // curl frames the body itself.

@@ -15,7 +15,11 @@ TransportRequest TargetRequest::make(const BroadcastRequest &request, const Targ
 {
     TransportRequest out;
     out.method = request.method;
-    out.url = form.urlFor(request.pathAndQuery, options.exactTargetPath);
+    const QByteArray requestTarget = form.requestTargetFor(request.pathAndQuery, options.exactTargetPath);
+    if (TargetForm::keepsAsIs(requestTarget))
+        out.setUrlParts(form.authority(), form.origin(), requestTarget);
+    else
+        out.setUrl(QUrl::fromEncoded(form.authority() + requestTarget, QUrl::TolerantMode));
     out.headers = commonHeaders;
     if (targetHost)
         out.headers.prepend({"Host", form.hostHeader()});

@@ -9,7 +9,7 @@ TransportRequest Verifier::request(const BroadcastRequest &request, const Target
 {
     TransportRequest out;
     out.method = "GET";
-    out.url = target.urlFor(request.pathAndQuery);
+    out.setUrl(target.urlFor(request.pathAndQuery));
     // The broadcast's Host as the header policy sent it: absent in host-mode target, so the URL's.
     for (const HttpHeader &header : policy.outgoingHeaders(request, target)) {
         if (header.first.compare("Host", Qt::CaseInsensitive) == 0)

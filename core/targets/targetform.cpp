@@ -1,5 +1,8 @@
 #include "targets/targetform.h"
 
+#include <array>
+#include <string_view>
+
 namespace herald {
 
 TargetForm::TargetForm(const Target &target)
@@ -23,7 +26,9 @@ QByteArray TargetForm::hostHeaderOf(const QUrl &url)
 
 void TargetForm::prepareUrl(const QUrl &url)
 {
-    m_prefix = url.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    m_authority = url.toEncoded(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    m_origin = url.toEncoded(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    m_path = url.path(QUrl::FullyEncoded).toUtf8();
     m_hasOwnQuery = url.hasQuery();
     if (m_hasOwnQuery)
         m_ownQuery = url.query(QUrl::FullyEncoded).toLatin1();
@@ -65,32 +70,59 @@ QUrl TargetForm::urlOf(const QUrl &baseUrl, const QByteArray &pathAndQuery, bool
 
 QUrl TargetForm::urlFor(const QByteArray &pathAndQuery, bool exactPath) const
 {
+    return QUrl::fromEncoded(m_authority + requestTargetFor(pathAndQuery, exactPath), QUrl::TolerantMode);
+}
+
+QByteArray TargetForm::requestTargetFor(const QByteArrayView pathAndQuery, bool exactPath) const
+{
     // Built from encoded text so the client's query and escapes reach the backend byte for
     // byte (a seed dropped the query string; Varnish keys on it).
-    const int question = pathAndQuery.indexOf('?');
-    QByteArray url = m_prefix;
+    const qsizetype question = pathAndQuery.indexOf('?');
+    QByteArray target;
+    target.reserve(m_path.size() + pathAndQuery.size() + m_ownQuery.size() + 3);
+    target += m_path;
     if (exactPath) {
         if (m_emptyPath)
-            url += '/';
+            target += '/';
     } else {
-        while (url.endsWith('/'))
-            url.chop(1);
-        const QByteArrayView path = question < 0 ? QByteArrayView(pathAndQuery) : QByteArrayView(pathAndQuery).first(question);
+        while (target.endsWith('/'))
+            target.chop(1);
+        const QByteArrayView path = question < 0 ? pathAndQuery : pathAndQuery.first(question);
         if (!path.startsWith('/'))
-            url += '/';
-        url += path;
+            target += '/';
+        target += path;
     }
     if (question >= 0 || m_hasOwnQuery) {
-        url += '?';
-        url += m_ownQuery;
+        target += '?';
+        target += m_ownQuery;
         if (question >= 0) {
-            const QByteArrayView query = QByteArrayView(pathAndQuery).sliced(question + 1);
+            const QByteArrayView query = pathAndQuery.sliced(question + 1);
             if (m_hasOwnQuery && !query.isEmpty())
-                url += '&';
-            url += query;
+                target += '&';
+            target += query;
         }
     }
-    return QUrl::fromEncoded(url, QUrl::TolerantMode);
+    return target;
+}
+
+bool TargetForm::keepsAsIs(QByteArrayView requestTarget)
+{
+    // RFC 3986's unreserved and sub-delimiter characters with ':', '@', '/', '?', '[' and ']':
+    // what QUrl::fromEncoded() followed by toEncoded() gives back unchanged (tst_targetform checks
+    // every byte). A '%' is left to QUrl, which upper-cases escapes and decodes unreserved ones.
+    static constexpr auto table = [] {
+        std::array<bool, 256> keeps{};
+        for (const unsigned char c : std::string_view("!$&'()*+,-./0123456789:;=?@[]_~"))
+            keeps[c] = true;
+        for (unsigned char c = 'a'; c <= 'z'; ++c)
+            keeps[c] = keeps[c - 'a' + 'A'] = true;
+        return keeps;
+    }();
+    for (const char c : requestTarget) {
+        if (!table[static_cast<unsigned char>(c)])
+            return false;
+    }
+    return true;
 }
 
 } // namespace herald

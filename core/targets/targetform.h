@@ -31,6 +31,16 @@ public:
     const QByteArray &urlText() const { return m_urlText; }
     // As Target::urlFor(), from the prepared prefix and query.
     QUrl urlFor(const QByteArray &pathAndQuery, bool exactPath) const;
+    // What urlFor() appends to authority(): /path[?query], encoded.
+    QByteArray requestTargetFor(const QByteArrayView pathAndQuery, bool exactPath) const;
+    // scheme://[userinfo@]host[:port], encoded as QUrl writes it.
+    const QByteArray &authority() const { return m_authority; }
+    // The same without user info: where a request to the target connects.
+    const QByteArray &origin() const { return m_origin; }
+    // True when QUrl would keep every byte of an encoded request target as it is: then a transport
+    // may send requestTargetFor() without a QUrl round trip (QUrl re-cases and decodes some
+    // percent escapes, and escapes a few characters; those targets take the QUrl path).
+    static bool keepsAsIs(QByteArrayView requestTarget);
 
 private:
     // The parts urlFor() builds on: the prefix, the target's own query, whether it has a path.
@@ -39,8 +49,10 @@ private:
     QString m_key;
     QByteArray m_hostHeader;
     QByteArray m_urlText;
-    QByteArray m_prefix;   // scheme://host:port/path, encoded, without query or fragment
-    QByteArray m_ownQuery; // the target's own query, encoded
+    QByteArray m_authority; // scheme://[userinfo@]host:port, encoded
+    QByteArray m_origin;    // scheme://host:port, encoded
+    QByteArray m_path;      // the base URL's path, encoded
+    QByteArray m_ownQuery;  // the target's own query, encoded
     bool m_hasOwnQuery = false;
     bool m_emptyPath = false; // the base URL has no path at all
 };

@@ -57,7 +57,7 @@ CurlCall::CurlCall(CurlTransport *transport, const TransportRequest &request, QO
     : TransportCall(parent)
     , m_transport(transport)
     , m_request(request)
-    , m_url(request.url.toEncoded())
+    , m_url(request.url().toEncoded())
 {
 }
 
@@ -120,7 +120,7 @@ void CurlCall::configure(CURL *easy, bool verifyPeer)
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlCall::onBodyChunk);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
-    const bool https = m_request.url.scheme() == QLatin1String("https");
+    const bool https = m_request.url().scheme() == QLatin1String("https");
     if (https && m_request.tls)
         configureTls(easy, *m_request.tls);
     const bool verify = https && m_request.tls ? m_request.tls->verifyPeer(verifyPeer) : verifyPeer;
@@ -158,8 +158,8 @@ void CurlCall::configureTls(CURL *easy, const TargetTls &tls)
     if (tls.serverName.isEmpty())
         return;
     // The Host header stays the target's: the header policy always sets it.
-    m_url = tls.urlWithServerName(m_request.url).toEncoded();
-    m_connectTo = curl_slist_append(m_connectTo, tls.curlConnectTo(m_request.url).constData());
+    m_url = tls.urlWithServerName(m_request.url()).toEncoded();
+    m_connectTo = curl_slist_append(m_connectTo, tls.curlConnectTo(m_request.url()).constData());
     curl_easy_setopt(easy, CURLOPT_URL, m_url.constData());
     curl_easy_setopt(easy, CURLOPT_CONNECT_TO, m_connectTo);
 }

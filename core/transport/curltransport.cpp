@@ -56,7 +56,7 @@ TransportCall *CurlTransport::send(const TransportRequest &request, QObject *par
 {
     auto *call = new CurlCall(this, request, parent);
     call->configure(takeHandle(), m_verifyPeer);
-    CurlMulti *multi = multiFor(request.url);
+    CurlMulti *multi = multiFor(request.url());
     if (multi->add(call))
         call->m_multi = multi;
     else

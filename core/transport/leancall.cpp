@@ -51,7 +51,7 @@ void LeanCall::start(const TransportRequest &request)
     m_hasDeadline = true;
     m_wire = transport->m_wires.wireFor(request);
     QPointer<LeanCall> self(this);
-    const LeanEndpointPtr endpoint = transport->m_resolver.resolve(request.url, this,
+    const LeanEndpointPtr endpoint = transport->m_resolver.resolve(request.origin(), this,
                                                                    [self](const LeanEndpointPtr &resolved, const QString &error) {
                                                                        if (self)
                                                                            self->onResolved(resolved, error);

@@ -2,14 +2,6 @@
 
 namespace herald {
 
-QByteArray LeanRequestCache::requestTarget(const QUrl &url)
-{
-    QByteArray target = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
-    if (!target.startsWith('/'))
-        target.prepend('/');
-    return target;
-}
-
 bool LeanRequestCache::matches(const TransportRequest &request, const QByteArray &target) const
 {
     // The body is compared by identity: a broadcast shares one buffer among its targets.
@@ -20,7 +12,7 @@ bool LeanRequestCache::matches(const TransportRequest &request, const QByteArray
 
 const LeanWire &LeanRequestCache::wireFor(const TransportRequest &request)
 {
-    const QByteArray target = requestTarget(request.url);
+    const QByteArray target = request.requestTarget();
     if (matches(request, target))
         return m_wire;
     m_method = request.method;

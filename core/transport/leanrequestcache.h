@@ -26,7 +26,6 @@ public:
     const LeanWire &wireFor(const TransportRequest &request);
 
 private:
-    static QByteArray requestTarget(const QUrl &url);
     bool matches(const TransportRequest &request, const QByteArray &target) const;
 
     QByteArray m_method;

@@ -52,32 +52,32 @@ LeanResolver::LeanResolver(QObject *parent)
     m_clock.start();
 }
 
-LeanEndpointPtr LeanResolver::resolve(const QUrl &url, QObject *context, Callback done)
+LeanEndpointPtr LeanResolver::resolve(const QByteArray &origin, QObject *context, Callback done)
 {
-    const QString host = url.host();
-    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
-    const QString key = host + QLatin1Char(':') + QString::number(port);
-    const auto cached = m_cache.constFind(key);
+    const auto cached = m_cache.constFind(origin);
     if (cached != m_cache.constEnd() && (cached->expiresMs < 0 || cached->expiresMs > m_clock.elapsed()))
         return cached->endpoint;
 
+    const QUrl url = QUrl::fromEncoded(origin, QUrl::TolerantMode);
+    const QString host = url.host();
+    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
     const QByteArray hostLine = hostLineFor(url);
     QHostAddress literal;
     if (literal.setAddress(host)) {
         auto endpoint = std::make_shared<LeanEndpoint>(LeanEndpoint{socketAddress(literal, port), hostLine});
-        remember(key, {endpoint, -1});
+        remember(origin, {endpoint, -1});
         return endpoint;
     }
-    QList<Waiter> &waiters = m_waiting[key];
+    QList<Waiter> &waiters = m_waiting[origin];
     waiters.append({context, std::move(done)});
     if (waiters.size() == 1) {
         QHostInfo::lookupHost(host, this,
-                              [this, key, port, hostLine](const QHostInfo &info) { onLookedUp(key, port, hostLine, info); });
+                              [this, origin, port, hostLine](const QHostInfo &info) { onLookedUp(origin, port, hostLine, info); });
     }
     return nullptr;
 }
 
-void LeanResolver::onLookedUp(const QString &key, int port, const QByteArray &hostLine, const QHostInfo &info)
+void LeanResolver::onLookedUp(const QByteArray &key, int port, const QByteArray &hostLine, const QHostInfo &info)
 {
     LeanEndpointPtr endpoint;
     QString error;
@@ -103,7 +103,7 @@ void LeanResolver::onLookedUp(const QString &key, int port, const QByteArray &ho
     }
 }
 
-void LeanResolver::remember(const QString &key, const Cached &cached)
+void LeanResolver::remember(const QByteArray &key, const Cached &cached)
 {
     if (m_cache.size() >= kMaxCached)
         m_cache.clear(); // pods that came and went; the live ones are looked up again

@@ -31,9 +31,10 @@ public:
     using Callback = std::function<void(const LeanEndpointPtr &endpoint, const QString &error)>;
 
     explicit LeanResolver(QObject *parent = nullptr);
-    // The endpoint when it is known now; otherwise nullptr, and `done` runs later (never
-    // inside this call) unless `context` is gone by then.
-    LeanEndpointPtr resolve(const QUrl &url, QObject *context, Callback done);
+    // The endpoint of an origin (scheme://host[:port], TransportRequest::origin()) when it is
+    // known now; otherwise nullptr, and `done` runs later (never inside this call) unless
+    // `context` is gone by then. Only a miss parses the origin.
+    LeanEndpointPtr resolve(const QByteArray &origin, QObject *context, Callback done);
 
 private:
     struct Cached
@@ -46,11 +47,11 @@ private:
         QPointer<QObject> context;
         Callback done;
     };
-    void onLookedUp(const QString &key, int port, const QByteArray &hostLine, const QHostInfo &info);
-    void remember(const QString &key, const Cached &cached);
+    void onLookedUp(const QByteArray &key, int port, const QByteArray &hostLine, const QHostInfo &info);
+    void remember(const QByteArray &key, const Cached &cached);
 
-    QHash<QString, Cached> m_cache; // by "host:port"
-    QHash<QString, QList<Waiter>> m_waiting;
+    QHash<QByteArray, Cached> m_cache; // by origin
+    QHash<QByteArray, QList<Waiter>> m_waiting;
     QElapsedTimer m_clock;
 };
 

@@ -24,15 +24,15 @@ QnamTransport::QnamTransport(QObject *parent)
 
 TransportCall *QnamTransport::send(const TransportRequest &request, QObject *parent)
 {
-    QNetworkRequest networkRequest(request.url);
+    QNetworkRequest networkRequest(request.url());
     networkRequest.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     networkRequest.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     networkRequest.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     networkRequest.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     networkRequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, request.http2);
     networkRequest.setAttribute(QNetworkRequest::Http2DirectAttribute,
-                                request.http2 && request.url.scheme() == QLatin1String("http"));
-    const bool https = request.url.scheme() == QLatin1String("https");
+                                request.http2 && request.url().scheme() == QLatin1String("http"));
+    const bool https = request.url().scheme() == QLatin1String("https");
     if (https && request.tls) {
         // QNAM keeps a connection per host, port and verify name; a second TLS setting for the
         // same backend would get the first one's connection (docs/serve.md says so).

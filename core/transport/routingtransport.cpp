@@ -13,7 +13,7 @@ RoutingTransport::RoutingTransport(Transport *lean, Transport *full, QObject *pa
 
 bool RoutingTransport::isLean(const TransportRequest &request)
 {
-    return !request.http2 && request.url.scheme() == QLatin1String("http");
+    return !request.http2 && request.isPlainHttp();
 }
 
 TransportCall *RoutingTransport::send(const TransportRequest &request, QObject *parent)

@@ -41,7 +41,7 @@ ThreadedTransport::~ThreadedTransport()
 TransportCall *ThreadedTransport::send(const TransportRequest &request, QObject *parent)
 {
     const quint64 id = m_nextId++;
-    const int index = workerFor(request.url);
+    const int index = workerFor(request.url());
     auto *call = new RemoteCall(this, id, index, parent);
     m_pending.insert(id, call);
     TransportWorker *worker = m_workers[size_t(index)].worker;

@@ -124,7 +124,7 @@ int ProbeCommand::probe(const QUrl &url, int timeoutMs)
     transport.setVerifyPeer(false);
     TransportRequest request;
     request.method = QByteArrayLiteral("GET");
-    request.url = url;
+    request.setUrl(url);
     request.timeoutMs = timeoutMs;
     TransportResponse response;
     TransportCall *call = transport.send(request, &transport);

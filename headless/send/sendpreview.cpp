@@ -8,7 +8,7 @@ QString SendPreview::dryRunText(const DryRun &run, TransportKind transport)
     for (const DryRun::Entry &entry : run.entries()) {
         out += entry.target.baseUrl.toString() + QLatin1Char('\n');
         out += QStringLiteral("  %1 %2\n")
-                   .arg(QString::fromLatin1(entry.request.method), QString::fromUtf8(entry.request.url.toEncoded()));
+                   .arg(QString::fromLatin1(entry.request.method), QString::fromUtf8(entry.request.url().toEncoded()));
         for (const HttpHeader &header : entry.request.headers)
             out += QStringLiteral("  %1: %2\n").arg(QString::fromLatin1(header.first), QString::fromUtf8(header.second));
         out += QStringLiteral("  body: %1 bytes, sha256 %2\n").arg(entry.request.body.size()).arg(QString::fromLatin1(entry.bodySha256));
