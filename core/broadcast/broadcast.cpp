@@ -3,7 +3,6 @@
 #include "broadcast/broadcaster.h"
 #include "broadcast/targetrequest.h"
 #include "broadcast/verifier.h"
-#include "transport/transport.h"
 
 #include <QLoggingCategory>
 
@@ -145,9 +144,13 @@ void Broadcast::launchAttempt(int index)
     const TransportRequest request = TargetRequest::make(m_request, run.result.target, (*m_forms)[index], m_commonHeaders,
                                                          m_targetHost, m_options, static_cast<int>(run.result.attempts.size()));
     run.call = m_owner->transport()->send(request, this);
-    connect(run.call, &TransportCall::finished, this,
-            [this, index](const TransportResponse &response) { onAttemptFinished(index, response); });
+    run.call->setReceiver(this, index);
     Q_EMIT targetUpdated(index);
+}
+
+void Broadcast::transportCallFinished(int index, const TransportResponse &response)
+{
+    onAttemptFinished(index, response);
 }
 
 void Broadcast::onAttemptFinished(int index, const TransportResponse &response)

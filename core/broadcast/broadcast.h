@@ -6,6 +6,7 @@
 #include "policy/concurrencylimiter.h"
 #include "broadcast/targetresult.h"
 #include "targets/targetform.h"
+#include "transport/transport.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -18,14 +19,12 @@
 namespace herald {
 
 class Broadcaster;
-class TransportCall;
-struct TransportResponse;
 
 // One broadcast under way (the job). Emits targetUpdated() on each state change of a target,
 // decided() once the policy's verdict is known (at once for async, at the first success for
 // first, else at the end) and finished() exactly once when every target is done. With a verify
 // rule a target is done once its check after the broadcast is (its state stays Sending meanwhile).
-class Broadcast : public QObject
+class Broadcast : public QObject, private TransportCallReceiver
 {
     Q_OBJECT
 public:
@@ -79,6 +78,8 @@ private:
     void begin();
     void requestAttempt(int index);
     void launchAttempt(int index);
+    // An attempt's end (TransportCallReceiver), tagged with the target's index.
+    void transportCallFinished(int index, const TransportResponse &response) override;
     void onAttemptFinished(int index, const TransportResponse &response);
     void scheduleRetry(int index);
     void sendCheck(int index, bool beforeBroadcast);

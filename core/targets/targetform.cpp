@@ -33,6 +33,7 @@ void TargetForm::prepareUrl(const QUrl &url)
     if (m_hasOwnQuery)
         m_ownQuery = url.query(QUrl::FullyEncoded).toLatin1();
     m_emptyPath = url.path().isEmpty();
+    m_rootOnly = (m_path.isEmpty() || m_path == "/") && !m_hasOwnQuery;
 }
 
 QString TargetForm::keyOf(const QUrl &url)
@@ -73,10 +74,12 @@ QUrl TargetForm::urlFor(const QByteArray &pathAndQuery, bool exactPath) const
     return QUrl::fromEncoded(m_authority + requestTargetFor(pathAndQuery, exactPath), QUrl::TolerantMode);
 }
 
-QByteArray TargetForm::requestTargetFor(const QByteArrayView pathAndQuery, bool exactPath) const
+QByteArray TargetForm::requestTargetFor(const QByteArray &pathAndQuery, bool exactPath) const
 {
     // Built from encoded text so the client's query and escapes reach the backend byte for
     // byte (a seed dropped the query string; Varnish keys on it).
+    if (m_rootOnly && !exactPath && pathAndQuery.startsWith('/'))
+        return pathAndQuery; // what the steps below would build, shared instead of copied
     const qsizetype question = pathAndQuery.indexOf('?');
     QByteArray target;
     target.reserve(m_path.size() + pathAndQuery.size() + m_ownQuery.size() + 3);
@@ -87,7 +90,7 @@ QByteArray TargetForm::requestTargetFor(const QByteArrayView pathAndQuery, bool 
     } else {
         while (target.endsWith('/'))
             target.chop(1);
-        const QByteArrayView path = question < 0 ? pathAndQuery : pathAndQuery.first(question);
+        const QByteArrayView path = question < 0 ? QByteArrayView(pathAndQuery) : QByteArrayView(pathAndQuery).first(question);
         if (!path.startsWith('/'))
             target += '/';
         target += path;
@@ -96,7 +99,7 @@ QByteArray TargetForm::requestTargetFor(const QByteArrayView pathAndQuery, bool 
         target += '?';
         target += m_ownQuery;
         if (question >= 0) {
-            const QByteArrayView query = pathAndQuery.sliced(question + 1);
+            const QByteArrayView query = QByteArrayView(pathAndQuery).sliced(question + 1);
             if (m_hasOwnQuery && !query.isEmpty())
                 target += '&';
             target += query;

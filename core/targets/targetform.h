@@ -32,7 +32,7 @@ public:
     // As Target::urlFor(), from the prepared prefix and query.
     QUrl urlFor(const QByteArray &pathAndQuery, bool exactPath) const;
     // What urlFor() appends to authority(): /path[?query], encoded.
-    QByteArray requestTargetFor(const QByteArrayView pathAndQuery, bool exactPath) const;
+    QByteArray requestTargetFor(const QByteArray &pathAndQuery, bool exactPath) const;
     // scheme://[userinfo@]host[:port], encoded as QUrl writes it.
     const QByteArray &authority() const { return m_authority; }
     // The same without user info: where a request to the target connects.
@@ -55,6 +55,7 @@ private:
     QByteArray m_ownQuery;  // the target's own query, encoded
     bool m_hasOwnQuery = false;
     bool m_emptyPath = false; // the base URL has no path at all
+    bool m_rootOnly = false;  // no path but "/" or none, no query: the client's target goes as it is
 };
 
 } // namespace herald

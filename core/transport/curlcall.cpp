@@ -224,7 +224,7 @@ void CurlCall::complete(int curlCode)
         else
             m_response.errorString = QString::fromUtf8(m_errorText[0] ? m_errorText : curl_easy_strerror(code));
     }
-    Q_EMIT finished(m_response);
+    deliver(m_response);
 }
 
 } // namespace herald

@@ -50,12 +50,15 @@ void LeanCall::start(const TransportRequest &request)
     m_deadline = transport->m_deadlines.add(transport->m_deadlines.nowMs() + qMax(0, m_timeoutMs), this);
     m_hasDeadline = true;
     m_wire = transport->m_wires.wireFor(request);
-    QPointer<LeanCall> self(this);
-    const LeanEndpointPtr endpoint = transport->m_resolver.resolve(request.origin(), this,
-                                                                   [self](const LeanEndpointPtr &resolved, const QString &error) {
-                                                                       if (self)
-                                                                           self->onResolved(resolved, error);
-                                                                   });
+    const QByteArray origin = request.origin();
+    LeanEndpointPtr endpoint = transport->m_resolver.known(origin);
+    if (!endpoint) {
+        QPointer<LeanCall> self(this);
+        endpoint = transport->m_resolver.resolve(origin, this, [self](const LeanEndpointPtr &resolved, const QString &error) {
+            if (self)
+                self->onResolved(resolved, error);
+        });
+    }
     if (endpoint)
         onResolved(endpoint, {});
     m_starting = false;
@@ -143,7 +146,7 @@ void LeanCall::finish(const TransportResponse &response)
         m_transport->m_deadlines.remove(m_deadline);
     m_hasDeadline = false;
     if (!m_starting) {
-        Q_EMIT finished(response);
+        deliver(response);
         return;
     }
     // Failed inside send(): the caller connects to finished() once send() has returned.
@@ -151,7 +154,7 @@ void LeanCall::finish(const TransportResponse &response)
         this,
         [this, response] {
             if (!m_aborted)
-                Q_EMIT finished(response);
+                deliver(response);
         },
         Qt::QueuedConnection);
 }

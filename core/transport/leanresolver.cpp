@@ -52,11 +52,18 @@ LeanResolver::LeanResolver(QObject *parent)
     m_clock.start();
 }
 
-LeanEndpointPtr LeanResolver::resolve(const QByteArray &origin, QObject *context, Callback done)
+LeanEndpointPtr LeanResolver::known(const QByteArray &origin) const
 {
     const auto cached = m_cache.constFind(origin);
     if (cached != m_cache.constEnd() && (cached->expiresMs < 0 || cached->expiresMs > m_clock.elapsed()))
         return cached->endpoint;
+    return nullptr;
+}
+
+LeanEndpointPtr LeanResolver::resolve(const QByteArray &origin, QObject *context, Callback done)
+{
+    if (LeanEndpointPtr endpoint = known(origin))
+        return endpoint;
 
     const QUrl url = QUrl::fromEncoded(origin, QUrl::TolerantMode);
     const QString host = url.host();

@@ -35,6 +35,9 @@ public:
     // known now; otherwise nullptr, and `done` runs later (never inside this call) unless
     // `context` is gone by then. Only a miss parses the origin.
     LeanEndpointPtr resolve(const QByteArray &origin, QObject *context, Callback done);
+    // The endpoint when it is known now, else nullptr: the hot path asks first, so a known
+    // origin costs no callback.
+    LeanEndpointPtr known(const QByteArray &origin) const;
 
 private:
     struct Cached

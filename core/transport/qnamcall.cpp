@@ -116,7 +116,7 @@ void QnamCall::onFinished()
         }
     }
     m_reply->deleteLater();
-    Q_EMIT finished(m_response);
+    deliver(m_response);
 }
 
 } // namespace herald

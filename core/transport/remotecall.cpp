@@ -26,12 +26,12 @@ void RemoteCall::abort()
         m_transport->abort(m_id, m_worker);
 }
 
-void RemoteCall::deliver(const TransportResponse &response)
+void RemoteCall::complete(const TransportResponse &response)
 {
     if (m_done)
         return;
     m_done = true;
-    Q_EMIT finished(response);
+    deliver(response);
 }
 
 } // namespace herald

@@ -19,7 +19,7 @@ public:
 
 private:
     friend class ThreadedTransport;
-    void deliver(const TransportResponse &response);
+    void complete(const TransportResponse &response);
 
     QPointer<ThreadedTransport> m_transport;
     quint64 m_id;

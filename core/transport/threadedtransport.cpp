@@ -58,7 +58,7 @@ int ThreadedTransport::workerFor(const QUrl &url)
 void ThreadedTransport::deliver(quint64 id, const TransportResponse &response)
 {
     if (RemoteCall *call = m_pending.take(id))
-        call->deliver(response);
+        call->complete(response);
 }
 
 void ThreadedTransport::abort(quint64 id, int index)

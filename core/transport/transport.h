@@ -20,6 +20,20 @@ struct TransportResponse
     qint64 bodyBytes = 0; // total received
 };
 
+class TransportCall;
+
+// Told of a call's end by a plain virtual call: a broadcast's attempts, one per target, set one
+// instead of connecting to finished(), which would allocate a slot object per attempt.
+class TransportCallReceiver
+{
+public:
+    // `tag` is what setReceiver() was given. The receiver may deleteLater() the call, not delete it.
+    virtual void transportCallFinished(int tag, const TransportResponse &response) = 0;
+
+protected:
+    ~TransportCallReceiver() = default;
+};
+
 // A request under way; emits finished() exactly once, unless aborted first.
 class TransportCall : public QObject
 {
@@ -28,9 +42,28 @@ public:
     using QObject::QObject;
     // Stops the exchange; finished() is not emitted afterwards.
     virtual void abort() = 0;
+    // Also tells `receiver` of the end, with `tag`, right after finished().
+    void setReceiver(TransportCallReceiver *receiver, int tag)
+    {
+        m_receiver = receiver;
+        m_tag = tag;
+    }
 
 Q_SIGNALS:
     void finished(const herald::TransportResponse &response);
+
+protected:
+    // What an implementation calls instead of emitting finished() itself.
+    void deliver(const TransportResponse &response)
+    {
+        Q_EMIT finished(response);
+        if (m_receiver)
+            m_receiver->transportCallFinished(m_tag, response);
+    }
+
+private:
+    TransportCallReceiver *m_receiver = nullptr;
+    int m_tag = 0;
 };
 
 // Sends HTTP requests. Two implementations are planned: QNAM (default) and libcurl for the listener.
