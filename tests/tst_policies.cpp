@@ -80,6 +80,12 @@ private Q_SLOTS:
         QTest::newRow("-2^53") << -(qint64(1) << 53) << QStringLiteral("z") << 2;
         QTest::newRow("control characters") << qint64(7) << controls << 2;
         QTest::newRow("quotes and backslashes") << qint64(10) << QStringLiteral("\"\\\"\\\\/'\x7f") << 2;
+        QTest::newRow("quote ending a word") << qint64(13) << QStringLiteral("abcdefg\"hijklmnop") << 2;
+        QTest::newRow("control in the tail") << qint64(14) << QStringLiteral("abcdefghijklmnopq\x1f") << 2;
+        QTest::newRow("backslash after non-ASCII")
+            << qint64(15) << QStringLiteral("\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9 x\\y") << 2;
+        QTest::newRow("long, nothing to escape")
+            << qint64(16) << QStringLiteral("\u00ff\u0080~ \u00e9\u4e2d!#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}") << 2;
         QTest::newRow("non-ASCII last") << qint64(11) << QStringLiteral("ascii then caf\u00e9") << 2;
         QTest::newRow("non-ASCII first") << qint64(12) << QStringLiteral("\u00fcber \U0001F600 \u2028 end") << 2;
         QTest::newRow("past the estimate") << qint64(123456789)

@@ -6,10 +6,35 @@ namespace herald {
 
 namespace {
 
+bool byteNeedsEscape(char c)
+{
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+// Eight bytes at a time (URLs and digests are most of what is written): whether any byte of `word`
+// is below 0x20, a quote or a backslash. The "has a byte less than n" and "has a zero byte" tests
+// of Bit Twiddling Hacks, exact as a yes or no for the whole word.
+bool wordNeedsEscape(quint64 word)
+{
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 highs = 0x8080808080808080ULL;
+    const auto hasZeroByte = [](quint64 x) { return ((x - ones) & ~x & highs) != 0; };
+    const bool below = ((word - ones * 0x20) & ~word & highs) != 0;
+    return below || hasZeroByte(word ^ (ones * '"')) || hasZeroByte(word ^ (ones * '\\'));
+}
+
 bool needsEscape(QByteArrayView utf8)
 {
-    for (const char c : utf8) {
-        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+    const char *at = utf8.data();
+    const char *const end = at + utf8.size();
+    for (; end - at >= 8; at += 8) {
+        quint64 word;
+        std::memcpy(&word, at, sizeof word);
+        if (wordNeedsEscape(word))
+            return true;
+    }
+    for (; at < end; ++at) {
+        if (byteNeedsEscape(*at))
             return true;
     }
     return false;
