@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <limits>
+
 using namespace herald;
 
 class TestPolicies : public QObject
@@ -55,6 +57,73 @@ private Q_SLOTS:
                  QJsonDocument(BroadcastJson::toJson(summary, {ok})).toJson(QJsonDocument::Compact));
         QCOMPARE(BroadcastJson::toCompactJson(summary, {}),
                  QJsonDocument(BroadcastJson::toJson(summary, {})).toJson(QJsonDocument::Compact));
+    }
+
+    // The compact writer's own paths against QJsonDocument: numbers at the ends of their range,
+    // strings with every kind of escape, non-ASCII after a run of ASCII, a document far past the
+    // writer's first estimate, and no targets at all. The accessor overload gives the same bytes.
+    void compactJsonEdgeCases_data()
+    {
+        QTest::addColumn<qint64>("number");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("targets");
+        QString controls;
+        for (char16_t c = 0; c < 0x20; ++c)
+            controls += QChar(c);
+        QTest::newRow("zero, empty") << qint64(0) << QString() << 1;
+        QTest::newRow("negative one") << qint64(-1) << QStringLiteral("plain") << 2;
+        QTest::newRow("int limits") << qint64(std::numeric_limits<int>::max()) << QStringLiteral("x") << 3;
+        QTest::newRow("below int") << qint64(std::numeric_limits<int>::min()) - 1 << QStringLiteral("y") << 3;
+        QTest::newRow("2^53") << (qint64(1) << 53) << QStringLiteral("z") << 2;
+        QTest::newRow("int64 max") << std::numeric_limits<qint64>::max() << QStringLiteral("m") << 2;
+        QTest::newRow("int64 min") << std::numeric_limits<qint64>::min() << QStringLiteral("n") << 2;
+        QTest::newRow("-2^53") << -(qint64(1) << 53) << QStringLiteral("z") << 2;
+        QTest::newRow("control characters") << qint64(7) << controls << 2;
+        QTest::newRow("quotes and backslashes") << qint64(10) << QStringLiteral("\"\\\"\\\\/'\x7f") << 2;
+        QTest::newRow("quote ending a word") << qint64(13) << QStringLiteral("abcdefg\"hijklmnop") << 2;
+        QTest::newRow("control in the tail") << qint64(14) << QStringLiteral("abcdefghijklmnopq\x1f") << 2;
+        QTest::newRow("backslash after non-ASCII")
+            << qint64(15) << QStringLiteral("\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9 x\\y") << 2;
+        QTest::newRow("long, nothing to escape")
+            << qint64(16) << QStringLiteral("\u00ff\u0080~ \u00e9\u4e2d!#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}") << 2;
+        QTest::newRow("non-ASCII last") << qint64(11) << QStringLiteral("ascii then caf\u00e9") << 2;
+        QTest::newRow("non-ASCII first") << qint64(12) << QStringLiteral("\u00fcber \U0001F600 \u2028 end") << 2;
+        QTest::newRow("past the estimate") << qint64(123456789)
+                                           << QString(QStringLiteral("\"\n\\\x01") + QString(3000, QChar(u'\x1f'))) << 40;
+        QTest::newRow("no targets") << qint64(5) << QStringLiteral("a\tb") << 0;
+    }
+    void compactJsonEdgeCases()
+    {
+        QFETCH(qint64, number);
+        QFETCH(QString, text);
+        QFETCH(int, targets);
+        QList<TargetResult> results;
+        for (int i = 0; i < targets; ++i) {
+            TargetResult result;
+            result.target = Target::parse(QStringLiteral("http://127.0.0.1:%1/p").arg(9000 + i), nullptr);
+            result.outcome = i % 2 ? TargetOutcome::Error : TargetOutcome::Ok;
+            result.state = TargetState::Done;
+            result.status = i % 2 ? 0 : 200;
+            result.latencyMs = number;
+            result.error = i % 2 ? text : QString();
+            result.attempts = {AttemptRecord{1, number, number, 500, text}, AttemptRecord{2, ~number, 0, 0, {}}};
+            if (i % 3 == 2)
+                result.attempts.resize(1);
+            results.append(result);
+        }
+        BroadcastSummary summary;
+        summary.total = targets;
+        summary.succeeded = (targets + 1) / 2;
+        summary.failed = targets / 2;
+        summary.pending = int(number % 1000);
+        summary.durationMs = number;
+        summary.reason = text;
+        summary.policy = OutcomePolicy::parse(QStringLiteral("quorum=2"), nullptr);
+        const QByteArray expected = QJsonDocument(BroadcastJson::toJson(summary, results)).toJson(QJsonDocument::Compact);
+        QCOMPARE(BroadcastJson::toCompactJson(summary, results), expected);
+        QCOMPARE(BroadcastJson::toCompactJson(summary, results.size(),
+                                              [&results](qsizetype i) -> const TargetResult & { return results.at(i); }),
+                 expected);
     }
 
     void outcomePolicy_data()

@@ -1,219 +1,183 @@
 #include "broadcast/broadcastjson.h"
 
+#include "broadcast/compactjsonwriter.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace herald {
 
 namespace {
 
-bool needsEscape(QByteArrayView utf8)
-{
-    for (const char c : utf8) {
-        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
-            return true;
-    }
-    return false;
-}
+// Keys are written in QJsonObject's (sorted) order, so both forms are byte for byte the same; a
+// run of keys and punctuation between two values is one literal.
 
-void appendUtf8(QByteArray &out, QByteArrayView utf8)
-{
-    out += '"';
-    // Most strings (URLs, outcome names, digests) have nothing to escape: one append, not one per byte.
-    if (!needsEscape(utf8)) {
-        out += utf8;
-        out += '"';
-        return;
-    }
-    for (const char c : utf8) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-                out += escaped;
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
-
-void appendString(QByteArray &out, const QString &text)
-{
-    appendUtf8(out, text.toUtf8());
-}
-
-// Keys are written in QJsonObject's (sorted) order, so both forms are byte for byte the same.
-void appendKey(QByteArray &out, const char *key, bool first = false)
-{
-    if (!first)
-        out += ',';
-    out += '"';
-    out += key;
-    out += "\":";
-}
-
-// {"bodySha256", "bodySha256Before", "headers", "status"}: the keys in QJsonObject's order.
 // {"Name":"value",...} sorted by name, as QJsonObject orders keys, so both writers give the same bytes.
-void appendHeaderObject(QByteArray &out, const QList<HttpHeader> &list)
+void writeHeaderObject(CompactJsonWriter &out, const QList<HttpHeader> &list)
 {
     QList<QPair<QString, QString>> headers;
+    headers.reserve(list.size());
     for (const HttpHeader &header : list)
         headers.append({QString::fromLatin1(header.first), QString::fromUtf8(header.second)});
     std::sort(headers.begin(), headers.end());
-    out += '{';
+    out.raw('{');
     for (qsizetype i = 0; i < headers.size(); ++i) {
         if (i > 0)
-            out += ',';
-        appendString(out, headers.at(i).first);
-        out += ':';
-        appendString(out, headers.at(i).second);
+            out.raw(',');
+        out.string(headers.at(i).first);
+        out.raw(':');
+        out.string(headers.at(i).second);
     }
-    out += '}';
+    out.raw('}');
 }
 
-void appendEvidence(QByteArray &out, const VerifyResult &verify)
+// {"bodySha256", "bodySha256Before", "headers", "status"}: the keys in QJsonObject's order.
+void writeEvidence(CompactJsonWriter &out, const VerifyResult &verify)
 {
-    out += '{';
-    bool first = true;
+    out.raw('{');
     if (!verify.bodySha256.isEmpty()) {
-        appendKey(out, "bodySha256", first);
-        appendString(out, QString::fromLatin1(verify.bodySha256));
-        first = false;
+        out.literal("\"bodySha256\":");
+        out.string(QByteArrayView(verify.bodySha256));
+        out.raw(',');
     }
     if (!verify.bodySha256Before.isEmpty()) {
-        appendKey(out, "bodySha256Before", first);
-        appendString(out, QString::fromLatin1(verify.bodySha256Before));
-        first = false;
+        out.literal("\"bodySha256Before\":");
+        out.string(QByteArrayView(verify.bodySha256Before));
+        out.raw(',');
     }
-    appendKey(out, "headers", first);
-    appendHeaderObject(out, verify.headers);
-    appendKey(out, "status");
-    out += QByteArray::number(verify.status);
-    out += '}';
+    out.literal("\"headers\":");
+    writeHeaderObject(out, verify.headers);
+    out.literal(",\"status\":");
+    out.number(verify.status);
+    out.raw('}');
 }
 
-void appendVerification(QByteArray &out, const VerifyResult &verify)
+void writeVerification(CompactJsonWriter &out, const VerifyResult &verify)
 {
-    appendKey(out, "verified");
-    out += verify.verified ? "true" : "false";
+    out.literal(",\"verified\":");
+    out.boolean(verify.verified);
     if (!verify.verified && !verify.error.isEmpty()) {
-        appendKey(out, "verifyError");
-        appendString(out, verify.error);
+        out.literal(",\"verifyError\":");
+        out.string(verify.error);
     }
     if (verify.status > 0) {
-        appendKey(out, "verifyEvidence");
-        appendEvidence(out, verify);
+        out.literal(",\"verifyEvidence\":");
+        writeEvidence(out, verify);
     }
 }
 
-void appendTarget(QByteArray &out, const TargetResult &result, const QByteArray &url)
+void writeAttemptLog(CompactJsonWriter &out, const QList<AttemptRecord> &attempts)
 {
-    out += '{';
-    bool first = true;
-    if (result.attempts.size() > 1) {
-        appendKey(out, "attemptLog", true);
-        first = false;
-        out += '[';
-        for (qsizetype i = 0; i < result.attempts.size(); ++i) {
-            const AttemptRecord &attempt = result.attempts.at(i);
-            out += i == 0 ? "{" : ",{";
-            bool firstField = true;
-            if (!attempt.error.isEmpty()) {
-                appendKey(out, "error", true);
-                appendString(out, attempt.error);
-                firstField = false;
-            }
-            appendKey(out, "latencyMs", firstField);
-            out += QByteArray::number(attempt.latencyMs);
-            appendKey(out, "startedMs");
-            out += QByteArray::number(attempt.startedMs);
-            if (attempt.status > 0) {
-                appendKey(out, "status");
-                out += QByteArray::number(attempt.status);
-            }
-            out += '}';
+    out.literal("\"attemptLog\":[");
+    for (qsizetype i = 0; i < attempts.size(); ++i) {
+        const AttemptRecord &attempt = attempts.at(i);
+        if (i > 0)
+            out.raw(',');
+        if (!attempt.error.isEmpty()) {
+            out.literal("{\"error\":");
+            out.string(attempt.error);
+            out.literal(",\"latencyMs\":");
+        } else {
+            out.literal("{\"latencyMs\":");
         }
-        out += ']';
+        out.number(attempt.latencyMs);
+        out.literal(",\"startedMs\":");
+        out.number(attempt.startedMs);
+        if (attempt.status > 0) {
+            out.literal(",\"status\":");
+            out.number(attempt.status);
+        }
+        out.raw('}');
     }
-    appendKey(out, "attempts", first);
-    out += QByteArray::number(result.attempts.size());
-    if (!result.error.isEmpty()) {
-        appendKey(out, "error");
-        appendString(out, result.error);
-    }
-    appendKey(out, "latencyMs");
-    out += QByteArray::number(result.latencyMs);
-    appendKey(out, "outcome");
-    appendString(out, targetOutcomeName(result.outcome));
-    appendKey(out, "state");
-    appendString(out, targetStateName(result.state));
-    if (result.status > 0) {
-        appendKey(out, "status");
-        out += QByteArray::number(result.status);
-    }
-    appendKey(out, "target");
-    appendUtf8(out, url);
-    if (result.verify.asked)
-        appendVerification(out, result.verify);
-    out += '}';
+    out.literal("],");
 }
 
-void appendGroups(QByteArray &out, const ResponseComparison &comparison, const QByteArrayList &urls)
+void writeTarget(CompactJsonWriter &out, const TargetResult &result, QByteArrayView url)
 {
-    out += '[';
+    out.raw('{');
+    if (result.attempts.size() > 1)
+        writeAttemptLog(out, result.attempts);
+    out.literal("\"attempts\":");
+    out.number(result.attempts.size());
+    if (!result.error.isEmpty()) {
+        out.literal(",\"error\":");
+        out.string(result.error);
+    }
+    out.literal(",\"latencyMs\":");
+    out.number(result.latencyMs);
+    out.literal(",\"outcome\":");
+    out.string(targetOutcomeName(result.outcome));
+    out.literal(",\"state\":");
+    out.string(targetStateName(result.state));
+    if (result.status > 0) {
+        out.literal(",\"status\":");
+        out.number(result.status);
+    }
+    out.literal(",\"target\":");
+    out.string(url);
+    if (result.verify.asked)
+        writeVerification(out, result.verify);
+    out.raw('}');
+}
+
+void writeGroups(CompactJsonWriter &out, const ResponseComparison &comparison, const std::function<QByteArrayView(qsizetype)> &urlAt)
+{
+    out.raw('[');
     bool firstGroup = true;
     for (const ResponseComparison::Group &group : comparison.groups()) {
-        out += firstGroup ? "{" : ",{";
+        if (!firstGroup)
+            out.raw(',');
         firstGroup = false;
         if (group.status > 0) {
-            appendKey(out, "bodyBytes", true);
-            out += QByteArray::number(group.bodyBytes);
-            appendKey(out, "bodySha256");
-            appendString(out, QString::fromLatin1(group.bodySha256));
-            appendKey(out, "headers");
-            appendHeaderObject(out, group.headers);
-            appendKey(out, "status");
-            out += QByteArray::number(group.status);
+            out.literal("{\"bodyBytes\":");
+            out.number(group.bodyBytes);
+            out.literal(",\"bodySha256\":");
+            out.string(QByteArrayView(group.bodySha256));
+            out.literal(",\"headers\":");
+            writeHeaderObject(out, group.headers);
+            out.literal(",\"status\":");
+            out.number(group.status);
         } else {
-            appendKey(out, "outcome", true);
-            appendString(out, targetOutcomeName(group.outcome));
+            out.literal("{\"outcome\":");
+            out.string(targetOutcomeName(group.outcome));
         }
-        appendKey(out, "targets");
-        out += '[';
+        out.literal(",\"targets\":[");
         for (qsizetype i = 0; i < group.members.size(); ++i) {
             if (i > 0)
-                out += ',';
-            appendUtf8(out, urls.at(group.members.at(i)));
+                out.raw(',');
+            out.string(urlAt(group.members.at(i)));
         }
-        out += "]}";
+        out.literal("]}");
     }
-    out += ']';
+    out.raw(']');
+}
+
+// Room for the whole document, so it is written without growing: every variable part's length
+// plus a generous bound for the fixed keys around it (a target without retries or a check writes
+// about 110 bytes besides its URL and error).
+qsizetype estimateSize(const BroadcastSummary &summary, qsizetype count, const BroadcastJson::ResultAt &resultAt,
+                       const ResponseComparison *comparison, const std::function<QByteArrayView(qsizetype)> &urlAt)
+{
+    qsizetype size = 200 + summary.reason.size();
+    for (qsizetype i = 0; i < count; ++i) {
+        const TargetResult &result = resultAt(i);
+        size += 128 + urlAt(i).size() + result.error.size();
+        if (result.attempts.size() > 1) {
+            for (const AttemptRecord &attempt : result.attempts)
+                size += 80 + attempt.error.size();
+        }
+        if (result.verify.asked)
+            size += 256 + result.verify.error.size() + 32 * result.verify.headers.size();
+    }
+    if (comparison) {
+        for (const ResponseComparison::Group &group : comparison->groups()) {
+            size += 160 + 64 * group.headers.size();
+            for (const int member : group.members)
+                size += 4 + urlAt(member).size();
+        }
+    }
+    return size;
 }
 
 } // namespace
@@ -291,54 +255,63 @@ QJsonObject BroadcastJson::toJson(const BroadcastSummary &summary, const QList<T
 QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
                                         const ResponseComparison *comparison, const std::vector<TargetForm> *forms)
 {
-    // Each target's URL once, from its form when the caller has them (a broadcast does).
-    QByteArrayList urls;
-    urls.reserve(results.size());
-    for (qsizetype i = 0; i < results.size(); ++i)
-        urls.append(forms ? forms->at(i).urlText() : results.at(i).target.baseUrl.toString().toUtf8());
-    QByteArray out;
-    out.reserve(160 + 160 * results.size());
-    out += '{';
+    return toCompactJson(
+        summary, results.size(), [&results](qsizetype i) -> const TargetResult & { return results.at(i); }, comparison, forms);
+}
+
+QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, qsizetype count, const ResultAt &resultAt,
+                                        const ResponseComparison *comparison, const std::vector<TargetForm> *forms)
+{
+    // Each target's URL from its form when the caller has them (a broadcast does); without, once.
+    QByteArrayList written;
+    if (!forms) {
+        written.reserve(count);
+        for (qsizetype i = 0; i < count; ++i)
+            written.append(resultAt(i).target.baseUrl.toString().toUtf8());
+    }
+    const std::function<QByteArrayView(qsizetype)> urlAt = [forms, &written](qsizetype i) {
+        return forms ? QByteArrayView(forms->at(size_t(i)).urlText()) : QByteArrayView(written.at(i));
+    };
+    CompactJsonWriter out(estimateSize(summary, count, resultAt, comparison, urlAt));
     if (comparison) {
-        appendKey(out, "disagree", true);
-        out += comparison->disagree() ? "true" : "false";
-        appendKey(out, "groups");
-        appendGroups(out, *comparison, urls);
+        out.literal("{\"disagree\":");
+        out.boolean(comparison->disagree());
+        out.literal(",\"groups\":");
+        writeGroups(out, *comparison, urlAt);
+        out.literal(",\"ok\":");
+    } else {
+        out.literal("{\"ok\":");
     }
-    appendKey(out, "ok", comparison == nullptr);
-    out += summary.policyMet ? "true" : "false";
-    appendKey(out, "policy");
-    appendString(out, summary.policy.toString());
+    out.boolean(summary.policyMet);
+    out.literal(",\"policy\":");
+    out.string(summary.policy.toString());
     if (!summary.reason.isEmpty()) {
-        appendKey(out, "reason");
-        appendString(out, summary.reason);
+        out.literal(",\"reason\":");
+        out.string(summary.reason);
     }
-    appendKey(out, "summary");
-    appendKey(out.append('{'), "durationMs", true);
-    out += QByteArray::number(summary.durationMs);
-    appendKey(out, "failed");
-    out += QByteArray::number(summary.failed);
-    appendKey(out, "pending");
-    out += QByteArray::number(summary.pending);
-    appendKey(out, "succeeded");
-    out += QByteArray::number(summary.succeeded);
-    appendKey(out, "total");
-    out += QByteArray::number(summary.total);
-    out += '}';
-    appendKey(out, "targets");
-    out += '[';
-    for (qsizetype i = 0; i < results.size(); ++i) {
+    out.literal(",\"summary\":{\"durationMs\":");
+    out.number(summary.durationMs);
+    out.literal(",\"failed\":");
+    out.number(summary.failed);
+    out.literal(",\"pending\":");
+    out.number(summary.pending);
+    out.literal(",\"succeeded\":");
+    out.number(summary.succeeded);
+    out.literal(",\"total\":");
+    out.number(summary.total);
+    out.literal("},\"targets\":[");
+    for (qsizetype i = 0; i < count; ++i) {
         if (i > 0)
-            out += ',';
-        appendTarget(out, results.at(i), urls.at(i));
+            out.raw(',');
+        writeTarget(out, resultAt(i), urlAt(i));
     }
-    out += ']';
+    out.raw(']');
     if (summary.verifyAsked) {
-        appendKey(out, "verified");
-        out += summary.allVerified() ? "true" : "false";
+        out.literal(",\"verified\":");
+        out.boolean(summary.allVerified());
     }
-    out += '}';
-    return out;
+    out.raw('}');
+    return out.take();
 }
 
 } // namespace herald

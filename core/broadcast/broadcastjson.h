@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 
+#include <functional>
 #include <vector>
 
 namespace herald {
@@ -27,6 +28,11 @@ public:
     // `forms`, index for index with `results` (Broadcast::targetForms()), gives the target URLs
     // already written out.
     static QByteArray toCompactJson(const BroadcastSummary &summary, const QList<TargetResult> &results,
+                                    const ResponseComparison *comparison = nullptr, const std::vector<TargetForm> *forms = nullptr);
+    // The same, with the `count` results read through `resultAt` where they are kept (a
+    // Broadcast's own), so the answer copies no TargetResult.
+    using ResultAt = std::function<const TargetResult &(qsizetype index)>;
+    static QByteArray toCompactJson(const BroadcastSummary &summary, qsizetype count, const ResultAt &resultAt,
                                     const ResponseComparison *comparison = nullptr, const std::vector<TargetForm> *forms = nullptr);
 };
 

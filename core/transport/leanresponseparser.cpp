@@ -9,30 +9,67 @@ static LeanResponseParser *self(llhttp_t *parser)
     return static_cast<LeanResponseParser *>(parser->data);
 }
 
-// A name or value mostly arrives in one piece: built at its exact size then, appended to
-// only when a read ends inside it (the profile had QByteArray's growth path per header).
-static void appendPiece(QByteArray &into, const char *at, size_t length)
-{
-    if (into.isNull())
-        into = QByteArray(at, qsizetype(length));
-    else
-        into.append(at, qsizetype(length));
-}
-
-static bool isKept(const QByteArrayList &names, const QByteArray &name)
+// The length first: most names differ in it, and qstrnicmp is only reached by a likely match.
+static bool isKept(const QByteArrayList &names, QByteArrayView name)
 {
     for (const QByteArray &kept : names) {
-        if (kept.compare(name, Qt::CaseInsensitive) == 0)
+        if (kept.size() == name.size() && qstrnicmp(kept.constData(), kept.size(), name.data(), name.size()) == 0)
             return true;
     }
     return false;
+}
+
+void LeanResponseParser::Text::add(const char *data, size_t size)
+{
+    if (!isOwned && !at) {
+        at = data;
+        length = size;
+        return;
+    }
+    keep();
+    owned.append(data, qsizetype(size));
+}
+
+void LeanResponseParser::Text::keep()
+{
+    if (isOwned || !at)
+        return;
+    owned = QByteArray(at, qsizetype(length));
+    isOwned = true;
+    at = nullptr;
+    length = 0;
+}
+
+QByteArrayView LeanResponseParser::Text::view() const
+{
+    return isOwned ? QByteArrayView(owned) : QByteArrayView(at, qsizetype(length));
+}
+
+QByteArray LeanResponseParser::Text::take(bool trim)
+{
+    const QByteArrayView text = trim ? view().trimmed() : view();
+    QByteArray taken = isOwned && text.size() == owned.size() ? std::move(owned) : text.toByteArray();
+    clear();
+    return taken;
+}
+
+void LeanResponseParser::Text::clear()
+{
+    at = nullptr;
+    length = 0;
+    if (isOwned) {
+        owned = QByteArray();
+        isOwned = false;
+    }
 }
 
 LeanResponseParser::LeanResponseParser()
 {
     llhttp_settings_init(&m_settings);
     m_settings.on_status = &LeanResponseParser::onStatus;
+    m_settings.on_status_complete = &LeanResponseParser::onStatusComplete;
     m_settings.on_header_field = &LeanResponseParser::onHeaderField;
+    m_settings.on_header_field_complete = &LeanResponseParser::onHeaderFieldComplete;
     m_settings.on_header_value = &LeanResponseParser::onHeaderValue;
     m_settings.on_header_value_complete = &LeanResponseParser::onHeaderValueComplete;
     m_settings.on_headers_complete = &LeanResponseParser::onHeadersComplete;
@@ -47,8 +84,10 @@ void LeanResponseParser::reset(bool headRequest, int bodyLimit, const QByteArray
     llhttp_init(&m_parser, HTTP_RESPONSE, &m_settings);
     m_parser.data = this;
     m_response = TransportResponse();
+    m_reason.clear();
     m_field.clear();
     m_value.clear();
+    m_dropValue = false;
     m_error.clear();
     m_headBytes = 0;
     m_bodyLimit = bodyLimit;
@@ -70,6 +109,10 @@ LeanResponseParser::State LeanResponseParser::feed(const char *data, size_t size
         return State::NeedMore;
     m_receivedAnything = true;
     const llhttp_errno_t code = llhttp_execute(&m_parser, data, size);
+    // A phrase, name or value this read ended inside is copied now: its bytes are the caller's.
+    m_reason.keep();
+    m_field.keep();
+    m_value.keep();
     if (code == HPE_OK) {
         *consumed = size;
         return State::NeedMore;
@@ -117,7 +160,20 @@ int LeanResponseParser::onStatus(llhttp_t *parser, const char *at, size_t length
     LeanResponseParser *p = self(parser);
     if (!p->countHead(length))
         return HPE_USER;
-    p->m_response.reason.append(at, qsizetype(length));
+    p->m_reason.add(at, length);
+    return HPE_OK;
+}
+
+int LeanResponseParser::onStatusComplete(llhttp_t *parser)
+{
+    LeanResponseParser *p = self(parser);
+    // "OK" is shared static data, not one allocation per answer; any other phrase is copied once.
+    if (p->m_reason.view() == QByteArrayView("OK")) {
+        p->m_response.reason = QByteArrayLiteral("OK");
+        p->m_reason.clear();
+    } else {
+        p->m_response.reason = p->m_reason.take(false);
+    }
     return HPE_OK;
 }
 
@@ -126,7 +182,17 @@ int LeanResponseParser::onHeaderField(llhttp_t *parser, const char *at, size_t l
     LeanResponseParser *p = self(parser);
     if (!p->countHead(length))
         return HPE_USER;
-    appendPiece(p->m_field, at, length);
+    p->m_field.add(at, length);
+    return HPE_OK;
+}
+
+int LeanResponseParser::onHeaderFieldComplete(llhttp_t *parser)
+{
+    // Judged where it lies: a header that is not kept is never copied, nor is its value.
+    LeanResponseParser *p = self(parser);
+    p->m_dropValue = p->m_keptHeaders && !isKept(*p->m_keptHeaders, p->m_field.view().trimmed());
+    if (p->m_dropValue)
+        p->m_field.clear();
     return HPE_OK;
 }
 
@@ -135,7 +201,8 @@ int LeanResponseParser::onHeaderValue(llhttp_t *parser, const char *at, size_t l
     LeanResponseParser *p = self(parser);
     if (!p->countHead(length))
         return HPE_USER;
-    appendPiece(p->m_value, at, length);
+    if (!p->m_dropValue)
+        p->m_value.add(at, length);
     return HPE_OK;
 }
 
@@ -145,18 +212,13 @@ int LeanResponseParser::onHeaderValueComplete(llhttp_t *parser)
     LeanResponseParser *p = self(parser);
     if (!p->countHead(4)) // ": " and CRLF, once per header whatever the reads' sizes
         return HPE_USER;
-    if (p->m_keptHeaders && !isKept(*p->m_keptHeaders, p->m_field.trimmed())) {
-        // Emptied, not released: the next header's pieces reuse the buffers.
-        p->m_field.resize(0);
-        p->m_value.resize(0);
+    if (p->m_dropValue) {
+        p->m_dropValue = false;
         return HPE_OK;
     }
-    // Moved, trimmed in place: one allocation per name and per value.
     if (p->m_response.headers.isEmpty())
         p->m_response.headers.reserve(kHeadersReserved);
-    p->m_response.headers.append({std::move(p->m_field).trimmed(), std::move(p->m_value).trimmed()});
-    p->m_field = QByteArray();
-    p->m_value = QByteArray();
+    p->m_response.headers.append({p->m_field.take(true), p->m_value.take(true)});
     return HPE_OK;
 }
 
@@ -182,8 +244,15 @@ int LeanResponseParser::onBody(llhttp_t *parser, const char *at, size_t length)
     TransportResponse &response = p->m_response;
     response.bodyBytes += qint64(length);
     const qint64 room = qint64(p->m_bodyLimit) - response.body.size();
-    if (room > 0)
-        response.body.append(at, qsizetype(qMin<qint64>(room, qint64(length))));
+    if (room <= 0)
+        return HPE_OK;
+    const qsizetype kept = qsizetype(qMin<qint64>(room, qint64(length)));
+    // The first piece (mostly the whole body) built at its size; QByteArray::append on an empty
+    // array goes through Qt 6.4's insert.
+    if (response.body.isEmpty())
+        response.body = QByteArray(at, kept);
+    else
+        response.body.append(at, kept);
     return HPE_OK;
 }
 

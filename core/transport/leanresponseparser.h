@@ -39,8 +39,27 @@ public:
     TransportResponse &response() { return m_response; }
 
 private:
+    // A status phrase, header name or value being read. While it arrives in one piece (nearly
+    // always) it is only a view into the bytes feed() was given, judged and copied from there;
+    // a read that ends inside it copies it into `owned`, which later pieces extend.
+    struct Text
+    {
+        const char *at = nullptr;
+        size_t length = 0;
+        QByteArray owned;
+        bool isOwned = false;
+
+        void add(const char *data, size_t size);
+        void keep(); // before feed() returns: the view's bytes are the caller's
+        QByteArrayView view() const;
+        QByteArray take(bool trim); // built at its exact size, once
+        void clear();
+    };
+
     static int onStatus(llhttp_t *parser, const char *at, size_t length);
+    static int onStatusComplete(llhttp_t *parser);
     static int onHeaderField(llhttp_t *parser, const char *at, size_t length);
+    static int onHeaderFieldComplete(llhttp_t *parser);
     static int onHeaderValue(llhttp_t *parser, const char *at, size_t length);
     static int onHeaderValueComplete(llhttp_t *parser);
     static int onHeadersComplete(llhttp_t *parser);
@@ -52,8 +71,10 @@ private:
     llhttp_t m_parser;
     llhttp_settings_t m_settings;
     TransportResponse m_response;
-    QByteArray m_field;
-    QByteArray m_value;
+    Text m_reason;
+    Text m_field;
+    Text m_value;
+    bool m_dropValue = false; // the header being read is not one of keptHeaders
     QString m_error;
     size_t m_headBytes = 0;
     int m_bodyLimit = 0;

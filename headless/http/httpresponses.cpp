@@ -18,12 +18,13 @@ HttpServerResponse HttpResponses::json(int status, const QJsonObject &body)
     return json(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-HttpServerResponse HttpResponses::json(int status, const QByteArray &compactJson)
+HttpServerResponse HttpResponses::json(int status, QByteArray compactJson)
 {
     HttpServerResponse response;
     response.status = status;
-    response.headers = {{"Content-Type", "application/json"}};
-    response.body = compactJson + '\n';
+    response.headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
+    compactJson += '\n';
+    response.body = std::move(compactJson);
     return response;
 }
 

@@ -14,10 +14,13 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast, bool win
 {
     const BroadcastSummary summary = broadcast.summary();
     if (!winner) {
-        const QList<TargetResult> results = broadcast.results();
-        return HttpResponses::json(summary.isSuccess() ? 200 : 502,
-                                   BroadcastJson::toCompactJson(summary, results, &broadcast.comparison(),
-                                                                &broadcast.targetForms()));
+        // The results are read where the broadcast keeps them, not copied into a list first.
+        return HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toCompactJson(
+                                                                        summary, broadcast.targetCount(),
+                                                                        [&broadcast](qsizetype index) -> const TargetResult & {
+                                                                            return broadcast.result(int(index));
+                                                                        },
+                                                                        &broadcast.comparison(), &broadcast.targetForms()));
     }
     if (!summary.policyMet || broadcast.decidingIndex() < 0)
         return noWinner(broadcast, summary);
