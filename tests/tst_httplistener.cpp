@@ -354,6 +354,41 @@ private Q_SLOTS:
         QCOMPARE(exchange(get("/next")).status, 200); // and the listener keeps serving
     }
 
+    // A head up to the limit reaches the handler, on a fresh connection and on a reused one, in
+    // one field or in up to 512 (700 passed here): MHD's pool (2 x the limit + 16 KiB) must not
+    // refuse it first.
+    void headsUpToTheLimitAreServed_data()
+    {
+        QTest::addColumn<int>("fields");
+        for (const int fields : {1, 16, 128, 512})
+            QTest::addRow("%d fields", fields) << fields;
+    }
+    void headsUpToTheLimitAreServed()
+    {
+        QFETCH(int, fields);
+        HttpListener::Settings settings; // the default limit, 32 KiB
+        startListener(settings);
+        const QByteArray start = "GET /big HTTP/1.1\r\nHost: h\r\n";
+        const int room = settings.maxHeaderBytes - int(start.size()) - 2; // the blank line
+        QByteArray head = start;
+        for (int i = 0; i < fields; ++i) {
+            const QByteArray name = "X-F" + QByteArray::number(i) + ": ";
+            const int valueBytes = room / fields - int(name.size()) - 2;
+            head += name + QByteArray(valueBytes, 'v') + "\r\n";
+        }
+        head += "\r\n";
+        QVERIFY(head.size() <= settings.maxHeaderBytes);
+        QVERIFY(head.size() > settings.maxHeaderBytes - 2 * fields - 8);
+        auto raw = client();
+        for (int round = 0; round < 3; ++round) {
+            raw->send(head);
+            QTRY_COMPARE_WITH_TIMEOUT(raw->responses().size(), round + 1, 10000);
+            QCOMPARE(raw->responses().last().status, 200);
+        }
+        QCOMPARE(m_seen.size(), 3);
+        QCOMPARE(m_seen.last().headers.size(), fields + 1);
+    }
+
     // Request lines libmicrohttpd 0.9.75 would drop without a word (no space, an empty method) or
     // answer with its own HTML (version): the RequestLineGuard answers them first, with a reason.
     void malformedRequestLines_data()
