@@ -206,7 +206,7 @@ def proc_stats(pid):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="N=10, PURGE, c=32, 2 rounds of 3 s (under a minute)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=None, help="alternating rounds per configuration (default 3; 2 with --quick)")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--targets", default="1,10,100")
     parser.add_argument("--methods", default="GET,PURGE")
@@ -226,7 +226,9 @@ def main():
     if not 1 <= args.workers <= 64:
         sys.exit("bench: --workers must be from 1 to 64 (HERALD_WORKERS)")
     if args.quick:
-        args.rounds, args.duration, args.targets, args.methods, args.connections = 2, 3, "10", "PURGE", "32"
+        args.duration, args.targets, args.methods, args.connections = 3, "10", "PURGE", "32"
+        args.rounds = args.rounds or 2
+    args.rounds = args.rounds or 3
     for tool in ("nginx", "wrk"):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is missing (bench/setup.sh installs it)")
@@ -277,6 +279,10 @@ def main():
                 for method in args.methods.split(","):
                     for c in [int(x) for x in args.connections.split(",")]:
                         samples = {name: [] for name in contenders}
+                        # One unrecorded second each first: every contender opens its backend
+                        # connections and faults its pages in before it is measured.
+                        for name, port in contenders.items():
+                            run_wrk(port, method, c, 1, str(script))
                         for rnd in range(args.rounds):
                             for name, port in contenders.items():
                                 if name == "ceiling" and rnd > 0:
