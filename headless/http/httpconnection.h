@@ -47,7 +47,8 @@ struct HttpConnection
     qint64 lineAt = 0;
     qint64 headAt = -1;
     QByteArray lineBytes;
-    bool guarded = false;
+    bool guarded = false;    // the RequestLineGuard waits for its request line
+    bool inGuardSet = false; // in the guard's epoll set (from the first watch to the close)
 
 private:
     // Herald's plain-text refusal written straight to the socket, for where MHD cannot answer.

@@ -99,7 +99,7 @@ struct HttpListener::Callbacks
         if (listener->m_connections.size() >= listener->m_settings.maxConnections)
             listener->scheduleRun();
         listener->m_connections.remove(state);
-        listener->m_guard.unwatch(state); // before MHD closes the socket
+        listener->m_guard.forget(state); // before MHD closes the socket
         delete state;
         *socketContext = nullptr;
     }

@@ -60,20 +60,34 @@ void RequestLineGuard::watch(HttpConnection *connection)
     connection->lineBytes.clear(); // what was peeked belonged to an earlier line
     if (!m_enabled || m_epoll < 0 || connection->guarded || connection->lineAt < 0 || connection->cut)
         return;
-    epoll_event event = {};
-    event.events = EPOLLIN;
-    event.data.ptr = connection;
-    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, connection->fd, &event) == 0)
+    if (arm(connection))
         connection->guarded = true;
+}
+
+bool RequestLineGuard::arm(HttpConnection *connection)
+{
+    epoll_event event = {};
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.ptr = connection;
+    if (::epoll_ctl(m_epoll, connection->inGuardSet ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, connection->fd, &event) != 0)
+        return false;
+    connection->inGuardSet = true;
+    return true;
 }
 
 void RequestLineGuard::unwatch(HttpConnection *connection)
 {
-    if (!connection->guarded)
-        return;
-    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, connection->fd, nullptr);
+    // Left in the set: an event still armed for it is passed over by check().
     connection->guarded = false;
     connection->lineBytes.clear();
+}
+
+void RequestLineGuard::forget(HttpConnection *connection)
+{
+    unwatch(connection);
+    if (connection->inGuardSet)
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, connection->fd, nullptr);
+    connection->inGuardSet = false;
 }
 
 bool RequestLineGuard::check(int maxLineBytes)
@@ -83,17 +97,24 @@ bool RequestLineGuard::check(int maxLineBytes)
     bool cut = false;
     epoll_event events[64];
     const int ready = ::epoll_wait(m_epoll, events, 64, 0);
-    for (int i = 0; i < ready; ++i)
-        cut = inspect(static_cast<HttpConnection *>(events[i].data.ptr), maxLineBytes) || cut;
+    for (int i = 0; i < ready; ++i) {
+        auto *connection = static_cast<HttpConnection *>(events[i].data.ptr);
+        if (connection->guarded)
+            cut = inspect(connection, maxLineBytes) || cut;
+    }
     return cut;
 }
 
 bool RequestLineGuard::inspect(HttpConnection *connection, int maxLineBytes)
 {
+    if (connection->cut || connection->requestLineSeen) { // before any system call
+        unwatch(connection);
+        return false;
+    }
     const qint64 consumed = bytesConsumed(connection->fd);
     // MHD may already hold the start of the line: only bytes the guard saw itself can stand for it.
     const qint64 held = consumed - connection->lineAt;
-    if (connection->cut || connection->requestLineSeen || consumed < 0 || held < 0 || held > connection->lineBytes.size()) {
+    if (consumed < 0 || held < 0 || held > connection->lineBytes.size()) {
         unwatch(connection);
         return false;
     }
@@ -117,9 +138,11 @@ bool RequestLineGuard::inspect(HttpConnection *connection, int maxLineBytes)
     const qsizetype lf = seen.indexOf('\n', start);
     if (lf < 0) {
         if (seen.size() >= maxLineBytes)
-            unwatch(connection); // over any limit: MHD's 414 or the head check's
-        else
+            unwatch(connection);  // over any limit: MHD's 414 or the head check's
+        else if (arm(connection)) // the rest of the line brings one more event
             connection->lineBytes = seen;
+        else
+            unwatch(connection);
         return false;
     }
     connection->headAt = connection->lineAt + start;

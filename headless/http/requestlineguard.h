@@ -24,15 +24,20 @@ public:
     // A request line is due on `connection` at its lineAt (nothing is done when that is unknown).
     void watch(HttpConnection *connection);
     void unwatch(HttpConnection *connection);
+    // The connection is closing: out of the epoll set for good.
+    void forget(HttpConnection *connection);
     // Reads what the readable connections sent; answers and shuts down those with a bad line.
     // True when it cut one (MHD must run to close it).
     bool check(int maxLineBytes);
 
 private:
     bool inspect(HttpConnection *connection, int maxLineBytes);
+    // Asks for one readiness event (EPOLLONESHOT): a connection stays in the set from its first
+    // watch to its close, and each request costs one re-arm instead of an add and a delete.
+    bool arm(HttpConnection *connection);
 
     bool m_enabled = true;
-    int m_epoll = -1; // level-triggered, so a line MHD has not read yet is seen on every run
+    int m_epoll = -1;
 };
 
 } // namespace herald
