@@ -100,6 +100,8 @@ private Q_SLOTS:
     void hostNotFound();
     void hostNamesResolveAsynchronously();
     void abortedCallNeverFinishes();
+    void startedExchangesReachTheirReceiver();
+    void staleTicketsAbortNothing();
 };
 
 void TestLeanTransport::answersParseAtEverySplit_data()
@@ -537,6 +539,81 @@ void TestLeanTransport::abortedCallNeverFinishes()
     // A later exchange completes, and the aborted call stays silent through it.
     QCOMPARE(exchange(transport, request(server.url())).status, 200);
     QCOMPARE(finished.count(), 0);
+}
+
+// What Transport::start() tells: every end, with its tag, in order.
+class RecordingReceiver : public TransportCallReceiver
+{
+public:
+    void transportCallFinished(int tag, const TransportResponse &response) override { ends.append({tag, response}); }
+    QList<std::pair<int, TransportResponse>> ends;
+};
+
+void TestLeanTransport::startedExchangesReachTheirReceiver()
+{
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    ScriptedReply silent;
+    silent.silent = true;
+    server.setReplies({{"HTTP/1.1 204 No Content\r\n\r\n"}, silent});
+    LeanTransport transport;
+    RecordingReceiver receiver;
+    const ReservedPort closed;
+    // A refusal found inside start() is told on a later turn of the event loop, never within it.
+    TransportTicket refused = transport.start(request(QStringLiteral("http://127.0.0.1:%1/").arg(closed.port())), &receiver, 7);
+    QVERIFY(refused);
+    QCOMPARE(receiver.ends.size(), 0);
+    TransportTicket answered = transport.start(request(server.url()), &receiver, 8);
+    QTRY_COMPARE(receiver.ends.size(), 2);
+    QCOMPARE(receiver.ends.at(0).first, 7);
+    QCOMPARE(receiver.ends.at(0).second.error, TransportError::Refused);
+    QCOMPARE(receiver.ends.at(1).first, 8);
+    QCOMPARE(receiver.ends.at(1).second.status, 204);
+    // One aborted while its request is at the server is never told; nothing stays open for it.
+    QSignalSpy received(&server, &ScriptedServer::requestReceived);
+    TransportTicket aborted = transport.start(request(server.url()), &receiver, 9);
+    QVERIFY(received.wait());
+    aborted.abort();
+    QVERIFY(!aborted);
+    QCOMPARE(transport.activeCalls(), 0);
+    QCOMPARE(transport.openConnections(), 0);
+    // A name lookup still pending when its exchange is aborted finds that exchange reused (the
+    // free list gives it to the next start, here one that waits on a silent server) and must
+    // leave the new use alone: nothing goes to the looked-up server.
+    ScriptedServer quiet;
+    QVERIFY(quiet.listen());
+    quiet.setReplies({silent});
+    const int requestsBefore = server.requests().size();
+    TransportTicket byName = transport.start(request(QStringLiteral("http://localhost:%1/").arg(server.port())), &receiver, 10);
+    byName.abort();
+    TransportRequest waiting = request(quiet.url());
+    waiting.timeoutMs = 500;
+    transport.start(waiting, &receiver, 11);
+    QTRY_COMPARE(receiver.ends.size(), 3);
+    QCOMPARE(receiver.ends.at(2).first, 11);
+    QCOMPARE(receiver.ends.at(2).second.error, TransportError::Timeout);
+    QCOMPARE(quiet.requests().size(), 1);
+    QCOMPARE(server.requests().size(), requestsBefore);
+    Q_UNUSED(refused);
+    Q_UNUSED(answered);
+}
+
+void TestLeanTransport::staleTicketsAbortNothing()
+{
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    server.setReplies({{"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"}, {"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nlate"}});
+    LeanTransport transport;
+    RecordingReceiver receiver;
+    TransportTicket first = transport.start(request(server.url()), &receiver, 1);
+    QTRY_COMPARE(receiver.ends.size(), 1);
+    // The first exchange ended; its carrier now serves the second, whose answer cannot have come
+    // yet (it needs the event loop). The old ticket names the old use and must not stop the new.
+    transport.start(request(server.url()), &receiver, 2);
+    first.abort();
+    QTRY_COMPARE(receiver.ends.size(), 2);
+    QCOMPARE(receiver.ends.at(1).first, 2);
+    QCOMPARE(receiver.ends.at(1).second.body, QByteArray("late"));
 }
 
 QTEST_MAIN(TestLeanTransport)

@@ -143,8 +143,7 @@ void Broadcast::launchAttempt(int index)
 
     const TransportRequest request = TargetRequest::make(m_request, run.result.target, (*m_forms)[index], m_commonHeaders,
                                                          m_targetHost, m_options, static_cast<int>(run.result.attempts.size()));
-    run.call = m_owner->transport()->send(request, this);
-    run.call->setReceiver(this, index);
+    run.attempt = m_owner->transport()->start(request, this, index);
     Q_EMIT targetUpdated(index);
 }
 
@@ -156,8 +155,7 @@ void Broadcast::transportCallFinished(int index, const TransportResponse &respon
 void Broadcast::onAttemptFinished(int index, const TransportResponse &response)
 {
     TargetRun &run = m_targets[index];
-    run.call->deleteLater();
-    run.call = nullptr;
+    run.attempt = {}; // ended: the transport has let go of it
     if (run.holdsSlot) {
         run.holdsSlot = false;
         m_owner->limiter().release(targetKey(index));
@@ -258,11 +256,7 @@ void Broadcast::stopTarget(int index)
         m_owner->limiter().cancel(run.ticket);
         run.waitingForSlot = false;
     }
-    if (run.call) {
-        run.call->abort();
-        run.call->deleteLater();
-        run.call = nullptr;
-    }
+    run.attempt.abort();
     if (run.holdsSlot) {
         run.holdsSlot = false;
         m_owner->limiter().release(targetKey(index));

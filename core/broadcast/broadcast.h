@@ -65,7 +65,7 @@ private:
     struct TargetRun
     {
         TargetResult result;
-        TransportCall *call = nullptr;
+        TransportTicket attempt; // the attempt under way (Transport::start)
         QTimer *retryTimer = nullptr;
         TransportCall *checkCall = nullptr; // the GET before (body-changed) or the check after the broadcast
         bool verifying = false;             // the outcome is known, the check after it is under way

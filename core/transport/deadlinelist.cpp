@@ -2,7 +2,7 @@
 
 namespace herald {
 
-DeadlineList::DeadlineList(std::function<void(LeanCall *)> expired, QObject *parent)
+DeadlineList::DeadlineList(std::function<void(LeanExchange *)> expired, QObject *parent)
     : QObject(parent)
     , m_expired(std::move(expired))
 {
@@ -12,17 +12,17 @@ DeadlineList::DeadlineList(std::function<void(LeanCall *)> expired, QObject *par
     connect(&m_timer, &QTimer::timeout, this, &DeadlineList::onTimer);
 }
 
-DeadlineList::Entry DeadlineList::add(qint64 deadlineMs, LeanCall *call)
+DeadlineList::Entry DeadlineList::add(qint64 deadlineMs, LeanExchange *exchange)
 {
-    const Entry entry = m_entries.emplace(deadlineMs, call);
+    const Entry entry = m_entries.emplace(deadlineMs, exchange);
     if (m_armedForMs < 0 || deadlineMs < m_armedForMs)
         arm();
     return entry;
 }
 
-std::vector<LeanCall *> DeadlineList::calls() const
+std::vector<LeanExchange *> DeadlineList::calls() const
 {
-    std::vector<LeanCall *> calls;
+    std::vector<LeanExchange *> calls;
     calls.reserve(m_entries.size());
     for (const auto &entry : m_entries)
         calls.push_back(entry.second);
@@ -43,11 +43,11 @@ void DeadlineList::arm()
 void DeadlineList::onTimer()
 {
     m_armedForMs = -1;
-    // One at a time: a call's finished() slot may add and remove deadlines.
+    // One at a time: an exchange's receiver may add and remove deadlines.
     while (!m_entries.empty() && m_entries.begin()->first <= nowMs()) {
-        LeanCall *call = m_entries.begin()->second;
+        LeanExchange *exchange = m_entries.begin()->second;
         m_entries.erase(m_entries.begin());
-        m_expired(call);
+        m_expired(exchange);
     }
     if (m_armedForMs < 0)
         arm();

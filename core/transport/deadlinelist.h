@@ -10,7 +10,7 @@
 
 namespace herald {
 
-class LeanCall;
+class LeanExchange;
 
 // The attempt deadlines of a lean transport, ordered, with one timer armed for the earliest.
 // Deadlines mostly arrive in order (one attempt timeout per broadcast), so adding one rarely
@@ -20,21 +20,21 @@ class DeadlineList : public QObject
 {
     Q_OBJECT
 public:
-    using Entry = std::multimap<qint64, LeanCall *>::iterator;
+    using Entry = std::multimap<qint64, LeanExchange *>::iterator;
 
-    explicit DeadlineList(std::function<void(LeanCall *)> expired, QObject *parent = nullptr);
+    explicit DeadlineList(std::function<void(LeanExchange *)> expired, QObject *parent = nullptr);
     qint64 nowMs() const { return m_clock.elapsed(); }
-    Entry add(qint64 deadlineMs, LeanCall *call);
+    Entry add(qint64 deadlineMs, LeanExchange *exchange);
     void remove(Entry entry) { m_entries.erase(entry); }
     int size() const { return int(m_entries.size()); }
-    std::vector<LeanCall *> calls() const;
+    std::vector<LeanExchange *> calls() const;
 
 private:
     void onTimer();
     void arm();
 
-    std::multimap<qint64, LeanCall *> m_entries;
-    std::function<void(LeanCall *)> m_expired;
+    std::multimap<qint64, LeanExchange *> m_entries;
+    std::function<void(LeanExchange *)> m_expired;
     QElapsedTimer m_clock;
     QTimer m_timer;
     qint64 m_armedForMs = -1; // the deadline the timer is set for, -1 when stopped

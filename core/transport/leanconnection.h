@@ -8,7 +8,7 @@
 
 namespace herald {
 
-class LeanCall;
+class LeanExchange;
 
 // One non-blocking TCP connection of the lean transport: connect, one gather write per request,
 // reads fed to the response parser. It watches itself in the transport's epoll set, for
@@ -46,8 +46,8 @@ public:
     bool closedBeforeAnswer() const { return m_closedBeforeAnswer; }
     LeanResponseParser &parser() { return m_parser; }
 
-    LeanCall *call = nullptr; // the exchange under way, nullptr while idle
-    bool closed = false;      // closed, waiting to be freed once the current epoll batch ends
+    LeanExchange *exchange = nullptr; // the exchange under way, nullptr while idle
+    bool closed = false;              // closed, waiting to be freed once the current epoll batch ends
 
 private:
     LeanConnection(int epoll, int fd, const QByteArray &address);

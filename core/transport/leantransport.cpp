@@ -1,6 +1,7 @@
 #include "transport/leantransport.h"
 
 #include "transport/leancall.h"
+#include "transport/leanexchange.h"
 #include "transport/leanconnection.h"
 
 #include <QLoggingCategory>
@@ -12,6 +13,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcLean, "herald.lean")
 
@@ -34,9 +36,9 @@ LeanTransport::LeanTransport(QObject *parent)
     : Transport(parent)
     , m_pool(kMaxIdlePerEndpoint, maxIdleConnections())
     , m_deadlines(
-          [](LeanCall *call) {
-              call->m_hasDeadline = false;
-              call->onTimeout();
+          [](LeanExchange *exchange) {
+              exchange->m_hasDeadline = false;
+              exchange->onTimeout();
           },
           this)
     , m_resolver(this)
@@ -55,9 +57,12 @@ LeanTransport::LeanTransport(QObject *parent)
 
 LeanTransport::~LeanTransport()
 {
-    // Calls that outlive the transport never finish, as with curl.
-    for (LeanCall *call : m_deadlines.calls())
-        call->detach();
+    // Exchanges that outlive the transport never finish, as with curl.
+    for (LeanExchange *exchange : m_deadlines.calls())
+        exchange->detach();
+    for (auto &[exchange, response] : m_deferred)
+        exchange->detach();
+    m_exchanges.clear();
     for (LeanConnection *connection : m_connections)
         delete connection;
     for (LeanConnection *connection : m_graveyard)
@@ -70,9 +75,66 @@ LeanTransport::~LeanTransport()
 
 TransportCall *LeanTransport::send(const TransportRequest &request, QObject *parent)
 {
-    auto *call = new LeanCall(this, request, parent);
+    auto *call = new LeanCall(this, parent);
     call->start(request);
     return call;
+}
+
+TransportTicket LeanTransport::start(const TransportRequest &request, TransportCallReceiver *receiver, int tag)
+{
+    if (m_free.empty()) {
+        m_exchanges.push_back(std::make_unique<LeanExchange>(this, this, true));
+        m_free.push_back(m_exchanges.back().get());
+    }
+    LeanExchange *exchange = m_free.back();
+    m_free.pop_back();
+    const TransportTicket ticket{this, reinterpret_cast<quintptr>(exchange), exchange->m_generation};
+    exchange->start(request, receiver, tag);
+    return ticket;
+}
+
+void LeanTransport::abort(quintptr id, quint64 generation)
+{
+    auto *exchange = reinterpret_cast<LeanExchange *>(id);
+    if (exchange->m_generation == generation) // else it has ended, and may carry another now
+        exchange->abort();
+}
+
+void LeanTransport::recycle(LeanExchange *exchange)
+{
+    ++exchange->m_generation;
+    exchange->m_wire = LeanWire();
+    exchange->m_endpoint.reset();
+    exchange->m_keptHeaders.clear();
+    m_free.push_back(exchange);
+}
+
+void LeanTransport::defer(LeanExchange *exchange, const TransportResponse &response)
+{
+    if (m_deferred.empty())
+        QMetaObject::invokeMethod(this, &LeanTransport::deliverDeferred, Qt::QueuedConnection);
+    m_deferred.emplace_back(exchange, response);
+}
+
+void LeanTransport::cancelDeferred(LeanExchange *exchange)
+{
+    for (auto it = m_deferred.begin(); it != m_deferred.end(); ++it) {
+        if (it->first == exchange) {
+            m_deferred.erase(it);
+            return;
+        }
+    }
+}
+
+void LeanTransport::deliverDeferred()
+{
+    // Taken first: a receiver may start (and defer) more while it hears.
+    const auto deferred = std::exchange(m_deferred, {});
+    for (const auto &[exchange, response] : deferred) {
+        // One told earlier in this loop may have aborted another (a broadcast's deadline).
+        if (exchange->m_active)
+            exchange->deliver(response);
+    }
 }
 
 LeanConnection *LeanTransport::openConnection(const QByteArray &address, int *error)
@@ -117,14 +179,14 @@ void LeanTransport::onSocketsReady()
         auto *connection = static_cast<LeanConnection *>(events[i].data.ptr);
         if (connection->closed)
             continue;
-        LeanCall *call = connection->call;
-        if (!call) {
+        LeanExchange *exchange = connection->exchange;
+        if (!exchange) {
             // An idle connection woke us: the backend closed it (or sent what nobody asked for).
             m_pool.remove(connection);
             closeConnection(connection);
             continue;
         }
-        call->onProgress(connection->onEvents(events[i].events, m_readBuffer.data(), m_readBuffer.size()));
+        exchange->onProgress(connection->onEvents(events[i].events, m_readBuffer.data(), m_readBuffer.size()));
     }
     m_inBatch = false;
     for (LeanConnection *connection : m_graveyard)

@@ -6,6 +6,7 @@
 #include "transport/leanresolver.h"
 #include "transport/transport.h"
 
+#include <memory>
 #include <unordered_set>
 #include <vector>
 
@@ -13,8 +14,8 @@ class QSocketNotifier;
 
 namespace herald {
 
-class LeanCall;
 class LeanConnection;
+class LeanExchange;
 
 // HTTP/1.1 over plain TCP without a client library, for the listener's hot path: every
 // socket in one epoll set behind one QSocketNotifier, keep-alive connections pooled per
@@ -32,6 +33,8 @@ public:
     explicit LeanTransport(QObject *parent = nullptr);
     ~LeanTransport() override;
     TransportCall *send(const TransportRequest &request, QObject *parent) override;
+    TransportTicket start(const TransportRequest &request, TransportCallReceiver *receiver, int tag) override;
+    void abort(quintptr id, quint64 generation) override;
 
     // Calls under way (answered and aborted ones are not counted).
     int activeCalls() const { return m_deadlines.size(); }
@@ -39,7 +42,13 @@ public:
     int idleConnections() const { return m_pool.idleCount(); }
 
 private:
-    friend class LeanCall;
+    friend class LeanExchange;
+    // An exchange that failed inside start() is told on the next event-loop turn.
+    void defer(LeanExchange *exchange, const TransportResponse &response);
+    void cancelDeferred(LeanExchange *exchange);
+    void deliverDeferred();
+    // A pooled exchange is done with: onto the free list, for the next start().
+    void recycle(LeanExchange *exchange);
     LeanConnection *openConnection(const QByteArray &address, int *error);
     // After an answer: back to the pool when reusable and there is room, closed otherwise.
     void release(LeanConnection *connection, bool reusable);
@@ -58,6 +67,10 @@ private:
     std::vector<LeanConnection *> m_graveyard;
     bool m_inBatch = false;
     std::vector<char> m_readBuffer;
+    // start()'s exchanges, all of them; m_free holds those not in use.
+    std::vector<std::unique_ptr<LeanExchange>> m_exchanges;
+    std::vector<LeanExchange *> m_free;
+    std::vector<std::pair<LeanExchange *, TransportResponse>> m_deferred;
 };
 
 } // namespace herald

@@ -21,4 +21,9 @@ TransportCall *RoutingTransport::send(const TransportRequest &request, QObject *
     return (isLean(request) ? m_lean : m_full)->send(request, parent);
 }
 
+TransportTicket RoutingTransport::start(const TransportRequest &request, TransportCallReceiver *receiver, int tag)
+{
+    return (isLean(request) ? m_lean : m_full)->start(request, receiver, tag);
+}
+
 } // namespace herald

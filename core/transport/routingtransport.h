@@ -12,6 +12,8 @@ class RoutingTransport : public Transport
 public:
     RoutingTransport(Transport *lean, Transport *full, QObject *parent = nullptr);
     TransportCall *send(const TransportRequest &request, QObject *parent) override;
+    // The ticket is the chosen transport's, so aborting goes straight to it.
+    TransportTicket start(const TransportRequest &request, TransportCallReceiver *receiver, int tag) override;
     // Whether `request` goes to the lean transport.
     static bool isLean(const TransportRequest &request);
     Transport *lean() const { return m_lean; }

@@ -4,6 +4,7 @@
 #include "util/httpheaders.h"
 
 #include <QObject>
+#include <QPointer>
 
 namespace herald {
 
@@ -48,6 +49,8 @@ public:
         m_receiver = receiver;
         m_tag = tag;
     }
+    // deleteLater() once the end is delivered: Transport::start()'s calls have no other owner.
+    void setDeleteWhenDone(bool deleteWhenDone) { m_deleteWhenDone = deleteWhenDone; }
 
 Q_SIGNALS:
     void finished(const herald::TransportResponse &response);
@@ -59,11 +62,29 @@ protected:
         Q_EMIT finished(response);
         if (m_receiver)
             m_receiver->transportCallFinished(m_tag, response);
+        if (m_deleteWhenDone)
+            deleteLater();
     }
 
 private:
     TransportCallReceiver *m_receiver = nullptr;
     int m_tag = 0;
+    bool m_deleteWhenDone = false;
+};
+
+class Transport;
+
+// An exchange begun by Transport::start(): the means to abort it, valid until its receiver is
+// told of its end (the receiver drops it then). Empty: none.
+struct TransportTicket
+{
+    QPointer<Transport> transport; // a transport that is gone takes its exchanges with it
+    quintptr id = 0;
+    quint64 generation = 0; // for a transport that reuses what carries its exchanges
+
+    explicit operator bool() const { return id != 0; }
+    // Stops the exchange; the receiver is not told. The ticket is empty afterwards.
+    void abort();
 };
 
 // Sends HTTP requests. Two implementations are planned: QNAM (default) and libcurl for the listener.
@@ -73,6 +94,13 @@ class Transport : public QObject
 public:
     using QObject::QObject;
     virtual TransportCall *send(const TransportRequest &request, QObject *parent) = 0;
+    // The hot path, one per target of a broadcast: the end goes to `receiver` with `tag`, never
+    // within this call, and the transport owns whatever carries the exchange. The lean transport
+    // keeps no QObject, connection or std::function per exchange; this default makes a call with
+    // send() and lets it delete itself, so every transport can be used the same way.
+    virtual TransportTicket start(const TransportRequest &request, TransportCallReceiver *receiver, int tag);
+    // What TransportTicket::abort() asks of the transport that issued the ticket.
+    virtual void abort(quintptr id, quint64 generation);
 };
 
 } // namespace herald
