@@ -68,6 +68,9 @@ private Q_SLOTS:
         QTest::newRow("all alike") << QStringList{"200 ok", "200 ok", "200 ok"} << "" << QList<int>{0, 0, 0};
         QTest::newRow("one body differs") << QStringList{"200 ok", "200 stale", "200 ok"} << "" << QList<int>{0, 1, 0};
         QTest::newRow("same length, other body") << QStringList{"200 ok", "200 no", "200 ok"} << "" << QList<int>{0, 1, 0};
+        // Each result is first held against the group the one before it joined, then looked up.
+        QTest::newRow("alternating answers")
+            << QStringList{"200 a", "200 b", "200 a", "200 b", "200 b", "404 a"} << "" << QList<int>{0, 1, 0, 1, 1, 2};
         QTest::newRow("status differs") << QStringList{"200 ok", "404 ok"} << "" << QList<int>{0, 1};
         QTest::newRow("header not compared") << QStringList{"200 ok X-Cache=HIT", "200 ok X-Cache=MISS"} << "" << QList<int>{0, 0};
         QTest::newRow("header compared") << QStringList{"200 ok X-Cache=MISS", "200 ok X-Cache=HIT", "200 ok X-Cache=MISS"}

@@ -50,7 +50,9 @@ Broadcast::~Broadcast()
 const ResponseComparison &Broadcast::comparison() const
 {
     if (m_comparedAtDone != m_done) {
-        m_comparison = ResponseComparison::compare(results(), m_options.compareHeaders);
+        m_comparison = ResponseComparison::compare(
+            targetCount(), [this](qsizetype index) -> const TargetResult & { return m_targets[size_t(index)].result; },
+            m_options.compareHeaders);
         m_comparedAtDone = m_done;
     }
     return m_comparison;

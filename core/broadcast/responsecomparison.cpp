@@ -39,6 +39,12 @@ QByteArrayList ResponseComparison::parseHeaderList(const QString &commaSeparated
 
 ResponseComparison ResponseComparison::compare(const QList<TargetResult> &results, const QByteArrayList &headers)
 {
+    return compare(
+        results.size(), [&results](qsizetype index) -> const TargetResult & { return results.at(index); }, headers);
+}
+
+ResponseComparison ResponseComparison::compare(qsizetype count, const ResultAt &resultAt, const QByteArrayList &headers)
+{
     ResponseComparison comparison;
     // A hash of what decides a group (status or outcome, sizes, the compared headers, the body)
     // finds the candidate groups; the fields themselves, body included, decide among them. So
@@ -46,9 +52,15 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
     // when the fleet agrees.
     QHash<size_t, QList<int>> candidates;
     QList<int> representative; // per group, the result whose body stands for it
-    comparison.m_groupOf.fill(-1, results.size());
-    for (qsizetype i = 0; i < results.size(); ++i) {
-        const TargetResult &result = results.at(i);
+    comparison.m_groupOf.fill(-1, count);
+    const auto sameAnswer = [&](int candidate, const Group &group, bool byOutcome, const TargetResult &result) {
+        const Group &known = comparison.m_groups.at(candidate);
+        return known.status == group.status && (!byOutcome || known.outcome == group.outcome) && known.bodyBytes == group.bodyBytes
+               && known.headers == group.headers && resultAt(representative.at(candidate)).responseBody == result.responseBody;
+    };
+    int last = -1; // the group the previous result joined: a fleet that agrees never reaches the hash
+    for (qsizetype i = 0; i < count; ++i) {
+        const TargetResult &result = resultAt(i);
         if (!result.isDone())
             continue;
         Group group;
@@ -65,6 +77,13 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
                 if (joinedHeader(result.responseHeaders, name, &value))
                     group.headers.append({name, value});
             }
+        }
+        if (last >= 0 && sameAnswer(last, group, byOutcome, result)) {
+            comparison.m_groups[last].members.append(static_cast<int>(i));
+            comparison.m_groupOf[i] = last;
+            continue;
+        }
+        if (result.status != 0) {
             signature = qHashMulti(signature, group.bodyBytes, result.responseBody, group.headers.size());
             for (const HttpHeader &header : std::as_const(group.headers))
                 signature = qHashMulti(signature, header.first, header.second);
@@ -72,9 +91,7 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
         QList<int> &sameSignature = candidates[signature];
         int found = -1;
         for (const int candidate : std::as_const(sameSignature)) {
-            const Group &known = comparison.m_groups.at(candidate);
-            if (known.status == group.status && (!byOutcome || known.outcome == group.outcome) && known.bodyBytes == group.bodyBytes
-                && known.headers == group.headers && results.at(representative.at(candidate)).responseBody == result.responseBody)
+            if (sameAnswer(candidate, group, byOutcome, result))
                 found = candidate;
         }
         if (found < 0) {
@@ -87,6 +104,7 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
         }
         comparison.m_groups[found].members.append(static_cast<int>(i));
         comparison.m_groupOf[i] = found;
+        last = found;
     }
     return comparison;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "broadcast/targetresult.h"
 
 #include <QByteArrayList>
@@ -28,6 +30,9 @@ public:
     ResponseComparison() = default;
     // Targets that are not done yet are left out of every group.
     static ResponseComparison compare(const QList<TargetResult> &results, const QByteArrayList &headers);
+    // The same with the `count` results read where they are kept (a Broadcast's own), not copied.
+    using ResultAt = std::function<const TargetResult &(qsizetype index)>;
+    static ResponseComparison compare(qsizetype count, const ResultAt &resultAt, const QByteArrayList &headers);
     // "Age, X-Cache" as a setting gives: names trimmed, empty ones and repeats (any case) dropped.
     static QByteArrayList parseHeaderList(const QString &commaSeparated);
 

@@ -87,10 +87,12 @@ QByteArray HeaderPolicy::viaToken() const
 
 bool HeaderPolicy::isLoop(const BroadcastRequest &request) const
 {
-    const QByteArray token = viaToken();
+    QByteArray token; // made only when a Via header is there to compare with
     for (const HttpHeader &header : request.headers) {
         if (header.first.compare("Via", Qt::CaseInsensitive) != 0)
             continue;
+        if (token.isEmpty())
+            token = viaToken();
         for (const QByteArray &hop : header.second.split(',')) {
             const QByteArrayList parts = hop.trimmed().split(' ');
             if (parts.size() >= 2 && parts.at(1) == token)

@@ -7,8 +7,15 @@
 
 namespace herald {
 
+// Parsed once: every broadcast's options start from the default policy.
+static const StatusRule &defaultRetryStatuses()
+{
+    static const StatusRule rule = StatusRule::parse(QStringLiteral("5xx,429"), nullptr);
+    return rule;
+}
+
 RetryPolicy::RetryPolicy()
-    : retryStatuses(StatusRule::parse(QStringLiteral("5xx,429"), nullptr))
+    : retryStatuses(defaultRetryStatuses())
 {
 }
 

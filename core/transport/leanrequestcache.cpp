@@ -5,9 +5,12 @@ namespace herald {
 bool LeanRequestCache::matches(const TransportRequest &request, const QByteArray &target) const
 {
     // The body is compared by identity: a broadcast shares one buffer among its targets.
+    // The headers likewise mostly: a broadcast's targets share its common header list, so the
+    // same list data means equal lists without comparing every header.
+    const bool sameHeaders = (m_headers.constData() == request.headers.constData() && m_headers.size() == request.headers.size())
+                             || m_headers == request.headers;
     return m_valid && m_sendBody == request.sendBody && m_body.constData() == request.body.constData()
-           && m_body.size() == request.body.size() && m_method == request.method && m_target == target
-           && m_headers == request.headers;
+           && m_body.size() == request.body.size() && m_method == request.method && m_target == target && sameHeaders;
 }
 
 const LeanWire &LeanRequestCache::wireFor(const TransportRequest &request)
