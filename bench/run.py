@@ -283,6 +283,7 @@ def main():
                         # connections and faults its pages in before it is measured.
                         for name, port in contenders.items():
                             run_wrk(port, method, c, 1, str(script))
+                        time.sleep(1.2)  # the warm-ups' access-log lines land before round 1 counts
                         for rnd in range(args.rounds):
                             for name, port in contenders.items():
                                 if name == "ceiling" and rnd > 0:
