@@ -87,7 +87,8 @@ struct TransportTicket
     void abort();
 };
 
-// Sends HTTP requests. Two implementations are planned: QNAM (default) and libcurl for the listener.
+// Sends HTTP requests: QNAM (the GUI's), libcurl's multi interface and the lean HTTP/1.1 client
+// (the faces' default), which RoutingTransport and ThreadedTransport combine.
 class Transport : public QObject
 {
     Q_OBJECT
