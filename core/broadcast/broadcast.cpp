@@ -37,8 +37,8 @@ Broadcast::Broadcast(Broadcaster *owner, const BroadcastRequest &request, const 
         m_targets[i].result.target = targets.at(i);
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &Broadcast::onDeadline);
-    // Work begins on the next event-loop turn so that callers can connect first.
-    QMetaObject::invokeMethod(this, &Broadcast::begin, Qt::QueuedConnection);
+    // Work begins on a later event-loop turn so that callers can connect first.
+    owner->scheduleBegin(this);
 }
 
 Broadcast::~Broadcast()

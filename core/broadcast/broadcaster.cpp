@@ -3,6 +3,8 @@
 #include "broadcast/broadcast.h"
 #include "transport/qnamtransport.h"
 
+#include <utility>
+
 namespace herald {
 
 Broadcaster::Broadcaster(Transport *transport, QObject *parent)
@@ -11,6 +13,9 @@ Broadcaster::Broadcaster(Transport *transport, QObject *parent)
 {
     m_transport->setParent(this);
     m_clock.start();
+    m_beginTimer.setSingleShot(true);
+    m_beginTimer.setInterval(0);
+    connect(&m_beginTimer, &QTimer::timeout, this, &Broadcaster::beginScheduled);
 }
 
 Broadcaster::~Broadcaster()
@@ -38,6 +43,23 @@ std::shared_ptr<const std::vector<TargetForm>> Broadcaster::formsOf(const QList<
         m_forms = std::move(forms);
     }
     return m_forms;
+}
+
+void Broadcaster::scheduleBegin(Broadcast *broadcast)
+{
+    m_toBegin.emplace_back(broadcast);
+    if (!m_beginTimer.isActive())
+        m_beginTimer.start();
+}
+
+void Broadcaster::beginScheduled()
+{
+    // Taken first: a slot of one that begins may start another, for the next turn.
+    const std::vector<QPointer<Broadcast>> toBegin = std::exchange(m_toBegin, {});
+    for (const QPointer<Broadcast> &broadcast : toBegin) {
+        if (broadcast) // not deleted in between
+            broadcast->begin();
+    }
 }
 
 void Broadcaster::onBroadcastFinished(Broadcast *broadcast)

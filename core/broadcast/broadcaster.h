@@ -10,6 +10,8 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QTimer>
+#include <QPointer>
 
 #include <memory>
 #include <vector>
@@ -47,6 +49,12 @@ Q_SIGNALS:
 
 private:
     friend class Broadcast;
+    // A broadcast begins on a later event-loop turn, so that callers can connect first: all those
+    // started in one turn from one zero-interval timer, with no posted event (each of which wakes
+    // the event loop through its eventfd) per broadcast.
+    void scheduleBegin(Broadcast *broadcast);
+    void beginScheduled();
+    friend class Broadcast;
     void onBroadcastFinished(Broadcast *broadcast);
     // The forms of `targets`, worked out again only when the list is not the one of the last
     // broadcast: a face passes its source's list, which stays shared until the targets change.
@@ -58,6 +66,8 @@ private:
     ConcurrencyLimiter m_limiter;
     QElapsedTimer m_clock;
     int m_active = 0;
+    QTimer m_beginTimer;
+    std::vector<QPointer<Broadcast>> m_toBegin;
     QList<Target> m_formedTargets;
     std::shared_ptr<const std::vector<TargetForm>> m_forms;
 };

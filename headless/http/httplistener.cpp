@@ -128,6 +128,9 @@ HttpListener::HttpListener(QObject *parent)
 {
     m_timeoutTimer.setSingleShot(true);
     connect(&m_timeoutTimer, &QTimer::timeout, this, &HttpListener::run);
+    m_runTimer.setSingleShot(true);
+    m_runTimer.setInterval(0);
+    connect(&m_runTimer, &QTimer::timeout, this, &HttpListener::run);
     connect(&m_sweepTimer, &QTimer::timeout, this, &HttpListener::sweep);
 }
 
@@ -358,7 +361,7 @@ void HttpListener::scheduleRun()
     if (m_runScheduled)
         return;
     m_runScheduled = true;
-    QMetaObject::invokeMethod(this, &HttpListener::run, Qt::QueuedConnection);
+    m_runTimer.start();
 }
 
 void HttpListener::armTimers()

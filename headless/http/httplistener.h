@@ -76,6 +76,7 @@ private:
 
     MHD_Daemon *m_daemon = nullptr;
     QSocketNotifier *m_notifier = nullptr;
+    QTimer m_runTimer;     // zero interval: MHD runs again on the next turn, without waking the loop's eventfd
     QTimer m_timeoutTimer; // MHD's own timeouts (idle connections)
     QTimer m_sweepTimer;   // ours: slow request heads, clients gone while their request waits
     Settings m_settings;

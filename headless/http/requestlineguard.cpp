@@ -60,8 +60,10 @@ void RequestLineGuard::watch(HttpConnection *connection)
     connection->lineBytes.clear(); // what was peeked belonged to an earlier line
     if (!m_enabled || m_epoll < 0 || connection->guarded || connection->lineAt < 0 || connection->cut)
         return;
-    if (arm(connection))
+    if (arm(connection)) {
         connection->guarded = true;
+        ++m_watching;
+    }
 }
 
 bool RequestLineGuard::arm(HttpConnection *connection)
@@ -78,6 +80,8 @@ bool RequestLineGuard::arm(HttpConnection *connection)
 void RequestLineGuard::unwatch(HttpConnection *connection)
 {
     // Left in the set: an event still armed for it is passed over by check().
+    if (connection->guarded)
+        --m_watching;
     connection->guarded = false;
     connection->lineBytes.clear();
 }
@@ -92,7 +96,7 @@ void RequestLineGuard::forget(HttpConnection *connection)
 
 bool RequestLineGuard::check(int maxLineBytes)
 {
-    if (!m_enabled || m_epoll < 0)
+    if (!m_enabled || m_epoll < 0 || m_watching == 0)
         return false;
     bool cut = false;
     epoll_event events[64];

@@ -38,6 +38,7 @@ private:
 
     bool m_enabled = true;
     int m_epoll = -1;
+    int m_watching = 0; // connections guarded: none, and a run asks the kernel nothing
 };
 
 } // namespace herald
