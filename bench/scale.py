@@ -7,7 +7,7 @@ connections the first left open, and reports the time to complete, Herald's peak
 peak open file descriptors, and the time per target, so that growth can be checked for
 linearity (5,000 targets should cost about 5 times 1,000, not more).
 
-Usage: bench/scale.py [--sizes 1000,5000] [--transports curl,qnam] [--herald PATH]
+Usage: bench/scale.py [--sizes 1000,5000] [--transports lean,curl] [--herald PATH]
 Writes bench/results/scale-<timestamp>.json and prints a table.
 """
 import argparse, json, os, platform, resource, shutil, subprocess, sys, tempfile, threading, time
@@ -76,7 +76,7 @@ def broadcast(port, pid):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000")
-    parser.add_argument("--transports", default="curl,qnam")
+    parser.add_argument("--transports", default="lean,curl")  # lean: the default of send, serve and relay
     parser.add_argument("--herald", default=str(ROOT / "build-release/app/herald"))
     args = parser.parse_args()
     if not shutil.which("nginx"):
