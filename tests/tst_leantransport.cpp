@@ -9,6 +9,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <sys/resource.h>
+
 #include <memory>
 
 using namespace herald;
@@ -102,6 +104,7 @@ private Q_SLOTS:
     void abortedCallNeverFinishes();
     void startedExchangesReachTheirReceiver();
     void staleTicketsAbortNothing();
+    void aCallDeletedWhileItsFailureWaitsIsNeverTold();
 };
 
 void TestLeanTransport::answersParseAtEverySplit_data()
@@ -614,6 +617,33 @@ void TestLeanTransport::staleTicketsAbortNothing()
     QTRY_COMPARE(receiver.ends.size(), 2);
     QCOMPARE(receiver.ends.at(1).first, 2);
     QCOMPARE(receiver.ends.at(1).second.body, QByteArray("late"));
+}
+
+// Two failures found inside send() (no descriptor left for a socket) wait together to be told;
+// the first one's slot deletes the second call outright. The second must be taken out of the
+// waiting list, not told after its death (ASan catches the use after free this once was).
+void TestLeanTransport::aCallDeletedWhileItsFailureWaitsIsNeverTold()
+{
+    LeanTransport transport;
+    const ReservedPort closed;
+    const QString url = QStringLiteral("http://127.0.0.1:%1/").arg(closed.port());
+    rlimit saved{};
+    QVERIFY(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    rlimit none = saved;
+    none.rlim_cur = 0; // socket() fails at once with EMFILE
+    QVERIFY(setrlimit(RLIMIT_NOFILE, &none) == 0);
+    std::unique_ptr<TransportCall> first(transport.send(request(url), nullptr));
+    auto second = std::make_unique<std::unique_ptr<TransportCall>>(transport.send(request(url), nullptr));
+    QVERIFY(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    QSignalSpy firstDone(first.get(), &TransportCall::finished);
+    connect(first.get(), &TransportCall::finished, this, [&second] { second->reset(); });
+    QTRY_COMPARE(firstDone.count(), 1);
+    const TransportResponse response = firstDone.first().first().value<TransportResponse>();
+    QCOMPARE(response.error, TransportError::Refused);
+    QVERIFY2(response.errorString.contains(QLatin1String("Too many open files")), qPrintable(response.errorString));
+    QVERIFY(!*second);
+    QTest::qWait(50);
+    QCOMPARE(transport.activeCalls(), 0);
 }
 
 QTEST_MAIN(TestLeanTransport)

@@ -128,12 +128,13 @@ void LeanTransport::cancelDeferred(LeanExchange *exchange)
 
 void LeanTransport::deliverDeferred()
 {
-    // Taken first: a receiver may start (and defer) more while it hears.
-    const auto deferred = std::exchange(m_deferred, {});
-    for (const auto &[exchange, response] : deferred) {
-        // One told earlier in this loop may have aborted another (a broadcast's deadline).
-        if (exchange->m_active)
-            exchange->deliver(response);
+    // One at a time from the live list: a receiver that hears may abort, delete or reuse a later
+    // one (a broadcast's deadline, a call deleted in a slot), and cancelDeferred() then takes that
+    // one out before it is reached. One deferred meanwhile is told in this same loop.
+    while (!m_deferred.empty()) {
+        auto [exchange, response] = std::move(m_deferred.front());
+        m_deferred.erase(m_deferred.begin());
+        exchange->deliver(response);
     }
 }
 
