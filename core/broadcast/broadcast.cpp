@@ -50,12 +50,15 @@ Broadcast::~Broadcast()
 const ResponseComparison &Broadcast::comparison() const
 {
     if (m_comparedAtDone != m_done) {
-        m_comparison = ResponseComparison::compare(
-            targetCount(), [this](qsizetype index) -> const TargetResult & { return m_targets[size_t(index)].result; },
-            m_options.compareHeaders);
+        m_comparison = ResponseComparison::compare(targetCount(), resultAt(), m_options.compareHeaders);
         m_comparedAtDone = m_done;
     }
     return m_comparison;
+}
+
+TargetResultAt Broadcast::resultAt() const
+{
+    return [this](qsizetype index) -> const TargetResult & { return m_targets[size_t(index)].result; };
 }
 
 QList<TargetResult> Broadcast::results() const

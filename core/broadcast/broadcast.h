@@ -39,6 +39,8 @@ public:
     // What the broadcast derived from each target (its key, Host line, URL text), index for index.
     const std::vector<TargetForm> &targetForms() const { return *m_forms; }
     QList<TargetResult> results() const;
+    // The results where the broadcast keeps them, for a reader that need not copy them.
+    TargetResultAt resultAt() const;
     BroadcastSummary summary() const;
     // The targets grouped by answer (options().compareHeaders), of the targets done so far. Made
     // once per count of done targets: the answer, the metrics and the admin API all read it.

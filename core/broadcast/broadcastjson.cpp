@@ -156,7 +156,7 @@ void writeGroups(CompactJsonWriter &out, const ResponseComparison &comparison, c
 // Room for the whole document, so it is written without growing: every variable part's length
 // plus a generous bound for the fixed keys around it (a target without retries or a check writes
 // about 110 bytes besides its URL and error).
-qsizetype estimateSize(const BroadcastSummary &summary, qsizetype count, const BroadcastJson::ResultAt &resultAt,
+qsizetype estimateSize(const BroadcastSummary &summary, qsizetype count, const TargetResultAt &resultAt,
                        const ResponseComparison *comparison, const std::function<QByteArrayView(qsizetype)> &urlAt)
 {
     qsizetype size = 200 + summary.reason.size();
@@ -259,7 +259,7 @@ QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, const Q
         summary, results.size(), [&results](qsizetype i) -> const TargetResult & { return results.at(i); }, comparison, forms);
 }
 
-QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, qsizetype count, const ResultAt &resultAt,
+QByteArray BroadcastJson::toCompactJson(const BroadcastSummary &summary, qsizetype count, const TargetResultAt &resultAt,
                                         const ResponseComparison *comparison, const std::vector<TargetForm> *forms)
 {
     // Each target's URL from its form when the caller has them (a broadcast does); without, once.

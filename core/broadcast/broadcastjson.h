@@ -31,8 +31,7 @@ public:
                                     const ResponseComparison *comparison = nullptr, const std::vector<TargetForm> *forms = nullptr);
     // The same, with the `count` results read through `resultAt` where they are kept (a
     // Broadcast's own), so the answer copies no TargetResult.
-    using ResultAt = std::function<const TargetResult &(qsizetype index)>;
-    static QByteArray toCompactJson(const BroadcastSummary &summary, qsizetype count, const ResultAt &resultAt,
+    static QByteArray toCompactJson(const BroadcastSummary &summary, qsizetype count, const TargetResultAt &resultAt,
                                     const ResponseComparison *comparison = nullptr, const std::vector<TargetForm> *forms = nullptr);
 };
 

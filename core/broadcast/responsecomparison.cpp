@@ -43,7 +43,7 @@ ResponseComparison ResponseComparison::compare(const QList<TargetResult> &result
         results.size(), [&results](qsizetype index) -> const TargetResult & { return results.at(index); }, headers);
 }
 
-ResponseComparison ResponseComparison::compare(qsizetype count, const ResultAt &resultAt, const QByteArrayList &headers)
+ResponseComparison ResponseComparison::compare(qsizetype count, const TargetResultAt &resultAt, const QByteArrayList &headers)
 {
     ResponseComparison comparison;
     // A hash of what decides a group (status or outcome, sizes, the compared headers, the body)

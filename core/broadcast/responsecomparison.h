@@ -31,8 +31,7 @@ public:
     // Targets that are not done yet are left out of every group.
     static ResponseComparison compare(const QList<TargetResult> &results, const QByteArrayList &headers);
     // The same with the `count` results read where they are kept (a Broadcast's own), not copied.
-    using ResultAt = std::function<const TargetResult &(qsizetype index)>;
-    static ResponseComparison compare(qsizetype count, const ResultAt &resultAt, const QByteArrayList &headers);
+    static ResponseComparison compare(qsizetype count, const TargetResultAt &resultAt, const QByteArrayList &headers);
     // "Age, X-Cache" as a setting gives: names trimmed, empty ones and repeats (any case) dropped.
     static QByteArrayList parseHeaderList(const QString &commaSeparated);
 

@@ -19,7 +19,7 @@ TransportRequest TargetRequest::make(const BroadcastRequest &request, const Targ
     if (TargetForm::keepsAsIs(requestTarget))
         out.setUrlParts(form.authority(), form.origin(), requestTarget);
     else
-        out.setUrl(QUrl::fromEncoded(form.authority() + requestTarget, QUrl::TolerantMode));
+        out.setUrl(form.urlOfTarget(requestTarget));
     out.headers = commonHeaders;
     if (targetHost)
         out.headers.prepend({"Host", form.hostHeader()});

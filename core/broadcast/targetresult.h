@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 namespace herald {
 
 enum class TargetState { Pending, Sending, Retrying, Done };
@@ -60,5 +62,9 @@ struct TargetResult
     // The targets "send again to failed" goes to: every one whose result did not succeed.
     static QList<Target> failedTargets(const QList<TargetResult> &results);
 };
+
+// Reads result `index` where it is kept (a Broadcast's own, or a list): the answer and the
+// comparison walk a broadcast's results without copying them into a list first.
+using TargetResultAt = std::function<const TargetResult &(qsizetype index)>;
 
 } // namespace herald

@@ -71,7 +71,12 @@ QUrl TargetForm::urlOf(const QUrl &baseUrl, const QByteArray &pathAndQuery, bool
 
 QUrl TargetForm::urlFor(const QByteArray &pathAndQuery, bool exactPath) const
 {
-    return QUrl::fromEncoded(m_authority + requestTargetFor(pathAndQuery, exactPath), QUrl::TolerantMode);
+    return urlOfTarget(requestTargetFor(pathAndQuery, exactPath));
+}
+
+QUrl TargetForm::urlOfTarget(const QByteArray &requestTarget) const
+{
+    return QUrl::fromEncoded(m_authority + requestTarget, QUrl::TolerantMode);
 }
 
 QByteArray TargetForm::requestTargetFor(const QByteArray &pathAndQuery, bool exactPath) const

@@ -33,6 +33,8 @@ public:
     QUrl urlFor(const QByteArray &pathAndQuery, bool exactPath) const;
     // What urlFor() appends to authority(): /path[?query], encoded.
     QByteArray requestTargetFor(const QByteArray &pathAndQuery, bool exactPath) const;
+    // The URL of a request target from requestTargetFor(), parsed as urlFor() parses it.
+    QUrl urlOfTarget(const QByteArray &requestTarget) const;
     // scheme://[userinfo@]host[:port], encoded as QUrl writes it.
     const QByteArray &authority() const { return m_authority; }
     // The same without user info: where a request to the target connects.

@@ -15,12 +15,9 @@ HttpServerResponse BroadcastAnswer::decided(const Broadcast &broadcast, bool win
     const BroadcastSummary summary = broadcast.summary();
     if (!winner) {
         // The results are read where the broadcast keeps them, not copied into a list first.
-        return HttpResponses::json(summary.isSuccess() ? 200 : 502, BroadcastJson::toCompactJson(
-                                                                        summary, broadcast.targetCount(),
-                                                                        [&broadcast](qsizetype index) -> const TargetResult & {
-                                                                            return broadcast.result(int(index));
-                                                                        },
-                                                                        &broadcast.comparison(), &broadcast.targetForms()));
+        return HttpResponses::json(summary.isSuccess() ? 200 : 502,
+                                   BroadcastJson::toCompactJson(summary, broadcast.targetCount(), broadcast.resultAt(),
+                                                                &broadcast.comparison(), &broadcast.targetForms()));
     }
     if (!summary.policyMet || broadcast.decidingIndex() < 0)
         return noWinner(broadcast, summary);
