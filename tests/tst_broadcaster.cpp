@@ -231,6 +231,50 @@ private Q_SLOTS:
         QVERIFY(updated.count() >= 2); // sending, then done
     }
 
+    // A finished broadcast is deleted by its Broadcaster on a later turn, never while a slot of its
+    // finished() still runs, not even one that spins an event loop of its own.
+    void finishedBroadcastsAreDeletedOnALaterTurn()
+    {
+        const QList<Target> targets = startBackends(2);
+        Broadcaster broadcaster(newTransport());
+        QList<QPointer<Broadcast>> all;
+        bool aliveThroughNestedLoop = false;
+        for (int i = 0; i < 3; ++i)
+            all.append(broadcaster.start({}, targets, fastOptions()));
+        connect(all.first(), &Broadcast::finished, this, [&] {
+            QEventLoop nested;
+            QTimer::singleShot(50, &nested, &QEventLoop::quit);
+            nested.exec(); // the other two finish and are deleted meanwhile
+            aliveThroughNestedLoop = !all.first().isNull() && all.first()->isFinished();
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(all.at(0).isNull() && all.at(1).isNull() && all.at(2).isNull(), 10000);
+        QVERIFY(aliveThroughNestedLoop);
+        QCOMPARE(broadcaster.activeBroadcasts(), 0);
+    }
+
+    // Deleted by hand before it began, or after it finished but before its Broadcaster's turn: the
+    // Broadcaster neither begins nor deletes it again (ASan's build would see either).
+    void broadcastsDeletedByHandLeaveTheBroadcastersTurn()
+    {
+        const QList<Target> targets = startBackends(1);
+        Broadcaster broadcaster(newTransport());
+        delete broadcaster.start({}, targets, fastOptions()); // never begun
+        // Without targets both finish inside the same turn, in the order they started: the first
+        // waits for the next turn to be deleted when the second's slot deletes it.
+        QPointer<Broadcast> first = broadcaster.start({}, {}, fastOptions());
+        Broadcast *second = broadcaster.start({}, {}, fastOptions());
+        bool firstWasWaiting = false;
+        connect(second, &Broadcast::finished, this, [&] {
+            firstWasWaiting = first && first->isFinished();
+            delete first.data();
+        });
+        QPointer<Broadcast> last = broadcaster.start({}, targets, fastOptions());
+        QTRY_VERIFY_WITH_TIMEOUT(last.isNull(), 5000);
+        QVERIFY(firstWasWaiting);
+        QVERIFY(first.isNull());
+        QCOMPARE(backend(0).requestCount(), 1);
+    }
+
     void hopByHopAndSensitiveHeadersAreDropped()
     {
         const QList<Target> targets = startBackends(1);

@@ -43,6 +43,7 @@ Broadcast::Broadcast(Broadcaster *owner, const BroadcastRequest &request, const 
 
 Broadcast::~Broadcast()
 {
+    m_owner->forget(this);
     for (int i = 0; i < targetCount(); ++i)
         stopTarget(i);
 }
@@ -364,7 +365,7 @@ void Broadcast::maybeFinish()
     m_owner->onBroadcastFinished(this);
     Q_EMIT finished();
     if (m_autoDelete)
-        deleteLater();
+        m_owner->retire(this); // deleted on a later turn, as deleteLater() would, without a posted event
 }
 
 } // namespace herald

@@ -108,6 +108,8 @@ private:
     bool m_decided = false;
     bool m_finished = false;
     bool m_autoDelete = true;
+    bool m_beginPending = false; // in the Broadcaster's list of those to begin
+    bool m_retired = false;      // in the Broadcaster's list of those to delete
     mutable ResponseComparison m_comparison;
     mutable int m_comparedAtDone = -1;
 };

@@ -3,6 +3,7 @@
 #include "broadcast/broadcast.h"
 #include "transport/qnamtransport.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace herald {
@@ -13,9 +14,9 @@ Broadcaster::Broadcaster(Transport *transport, QObject *parent)
 {
     m_transport->setParent(this);
     m_clock.start();
-    m_beginTimer.setSingleShot(true);
-    m_beginTimer.setInterval(0);
-    connect(&m_beginTimer, &QTimer::timeout, this, &Broadcaster::beginScheduled);
+    m_turnTimer.setSingleShot(true);
+    m_turnTimer.setInterval(0);
+    connect(&m_turnTimer, &QTimer::timeout, this, &Broadcaster::onTurn);
 }
 
 Broadcaster::~Broadcaster()
@@ -47,19 +48,52 @@ std::shared_ptr<const std::vector<TargetForm>> Broadcaster::formsOf(const QList<
 
 void Broadcaster::scheduleBegin(Broadcast *broadcast)
 {
-    m_toBegin.emplace_back(broadcast);
-    if (!m_beginTimer.isActive())
-        m_beginTimer.start();
+    broadcast->m_beginPending = true;
+    m_toBegin.push_back(broadcast);
+    if (!m_turnTimer.isActive())
+        m_turnTimer.start();
 }
 
-void Broadcaster::beginScheduled()
+void Broadcaster::retire(Broadcast *broadcast)
 {
-    // Taken first: a slot of one that begins may start another, for the next turn.
-    const std::vector<QPointer<Broadcast>> toBegin = std::exchange(m_toBegin, {});
-    for (const QPointer<Broadcast> &broadcast : toBegin) {
-        if (broadcast) // not deleted in between
-            broadcast->begin();
+    broadcast->m_retired = true;
+    m_retired.push_back(broadcast);
+    if (!m_turnTimer.isActive())
+        m_turnTimer.start();
+}
+
+void Broadcaster::forget(Broadcast *broadcast)
+{
+    // Nulled rather than erased: onTurn() may be walking the list.
+    if (broadcast->m_beginPending)
+        std::replace(m_toBegin.begin(), m_toBegin.end(), broadcast, static_cast<Broadcast *>(nullptr));
+    if (broadcast->m_retired)
+        std::replace(m_retired.begin(), m_retired.end(), broadcast, static_cast<Broadcast *>(nullptr));
+}
+
+void Broadcaster::onTurn()
+{
+    // Only what was there when the turn began: a broadcast that finishes or starts from here on
+    // (a slot of one that begins may start another) waits for the next turn. Each entry is taken
+    // out before it is used, so that forget() never finds it again.
+    const size_t retired = m_retired.size();
+    for (size_t i = 0; i < retired && i < m_retired.size(); ++i) {
+        if (Broadcast *broadcast = std::exchange(m_retired[i], nullptr)) {
+            broadcast->m_retired = false;
+            delete broadcast;
+        }
     }
+    m_retired.erase(m_retired.begin(), m_retired.begin() + static_cast<std::ptrdiff_t>(qMin(retired, m_retired.size())));
+    const size_t toBegin = m_toBegin.size();
+    for (size_t i = 0; i < toBegin && i < m_toBegin.size(); ++i) {
+        if (Broadcast *broadcast = std::exchange(m_toBegin[i], nullptr)) {
+            broadcast->m_beginPending = false;
+            broadcast->begin();
+        }
+    }
+    m_toBegin.erase(m_toBegin.begin(), m_toBegin.begin() + static_cast<std::ptrdiff_t>(qMin(toBegin, m_toBegin.size())));
+    if (!m_toBegin.empty() || !m_retired.empty())
+        m_turnTimer.start();
 }
 
 void Broadcaster::onBroadcastFinished(Broadcast *broadcast)

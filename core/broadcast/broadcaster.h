@@ -11,7 +11,6 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
-#include <QPointer>
 
 #include <memory>
 #include <vector>
@@ -32,7 +31,7 @@ public:
     ~Broadcaster() override;
 
     // Returns at once; the work starts on the next event-loop turn. The Broadcast is a child of
-    // this Broadcaster and deletes itself after finished() unless setAutoDelete(false).
+    // this Broadcaster, which deletes it on the turn after its finished() unless setAutoDelete(false).
     Broadcast *start(const BroadcastRequest &request, const QList<Target> &targets, const BroadcastOptions &options = {});
 
     HeaderPolicy &headerPolicy() { return m_headerPolicy; }
@@ -49,12 +48,15 @@ Q_SIGNALS:
 
 private:
     friend class Broadcast;
-    // A broadcast begins on a later event-loop turn, so that callers can connect first: all those
-    // started in one turn from one zero-interval timer, with no posted event (each of which wakes
-    // the event loop through its eventfd) per broadcast.
+    // A broadcast begins on a later event-loop turn, so that callers can connect first, and a
+    // finished one is deleted on a later turn, once every slot of its finished() has returned. Both
+    // happen from one zero-interval timer, with no posted event per broadcast: deleteLater() and
+    // queued calls wake the event loop through its eventfd, a write and a read each time.
     void scheduleBegin(Broadcast *broadcast);
-    void beginScheduled();
-    friend class Broadcast;
+    void retire(Broadcast *broadcast);
+    // A broadcast deleted another way leaves both lists (its destructor calls this).
+    void forget(Broadcast *broadcast);
+    void onTurn();
     void onBroadcastFinished(Broadcast *broadcast);
     // The forms of `targets`, worked out again only when the list is not the one of the last
     // broadcast: a face passes its source's list, which stays shared until the targets change.
@@ -66,8 +68,9 @@ private:
     ConcurrencyLimiter m_limiter;
     QElapsedTimer m_clock;
     int m_active = 0;
-    QTimer m_beginTimer;
-    std::vector<QPointer<Broadcast>> m_toBegin;
+    QTimer m_turnTimer;
+    std::vector<Broadcast *> m_toBegin; // begin on the next turn
+    std::vector<Broadcast *> m_retired; // finished, deleted on the next turn
     QList<Target> m_formedTargets;
     std::shared_ptr<const std::vector<TargetForm>> m_forms;
 };
