@@ -133,6 +133,51 @@ private Q_SLOTS:
         QCOMPARE(actual, odd);
     }
 
+    // Past 16 groups they are found through a hash rather than a scan: the groups stay those a
+    // plain pairwise comparison gives, in order of first appearance, whatever the count.
+    void manyGroupsMatchAPairwiseComparison_data()
+    {
+        QTest::addColumn<int>("distinct");
+        for (const int distinct : {1, 2, 15, 16, 17, 18, 20, 25, 40})
+            QTest::newRow(qPrintable(QStringLiteral("%1 answers").arg(distinct))) << distinct;
+    }
+
+    void manyGroupsMatchAPairwiseComparison()
+    {
+        QFETCH(int, distinct);
+        QList<TargetResult> results;
+        for (int i = 0; i < 3 * distinct + 5; ++i) {
+            const int answer = (i * 7) % distinct; // interleaved, so no answer comes in one run
+            QString spec = QStringLiteral("200 body%1 X-Cache=%2").arg(answer).arg(answer % 2 ? "HIT" : "MISS");
+            if (answer % 5 == 4)
+                spec = QStringLiteral("timeout"); // all failures of one kind are one answer
+            else if (answer % 5 == 3)
+                spec = QStringLiteral("503 body%1").arg(answer);
+            results.append(result(i, spec));
+        }
+        const ResponseComparison comparison = ResponseComparison::compare(results, {"X-Cache"});
+        QList<int> expected(results.size(), -1);
+        int groups = 0;
+        for (int i = 0; i < results.size(); ++i) {
+            for (int j = 0; j < i && expected[i] < 0; ++j) {
+                const TargetResult &a = results.at(i);
+                const TargetResult &b = results.at(j);
+                if (a.status == b.status && (a.status != 0 || a.outcome == b.outcome) && a.responseBody == b.responseBody
+                    && (a.status == 0 || a.responseHeaders == b.responseHeaders))
+                    expected[i] = expected[j];
+            }
+            if (expected[i] < 0)
+                expected[i] = groups++;
+        }
+        QList<int> actual;
+        for (int i = 0; i < results.size(); ++i)
+            actual.append(comparison.groupOf(i));
+        QCOMPARE(actual, expected);
+        QCOMPARE(comparison.groups().size(), groups);
+        for (int g = 0; g < groups; ++g)
+            QCOMPARE(comparison.groups().at(g).members.size(), expected.count(g));
+    }
+
     void describe()
     {
         const QList<TargetResult> results = {result(0, "200 ok X-Cache=MISS"), result(1, "200 ok X-Cache=HIT"),

@@ -5,6 +5,7 @@
 #include "broadcast/verifier.h"
 
 #include <QLoggingCategory>
+#include <QTimerEvent>
 
 Q_LOGGING_CATEGORY(lcBroadcast, "herald.core")
 
@@ -35,8 +36,6 @@ Broadcast::Broadcast(Broadcaster *owner, const BroadcastRequest &request, const 
     m_targets.resize(targets.size());
     for (int i = 0; i < targets.size(); ++i)
         m_targets[i].result.target = targets.at(i);
-    m_deadline.setSingleShot(true);
-    connect(&m_deadline, &QTimer::timeout, this, &Broadcast::onDeadline);
     // Work begins on a later event-loop turn so that callers can connect first.
     owner->scheduleBegin(this);
 }
@@ -111,7 +110,7 @@ void Broadcast::begin()
     }
     m_commonHeaders = m_owner->headerPolicy().commonHeaders(m_request, &m_targetHost);
     if (m_options.deadlineMs > 0)
-        m_deadline.start(m_options.deadlineMs);
+        m_deadline.start(m_options.deadlineMs, this);
     if (m_options.policy.kind == OutcomePolicy::Kind::Async) {
         m_decided = true;
         Q_EMIT decided();
@@ -324,6 +323,14 @@ void Broadcast::completeTarget(int index)
     Q_EMIT targetUpdated(index);
     maybeDecide();
     maybeFinish();
+}
+
+void Broadcast::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_deadline.timerId())
+        return QObject::timerEvent(event);
+    m_deadline.stop(); // once, as a single-shot QTimer would
+    onDeadline();
 }
 
 void Broadcast::onDeadline()

@@ -8,6 +8,7 @@
 #include "targets/targetform.h"
 #include "transport/transport.h"
 
+#include <QBasicTimer>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -89,6 +90,7 @@ private:
     void finishTarget(int index, TargetOutcome outcome, const QString &error);
     void completeTarget(int index);
     void stopTarget(int index);
+    void timerEvent(QTimerEvent *event) override;
     void onDeadline();
     void maybeDecide();
     void maybeFinish();
@@ -101,7 +103,7 @@ private:
     HttpHeaders m_commonHeaders;                            // HeaderPolicy::commonHeaders, made in begin()
     bool m_targetHost = false;
     QElapsedTimer m_clock;
-    QTimer m_deadline;
+    QBasicTimer m_deadline; // not a QTimer: no QObject and no connection per broadcast
     int m_done = 0;
     int m_succeeded = 0;
     int m_decidingIndex = -1;

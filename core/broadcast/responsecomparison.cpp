@@ -49,61 +49,85 @@ ResponseComparison ResponseComparison::compare(qsizetype count, const TargetResu
     // A hash of what decides a group (status or outcome, sizes, the compared headers, the body)
     // finds the candidate groups; the fields themselves, body included, decide among them. So
     // SHA-256 runs once per distinct answer, not per target, and nothing is built per target
-    // when the fleet agrees.
+    // when the fleet agrees: a result is first held against the group the previous one joined.
+    constexpr int linearGroups = 16; // up to this many groups a scan of their signatures is cheaper than a QHash
     QHash<size_t, QList<int>> candidates;
+    QList<size_t> signatures;  // per group
     QList<int> representative; // per group, the result whose body stands for it
     comparison.m_groupOf.fill(-1, count);
-    const auto sameAnswer = [&](int candidate, const Group &group, bool byOutcome, const TargetResult &result) {
+    const auto sameAnswer = [&](int candidate, const TargetResult &result, bool byOutcome, const HttpHeaders &compared) {
         const Group &known = comparison.m_groups.at(candidate);
-        return known.status == group.status && (!byOutcome || known.outcome == group.outcome) && known.bodyBytes == group.bodyBytes
-               && known.headers == group.headers && resultAt(representative.at(candidate)).responseBody == result.responseBody;
+        if (known.status != result.status || (byOutcome && known.outcome != result.outcome))
+            return false;
+        return byOutcome
+               || (known.bodyBytes == result.responseBytes && known.headers == compared
+                   && resultAt(representative.at(candidate)).responseBody == result.responseBody);
     };
-    int last = -1; // the group the previous result joined: a fleet that agrees never reaches the hash
+    const auto join = [&](int group, qsizetype index) {
+        comparison.m_groups[group].members.append(static_cast<int>(index));
+        comparison.m_groupOf[index] = group;
+    };
+    int last = -1; // the group the previous result joined
     for (qsizetype i = 0; i < count; ++i) {
         const TargetResult &result = resultAt(i);
         if (!result.isDone())
             continue;
-        Group group;
-        group.status = result.status;
-        group.outcome = result.outcome;
         // Without an HTTP answer there is nothing else to compare: the failure is the answer.
         const bool byOutcome = result.status == 0;
-        size_t signature = qHashMulti(0, group.status, byOutcome ? static_cast<int>(group.outcome) : -1);
-        if (result.status != 0) {
-            group.bodyBytes = result.responseBytes;
+        HttpHeaders compared;
+        if (!byOutcome) {
             for (const QByteArray &name : headers) {
                 QByteArray value;
                 // Absent and present-but-empty are different answers: only present ones are listed.
                 if (joinedHeader(result.responseHeaders, name, &value))
-                    group.headers.append({name, value});
+                    compared.append({name, value});
             }
         }
-        if (last >= 0 && sameAnswer(last, group, byOutcome, result)) {
-            comparison.m_groups[last].members.append(static_cast<int>(i));
-            comparison.m_groupOf[i] = last;
+        if (last >= 0 && sameAnswer(last, result, byOutcome, compared)) {
+            join(last, i);
             continue;
         }
-        if (result.status != 0) {
-            signature = qHashMulti(signature, group.bodyBytes, result.responseBody, group.headers.size());
-            for (const HttpHeader &header : std::as_const(group.headers))
+        size_t signature = qHashMulti(0, result.status, byOutcome ? static_cast<int>(result.outcome) : -1);
+        if (!byOutcome) {
+            signature = qHashMulti(signature, result.responseBytes, result.responseBody, compared.size());
+            for (const HttpHeader &header : std::as_const(compared))
                 signature = qHashMulti(signature, header.first, header.second);
         }
-        QList<int> &sameSignature = candidates[signature];
         int found = -1;
-        for (const int candidate : std::as_const(sameSignature)) {
-            if (sameAnswer(candidate, group, byOutcome, result))
-                found = candidate;
+        if (signatures.size() <= linearGroups) {
+            for (int group = 0; group < signatures.size() && found < 0; ++group) {
+                if (signatures.at(group) == signature && sameAnswer(group, result, byOutcome, compared))
+                    found = group;
+            }
+        } else {
+            for (const int candidate : candidates.value(signature)) {
+                if (found < 0 && sameAnswer(candidate, result, byOutcome, compared))
+                    found = candidate;
+            }
         }
         if (found < 0) {
-            if (!byOutcome)
+            Group group;
+            group.status = result.status;
+            group.outcome = result.outcome;
+            if (!byOutcome) {
+                group.bodyBytes = result.responseBytes;
+                group.headers = compared;
                 group.bodySha256 = QCryptographicHash::hash(result.responseBody, QCryptographicHash::Sha256).toHex();
+            }
+            if (comparison.m_groups.isEmpty())
+                group.members.reserve(count - i); // the fleet that agrees grows its one group without reallocating
             found = static_cast<int>(comparison.m_groups.size());
             comparison.m_groups.append(group);
             representative.append(static_cast<int>(i));
-            sameSignature.append(found);
+            signatures.append(signature);
+            if (signatures.size() == linearGroups + 1) { // from here on, found through the hash
+                for (int known = 0; known < signatures.size(); ++known)
+                    candidates[signatures.at(known)].append(known);
+            } else if (signatures.size() > linearGroups + 1) {
+                candidates[signature].append(found);
+            }
         }
-        comparison.m_groups[found].members.append(static_cast<int>(i));
-        comparison.m_groupOf[i] = found;
+        join(found, i);
         last = found;
     }
     return comparison;

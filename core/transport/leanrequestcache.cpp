@@ -7,10 +7,13 @@ bool LeanRequestCache::matches(const TransportRequest &request, const QByteArray
     // The body is compared by identity: a broadcast shares one buffer among its targets.
     // The headers likewise mostly: a broadcast's targets share its common header list, so the
     // same list data means equal lists without comparing every header.
-    const bool sameHeaders = (m_headers.constData() == request.headers.constData() && m_headers.size() == request.headers.size())
-                             || m_headers == request.headers;
+    // So are the method and, for targets without a path of their own, the request target.
+    const auto same = [](const auto &a, const auto &b) {
+        return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+    };
     return m_valid && m_sendBody == request.sendBody && m_body.constData() == request.body.constData()
-           && m_body.size() == request.body.size() && m_method == request.method && m_target == target && sameHeaders;
+           && m_body.size() == request.body.size() && same(m_method, request.method) && same(m_target, target)
+           && same(m_headers, request.headers);
 }
 
 const LeanWire &LeanRequestCache::wireFor(const TransportRequest &request)

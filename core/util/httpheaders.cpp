@@ -2,27 +2,37 @@
 
 namespace herald {
 
-QByteArray headerValue(const HttpHeaders &headers, const QByteArray &name)
+namespace {
+
+bool sameName(const QByteArray &name, QByteArrayView wanted)
+{
+    return name.size() == wanted.size() && name.compare(wanted, Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
 {
     for (const HttpHeader &header : headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(header.first, name))
             return header.second;
     }
     return {};
 }
 
-bool hasHeader(const HttpHeaders &headers, const QByteArray &name)
+bool hasHeader(const HttpHeaders &headers, QByteArrayView name)
 {
     for (const HttpHeader &header : headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(header.first, name))
             return true;
     }
     return false;
 }
 
-void removeHeader(HttpHeaders &headers, const QByteArray &name)
+void removeHeader(HttpHeaders &headers, QByteArrayView name)
 {
-    headers.removeIf([&](const HttpHeader &header) { return header.first.compare(name, Qt::CaseInsensitive) == 0; });
+    if (hasHeader(headers, name))
+        headers.removeIf([&](const HttpHeader &header) { return sameName(header.first, name); });
 }
 
 bool isHttpToken(const QByteArray &text)

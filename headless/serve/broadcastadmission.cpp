@@ -72,7 +72,7 @@ AdmissionDecision BroadcastAdmission::decide(const HttpServerRequest &httpReques
     request.headers = httpRequest.headers;
     request.body = httpRequest.body;
     request.clientAddress = httpRequest.peerAddress.toString();
-    request.clientScheme = httpRequest.tls ? "https" : "http";
+    request.clientScheme = httpRequest.tls ? QByteArrayLiteral("https") : QByteArrayLiteral("http"); // static data, no allocation
     if (!m_config.authToken.isEmpty()) {
         if (!BearerToken::matches(request.headers, m_config.authToken))
             return refuse(401, QStringLiteral("a valid bearer token is required to broadcast"), QStringLiteral("unauthorized"),

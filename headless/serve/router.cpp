@@ -260,11 +260,14 @@ void Router::track(Broadcast *broadcast)
 
 void Router::logAccess(Broadcast *broadcast)
 {
+    if (!lcServe().isInfoEnabled()) // HERALD_LOG_LEVEL=warn: nothing of the line below is made
+        return;
     const BroadcastSummary summary = broadcast->summary();
     QStringList failures;
-    for (const TargetResult &result : broadcast->results()) {
+    for (int i = 0; i < broadcast->targetCount(); ++i) { // read in place, not copied
+        const TargetResult &result = broadcast->result(i);
         if (!result.succeeded())
-            failures.append(QStringLiteral("%1=%2").arg(result.target.key(), targetOutcomeName(result.outcome)));
+            failures.append(QStringLiteral("%1=%2").arg(broadcast->targetKey(i), targetOutcomeName(result.outcome)));
     }
     const QByteArray traceparent = headerValue(broadcast->request().headers, "traceparent");
     qCInfo(lcServe).noquote() << QString::fromLatin1(broadcast->request().method)
