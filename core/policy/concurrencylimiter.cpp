@@ -10,11 +10,18 @@ bool ConcurrencyLimiter::hasRoom(const QString &key) const
 ConcurrencyLimiter::Ticket ConcurrencyLimiter::acquire(const QString &key, std::function<void()> granted)
 {
     const Ticket ticket = m_nextTicket++;
-    if (m_waiting.empty() && hasRoom(key)) {
-        ++m_total;
-        ++m_inFlight[key];
-        granted();
-        return ticket;
+    if (m_waiting.empty() && m_total < totalLimit) {
+        // One lookup for the check and the count: this runs once per attempt.
+        auto it = m_inFlight.find(key);
+        if ((it == m_inFlight.end() ? 0 : it.value()) < perKeyLimit) {
+            if (it == m_inFlight.end())
+                m_inFlight.insert(key, 1);
+            else
+                ++it.value();
+            ++m_total;
+            granted();
+            return ticket;
+        }
     }
     m_waiting.push_back({ticket, key, std::move(granted)});
     grantWaiting();

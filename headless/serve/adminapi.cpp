@@ -35,11 +35,13 @@ AdminApi::AdminApi(const ServeConfig &config, Broadcaster *broadcaster, TargetSo
 
 void AdminApi::remember(Broadcast *broadcast)
 {
+    // Assigned in place (one lookup, no TargetResult built and copied again per target); the
+    // listing shows no bodies or headers, so none are held.
     for (int i = 0; i < broadcast->targetCount(); ++i) {
-        TargetResult result = broadcast->result(i);
-        result.responseBody.clear();
-        result.responseHeaders.clear();
-        m_lastResults.insert(broadcast->targetKey(i), result);
+        TargetResult &last = m_lastResults[broadcast->targetKey(i)];
+        last = broadcast->result(i);
+        last.responseBody = QByteArray();
+        last.responseHeaders = HttpHeaders();
     }
 }
 
