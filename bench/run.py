@@ -190,6 +190,31 @@ def count_lines(path):
         return 0
 
 
+def tree_cpu(pid):
+    """CPU seconds used so far by pid and its children: an nginx master and its workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def machine_times():
+    """(busy, all) jiffies of every CPU since boot; steal counts as busy elsewhere, not ours."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def proc_stats(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -290,7 +315,12 @@ def main():
                                     continue
                                 before_lines = count_lines(log)
                                 herald = processes.get(name)
-                                cpu_before = proc_stats(herald.pid)[0] if herald else 0
+                                # Whose CPU a round costs: the contender's own, the backends' (one
+                                # nginx for all N), and the machine's, all shared by the same 2 cores.
+                                own_pid = herald.pid if herald else {"lua": lua, "mirror": mirror}.get(name, backends).proc.pid
+                                cpu_before = proc_stats(herald.pid)[0] if herald else tree_cpu(own_pid)
+                                backends_before = tree_cpu(backends.proc.pid)
+                                machine_before = machine_times()
                                 wrk = run_wrk(port if name != "ceiling" else addrs[0][1], method, c, args.duration, str(script))
                                 time.sleep(1.2)  # the backends' access log flushes every second
                                 delivered = count_lines(log) - before_lines
@@ -299,11 +329,18 @@ def main():
                                     print(f"  N={n} {method} c={c} round {rnd + 1} {name}: FAILED: {wrk['failed']}", flush=True)
                                     continue
                                 sample = dict(wrk, delivered_per_s=delivered / args.duration)
+                                total = wrk["rps"] * args.duration
+                                machine_after = machine_times()
+                                busy = machine_after[0] - machine_before[0]
+                                sample["machine_busy"] = busy / max(1, machine_after[1] - machine_before[1])
+                                sample["backends_cpu_us_per_broadcast"] = (
+                                    (tree_cpu(backends.proc.pid) - backends_before) / total * 1e6 if total else None)
                                 if herald:
                                     cpu_after, rss = proc_stats(herald.pid)
-                                    total = wrk["rps"] * args.duration
                                     sample["cpu_us_per_broadcast"] = (cpu_after - cpu_before) / total * 1e6 if total else None
                                     sample["rss_peak_mib"] = rss
+                                elif name != "ceiling":
+                                    sample["cpu_us_per_broadcast"] = (tree_cpu(own_pid) - cpu_before) / total * 1e6 if total else None
                                 samples[name].append(sample)
                                 print(f"  N={n} {method} c={c} round {rnd + 1} {name}: {wrk['rps']:.0f}/s "
                                       f"p99 {wrk['p99_ms']:.1f} ms, delivered {delivered / args.duration:.0f}/s", flush=True)
@@ -311,7 +348,8 @@ def main():
                         for name, runs in samples.items():
                             good = [r for r in runs if "failed" not in r]
                             row[name] = {key: statistics.median([r[key] for r in good if r.get(key) is not None])
-                                         for key in ("rps", "p50_ms", "p99_ms", "delivered_per_s", "cpu_us_per_broadcast", "rss_peak_mib")
+                                         for key in ("rps", "p50_ms", "p99_ms", "delivered_per_s", "cpu_us_per_broadcast", "rss_peak_mib",
+                                                     "backends_cpu_us_per_broadcast", "machine_busy")
                                          if any(r.get(key) is not None for r in good)}
                             row[name]["non2xx"] = sum(r["non2xx"] for r in good)
                             if len(good) < len(runs):
@@ -367,6 +405,17 @@ def main():
         print("\nFailed rounds (left out of the medians above):")
         for n, method, c, name, why in failures:
             print(f"- N={n} {method} c={c} {name}: {why}")
+    # The 2 cores run wrk, the backends and the contender alike: what a broadcast costs each.
+    print("\n| N | method | c | CPU µs/broadcast Herald / lua / mirror | backends' CPU µs/broadcast under Herald / lua "
+          "| machine busy Herald / lua |")
+    print("|---" * 6 + "|")
+    for r in results:
+        h, l, m = r["herald"], r["lua"], r["mirror"]
+        print(f"| {r['targets']} | {r['method']} | {r['connections']} | {show(h.get('cpu_us_per_broadcast'))} / "
+              f"{show(l.get('cpu_us_per_broadcast'))} / {show(m.get('cpu_us_per_broadcast'))} | "
+              f"{show(h.get('backends_cpu_us_per_broadcast'))} / {show(l.get('backends_cpu_us_per_broadcast'))} | "
+              f"{show(100 * h['machine_busy']) if 'machine_busy' in h else 'n/a'}% / "
+              f"{show(100 * l['machine_busy']) if 'machine_busy' in l else 'n/a'}% |")
     if args.curl:
         # Same run, same backends, alternating with the others: only these ratios compare.
         print("\n| N | method | c | Herald (lean)/lua | Herald-curl/lua | CPU µs/broadcast lean | CPU µs/broadcast curl |")
