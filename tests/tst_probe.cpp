@@ -6,6 +6,7 @@
 #include "testcertificate.h"
 
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
@@ -49,10 +50,19 @@ ProbeRun runProbe(const QHash<QString, QString> &variables, const QStringList &a
     return run;
 }
 
+// A port for a child to bind later. Not one the kernel picks for port 0: those come from the
+// ephemeral range, where any test's outgoing connection may take it as its local port before the
+// child binds it (tst_probe failed so under the parallel ASan run). Below that range only listeners
+// bind, and the check here sees those.
 quint16 freePort()
 {
-    QTcpServer server;
-    return server.listen(QHostAddress::LocalHost, 0) ? server.serverPort() : 0;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = static_cast<quint16>(12000 + QRandomGenerator::global()->bounded(20000));
+        QTcpServer server;
+        if (server.listen(QHostAddress::LocalHost, port))
+            return port;
+    }
+    return 0;
 }
 
 QProcessEnvironment toEnvironment(const QHash<QString, QString> &variables)
