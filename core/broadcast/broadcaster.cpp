@@ -71,27 +71,33 @@ void Broadcaster::forget(Broadcast *broadcast)
         std::replace(m_retired.begin(), m_retired.end(), broadcast, static_cast<Broadcast *>(nullptr));
 }
 
+namespace {
+
+// Hands `use` each broadcast that was in `list` when called, taken out first so that forget()
+// never finds it again; those added meanwhile (a slot of one that begins may start another) stay
+// for the next turn.
+template <typename Use> void drain(std::vector<Broadcast *> &list, Use use)
+{
+    const size_t count = list.size();
+    for (size_t i = 0; i < count && i < list.size(); ++i) {
+        if (Broadcast *broadcast = std::exchange(list[i], nullptr))
+            use(broadcast);
+    }
+    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(qMin(count, list.size())));
+}
+
+} // namespace
+
 void Broadcaster::onTurn()
 {
-    // Only what was there when the turn began: a broadcast that finishes or starts from here on
-    // (a slot of one that begins may start another) waits for the next turn. Each entry is taken
-    // out before it is used, so that forget() never finds it again.
-    const size_t retired = m_retired.size();
-    for (size_t i = 0; i < retired && i < m_retired.size(); ++i) {
-        if (Broadcast *broadcast = std::exchange(m_retired[i], nullptr)) {
-            broadcast->m_retired = false;
-            delete broadcast;
-        }
-    }
-    m_retired.erase(m_retired.begin(), m_retired.begin() + static_cast<std::ptrdiff_t>(qMin(retired, m_retired.size())));
-    const size_t toBegin = m_toBegin.size();
-    for (size_t i = 0; i < toBegin && i < m_toBegin.size(); ++i) {
-        if (Broadcast *broadcast = std::exchange(m_toBegin[i], nullptr)) {
-            broadcast->m_beginPending = false;
-            broadcast->begin();
-        }
-    }
-    m_toBegin.erase(m_toBegin.begin(), m_toBegin.begin() + static_cast<std::ptrdiff_t>(qMin(toBegin, m_toBegin.size())));
+    drain(m_retired, [](Broadcast *broadcast) {
+        broadcast->m_retired = false;
+        delete broadcast;
+    });
+    drain(m_toBegin, [](Broadcast *broadcast) {
+        broadcast->m_beginPending = false;
+        broadcast->begin();
+    });
     if (!m_toBegin.empty() || !m_retired.empty())
         m_turnTimer.start();
 }
