@@ -333,7 +333,7 @@ void HttpListener::deliver(HttpExchange *exchange, const HttpServerResponse &res
 
 void HttpListener::run()
 {
-    m_runScheduled = false;
+    m_runTimer.stop(); // this run is the one it was set for, whichever source called it
     if (!m_daemon)
         return;
     if (m_inRun) { // a nested event loop inside one of our signals: never re-enter MHD
@@ -358,10 +358,8 @@ void HttpListener::run()
 
 void HttpListener::scheduleRun()
 {
-    if (m_runScheduled)
-        return;
-    m_runScheduled = true;
-    m_runTimer.start();
+    if (!m_runTimer.isActive())
+        m_runTimer.start();
 }
 
 void HttpListener::armTimers()

@@ -85,7 +85,6 @@ private:
     bool m_quiesced = false;
     bool m_inRun = false;
     bool m_runAgain = false;
-    bool m_runScheduled = false;
     QByteArray m_certificate;
     QByteArray m_key;
     QStringList m_startErrors; // what MHD logged while starting, for listen()'s error
