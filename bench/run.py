@@ -215,17 +215,12 @@ def machine_times():
     return sum(values) - idle, sum(values)
 
 
-def proc_stats(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    cpu = (int(fields[11]) + int(fields[12])) / ticks
-    rss_peak = 0
+def peak_rss_mib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmHWM:"):
-                rss_peak = int(line.split()[1]) // 1024
-    return cpu, rss_peak
+                return int(line.split()[1]) // 1024
+    return 0
 
 
 def main():
@@ -318,7 +313,7 @@ def main():
                                 # Whose CPU a round costs: the contender's own, the backends' (one
                                 # nginx for all N), and the machine's, all shared by the same 2 cores.
                                 own_pid = herald.pid if herald else {"lua": lua, "mirror": mirror}.get(name, backends).proc.pid
-                                cpu_before = proc_stats(herald.pid)[0] if herald else tree_cpu(own_pid)
+                                cpu_before = tree_cpu(own_pid)
                                 backends_before = tree_cpu(backends.proc.pid)
                                 machine_before = machine_times()
                                 wrk = run_wrk(port if name != "ceiling" else addrs[0][1], method, c, args.duration, str(script))
@@ -335,12 +330,10 @@ def main():
                                 sample["machine_busy"] = busy / max(1, machine_after[1] - machine_before[1])
                                 sample["backends_cpu_us_per_broadcast"] = (
                                     (tree_cpu(backends.proc.pid) - backends_before) / total * 1e6 if total else None)
-                                if herald:
-                                    cpu_after, rss = proc_stats(herald.pid)
-                                    sample["cpu_us_per_broadcast"] = (cpu_after - cpu_before) / total * 1e6 if total else None
-                                    sample["rss_peak_mib"] = rss
-                                elif name != "ceiling":
+                                if name != "ceiling":  # the ceiling's own process is the backends
                                     sample["cpu_us_per_broadcast"] = (tree_cpu(own_pid) - cpu_before) / total * 1e6 if total else None
+                                if herald:
+                                    sample["rss_peak_mib"] = peak_rss_mib(herald.pid)
                                 samples[name].append(sample)
                                 print(f"  N={n} {method} c={c} round {rnd + 1} {name}: {wrk['rps']:.0f}/s "
                                       f"p99 {wrk['p99_ms']:.1f} ms, delivered {delivered / args.duration:.0f}/s", flush=True)
