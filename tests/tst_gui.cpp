@@ -769,9 +769,17 @@ private Q_SLOTS:
         openWindow();
         compose(QStringLiteral("PUT"), QStringLiteral("/blob"), urls);
         DialogWatcher dialogs;
-        dialogs.answer = [path](QWidget *dialog) {
+        QStringList chosen;
+        dialogs.answer = [path, &chosen](QWidget *dialog) {
             if (auto *files = qobject_cast<QFileDialog *>(dialog)) {
+                // selectFile() leaves the file-name field alone while it has the focus, and whether
+                // the dialog was activated before this poll depends on the load (a CI run sent an
+                // empty body: the dialog had answered with no file). A user clicks the file; here
+                // the focus is taken away first, and what the dialog answers is checked below.
+                if (QWidget *focused = files->focusWidget())
+                    focused->clearFocus();
                 files->selectFile(path);
+                chosen = files->selectedFiles();
                 // done(), not accept(): QFileDialog::accept() validates against its file-system
                 // model, which under load may not have read the folder yet and then keeps the
                 // dialog open; the watcher answers a dialog once, so the test hung until its timeout.
@@ -781,6 +789,7 @@ private Q_SLOTS:
         find<QPushButton>("loadBodyButton")->click();
         QTRY_COMPARE(dialogs.seen, 1);
         QTRY_VERIFY(!QApplication::activeModalWidget());
+        QCOMPARE(chosen, QStringList{path});
         QTest::mouseClick(find<QPushButton>("sendButton"), Qt::LeftButton);
         QTRY_COMPARE(backend(0).requestCount(), 1);
         QCOMPARE(backend(0).requests().first().body, bytes);
