@@ -1,7 +1,9 @@
 // RequestCloneReader: k8sreq-duplicator's RequestClone resources, as kubectl prints them, read
-// into routes; and RouteSet reloading them from a mounted ConfigMap directory.
+// into routes; and RouteSet reloading them from a mounted ConfigMap directory, or a routes file.
+#include "dnsresponder.h"
 #include "serve/requestclonereader.h"
 #include "serve/routeset.h"
+#include "targets/targetsource.h"
 
 #include <QDir>
 #include <QFile>
@@ -225,6 +227,58 @@ private slots:
                                                                           "spec.backend.servicePort")),
                  qPrintable(failed.first().first().toString()));
         QCOMPARE(routes.table().routes.size(), 2);
+    }
+    // A reload keeps the live source of a route whose targets did not change, and the new table
+    // takes over only once its new sources have answered: while a new route's name is being looked
+    // up, the old routes still serve (a CI run had answered 503 "no targets" in that window).
+    void aReloadServesTheOldRoutesUntilTheNewTargetsAreLookedUp()
+    {
+        herald::test::DnsResponder dns;
+        QString error;
+        if (!dns.start(&error)) {
+            if (qEnvironmentVariable("CI") == QLatin1String("true"))
+                QFAIL(qPrintable(error));
+            QSKIP(qPrintable(error));
+        }
+        dns.answer(herald::test::DnsResponder::A, {QHostAddress(QStringLiteral("127.0.0.1"))});
+        dns.answer(herald::test::DnsResponder::AAAA, {});
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("routes.json"));
+        const QByteArray kept = "{\"host\": \"a.example\", \"targets\": {\"static\": [\"http://127.0.0.1:6081\"]}}";
+        QVERIFY(writeFile(path, "{\"routes\": [" + kept + "]}"));
+        RouteSet routes(path, BroadcastOptions());
+        QVERIFY2(routes.load(&error), qPrintable(error));
+        TargetSource *live = routes.source(0);
+        QTRY_VERIFY(live->isResolved());
+
+        dns.hold();
+        QSignalSpy reloaded(&routes, &RouteSet::reloaded);
+        QVERIFY(writeFile(path, "{\"routes\": [" + kept
+                                    + ", {\"host\": \"b.example\", \"targets\": {\"dns\": "
+                                      "\"pods.test:6082\", \"nameserver\": \""
+                                    + dns.address().toString().toUtf8() + "\"}}]}"));
+        QTRY_VERIFY_WITH_TIMEOUT(dns.queriesHeld() > 0, 8000); // the file was read, the new name is being looked up
+        QCOMPARE(reloaded.count(), 0);
+        QCOMPARE(routes.table().routes.size(), 1);
+        QCOMPARE(routes.source(0), live);
+
+        dns.release();
+        QVERIFY(reloaded.wait(5000));
+        QCOMPARE(routes.table().routes.size(), 2);
+        QCOMPARE(routes.source(0), live); // the unchanged route kept its source and its targets
+        QCOMPARE(routes.source(0)->targets().size(), 1);
+        QCOMPARE(routes.source(1)->targets().size(), 1);
+        QCOMPARE(routes.source(1)->targets().first().key(), QStringLiteral("http://127.0.0.1:6082"));
+
+        // A route whose targets changed gets a new source; the one it replaces goes.
+        QPointer<TargetSource> replaced = routes.source(1);
+        QVERIFY(writeFile(path, "{\"routes\": [" + kept
+                                    + ", {\"host\": \"b.example\", \"targets\": {\"static\": [\"http://127.0.0.1:6083\"]}}]}"));
+        QVERIFY(reloaded.wait(8000));
+        QCOMPARE(routes.source(0), live);
+        QCOMPARE(routes.source(1)->targets().first().key(), QStringLiteral("http://127.0.0.1:6083"));
+        QTRY_VERIFY(replaced.isNull());
     }
 };
 

@@ -1,11 +1,15 @@
 #include "serve/routeset.h"
 
 #include "targets/targetsource.h"
+#include "targets/targetsourcespec.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QJsonDocument>
 #include <QLoggingCategory>
+
+#include <algorithm>
 
 Q_DECLARE_LOGGING_CATEGORY(lcServe)
 
@@ -42,6 +46,9 @@ void RouteSet::watch()
     connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &RouteSet::reloadIfChanged);
     connect(&m_poll, &QTimer::timeout, this, &RouteSet::reloadIfChanged);
     m_poll.start(5000);
+    m_stageDeadline.setSingleShot(true);
+    // A lookup that never answers does not hold the new routes back for ever.
+    connect(&m_stageDeadline, &QTimer::timeout, this, &RouteSet::commit);
 }
 
 bool RouteSet::read(QByteArray *content, QString *error) const
@@ -97,17 +104,94 @@ bool RouteSet::load(QString *error)
         m_lastContent = previous;
         return false;
     }
-    for (TargetSource *source : m_sources)
-        source->deleteLater();
-    m_sources.clear();
-    for (const Route &route : std::as_const(table.routes)) {
-        TargetSource *source = TargetSource::create(route.targets, this);
-        source->refresh();
-        m_sources.push_back(source);
-    }
-    m_table = table;
+    stage(table);
+    // The first load serves nothing yet: it is live at once, its sources looking up meanwhile
+    // (the readiness probe waits for them). A reload waits for its new sources.
+    if (!m_live || m_awaited.isEmpty())
+        commit();
     m_lastError.clear();
     return true;
+}
+
+QByteArray RouteSet::targetsKey(const Route &route)
+{
+    // The spec as written, and what a static target carries beyond its URL.
+    QByteArray key;
+    for (const TargetSourceSpec &spec : route.targets) {
+        key += QJsonDocument(spec.toJson()).toJson(QJsonDocument::Compact);
+        for (const Target &target : spec.targets) {
+            key += target.http2 ? " h2" : " h1";
+            if (target.tls)
+                key += QJsonDocument(target.tls->toJson()).toJson(QJsonDocument::Compact);
+        }
+        key += '\n';
+    }
+    return key;
+}
+
+void RouteSet::stage(const RouteTable &table)
+{
+    discardStaged();
+    m_staging = true;
+    m_staged = table;
+    std::vector<bool> kept(m_sources.size(), false);
+    for (const Route &route : std::as_const(m_staged.routes)) {
+        const QByteArray key = targetsKey(route);
+        TargetSource *source = nullptr;
+        for (size_t i = 0; i < m_sources.size() && !source; ++i) {
+            if (!kept[i] && m_sourceKeys[i] == key) {
+                kept[i] = true;
+                source = m_sources[i];
+            }
+        }
+        if (!source) {
+            source = TargetSource::create(route.targets, this);
+            m_awaited.insert(source);
+            connect(source, &TargetSource::refreshed, this, [this, source] {
+                if (m_awaited.remove(source) && m_awaited.isEmpty() && m_staging)
+                    commit();
+            });
+            source->refresh();
+        }
+        m_stagedSources.push_back(source);
+        m_stagedKeys.push_back(key);
+    }
+    if (!m_awaited.isEmpty())
+        m_stageDeadline.start(kStageTimeoutMs);
+}
+
+void RouteSet::commit()
+{
+    if (!m_staging)
+        return;
+    const bool reload = std::exchange(m_live, true);
+    m_stageDeadline.stop();
+    m_awaited.clear();
+    for (TargetSource *source : m_sources) {
+        if (std::find(m_stagedSources.begin(), m_stagedSources.end(), source) == m_stagedSources.end())
+            source->deleteLater();
+    }
+    m_sources = std::exchange(m_stagedSources, {});
+    m_sourceKeys = std::exchange(m_stagedKeys, {});
+    m_table = std::exchange(m_staged, {});
+    m_staging = false;
+    if (reload) {
+        qCInfo(lcServe).noquote() << "routes reloaded:" << m_table.routes.size() << "routes from" << m_path;
+        Q_EMIT reloaded();
+    }
+}
+
+void RouteSet::discardStaged()
+{
+    for (TargetSource *source : m_stagedSources) {
+        if (std::find(m_sources.begin(), m_sources.end(), source) == m_sources.end())
+            source->deleteLater();
+    }
+    m_stagedSources.clear();
+    m_stagedKeys.clear();
+    m_awaited.clear();
+    m_stageDeadline.stop();
+    m_staging = false;
 }
 
 QList<Target> RouteSet::allTargets() const
@@ -130,11 +214,8 @@ void RouteSet::reloadIfChanged()
     QString error;
     if (!read(&content, &error) || content == m_lastContent)
         return;
-    if (load(&error)) {
-        qCInfo(lcServe).noquote() << "routes reloaded:" << m_table.routes.size() << "routes from" << m_path;
-        Q_EMIT reloaded();
-        return;
-    }
+    if (load(&error))
+        return; // live now, or once its new sources have answered (commit)
     if (error != m_lastError)
         qCWarning(lcServe).noquote() << "routes not reloaded, keeping the last good ones:" << error;
     m_lastError = error;

@@ -4,6 +4,7 @@
 #include "serve/routetable.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -19,6 +20,10 @@ class TargetSource;
 // RequestClone manifests (a file or a directory). Reloads when they change (including a Kubernetes
 // ConfigMap's symlink swap) and, as a safety net, every few seconds; a broken file keeps the last
 // good routes and logs why.
+//
+// A reload never leaves a route without targets while they are looked up: a route whose targets
+// are configured as before keeps its live source, and the new table takes over only once every new
+// source has answered its first lookup (or after kStageTimeoutMs), the old one serving until then.
 class RouteSet : public QObject
 {
     Q_OBJECT
@@ -49,6 +54,14 @@ private:
     bool read(QByteArray *content, QString *error) const;
     bool parse(QString *error, RouteTable *table) const;
     void reloadIfChanged();
+    // The new table with its sources: the live ones it keeps, and new ones, now looking up.
+    void stage(const RouteTable &table);
+    // The staged table becomes the live one; the sources it no longer uses are deleted.
+    void commit();
+    void discardStaged();
+    static QByteArray targetsKey(const Route &route);
+
+    static constexpr int kStageTimeoutMs = 10000;
 
     QString m_path;
     Format m_format;
@@ -56,6 +69,14 @@ private:
     RequestCloneReader::Settings m_cloneSettings;
     RouteTable m_table;
     std::vector<TargetSource *> m_sources;
+    std::vector<QByteArray> m_sourceKeys; // targetsKey of each live route, to find a source to keep
+    bool m_live = false;                  // a table has been committed
+    bool m_staging = false;
+    RouteTable m_staged;
+    std::vector<TargetSource *> m_stagedSources;
+    std::vector<QByteArray> m_stagedKeys;
+    QSet<TargetSource *> m_awaited; // staged new sources whose first lookup has not answered
+    QTimer m_stageDeadline;
     QByteArray m_lastContent;
     QString m_lastError;
     QFileSystemWatcher *m_watcher;

@@ -1,7 +1,8 @@
 #include "dnsresponder.h"
 
-#include <QNetworkDatagram>
 #include <QtEndian>
+
+#include <utility>
 
 namespace herald::test {
 
@@ -38,14 +39,29 @@ void DnsResponder::onReadyRead()
 {
     while (m_socket.hasPendingDatagrams()) {
         const QNetworkDatagram datagram = m_socket.receiveDatagram();
-        const QByteArray answer = reply(datagram.data());
-        if (answer.isEmpty())
-            continue;
-        ++m_queries;
-        // Not makeReply(): its IP_PKTINFO leaves the source to the kernel, which picks 127.0.0.1,
-        // and the resolver's socket, connected to this address, drops an answer from another.
-        m_socket.writeDatagram(answer, datagram.senderAddress(), static_cast<quint16>(datagram.senderPort()));
+        if (m_held)
+            m_waiting.append(datagram);
+        else
+            answerDatagram(datagram);
     }
+}
+
+void DnsResponder::release()
+{
+    m_held = false;
+    for (const QNetworkDatagram &datagram : std::exchange(m_waiting, {}))
+        answerDatagram(datagram);
+}
+
+void DnsResponder::answerDatagram(const QNetworkDatagram &datagram)
+{
+    const QByteArray answer = reply(datagram.data());
+    if (answer.isEmpty())
+        return;
+    ++m_queries;
+    // Not makeReply(): its IP_PKTINFO leaves the source to the kernel, which picks 127.0.0.1,
+    // and the resolver's socket, connected to this address, drops an answer from another.
+    m_socket.writeDatagram(answer, datagram.senderAddress(), static_cast<quint16>(datagram.senderPort()));
 }
 
 QByteArray DnsResponder::reply(const QByteArray &query) const

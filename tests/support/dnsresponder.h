@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
+#include <QNetworkDatagram>
 #include <QUdpSocket>
 
 namespace herald::test {
@@ -29,15 +30,22 @@ public:
     void answer(Type type, const QList<QHostAddress> &addresses) { m_answers.insert(type, addresses); }
     void fail(Type type, ResponseCode code) { m_failures.insert(type, code); }
     int queriesAnswered() const { return m_queries; }
+    // While held, queries are kept unanswered (a slow resolver); release() answers them, as set then.
+    void hold() { m_held = true; }
+    void release();
+    int queriesHeld() const { return static_cast<int>(m_waiting.size()); }
 
 private:
     void onReadyRead();
+    void answerDatagram(const QNetworkDatagram &datagram);
     QByteArray reply(const QByteArray &query) const;
 
     QUdpSocket m_socket;
     QHash<quint16, QList<QHostAddress>> m_answers;
     QHash<quint16, quint8> m_failures;
     int m_queries = 0;
+    bool m_held = false;
+    QList<QNetworkDatagram> m_waiting;
 };
 
 } // namespace herald::test
