@@ -235,8 +235,15 @@ private Q_SLOTS:
         QTRY_VERIFY(serve.send("GET", "/metrics", {}, {}, agent.adminPort()).body.contains("herald_relay_replayed_total 1\n"));
         QVERIFY(serve.send("GET", "/metrics", {}, {}, agent.adminPort()).body.contains("herald_relay_lag 0\n"));
         QVERIFY(serve.send("GET", "/metrics").body.contains("herald_relay_published_total 1\n"));
+        const QString endpoint = backend.url();
         backend.close(); // the endpoint goes away: unhealthy although Redis is up
-        QTRY_COMPARE_WITH_TIMEOUT(serve.send("GET", "/healthz", {}, {}, agent.adminPort()).status, 503, 10000);
+        HttpReply health;
+        // The answer's body names what the probe saw, for the failure message.
+        QTRY_VERIFY2_WITH_TIMEOUT((health = serve.send("GET", "/healthz", {}, {}, agent.adminPort())).status == 503,
+                                  qPrintable(QStringLiteral("%1 %2 (endpoint %3)")
+                                                 .arg(health.status)
+                                                 .arg(QString::fromUtf8(health.body), endpoint)),
+                                  10000);
         m_redis->stop();
         QTRY_COMPARE(serve.send("GET", "/healthz", {}, {}, agent.adminPort()).status, 503);
     }
