@@ -70,12 +70,14 @@ private:
     bool dispatch(HttpExchange *exchange);
     void deliver(HttpExchange *exchange, const HttpServerResponse &response);
     void run();
+    bool wantsRunAtOnce() const;
     void scheduleRun();
     void armTimers();
     void sweep();
 
     MHD_Daemon *m_daemon = nullptr;
     QSocketNotifier *m_notifier = nullptr;
+    static constexpr int kExtraRunsPerTurn = 3;
     QTimer m_runTimer;     // zero interval: MHD runs again on the next turn, without waking the loop's eventfd
     QTimer m_timeoutTimer; // MHD's own timeouts (idle connections)
     QTimer m_sweepTimer;   // ours: slow request heads, clients gone while their request waits
