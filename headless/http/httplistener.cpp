@@ -352,15 +352,13 @@ void HttpListener::run()
     MHD_run(m_daemon);
     // libmicrohttpd moves a connection from one answer to reading the next request over several
     // runs, asking each time to be run again at once (a timeout of 0). Those runs are made here,
-    // a few at most, instead of costing an event-loop turn each; the guard looks before each, as
-    // an extra run may read a request line that arrived meanwhile.
-    for (int extra = 0; extra < kExtraRunsPerTurn && m_toResume.isEmpty() && !m_runAgain && wantsRunAtOnce(); ++extra) {
-        if (m_guard.check(m_settings.maxHeaderBytes)) {
-            m_runAgain = true;
-            break;
-        }
+    // a few at most, instead of costing an event-loop turn each; but not while the guard waits for
+    // a request line: a run made at once, rather than when the socket woke us, would read a line
+    // that arrived after the guard looked (tst_serve's request line without spaces went
+    // unanswered in 2 of 3 full runs so), and the guard cannot judge what MHD has read.
+    for (int extra = 0;
+         extra < kExtraRunsPerTurn && m_toResume.isEmpty() && !m_runAgain && !m_guard.isWatching() && wantsRunAtOnce(); ++extra)
         MHD_run(m_daemon);
-    }
     m_inRun = false;
     if (std::exchange(m_runAgain, false) || !m_toResume.isEmpty())
         scheduleRun();

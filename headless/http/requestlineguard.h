@@ -29,6 +29,8 @@ public:
     // Reads what the readable connections sent; answers and shuts down those with a bad line.
     // True when it cut one (MHD must run to close it).
     bool check(int maxLineBytes);
+    // Some connection's request line is due and not judged yet.
+    bool isWatching() const { return m_enabled && m_watching > 0; }
 
 private:
     bool inspect(HttpConnection *connection, int maxLineBytes);
