@@ -230,7 +230,7 @@ private slots:
     }
     // A reload keeps the live source of a route whose targets did not change, and the new table
     // takes over only once its new sources have answered: while a new route's name is being looked
-    // up, the old routes still serve (a CI run had answered 503 "no targets" in that window).
+    // up, the old routes still serve (tst_seeds had met 503 "no targets" in that window).
     void aReloadServesTheOldRoutesUntilTheNewTargetsAreLookedUp()
     {
         herald::test::DnsResponder dns;
