@@ -49,6 +49,7 @@ struct HttpConnection
     QByteArray lineBytes;
     bool guarded = false;    // the RequestLineGuard waits for its request line
     bool inGuardSet = false; // in the guard's epoll set (from the first watch to the close)
+    bool parked = false;     // its EPOLLIN is out of MHD's epoll set while the guard judges
 
 private:
     // Herald's plain-text refusal written straight to the socket, for where MHD cannot answer.

@@ -77,6 +77,7 @@ private:
 
     MHD_Daemon *m_daemon = nullptr;
     QSocketNotifier *m_notifier = nullptr;
+    QSocketNotifier *m_guardNotifier = nullptr; // the request-line guard's own epoll set
     static constexpr int kExtraRunsPerTurn = 3;
     QTimer m_runTimer;     // zero interval: MHD runs again on the next turn, without waking the loop's eventfd
     QTimer m_timeoutTimer; // MHD's own timeouts (idle connections)
