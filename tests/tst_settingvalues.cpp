@@ -87,6 +87,15 @@ private Q_SLOTS:
         QCOMPARE(againPort, port);
     }
 
+    // An IPv6 scope is refused with its reason: it did not read back as shown (found by fuzz_config).
+    void listenRefusesAnIpv6Scope()
+    {
+        QHostAddress address;
+        quint16 port = 0;
+        const QString error = SettingValues::parseListen(QStringLiteral("[::%1]:8080"), &address, &port);
+        QVERIFY2(error.contains(QLatin1String("scope")), qPrintable(error));
+    }
+
     // The masked Redis URL in logs and --print-config names the same server, IPv6 included.
     // The levels logrus documents (http-broadcast's LOG_LEVEL) read as Herald's nearest one.
     void logLevel_data()
